@@ -1,0 +1,130 @@
+//! The account lifecycle: register, authenticate, read and edit profiles.
+
+#[cfg(test)]
+mod tests;
+
+use crate::clock::Clock;
+use crate::domain::{CurrentUser, NewPassword, PasswordAttempt, Profile, ProfileUpdate, UserId, Username};
+use crate::password::{HashError, PasswordHasher, Verification};
+use crate::store::{NewUser, Store, StoreError};
+
+/// What can go wrong with an account operation.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Another account has this name, in some case.
+    #[error("that username is taken")]
+    UsernameTaken,
+    /// Unknown user or wrong password: deliberately one answer for both.
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    /// The actor may not touch this resource.
+    #[error("not allowed")]
+    Forbidden,
+    /// No such user.
+    #[error("no such user")]
+    NotFound,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+/// The account service: the store, the hasher and the clock together.
+#[derive(Clone)]
+pub struct Accounts {
+    store: Store,
+    hasher: PasswordHasher,
+    clock: Clock,
+}
+
+impl Accounts {
+    /// Builds the service.
+    pub fn new(store: Store, hasher: PasswordHasher, clock: Clock) -> Self {
+        Self { store, hasher, clock }
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Creates an account; the name must be free in every case.
+    pub async fn register(&self, username: &Username, password: &NewPassword) -> Result<CurrentUser, AccountError> {
+        // A cheap early answer; the unique index below is what guarantees it.
+        if self.store.find_credentials(&username.key()).await?.is_some() {
+            return Err(AccountError::UsernameTaken);
+        }
+        let hash = self.hasher.hash(password).await?;
+        let new_user = NewUser { username, password_hash: &hash, now: self.clock.now() };
+        match self.store.insert_user(new_user).await {
+            Ok(id) => Ok(CurrentUser {
+                id,
+                username: username.to_string(),
+                display_name: username.to_string(),
+            }),
+            Err(e) if e.is_unique_violation() => Err(AccountError::UsernameTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Checks a username and password. Unknown names, malformed names and wrong
+    /// passwords all cost one argon2 verification and give the same error.
+    pub async fn authenticate(&self, username: &str, attempt: &PasswordAttempt) -> Result<CurrentUser, AccountError> {
+        let account = match Username::parse(username) {
+            Ok(name) if attempt.is_plausible() => self.store.find_credentials(&name.key()).await?,
+            _ => None,
+        };
+        let stored = account.as_ref().map(|(_, hash)| hash.as_str());
+        match (self.hasher.verify(attempt, stored).await?, account) {
+            (Verification::Match { needs_rehash }, Some((user, _))) => {
+                if needs_rehash {
+                    self.upgrade_hash(user.id, attempt).await;
+                }
+                Ok(user)
+            }
+            _ => Err(AccountError::InvalidCredentials),
+        }
+    }
+
+    // A failed upgrade must not fail the login: the old hash still works.
+    async fn upgrade_hash(&self, id: UserId, attempt: &PasswordAttempt) {
+        let result = match self.hasher.rehash(attempt).await {
+            Ok(hash) => self.store.update_password_hash(id, &hash, self.clock.now()).await.map_err(AccountError::from),
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Ok(()) => tracing::info!(user = id.0, "upgraded a password hash to the configured cost"),
+            Err(e) => tracing::warn!(user = id.0, error = %e, "could not upgrade a password hash"),
+        }
+    }
+
+    /// The signed-in view of a user; `None` once the account is gone.
+    pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, AccountError> {
+        Ok(self.store.find_current_user(id).await?)
+    }
+
+    /// The public profile of a user, by name in any case.
+    pub async fn profile(&self, username: &str) -> Result<Profile, AccountError> {
+        let name = Username::parse(username).map_err(|_| AccountError::NotFound)?;
+        match self.store.find_profile(&name.key()).await? {
+            Some((_, profile)) => Ok(profile),
+            None => Err(AccountError::NotFound),
+        }
+    }
+
+    /// Edits `target`'s profile on behalf of `actor`. Only the owner may: anyone
+    /// else (and any unknown target) is refused without a hint of which it was.
+    pub async fn update_profile(&self, actor: UserId, target: &str, update: &ProfileUpdate) -> Result<Profile, AccountError> {
+        let name = Username::parse(target).map_err(|_| AccountError::Forbidden)?;
+        let Some((owner, _)) = self.store.find_profile(&name.key()).await? else {
+            return Err(AccountError::Forbidden);
+        };
+        if owner != actor {
+            return Err(AccountError::Forbidden);
+        }
+        self.store.update_profile(owner, update, self.clock.now()).await?;
+        self.profile(target).await
+    }
+}

@@ -1,0 +1,58 @@
+//! The one source of time in the core, injectable so tests move time instead of sleeping.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// Tells the time in Unix seconds.
+#[derive(Clone, Debug)]
+pub struct Clock {
+    // None: the system clock; Some: a manual clock that tests move.
+    manual: Option<Arc<AtomicI64>>,
+}
+
+impl Clock {
+    /// The system's clock.
+    pub fn system() -> Self {
+        Self { manual: None }
+    }
+
+    /// A clock standing at `unix_seconds` until moved with [`Clock::advance`].
+    pub fn manual(unix_seconds: i64) -> Self {
+        Self {
+            manual: Some(Arc::new(AtomicI64::new(unix_seconds))),
+        }
+    }
+
+    /// Now, in Unix seconds.
+    pub fn now(&self) -> i64 {
+        match &self.manual {
+            Some(at) => at.load(Ordering::SeqCst),
+            None => time::OffsetDateTime::now_utc().unix_timestamp(),
+        }
+    }
+
+    /// Moves a manual clock forward; the system clock ignores it.
+    pub fn advance(&self, seconds: i64) {
+        if let Some(at) = &self.manual {
+            at.fetch_add(seconds, Ordering::SeqCst);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manual_clock_moves_only_when_told() {
+        let clock = Clock::manual(1_000);
+        assert_eq!(clock.now(), 1_000);
+        clock.advance(61);
+        assert_eq!(clock.clone().now(), 1_061);
+    }
+
+    #[test]
+    fn the_system_clock_is_after_2025() {
+        assert!(Clock::system().now() > 1_735_689_600);
+    }
+}

@@ -1,0 +1,18 @@
+//! Pure types and rules of the auth domain. Each input type has a `parse` that
+//! returns a typed error, so a value that exists is valid.
+
+mod field;
+mod flash;
+mod password;
+mod profile;
+mod return_to;
+mod user;
+mod username;
+
+pub use field::{Field, FieldError};
+pub use flash::{Flash, FlashLevel};
+pub use password::{NewPassword, PasswordAttempt};
+pub use profile::{Bio, DisplayName, Location, ProfileUpdate};
+pub use return_to::ReturnTo;
+pub use user::{CurrentUser, Profile, UserId};
+pub use username::Username;

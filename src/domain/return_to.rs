@@ -1,0 +1,136 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A safe place to send the user after log-in: a path on this site, never
+/// another host. Anything doubtful becomes `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnTo(String);
+
+impl ReturnTo {
+    /// Longest return-to address accepted.
+    pub const MAX_LEN: usize = 2048;
+
+    /// Accepts only a local path such as `/x?y=1`.
+    ///
+    /// Refused: anything not starting with a single `/` (`//host`, `https:`,
+    /// `javascript:`), any backslash (browsers read `/\host` as `//host`), and any
+    /// whitespace or control character (browsers strip tabs and newlines, turning
+    /// `/\t/host` into `//host`).
+    pub fn parse(raw: &str) -> Option<Self> {
+        let mut chars = raw.chars();
+        let starts_local = chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'));
+        let clean = !raw
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+        (starts_local && clean && raw.len() <= Self::MAX_LEN).then(|| Self(raw.to_string()))
+    }
+
+    /// The parsed address, or the home page when it is absent or unsafe.
+    pub fn or_home(raw: Option<&str>) -> Self {
+        raw.and_then(Self::parse).unwrap_or_else(Self::home)
+    }
+
+    /// The home page.
+    pub fn home() -> Self {
+        Self("/".to_string())
+    }
+
+    /// The path itself.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The log-in page's address that comes back here afterwards.
+    pub fn login_url(&self) -> String {
+        if self.0 == "/" {
+            return "/login".to_string();
+        }
+        format!("/login?next={}", encode_query_value(&self.0))
+    }
+}
+
+impl fmt::Display for ReturnTo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters and `/`.
+fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_local_paths_with_queries_and_fragments() {
+        for ok in ["/", "/settings/profile", "/users/bob?tab=1", "/a#b", "/a/b/../c"] {
+            assert_eq!(ReturnTo::parse(ok).map(|r| r.to_string()), Some(ok.to_string()));
+        }
+    }
+
+    #[test]
+    fn refuses_other_hosts_and_schemes() {
+        for bad in [
+            "//evil.example",
+            "///evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "data:text/html,hi",
+        ] {
+            assert_eq!(ReturnTo::parse(bad), None, "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn refuses_backslash_and_whitespace_tricks() {
+        for bad in [
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            " /settings",
+            "/a b",
+            "/a\u{0}b",
+            "/\u{2028}x",
+        ] {
+            assert_eq!(ReturnTo::parse(bad), None, "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn refuses_absurdly_long_addresses() {
+        assert!(ReturnTo::parse(&format!("/{}", "a".repeat(2047))).is_some());
+        assert!(ReturnTo::parse(&format!("/{}", "a".repeat(2048))).is_none());
+    }
+
+    #[test]
+    fn falls_back_to_home() {
+        assert_eq!(ReturnTo::or_home(None).as_str(), "/");
+        assert_eq!(ReturnTo::or_home(Some("//evil")).as_str(), "/");
+        assert_eq!(ReturnTo::or_home(Some("/me")).as_str(), "/me");
+    }
+
+    #[test]
+    fn builds_a_login_url_that_comes_back() {
+        let back = ReturnTo::parse("/settings/profile?x=1&y=2").unwrap();
+        assert_eq!(back.login_url(), "/login?next=/settings/profile%3Fx%3D1%26y%3D2");
+        assert_eq!(ReturnTo::home().login_url(), "/login");
+    }
+}

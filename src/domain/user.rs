@@ -1,0 +1,40 @@
+use serde::{Deserialize, Serialize};
+
+/// The database id of a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UserId(pub i64);
+
+/// The signed-in user as every page sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    /// Database id.
+    pub id: UserId,
+    /// The username as the user typed it.
+    pub username: String,
+    /// The name to greet them by; the username when they set none.
+    pub display_name: String,
+}
+
+/// A user's public profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// The username as the user typed it.
+    pub username: String,
+    /// The display name as set (may be empty).
+    pub display_name: String,
+    /// A short text about the user.
+    pub bio: String,
+    /// Where the user says they are.
+    pub location: String,
+}
+
+impl Profile {
+    /// The name to show: the display name, or the username when none is set.
+    pub fn shown_name(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.username
+        } else {
+            &self.display_name
+        }
+    }
+}

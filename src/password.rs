@@ -1,0 +1,229 @@
+//! argon2id password hashing, off the async executor and with bounded concurrency.
+
+use std::sync::Arc;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand::rngs::OsRng;
+use tokio::sync::Semaphore;
+
+use crate::domain::{NewPassword, PasswordAttempt};
+
+/// argon2id cost parameters, OWASP's minimum by default (m=19 MiB, t=2, p=1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashCost {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over memory.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl Default for HashCost {
+    fn default() -> Self {
+        Self::OWASP_MINIMUM
+    }
+}
+
+impl HashCost {
+    /// OWASP's minimum recommendation for argon2id.
+    pub const OWASP_MINIMUM: Self = Self {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+
+    fn params(self) -> Result<Params, HashError> {
+        Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(|e| HashError::Params(e.to_string()))
+    }
+
+    fn is_met_by(self, hash: &PasswordHash<'_>) -> bool {
+        let Ok(params) = Params::try_from(hash) else {
+            return false;
+        };
+        hash.algorithm == argon2::ARGON2ID_IDENT
+            && params.m_cost() >= self.memory_kib
+            && params.t_cost() >= self.iterations
+            && params.p_cost() >= self.parallelism
+    }
+}
+
+/// Why hashing failed: only ever an internal fault.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// The configured parameters are not valid argon2 parameters.
+    #[error("invalid argon2 parameters: {0}")]
+    Params(String),
+    /// argon2 itself failed.
+    #[error("argon2 failed: {0}")]
+    Argon2(String),
+    /// The blocking task could not run to completion.
+    #[error("hashing task failed: {0}")]
+    Task(String),
+}
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    /// The password is right; `needs_rehash` when the stored hash is weaker than configured.
+    Match { needs_rehash: bool },
+    /// The password is wrong (or there was no account to check against).
+    Mismatch,
+}
+
+/// Hashes and verifies passwords on tokio's blocking pool, at most `max_concurrent`
+/// at a time so a login flood never takes every blocking thread or all memory.
+#[derive(Clone)]
+pub struct PasswordHasher {
+    cost: HashCost,
+    permits: Arc<Semaphore>,
+    // Verified against when the account does not exist, so that an unknown user
+    // costs the same work as a wrong password.
+    dummy_hash: Arc<str>,
+}
+
+impl PasswordHasher {
+    /// Builds a hasher; computes its dummy hash once, so call it at start-up.
+    pub fn new(cost: HashCost, max_concurrent: usize) -> Result<Self, HashError> {
+        let salt = SaltString::generate(&mut OsRng);
+        let dummy = hash_with(cost, "latchkey-dummy-password", &salt)?;
+        Ok(Self {
+            cost,
+            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            dummy_hash: dummy.into(),
+        })
+    }
+
+    /// The parameters new hashes get.
+    pub fn cost(&self) -> HashCost {
+        self.cost
+    }
+
+    /// Hashes a new password into a PHC string.
+    pub async fn hash(&self, password: &NewPassword) -> Result<String, HashError> {
+        self.hash_secret(password.expose()).await
+    }
+
+    /// Hashes a verified log-in attempt again at the configured cost, to upgrade
+    /// a stored hash made with weaker parameters.
+    pub async fn rehash(&self, attempt: &PasswordAttempt) -> Result<String, HashError> {
+        self.hash_secret(attempt.expose()).await
+    }
+
+    async fn hash_secret(&self, secret: &str) -> Result<String, HashError> {
+        let cost = self.cost;
+        let secret = secret.to_string();
+        self.run(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            hash_with(cost, &secret, &salt)
+        })
+        .await
+    }
+
+    /// Verifies an attempt against a stored hash, or against the dummy hash when
+    /// there is no account, so both cost the same.
+    pub async fn verify(
+        &self,
+        attempt: &PasswordAttempt,
+        stored: Option<&str>,
+    ) -> Result<Verification, HashError> {
+        let cost = self.cost;
+        let known = stored.is_some();
+        let hash = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_string);
+        let secret = attempt.expose().to_string();
+        self.run(move || {
+            let parsed = PasswordHash::new(&hash).map_err(|e| HashError::Argon2(e.to_string()))?;
+            let argon = Argon2::default();
+            match argon.verify_password(secret.as_bytes(), &parsed) {
+                Ok(()) if known => Ok(Verification::Match {
+                    needs_rehash: !cost.is_met_by(&parsed),
+                }),
+                Ok(()) | Err(argon2::password_hash::Error::Password) => Ok(Verification::Mismatch),
+                Err(e) => Err(HashError::Argon2(e.to_string())),
+            }
+        })
+        .await
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, HashError> + Send + 'static,
+    ) -> Result<T, HashError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashError::Task(e.to_string()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| HashError::Task(e.to_string()))?
+    }
+}
+
+fn hash_with(cost: HashCost, secret: &str, salt: &SaltString) -> Result<String, HashError> {
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, cost.params()?);
+    argon
+        .hash_password(secret.as_bytes(), salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError::Argon2(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hasher(cost: HashCost) -> PasswordHasher {
+        PasswordHasher::new(cost, 2).unwrap()
+    }
+
+    fn new_password(s: &str) -> NewPassword {
+        NewPassword::parse(s).unwrap()
+    }
+
+    fn attempt(s: &str) -> PasswordAttempt {
+        PasswordAttempt::parse(s).unwrap()
+    }
+
+    #[tokio::test]
+    async fn hashes_with_argon2id_at_the_owasp_minimum() {
+        let h = hasher(HashCost::default());
+        let hash = h.hash(&new_password("correct horse battery")).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    }
+
+    #[tokio::test]
+    async fn verifies_the_right_password_and_refuses_a_wrong_one() {
+        let h = hasher(HashCost::default());
+        let hash = h.hash(&new_password("correct horse battery")).await.unwrap();
+        assert_eq!(
+            h.verify(&attempt("correct horse battery"), Some(&hash)).await.unwrap(),
+            Verification::Match { needs_rehash: false }
+        );
+        assert_eq!(
+            h.verify(&attempt("correct horse batterY"), Some(&hash)).await.unwrap(),
+            Verification::Mismatch
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_account_never_matches_not_even_the_dummy_password() {
+        let h = hasher(HashCost::default());
+        assert_eq!(
+            h.verify(&attempt("latchkey-dummy-password"), None).await.unwrap(),
+            Verification::Mismatch
+        );
+    }
+
+    #[tokio::test]
+    async fn a_hash_weaker_than_configured_asks_to_be_rehashed() {
+        let weak = HashCost { memory_kib: 8 * 1024, iterations: 1, parallelism: 1 };
+        let old = hasher(weak).hash(&new_password("correct horse battery")).await.unwrap();
+        let current = hasher(HashCost::default());
+        assert_eq!(
+            current.verify(&attempt("correct horse battery"), Some(&old)).await.unwrap(),
+            Verification::Match { needs_rehash: true }
+        );
+    }
+}

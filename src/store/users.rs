@@ -1,0 +1,105 @@
+use sqlx::Row;
+
+use super::{Store, StoreError};
+use crate::domain::{CurrentUser, Profile, ProfileUpdate, UserId, Username};
+
+/// A user about to be inserted.
+pub struct NewUser<'a> {
+    /// The name as typed.
+    pub username: &'a Username,
+    /// The PHC string of the password's hash.
+    pub password_hash: &'a str,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+impl Store {
+    /// Inserts a user; a name taken in any case fails with a unique violation.
+    pub async fn insert_user(&self, user: NewUser<'_>) -> Result<UserId, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, username_key, password_hash, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(user.username.as_str())
+        .bind(user.username.key())
+        .bind(user.password_hash)
+        .bind(user.now)
+        .bind(user.now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(UserId(id))
+    }
+
+    /// The id and password hash of the account with this name (any case).
+    pub async fn find_credentials(&self, key: &str) -> Result<Option<(CurrentUser, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, password_hash FROM users WHERE username_key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| {
+            let user = current_user(row.get("id"), row.get("username"), row.get("display_name"));
+            (user, row.get("password_hash"))
+        }))
+    }
+
+    /// The signed-in view of a user, if the user still exists.
+    pub async fn find_current_user(&self, id: UserId) -> Result<Option<CurrentUser>, StoreError> {
+        let row = sqlx::query("SELECT id, username, display_name FROM users WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| current_user(row.get("id"), row.get("username"), row.get("display_name"))))
+    }
+
+    /// The public profile of the user with this name (any case).
+    pub async fn find_profile(&self, key: &str) -> Result<Option<(UserId, Profile)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, bio, location FROM users WHERE username_key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| {
+            let profile = Profile {
+                username: row.get("username"),
+                display_name: row.get("display_name"),
+                bio: row.get("bio"),
+                location: row.get("location"),
+            };
+            (UserId(row.get("id")), profile)
+        }))
+    }
+
+    /// Replaces a user's editable profile fields.
+    pub async fn update_profile(&self, id: UserId, update: &ProfileUpdate, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE users SET display_name = ?, bio = ?, location = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(update.display_name.as_str())
+        .bind(update.bio.as_str())
+        .bind(update.location.as_str())
+        .bind(now)
+        .bind(id.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Replaces a user's password hash (after a rehash or a password change).
+    pub async fn update_password_hash(&self, id: UserId, hash: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(hash)
+            .bind(now)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+fn current_user(id: i64, username: String, display_name: String) -> CurrentUser {
+    let display_name = if display_name.is_empty() { username.clone() } else { display_name };
+    CurrentUser { id: UserId(id), username, display_name }
+}
