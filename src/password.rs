@@ -189,20 +189,35 @@ mod tests {
     #[tokio::test]
     async fn hashes_with_argon2id_at_the_owasp_minimum() {
         let h = hasher(HashCost::default());
-        let hash = h.hash(&new_password("correct horse battery")).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        let hash = h
+            .hash(&new_password("correct horse battery"))
+            .await
+            .unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
     }
 
     #[tokio::test]
     async fn verifies_the_right_password_and_refuses_a_wrong_one() {
         let h = hasher(HashCost::default());
-        let hash = h.hash(&new_password("correct horse battery")).await.unwrap();
+        let hash = h
+            .hash(&new_password("correct horse battery"))
+            .await
+            .unwrap();
         assert_eq!(
-            h.verify(&attempt("correct horse battery"), Some(&hash)).await.unwrap(),
-            Verification::Match { needs_rehash: false }
+            h.verify(&attempt("correct horse battery"), Some(&hash))
+                .await
+                .unwrap(),
+            Verification::Match {
+                needs_rehash: false
+            }
         );
         assert_eq!(
-            h.verify(&attempt("correct horse batterY"), Some(&hash)).await.unwrap(),
+            h.verify(&attempt("correct horse batterY"), Some(&hash))
+                .await
+                .unwrap(),
             Verification::Mismatch
         );
     }
@@ -211,18 +226,30 @@ mod tests {
     async fn an_unknown_account_never_matches_not_even_the_dummy_password() {
         let h = hasher(HashCost::default());
         assert_eq!(
-            h.verify(&attempt("latchkey-dummy-password"), None).await.unwrap(),
+            h.verify(&attempt("latchkey-dummy-password"), None)
+                .await
+                .unwrap(),
             Verification::Mismatch
         );
     }
 
     #[tokio::test]
     async fn a_hash_weaker_than_configured_asks_to_be_rehashed() {
-        let weak = HashCost { memory_kib: 8 * 1024, iterations: 1, parallelism: 1 };
-        let old = hasher(weak).hash(&new_password("correct horse battery")).await.unwrap();
+        let weak = HashCost {
+            memory_kib: 8 * 1024,
+            iterations: 1,
+            parallelism: 1,
+        };
+        let old = hasher(weak)
+            .hash(&new_password("correct horse battery"))
+            .await
+            .unwrap();
         let current = hasher(HashCost::default());
         assert_eq!(
-            current.verify(&attempt("correct horse battery"), Some(&old)).await.unwrap(),
+            current
+                .verify(&attempt("correct horse battery"), Some(&old))
+                .await
+                .unwrap(),
             Verification::Match { needs_rehash: true }
         );
     }

@@ -4,7 +4,9 @@
 mod tests;
 
 use crate::clock::Clock;
-use crate::domain::{CurrentUser, NewPassword, PasswordAttempt, Profile, ProfileUpdate, UserId, Username};
+use crate::domain::{
+    CurrentUser, NewPassword, PasswordAttempt, Profile, ProfileUpdate, UserId, Username,
+};
 use crate::password::{HashError, PasswordHasher, Verification};
 use crate::store::{NewUser, Store, StoreError};
 
@@ -42,7 +44,11 @@ pub struct Accounts {
 impl Accounts {
     /// Builds the service.
     pub fn new(store: Store, hasher: PasswordHasher, clock: Clock) -> Self {
-        Self { store, hasher, clock }
+        Self {
+            store,
+            hasher,
+            clock,
+        }
     }
 
     /// The store underneath.
@@ -51,13 +57,26 @@ impl Accounts {
     }
 
     /// Creates an account; the name must be free in every case.
-    pub async fn register(&self, username: &Username, password: &NewPassword) -> Result<CurrentUser, AccountError> {
+    pub async fn register(
+        &self,
+        username: &Username,
+        password: &NewPassword,
+    ) -> Result<CurrentUser, AccountError> {
         // A cheap early answer; the unique index below is what guarantees it.
-        if self.store.find_credentials(&username.key()).await?.is_some() {
+        if self
+            .store
+            .find_credentials(&username.key())
+            .await?
+            .is_some()
+        {
             return Err(AccountError::UsernameTaken);
         }
         let hash = self.hasher.hash(password).await?;
-        let new_user = NewUser { username, password_hash: &hash, now: self.clock.now() };
+        let new_user = NewUser {
+            username,
+            password_hash: &hash,
+            now: self.clock.now(),
+        };
         match self.store.insert_user(new_user).await {
             Ok(id) => Ok(CurrentUser {
                 id,
@@ -71,7 +90,11 @@ impl Accounts {
 
     /// Checks a username and password. Unknown names, malformed names and wrong
     /// passwords all cost one argon2 verification and give the same error.
-    pub async fn authenticate(&self, username: &str, attempt: &PasswordAttempt) -> Result<CurrentUser, AccountError> {
+    pub async fn authenticate(
+        &self,
+        username: &str,
+        attempt: &PasswordAttempt,
+    ) -> Result<CurrentUser, AccountError> {
         let account = match Username::parse(username) {
             Ok(name) if attempt.is_plausible() => self.store.find_credentials(&name.key()).await?,
             _ => None,
@@ -91,11 +114,18 @@ impl Accounts {
     // A failed upgrade must not fail the login: the old hash still works.
     async fn upgrade_hash(&self, id: UserId, attempt: &PasswordAttempt) {
         let result = match self.hasher.rehash(attempt).await {
-            Ok(hash) => self.store.update_password_hash(id, &hash, self.clock.now()).await.map_err(AccountError::from),
+            Ok(hash) => self
+                .store
+                .update_password_hash(id, &hash, self.clock.now())
+                .await
+                .map_err(AccountError::from),
             Err(e) => Err(e.into()),
         };
         match result {
-            Ok(()) => tracing::info!(user = id.0, "upgraded a password hash to the configured cost"),
+            Ok(()) => tracing::info!(
+                user = id.0,
+                "upgraded a password hash to the configured cost"
+            ),
             Err(e) => tracing::warn!(user = id.0, error = %e, "could not upgrade a password hash"),
         }
     }
@@ -116,7 +146,12 @@ impl Accounts {
 
     /// Edits `target`'s profile on behalf of `actor`. Only the owner may: anyone
     /// else (and any unknown target) is refused without a hint of which it was.
-    pub async fn update_profile(&self, actor: UserId, target: &str, update: &ProfileUpdate) -> Result<Profile, AccountError> {
+    pub async fn update_profile(
+        &self,
+        actor: UserId,
+        target: &str,
+        update: &ProfileUpdate,
+    ) -> Result<Profile, AccountError> {
         let name = Username::parse(target).map_err(|_| AccountError::Forbidden)?;
         let Some((owner, _)) = self.store.find_profile(&name.key()).await? else {
             return Err(AccountError::Forbidden);
@@ -124,7 +159,9 @@ impl Accounts {
         if owner != actor {
             return Err(AccountError::Forbidden);
         }
-        self.store.update_profile(owner, update, self.clock.now()).await?;
+        self.store
+            .update_profile(owner, update, self.clock.now())
+            .await?;
         self.profile(target).await
     }
 }

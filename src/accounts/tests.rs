@@ -11,7 +11,10 @@ async fn fixture() -> Fixture {
     let url = format!("sqlite://{}", dir.path().join("nested/test.db").display());
     let store = Store::connect(&url).await.unwrap();
     let hasher = PasswordHasher::new(HashCost::default(), 2).unwrap();
-    Fixture { accounts: Accounts::new(store, hasher, Clock::manual(1_700_000_000)), _dir: dir }
+    Fixture {
+        accounts: Accounts::new(store, hasher, Clock::manual(1_700_000_000)),
+        _dir: dir,
+    }
 }
 
 fn name(s: &str) -> Username {
@@ -31,9 +34,17 @@ const PW: &str = "correct horse battery";
 #[tokio::test]
 async fn registering_creates_the_database_folder_and_an_account_that_can_log_in() {
     let f = fixture().await;
-    let user = f.accounts.register(&name("Alice"), &password(PW)).await.unwrap();
+    let user = f
+        .accounts
+        .register(&name("Alice"), &password(PW))
+        .await
+        .unwrap();
     assert_eq!(user.username, "Alice");
-    let again = f.accounts.authenticate("alice", &attempt(PW)).await.unwrap();
+    let again = f
+        .accounts
+        .authenticate("alice", &attempt(PW))
+        .await
+        .unwrap();
     assert_eq!(again.id, user.id);
     assert_eq!(again.username, "Alice", "the name is shown as typed");
 }
@@ -41,8 +52,15 @@ async fn registering_creates_the_database_folder_and_an_account_that_can_log_in(
 #[tokio::test]
 async fn a_name_taken_in_another_case_is_refused() {
     let f = fixture().await;
-    f.accounts.register(&name("alice"), &password(PW)).await.unwrap();
-    let err = f.accounts.register(&name("ALICE"), &password(PW)).await.unwrap_err();
+    f.accounts
+        .register(&name("alice"), &password(PW))
+        .await
+        .unwrap();
+    let err = f
+        .accounts
+        .register(&name("ALICE"), &password(PW))
+        .await
+        .unwrap_err();
     assert!(matches!(err, AccountError::UsernameTaken), "{err:?}");
 }
 
@@ -68,54 +86,123 @@ async fn concurrent_registrations_of_one_name_create_exactly_one_account() {
 #[tokio::test]
 async fn wrong_password_unknown_user_and_malformed_name_all_get_the_same_error() {
     let f = fixture().await;
-    f.accounts.register(&name("bob"), &password(PW)).await.unwrap();
-    for (user, pw) in [("bob", "wrong password!"), ("nobody", PW), ("no such name!", PW), ("bob", &"x".repeat(500))] {
-        let err = f.accounts.authenticate(user, &attempt(pw)).await.unwrap_err();
-        assert!(matches!(err, AccountError::InvalidCredentials), "{user}: {err:?}");
+    f.accounts
+        .register(&name("bob"), &password(PW))
+        .await
+        .unwrap();
+    for (user, pw) in [
+        ("bob", "wrong password!"),
+        ("nobody", PW),
+        ("no such name!", PW),
+        ("bob", &"x".repeat(500)),
+    ] {
+        let err = f
+            .accounts
+            .authenticate(user, &attempt(pw))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AccountError::InvalidCredentials),
+            "{user}: {err:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_stale_hash_is_upgraded_at_the_next_successful_login() {
     let dir = tempfile::tempdir().unwrap();
-    let weak = HashCost { memory_kib: 8 * 1024, iterations: 1, parallelism: 1 };
+    let weak = HashCost {
+        memory_kib: 8 * 1024,
+        iterations: 1,
+        parallelism: 1,
+    };
     let url = format!("sqlite://{}", dir.path().join("nested/test.db").display());
     // Register under weak parameters, then log in under the default ones.
     let store = Store::connect(&url).await.unwrap();
-    let weak_accounts = Accounts::new(store.clone(), PasswordHasher::new(weak, 1).unwrap(), Clock::system());
-    let user = weak_accounts.register(&name("carol"), &password(PW)).await.unwrap();
+    let weak_accounts = Accounts::new(
+        store.clone(),
+        PasswordHasher::new(weak, 1).unwrap(),
+        Clock::system(),
+    );
+    let user = weak_accounts
+        .register(&name("carol"), &password(PW))
+        .await
+        .unwrap();
     let before = store.find_credentials("carol").await.unwrap().unwrap().1;
     assert!(before.contains("m=8192,t=1"), "{before}");
 
-    let strong = Accounts::new(store.clone(), PasswordHasher::new(HashCost::default(), 1).unwrap(), Clock::system());
-    assert_eq!(strong.authenticate("carol", &attempt(PW)).await.unwrap().id, user.id);
+    let strong = Accounts::new(
+        store.clone(),
+        PasswordHasher::new(HashCost::default(), 1).unwrap(),
+        Clock::system(),
+    );
+    assert_eq!(
+        strong.authenticate("carol", &attempt(PW)).await.unwrap().id,
+        user.id
+    );
     let after = store.find_credentials("carol").await.unwrap().unwrap().1;
     assert!(after.contains("m=19456,t=2,p=1"), "{after}");
-    assert_eq!(strong.authenticate("carol", &attempt(PW)).await.unwrap().id, user.id);
+    assert_eq!(
+        strong.authenticate("carol", &attempt(PW)).await.unwrap().id,
+        user.id
+    );
 }
 
 #[tokio::test]
 async fn only_the_owner_may_edit_a_profile_and_a_refusal_changes_nothing() {
     let f = fixture().await;
-    let alice = f.accounts.register(&name("alice"), &password(PW)).await.unwrap();
-    let mallory = f.accounts.register(&name("mallory"), &password(PW)).await.unwrap();
+    let alice = f
+        .accounts
+        .register(&name("alice"), &password(PW))
+        .await
+        .unwrap();
+    let mallory = f
+        .accounts
+        .register(&name("mallory"), &password(PW))
+        .await
+        .unwrap();
     let update = ProfileUpdate::parse("Ada", "Hello", "London").unwrap();
 
-    let saved = f.accounts.update_profile(alice.id, "ALICE", &update).await.unwrap();
+    let saved = f
+        .accounts
+        .update_profile(alice.id, "ALICE", &update)
+        .await
+        .unwrap();
     assert_eq!(saved.display_name, "Ada");
 
     let evil = ProfileUpdate::parse("pwned", "pwned", "pwned").unwrap();
     for target in ["alice", "Alice", "nobody", "bad name!"] {
-        let err = f.accounts.update_profile(mallory.id, target, &evil).await.unwrap_err();
+        let err = f
+            .accounts
+            .update_profile(mallory.id, target, &evil)
+            .await
+            .unwrap_err();
         assert!(matches!(err, AccountError::Forbidden), "{target}: {err:?}");
     }
-    assert_eq!(f.accounts.profile("alice").await.unwrap().display_name, "Ada");
-    assert_eq!(f.accounts.current_user(alice.id).await.unwrap().unwrap().display_name, "Ada");
+    assert_eq!(
+        f.accounts.profile("alice").await.unwrap().display_name,
+        "Ada"
+    );
+    assert_eq!(
+        f.accounts
+            .current_user(alice.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .display_name,
+        "Ada"
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_profile_is_not_found() {
     let f = fixture().await;
-    assert!(matches!(f.accounts.profile("ghost").await, Err(AccountError::NotFound)));
-    assert!(matches!(f.accounts.profile("../etc").await, Err(AccountError::NotFound)));
+    assert!(matches!(
+        f.accounts.profile("ghost").await,
+        Err(AccountError::NotFound)
+    ));
+    assert!(matches!(
+        f.accounts.profile("../etc").await,
+        Err(AccountError::NotFound)
+    ));
 }

@@ -136,6 +136,8 @@ mod tests {
             PasswordAttempt::parse("").unwrap_err().message,
             "Enter your password."
         );
-        assert!(!PasswordAttempt::parse(&"a".repeat(129)).unwrap().is_plausible());
+        assert!(!PasswordAttempt::parse(&"a".repeat(129))
+            .unwrap()
+            .is_plausible());
     }
 }

@@ -35,7 +35,10 @@ impl Bio {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let text = raw.replace("\r\n", "\n").replace('\r', "\n");
         let text = text.trim();
-        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
             return Err(FieldError::new(
                 Field::Bio,
                 "Bios may not contain invisible control characters.",
@@ -122,7 +125,8 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_profiles_and_trims_them() {
-        let update = ProfileUpdate::parse("  Ada Lovelace ", "Counts.\r\nComputes.", " London ").unwrap();
+        let update =
+            ProfileUpdate::parse("  Ada Lovelace ", "Counts.\r\nComputes.", " London ").unwrap();
         assert_eq!(update.display_name.as_str(), "Ada Lovelace");
         assert_eq!(update.bio.as_str(), "Counts.\nComputes.");
         assert_eq!(update.location.as_str(), "London");
@@ -138,7 +142,10 @@ mod tests {
         let errors = ProfileUpdate::parse(&"n".repeat(51), &"b".repeat(501), "a\nb").unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, [Field::DisplayName, Field::Bio, Field::Location]);
-        assert_eq!(errors[0].message, "Display names are at most 50 characters.");
+        assert_eq!(
+            errors[0].message,
+            "Display names are at most 50 characters."
+        );
         assert_eq!(errors[1].message, "Bios are at most 500 characters.");
     }
 

@@ -76,8 +76,17 @@ mod tests {
 
     #[test]
     fn accepts_local_paths_with_queries_and_fragments() {
-        for ok in ["/", "/settings/profile", "/users/bob?tab=1", "/a#b", "/a/b/../c"] {
-            assert_eq!(ReturnTo::parse(ok).map(|r| r.to_string()), Some(ok.to_string()));
+        for ok in [
+            "/",
+            "/settings/profile",
+            "/users/bob?tab=1",
+            "/a#b",
+            "/a/b/../c",
+        ] {
+            assert_eq!(
+                ReturnTo::parse(ok).map(|r| r.to_string()),
+                Some(ok.to_string())
+            );
         }
     }
 
@@ -130,7 +139,10 @@ mod tests {
     #[test]
     fn builds_a_login_url_that_comes_back() {
         let back = ReturnTo::parse("/settings/profile?x=1&y=2").unwrap();
-        assert_eq!(back.login_url(), "/login?next=/settings/profile%3Fx%3D1%26y%3D2");
+        assert_eq!(
+            back.login_url(),
+            "/login?next=/settings/profile%3Fx%3D1%26y%3D2"
+        );
         assert_eq!(ReturnTo::home().login_url(), "/login");
     }
 }

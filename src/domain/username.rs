@@ -70,7 +70,10 @@ mod tests {
     #[test]
     fn accepts_letters_digits_and_the_three_marks() {
         for ok in ["abc", "Alice_01", "a.b-c", "x".repeat(32).as_str(), "123"] {
-            assert_eq!(Username::parse(ok).map(|u| u.to_string()), Ok(ok.to_string()));
+            assert_eq!(
+                Username::parse(ok).map(|u| u.to_string()),
+                Ok(ok.to_string())
+            );
         }
     }
 
@@ -106,10 +109,19 @@ mod tests {
 
     #[test]
     fn rejects_other_characters_and_names_the_culprit() {
-        assert!(Username::parse("al ice").unwrap_err().message.contains("spaces"));
-        assert!(Username::parse("bob@x").unwrap_err().message.contains("'@'"));
+        assert!(Username::parse("al ice")
+            .unwrap_err()
+            .message
+            .contains("spaces"));
+        assert!(Username::parse("bob@x")
+            .unwrap_err()
+            .message
+            .contains("'@'"));
         assert!(Username::parse("zoë").unwrap_err().message.contains("'ë'"));
-        assert!(Username::parse("a\0bc").unwrap_err().message.contains("invisible"));
+        assert!(Username::parse("a\0bc")
+            .unwrap_err()
+            .message
+            .contains("invisible"));
         assert!(Username::parse("<script>").is_err());
         assert!(Username::parse("x'; DROP TABLE users;--").is_err());
     }

@@ -63,7 +63,9 @@ impl Store {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("src/store/migrations/sqlite").run(&pool).await?;
+        sqlx::migrate!("src/store/migrations/sqlite")
+            .run(&pool)
+            .await?;
         Ok(Self { pool })
     }
 

@@ -31,7 +31,10 @@ impl Store {
     }
 
     /// The id and password hash of the account with this name (any case).
-    pub async fn find_credentials(&self, key: &str) -> Result<Option<(CurrentUser, String)>, StoreError> {
+    pub async fn find_credentials(
+        &self,
+        key: &str,
+    ) -> Result<Option<(CurrentUser, String)>, StoreError> {
         let row = sqlx::query(
             "SELECT id, username, display_name, password_hash FROM users WHERE username_key = ?",
         )
@@ -50,7 +53,11 @@ impl Store {
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|row| current_user(row.get("id"), row.get("username"), row.get("display_name"))))
+        Ok(
+            row.map(|row| {
+                current_user(row.get("id"), row.get("username"), row.get("display_name"))
+            }),
+        )
     }
 
     /// The public profile of the user with this name (any case).
@@ -73,7 +80,12 @@ impl Store {
     }
 
     /// Replaces a user's editable profile fields.
-    pub async fn update_profile(&self, id: UserId, update: &ProfileUpdate, now: i64) -> Result<(), StoreError> {
+    pub async fn update_profile(
+        &self,
+        id: UserId,
+        update: &ProfileUpdate,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE users SET display_name = ?, bio = ?, location = ?, updated_at = ? WHERE id = ?",
         )
@@ -88,7 +100,12 @@ impl Store {
     }
 
     /// Replaces a user's password hash (after a rehash or a password change).
-    pub async fn update_password_hash(&self, id: UserId, hash: &str, now: i64) -> Result<(), StoreError> {
+    pub async fn update_password_hash(
+        &self,
+        id: UserId,
+        hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
             .bind(hash)
             .bind(now)
@@ -100,6 +117,14 @@ impl Store {
 }
 
 fn current_user(id: i64, username: String, display_name: String) -> CurrentUser {
-    let display_name = if display_name.is_empty() { username.clone() } else { display_name };
-    CurrentUser { id: UserId(id), username, display_name }
+    let display_name = if display_name.is_empty() {
+        username.clone()
+    } else {
+        display_name
+    };
+    CurrentUser {
+        id: UserId(id),
+        username,
+        display_name,
+    }
 }

@@ -1,0 +1,106 @@
+use latchkey::domain::{CurrentUser, Flash};
+use leptos::prelude::*;
+
+use super::ApiError;
+
+/// Creates an account, signs it in and lands on its profile with a welcome.
+#[server(endpoint = "register")]
+pub async fn register(username: String, password: String) -> Result<(), ApiError> {
+    use super::server::{accounts, finish, flash, session};
+    use latchkey::domain::{NewPassword, Username};
+    use latchkey::sessions;
+
+    finish(
+        async move {
+            let (name, password) = match (Username::parse(&username), NewPassword::parse(&password))
+            {
+                (Ok(name), Ok(password)) => (name, password),
+                (name, password) => {
+                    return Err(ApiError::Invalid(
+                        [name.err(), password.err()].into_iter().flatten().collect(),
+                    ))
+                }
+            };
+            let session = session().await?;
+            let user = accounts()?.register(&name, &password).await?;
+            sessions::log_in(&session, user.id, false).await?;
+            flash(
+                &session,
+                Flash::success(format!("Welcome, {}", user.username)),
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/users/{}", user.username));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs in and returns to `next` when it is a local path, else to `/`.
+#[server(endpoint = "login")]
+pub async fn log_in(
+    username: String,
+    password: String,
+    remember: Option<String>,
+    next: Option<String>,
+) -> Result<(), ApiError> {
+    use super::server::{accounts, finish, flash, session};
+    use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
+    use latchkey::sessions;
+
+    finish(
+        async move {
+            if username.trim().is_empty() {
+                return Err(ApiError::field(Field::Username, "Enter your username."));
+            }
+            let attempt =
+                PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
+            let session = session().await?;
+            let user = accounts()?.authenticate(&username, &attempt).await?;
+            sessions::log_in(&session, user.id, remember.is_some()).await?;
+            flash(
+                &session,
+                Flash::success(format!("Welcome back, {}.", user.display_name)),
+            )
+            .await?;
+            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs out: the server-side session is deleted, so the old cookie is worthless.
+#[server(endpoint = "logout")]
+pub async fn log_out() -> Result<(), ApiError> {
+    use super::server::{finish, flash, session};
+    use latchkey::sessions;
+
+    finish(
+        async move {
+            let session = session().await?;
+            sessions::log_out(&session).await?;
+            flash(&session, Flash::info("You have been logged out.")).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The signed-in user, or `None`.
+#[server(name = CurrentUserFn, endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<CurrentUser>, ApiError> {
+    use super::server::{finish, session, signed_in};
+
+    finish(async move { signed_in(&session().await?).await }.await)
+}
+
+/// Takes this browser's pending flash message, so it shows once.
+#[server(endpoint = "take_flash")]
+pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
+    use super::server::{finish, session};
+    use latchkey::sessions;
+
+    finish(async move { Ok(sessions::take_flash(&session().await?).await?) }.await)
+}

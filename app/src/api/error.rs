@@ -1,0 +1,162 @@
+use http::StatusCode;
+use latchkey::domain::{Field, FieldError};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// The one error every server function returns. Each variant is something a form
+/// can show; internal causes are logged on the server and never cross the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ApiError {
+    /// One or more fields are invalid; each message belongs next to its field.
+    #[error("Please correct the highlighted fields.")]
+    Invalid(Vec<FieldError>),
+    /// Unknown user or wrong password: one answer for both.
+    #[error("Invalid username or password")]
+    InvalidCredentials,
+    /// The action needs a signed-in user.
+    #[error("Please log in to continue.")]
+    NotLoggedIn,
+    /// The signed-in user may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The thing asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request was malformed (missing or undecodable fields).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The browser could not reach the server.
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Network,
+    /// Something failed on our side; the cause is in the server's log.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+}
+
+impl ApiError {
+    /// A single field's validation message.
+    pub fn field(field: Field, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidCredentials | Self::NotLoggedIn => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Network => StatusCode::BAD_GATEWAY,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message for `field`, if this error has one.
+    pub fn field_message(&self, field: Field) -> Option<String> {
+        match self {
+            Self::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The message to show above a form: every error but field errors, which
+    /// show next to their fields.
+    pub fn form_message(&self) -> Option<String> {
+        match self {
+            Self::Invalid(_) => None,
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => Self::Network,
+            ServerFnErrorErr::MissingArg(name) => {
+                Self::BadRequest(format!("The form is missing the field '{name}'."))
+            }
+            // The decoder's message can quote the input, so only a missing field's
+            // name (ours, not the user's) is passed on.
+            ServerFnErrorErr::Args(message) => match missing_field(&message) {
+                Some(name) => Self::BadRequest(format!("The form is missing the field '{name}'.")),
+                None => Self::BadRequest(
+                    "The form could not be read. Please reload the page and try again.".into(),
+                ),
+            },
+            ServerFnErrorErr::Serialization(_) => Self::BadRequest(
+                "The form could not be read. Please reload the page and try again.".into(),
+            ),
+            _ => Self::Internal,
+        }
+    }
+}
+
+/// The field name in serde's "missing field `name`" message, if it is one of
+/// ours (a plain identifier).
+fn missing_field(message: &str) -> Option<&str> {
+    let start = message.find("missing field `")? + "missing field `".len();
+    let name = &message[start..];
+    let name = &name[..name.find('`')?];
+    (!name.is_empty()
+        && name.len() <= 32
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+    .then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_status_a_form_can_act_on() {
+        assert_eq!(ApiError::field(Field::Username, "x").status(), 422);
+        assert_eq!(ApiError::InvalidCredentials.status(), 401);
+        assert_eq!(ApiError::NotLoggedIn.status(), 401);
+        assert_eq!(ApiError::Forbidden("no".into()).status(), 403);
+        assert_eq!(ApiError::Internal.status(), 500);
+    }
+
+    #[test]
+    fn field_errors_show_by_their_fields_and_the_rest_above_the_form() {
+        let err = ApiError::Invalid(vec![
+            FieldError::new(Field::Username, "taken"),
+            FieldError::new(Field::Password, "short"),
+        ]);
+        assert_eq!(err.field_message(Field::Password).as_deref(), Some("short"));
+        assert_eq!(err.field_message(Field::Bio), None);
+        assert_eq!(err.form_message(), None);
+        assert_eq!(
+            ApiError::InvalidCredentials.form_message().as_deref(),
+            Some("Invalid username or password")
+        );
+    }
+
+    #[test]
+    fn framework_argument_errors_never_echo_the_input() {
+        let err = ApiError::from_server_fn_error(ServerFnErrorErr::Args("secret-value".into()));
+        assert_eq!(err.status(), 400);
+        assert!(!err.to_string().contains("secret-value"));
+    }
+
+    #[test]
+    fn a_missing_field_is_named_but_nothing_else_is_echoed() {
+        let err = ApiError::from_server_fn_error(ServerFnErrorErr::Args(
+            "missing field `password`".into(),
+        ));
+        assert_eq!(
+            err,
+            ApiError::BadRequest("The form is missing the field 'password'.".into())
+        );
+        let err =
+            ApiError::from_server_fn_error(ServerFnErrorErr::Args("missing field `<b>x`".into()));
+        assert!(!err.to_string().contains("<b>"));
+    }
+}

@@ -1,0 +1,16 @@
+//! Server functions: thin adapters at stable URLs under `/api`. Each parses its
+//! arguments into domain types, checks who may act, calls the core and maps the
+//! outcome to [`ApiError`]. No business logic lives here.
+
+mod account;
+mod error;
+mod profile;
+#[cfg(feature = "ssr")]
+mod server;
+
+pub use account::{
+    current_user, log_in, log_out, register, take_flash, CurrentUserFn, LogIn, LogOut, Register,
+    TakeFlash,
+};
+pub use error::ApiError;
+pub use profile::{get_profile, update_profile, GetProfile, UpdateProfile};

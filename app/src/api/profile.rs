@@ -1,0 +1,49 @@
+use latchkey::domain::Profile;
+use leptos::prelude::*;
+
+use super::ApiError;
+
+/// A user's public profile, by name in any case.
+#[server(endpoint = "profile")]
+pub async fn get_profile(username: String) -> Result<Profile, ApiError> {
+    use super::server::{accounts, finish};
+
+    finish(async move { Ok(accounts()?.profile(&username).await?) }.await)
+}
+
+/// Edits the profile of `username`, which must be the signed-in user's own.
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(
+    username: String,
+    display_name: String,
+    bio: String,
+    location: String,
+) -> Result<(), ApiError> {
+    use super::server::{accounts, finish, flash, require_user, session};
+    use latchkey::accounts::AccountError;
+    use latchkey::domain::{Flash, ProfileUpdate};
+
+    finish(
+        async move {
+            let session = session().await?;
+            let user = require_user(&session).await?;
+            let update =
+                ProfileUpdate::parse(&display_name, &bio, &location).map_err(ApiError::Invalid)?;
+            let saved = match accounts()?
+                .update_profile(user.id, &username, &update)
+                .await
+            {
+                Err(AccountError::Forbidden) => {
+                    return Err(ApiError::Forbidden(
+                        "You can only edit your own profile.".into(),
+                    ))
+                }
+                other => other?,
+            };
+            flash(&session, Flash::success("Your profile has been saved.")).await?;
+            leptos_axum::redirect(&format!("/users/{}", saved.username));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,105 @@
+//! Server-side plumbing shared by the server functions.
+
+use std::error::Error;
+
+use latchkey::accounts::{AccountError, Accounts};
+use latchkey::domain::{CurrentUser, Field, Flash};
+use latchkey::sessions::{self, SessionError};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
+
+use super::ApiError;
+
+/// The request's session.
+pub async fn session() -> Result<Session, ApiError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| internal("the session layer is missing", &e))
+}
+
+/// The account service the server provided as context.
+pub fn accounts() -> Result<Accounts, ApiError> {
+    use_context::<Accounts>().ok_or_else(|| {
+        tracing::error!("the Accounts service is missing from the context");
+        ApiError::Internal
+    })
+}
+
+/// The signed-in user, if any. A session whose account is gone is anonymous.
+pub async fn signed_in(session: &Session) -> Result<Option<CurrentUser>, ApiError> {
+    match sessions::session_user(session).await? {
+        Some(id) => Ok(accounts()?.current_user(id).await?),
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user, or `NotLoggedIn`.
+pub async fn require_user(session: &Session) -> Result<CurrentUser, ApiError> {
+    signed_in(session).await?.ok_or(ApiError::NotLoggedIn)
+}
+
+/// Queues a flash message for the next page.
+pub async fn flash(session: &Session, flash: Flash) -> Result<(), ApiError> {
+    Ok(sessions::push_flash(session, flash).await?)
+}
+
+/// Sets the response status from the error, for API calls and SSR alike. A form
+/// posted without JavaScript is answered with a redirect back to the form (the
+/// error travels in its URL), so its status is left alone.
+pub fn finish<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let (Err(e), Some(response)) = (&result, use_context::<ResponseOptions>()) {
+        if !is_plain_form_post() {
+            response.set_status(e.status());
+        }
+    }
+    result
+}
+
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        let accepts_html = parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        parts.method == http::Method::POST && parts.uri.path().starts_with("/api/") && accepts_html
+    })
+}
+
+/// Logs an internal failure with its cause chain; the user sees only "internal".
+pub fn internal(what: &str, error: &dyn Error) -> ApiError {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    tracing::error!(error = %chain, "{what}");
+    ApiError::Internal
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::UsernameTaken => {
+                ApiError::field(Field::Username, "That username is taken.")
+            }
+            AccountError::InvalidCredentials => ApiError::InvalidCredentials,
+            AccountError::Forbidden => {
+                ApiError::Forbidden("You are not allowed to do that.".into())
+            }
+            AccountError::NotFound => ApiError::NotFound("There is no such user.".into()),
+            AccountError::Store(_) | AccountError::Hash(_) => {
+                internal("account operation failed", &e)
+            }
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        internal("session store failed", &e)
+    }
+}

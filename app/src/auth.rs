@@ -1,0 +1,72 @@
+//! The shared `current_user` resource and the actions that change it.
+
+use latchkey::domain::CurrentUser;
+use leptos::prelude::*;
+use leptos::server::ServerActionError;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{current_user, ApiError, LogIn, LogOut, Register, UpdateProfile};
+
+/// What every component knows about who is signed in.
+#[derive(Clone, Copy)]
+pub struct AuthContext {
+    /// The signed-in user. Loaded once per request on the server, serialized
+    /// into the page and hydrated without a second request.
+    pub user: Resource<Result<Option<CurrentUser>, ApiError>>,
+    /// Log in.
+    pub log_in: ServerAction<LogIn>,
+    /// Log out.
+    pub log_out: ServerAction<LogOut>,
+    /// Register.
+    pub register: ServerAction<Register>,
+    /// Edit one's profile.
+    pub update_profile: ServerAction<UpdateProfile>,
+}
+
+impl AuthContext {
+    /// Changes whenever any action that can change the signed-in user completes.
+    pub fn version(&self) -> usize {
+        self.log_in.version().get()
+            + self.log_out.version().get()
+            + self.register.version().get()
+            + self.update_profile.version().get()
+    }
+}
+
+/// Creates the auth context and provides it to every component below. Call it
+/// inside the `<Router>`.
+pub fn provide_auth() -> AuthContext {
+    // A form posted without JavaScript comes back with its error in the URL.
+    // `<Routes>` hands that to actions created inside it; these are created
+    // above it, so they are handed it here the same way.
+    use_query_map().with_untracked(|query| {
+        if let (Some(path), Some(error)) = (query.get_str("__path"), query.get_str("__err")) {
+            provide_context(ServerActionError::new(path, error));
+        }
+    });
+    let log_in = ServerAction::<LogIn>::new();
+    let log_out = ServerAction::<LogOut>::new();
+    let register = ServerAction::<Register>::new();
+    let update_profile = ServerAction::<UpdateProfile>::new();
+    let versions = move || {
+        log_in.version().get()
+            + log_out.version().get()
+            + register.version().get()
+            + update_profile.version().get()
+    };
+    let user = Resource::new(versions, |_| current_user());
+    let auth = AuthContext {
+        user,
+        log_in,
+        log_out,
+        register,
+        update_profile,
+    };
+    provide_context(auth);
+    auth
+}
+
+/// The auth context provided by [`provide_auth`].
+pub fn use_auth() -> AuthContext {
+    expect_context::<AuthContext>()
+}

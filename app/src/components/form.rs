@@ -1,0 +1,139 @@
+use latchkey::domain::Field;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use crate::api::ApiError;
+
+/// The latest error of a server action, if its last run failed.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<ApiError>>
+where
+    S: ServerFn<Error = ApiError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// A labelled input with its validation message beside it.
+#[component]
+pub fn TextField(
+    /// The visible label.
+    label: &'static str,
+    /// Which field this is; also its form name and id.
+    field: Field,
+    /// The error the form's action last returned.
+    error: Signal<Option<ApiError>>,
+    /// The input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// The `autocomplete` token password managers read.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// A hint shown under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// The initial value.
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// Whether the field is required.
+    #[prop(optional)]
+    required: bool,
+    /// The most characters the field takes.
+    #[prop(optional)]
+    maxlength: Option<usize>,
+) -> impl IntoView {
+    let name = field.name();
+    let message = move || error.get().and_then(|e| e.field_message(field));
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{h}</p> })}
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                required=required
+                maxlength=maxlength
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=move || described_by(name, hint.is_some(), message().is_some())
+            />
+            <p class="field-error" id=format!("{name}-error") role="alert">{message}</p>
+        </div>
+    }
+}
+
+/// A labelled multi-line text box with its validation message beside it.
+#[component]
+pub fn TextArea(
+    /// The visible label.
+    label: &'static str,
+    /// Which field this is; also its form name and id.
+    field: Field,
+    /// The error the form's action last returned.
+    error: Signal<Option<ApiError>>,
+    /// The initial value.
+    #[prop(into)]
+    value: String,
+    /// The most characters the field takes.
+    maxlength: usize,
+) -> impl IntoView {
+    let name = field.name();
+    let message = move || error.get().and_then(|e| e.field_message(field));
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <textarea
+                id=name
+                name=name
+                rows="4"
+                maxlength=maxlength
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=move || described_by(name, false, message().is_some())
+            >
+                {value}
+            </textarea>
+            <p class="field-error" id=format!("{name}-error") role="alert">{message}</p>
+        </div>
+    }
+}
+
+fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    let ids: Vec<String> = [(hint, "hint"), (error, "error")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, kind)| format!("{name}-{kind}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The form-level message (invalid credentials, not allowed, internal...).
+#[component]
+pub fn FormAlert(error: Signal<Option<ApiError>>) -> impl IntoView {
+    let message = move || error.get().and_then(|e| e.form_message());
+    view! {
+        <Show when=move || message().is_some()>
+            <div class="alert alert-error" role="alert">{message}</div>
+        </Show>
+    }
+}
+
+/// A submit button that says so while its action is pending.
+#[component]
+pub fn SubmitButton(
+    /// Whether the action is running.
+    pending: Signal<bool>,
+    /// The label at rest.
+    label: &'static str,
+    /// The label while pending.
+    pending_label: &'static str,
+    /// The button's CSS class.
+    #[prop(default = "button primary")]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=class disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+            {move || if pending.get() { pending_label } else { label }}
+        </button>
+    }
+}

@@ -1,0 +1,13 @@
+//! Reusable pieces: form fields, the flash area, the nav, the login guard.
+
+mod flash;
+mod form;
+mod nav;
+mod page_title;
+mod require_user;
+
+pub use flash::FlashArea;
+pub use form::{action_error, FormAlert, SubmitButton, TextArea, TextField};
+pub use nav::Nav;
+pub use page_title::PageTitle;
+pub use require_user::RequireUser;

@@ -1,0 +1,82 @@
+//! Latchkey's Leptos app: the shell, the routes, and the shared auth context.
+
+pub mod api;
+pub mod auth;
+mod components;
+pub mod pages;
+
+// The few things that differ between SSR and the browser, chosen once here.
+#[cfg(feature = "ssr")]
+#[path = "platform/ssr.rs"]
+mod platform;
+#[cfg(not(feature = "ssr"))]
+#[path = "platform/client.rs"]
+mod platform;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::auth::provide_auth;
+use crate::components::{FlashArea, Nav};
+use crate::pages::{
+    EditProfilePage, HomePage, LoginPage, NotFoundPage, RegisterPage, UserProfilePage,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The app. Every route renders in `Async` mode, so a page's status and
+/// redirects are decided before its first byte is sent.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/latchkey.css"/>
+        <Title text="Latchkey"/>
+        <Router>
+            <Layout/>
+        </Router>
+    }
+}
+
+/// Nav, flash area and pages. The auth context is created here, inside the
+/// router, because the router is what hands a no-JavaScript form's error (carried
+/// in the URL) to the server actions as they are created.
+#[component]
+fn Layout() -> impl IntoView {
+    provide_auth();
+    view! {
+        <a class="skip-link" href="#content">"Skip to content"</a>
+        <Nav/>
+        <main id="content">
+            <FlashArea/>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/users/:username") view=UserProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async/>
+            </Routes>
+        </main>
+    }
+}

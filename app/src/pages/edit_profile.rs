@@ -1,0 +1,64 @@
+use latchkey::domain::{Bio, CurrentUser, DisplayName, Field, Location};
+use leptos::prelude::*;
+
+use crate::api::get_profile;
+use crate::auth::use_auth;
+use crate::components::{
+    action_error, FormAlert, PageTitle, RequireUser, SubmitButton, TextArea, TextField,
+};
+
+/// `/settings/profile` (login required): edit your own display name, bio and location.
+#[component]
+pub fn EditProfilePage() -> impl IntoView {
+    view! {
+        <PageTitle text="Edit profile"/>
+        <RequireUser let:user>
+            <EditProfileForm user/>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn EditProfileForm(user: CurrentUser) -> impl IntoView {
+    let auth = use_auth();
+    let error = action_error(auth.update_profile);
+    let username = user.username.clone();
+    let profile = Resource::new(move || username.clone(), get_profile);
+    view! {
+        <section class="card">
+            <h1>"Edit your profile"</h1>
+            <FormAlert error/>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let profile = match profile.await {
+                        Ok(profile) => profile,
+                        Err(e) => return view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                    };
+                    view! {
+                        <ActionForm action=auth.update_profile>
+                            <input type="hidden" name="username" value=profile.username.clone()/>
+                            <TextField
+                                label="Display name"
+                                field=Field::DisplayName
+                                error
+                                autocomplete="name"
+                                value=profile.display_name.clone()
+                                maxlength=DisplayName::MAX_CHARS
+                            />
+                            <TextArea label="Bio" field=Field::Bio error value=profile.bio.clone() maxlength=Bio::MAX_CHARS/>
+                            <TextField
+                                label="Location"
+                                field=Field::Location
+                                error
+                                value=profile.location.clone()
+                                maxlength=Location::MAX_CHARS
+                            />
+                            <SubmitButton pending=auth.update_profile.pending().into() label="Save profile" pending_label="Saving…"/>
+                        </ActionForm>
+                    }
+                    .into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,41 @@
+use latchkey::domain::Field;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::auth::use_auth;
+use crate::components::{action_error, FormAlert, PageTitle, SubmitButton, TextField};
+
+/// `/login`: username, password, "Remember me"; returns to `?next=` afterwards.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = action_error(auth.log_in);
+    view! {
+        <PageTitle text="Log in"/>
+        <section class="card">
+            <h1>"Log in"</h1>
+            <FormAlert error/>
+            <ActionForm action=auth.log_in>
+                <input type="hidden" name="next" value=next/>
+                <TextField label="Username" field=Field::Username error autocomplete="username" required=true/>
+                <TextField
+                    label="Password"
+                    field=Field::Password
+                    error
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <label class="check">
+                    <input type="checkbox" name="remember" value="on"/>
+                    "Remember me on this device"
+                </label>
+                <SubmitButton pending=auth.log_in.pending().into() label="Log in" pending_label="Logging in…"/>
+            </ActionForm>
+            <p class="aside">"New here? " <A href="/register">"Create an account"</A></p>
+        </section>
+    }
+}

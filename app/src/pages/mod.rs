@@ -1,0 +1,15 @@
+//! One file per page.
+
+mod edit_profile;
+mod home;
+mod login;
+mod not_found;
+mod register;
+mod user_profile;
+
+pub use edit_profile::EditProfilePage;
+pub use home::HomePage;
+pub use login::LoginPage;
+pub use not_found::NotFoundPage;
+pub use register::RegisterPage;
+pub use user_profile::UserProfilePage;

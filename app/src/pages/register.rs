@@ -1,0 +1,42 @@
+use latchkey::domain::Field;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::auth::use_auth;
+use crate::components::{action_error, FormAlert, PageTitle, SubmitButton, TextField};
+
+/// `/register`: choose a username and a password; signed in on success.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let auth = use_auth();
+    let error = action_error(auth.register);
+    view! {
+        <PageTitle text="Register"/>
+        <section class="card">
+            <h1>"Create your account"</h1>
+            <FormAlert error/>
+            <ActionForm action=auth.register>
+                <TextField
+                    label="Username"
+                    field=Field::Username
+                    error
+                    autocomplete="username"
+                    hint="3 to 32 letters, digits, '_', '-' or '.'"
+                    required=true
+                    maxlength=32
+                />
+                <TextField
+                    label="Password"
+                    field=Field::Password
+                    error
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 12 characters. Spaces and emoji are welcome: a passphrase is best."
+                    required=true
+                />
+                <SubmitButton pending=auth.register.pending().into() label="Create account" pending_label="Creating…"/>
+            </ActionForm>
+            <p class="aside">"Already have an account? " <A href="/login">"Log in"</A></p>
+        </section>
+    }
+}

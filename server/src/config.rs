@@ -1,0 +1,215 @@
+//! One typed configuration, read once at start-up from the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use latchkey::password::HashCost;
+use leptos::config::{Env, LeptosOptions};
+
+/// A variable that is set but unusable; start-up stops with this message.
+#[derive(Debug, thiserror::Error)]
+#[error("{key}: {problem} (got {value:?})")]
+pub struct ConfigError {
+    /// The variable's name.
+    pub key: &'static str,
+    /// The value it had.
+    pub value: String,
+    /// What was expected.
+    pub problem: String,
+}
+
+/// Everything the server needs to start. See the README for each variable.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: where the data lives.
+    pub database_url: String,
+    /// `LATCHKEY_SECURE_COOKIES`: the site is served over HTTPS, so cookies are
+    /// `Secure` and the session cookie gets the `__Host-` prefix.
+    pub secure_cookies: bool,
+    /// `LATCHKEY_HASH_MEMORY_KIB`, `..._ITERATIONS`, `..._PARALLELISM`: argon2id cost.
+    pub hash_cost: HashCost,
+    /// `LATCHKEY_HASH_CONCURRENCY`: hashes computed at once; the rest wait.
+    pub hash_concurrency: usize,
+    /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, ...).
+    pub leptos: LeptosOptions,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads the configuration from any key-value source (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |key: &'static str, default: &str| Var {
+            key,
+            value: lookup(key).unwrap_or_else(|| default.into()),
+        };
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let minimum = HashCost::OWASP_MINIMUM;
+        let hash_cost = HashCost {
+            memory_kib: get("LATCHKEY_HASH_MEMORY_KIB", &minimum.memory_kib.to_string())
+                .at_least(minimum.memory_kib)?,
+            iterations: get("LATCHKEY_HASH_ITERATIONS", &minimum.iterations.to_string())
+                .at_least(minimum.iterations)?,
+            parallelism: get(
+                "LATCHKEY_HASH_PARALLELISM",
+                &minimum.parallelism.to_string(),
+            )
+            .at_least(minimum.parallelism)?,
+        };
+        let site_addr: SocketAddr =
+            get("LEPTOS_SITE_ADDR", "127.0.0.1:3000").parse("an address such as 127.0.0.1:3000")?;
+        let leptos_env = match get("LEPTOS_ENV", "DEV") {
+            v if v.value.eq_ignore_ascii_case("prod") => Env::PROD,
+            v if v.value.eq_ignore_ascii_case("dev") => Env::DEV,
+            v => return Err(v.invalid("DEV or PROD")),
+        };
+        let leptos = LeptosOptions::builder()
+            .output_name(get("LEPTOS_OUTPUT_NAME", "latchkey").value)
+            .site_root(get("LEPTOS_SITE_ROOT", "target/site").value)
+            .site_pkg_dir(get("LEPTOS_SITE_PKG_DIR", "pkg").value)
+            .site_addr(site_addr)
+            .reload_port(get("LEPTOS_RELOAD_PORT", "3001").parse("a port number")?)
+            .hash_files(get("LEPTOS_HASH_FILES", "false").flag()?)
+            .env(leptos_env)
+            .build();
+        Ok(Self {
+            database_url: get("DATABASE_URL", "sqlite://data/latchkey.db").database_url()?,
+            secure_cookies: get("LATCHKEY_SECURE_COOKIES", "false").flag()?,
+            hash_cost,
+            hash_concurrency: get("LATCHKEY_HASH_CONCURRENCY", &cores.to_string()).at_least(1)?,
+            leptos,
+        })
+    }
+
+    /// The session cookie's name: `__Host-` prefixed when served over HTTPS, which
+    /// makes browsers insist on `Secure`, `Path=/` and no `Domain`.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-latchkey_session"
+        } else {
+            "latchkey_session"
+        }
+    }
+
+    /// Where static files are served from.
+    pub fn site_root(&self) -> PathBuf {
+        PathBuf::from(self.leptos.site_root.as_ref())
+    }
+}
+
+struct Var {
+    key: &'static str,
+    value: String,
+}
+
+impl Var {
+    fn invalid(self, expected: &str) -> ConfigError {
+        ConfigError {
+            key: self.key,
+            value: self.value,
+            problem: format!("expected {expected}"),
+        }
+    }
+
+    fn parse<T: FromStr>(self, expected: &str) -> Result<T, ConfigError> {
+        self.value
+            .trim()
+            .parse()
+            .map_err(|_| self.invalid(expected))
+    }
+
+    fn flag(self) -> Result<bool, ConfigError> {
+        match self.value.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" | "" => Ok(false),
+            _ => Err(self.invalid("true or false")),
+        }
+    }
+
+    fn at_least<T: FromStr + PartialOrd + std::fmt::Display + Copy>(
+        self,
+        min: T,
+    ) -> Result<T, ConfigError> {
+        let expected = format!("a whole number of at least {min}");
+        let key = self.key;
+        let value = self.value.clone();
+        let n: T = self.parse(&expected)?;
+        if n < min {
+            return Err(ConfigError {
+                key,
+                value,
+                problem: expected,
+            });
+        }
+        Ok(n)
+    }
+
+    fn database_url(self) -> Result<String, ConfigError> {
+        if self.value.starts_with("sqlite:") {
+            Ok(self.value)
+        } else {
+            Err(self.invalid("a sqlite:// URL (PostgreSQL support is planned)"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_local_development_on_sqlite() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/latchkey.db");
+        assert!(!c.secure_cookies);
+        assert_eq!(c.session_cookie_name(), "latchkey_session");
+        assert_eq!(c.hash_cost, HashCost::OWASP_MINIMUM);
+        assert_eq!(c.leptos.site_addr.to_string(), "127.0.0.1:3000");
+    }
+
+    #[test]
+    fn secure_cookies_switch_to_the_host_prefix() {
+        let c = config(&[("LATCHKEY_SECURE_COOKIES", "true")]).unwrap();
+        assert_eq!(c.session_cookie_name(), "__Host-latchkey_session");
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        for (key, value) in [
+            ("LATCHKEY_SECURE_COOKIES", "maybe"),
+            ("LEPTOS_SITE_ADDR", "localhost"),
+            ("LATCHKEY_HASH_MEMORY_KIB", "1024"),
+            ("LATCHKEY_HASH_ITERATIONS", "two"),
+            ("LATCHKEY_HASH_CONCURRENCY", "0"),
+            ("DATABASE_URL", "mysql://x"),
+            ("LEPTOS_ENV", "staging"),
+        ] {
+            let err = config(&[(key, value)]).unwrap_err();
+            assert_eq!(err.key, key);
+            assert!(err.to_string().starts_with(key), "{err}");
+        }
+    }
+
+    #[test]
+    fn hash_cost_may_be_raised_above_the_minimum() {
+        let c = config(&[
+            ("LATCHKEY_HASH_MEMORY_KIB", "65536"),
+            ("LATCHKEY_HASH_ITERATIONS", "3"),
+        ])
+        .unwrap();
+        assert_eq!(c.hash_cost.memory_kib, 65536);
+        assert_eq!(c.hash_cost.iterations, 3);
+    }
+}

@@ -1,0 +1,124 @@
+//! Latchkey's axum server: configuration, database, layers and router. `main.rs`
+//! only reads the configuration and serves what [`build`] returns, so the
+//! integration tests run exactly this app on a random port.
+
+pub mod config;
+mod health;
+mod layers;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use latchkey::accounts::Accounts;
+use latchkey::clock::Clock;
+use latchkey::password::PasswordHasher;
+use latchkey::store::Store;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+pub use config::Config;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    leptos_options: LeptosOptions,
+    accounts: Accounts,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Opens the database, runs migrations and assembles the router with its layers.
+pub async fn build(config: &Config) -> anyhow::Result<Router> {
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("DATABASE_URL: cannot open {}", config.database_url))?;
+    let hasher = PasswordHasher::new(config.hash_cost, config.hash_concurrency)?;
+    let accounts = Accounts::new(store.clone(), hasher, Clock::system());
+
+    let session_store = SqliteStore::new(store.pool().clone());
+    session_store
+        .migrate()
+        .await
+        .context("creating the sessions table")?;
+    let sweeper = session_store.clone();
+    tokio::spawn(async move {
+        if let Err(e) = sweeper
+            .continuously_delete_expired(Duration::from_secs(60 * 60))
+            .await
+        {
+            tracing::error!(error = %e, "expired-session cleanup stopped");
+        }
+    });
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name(config.session_cookie_name())
+        .with_secure(config.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnSessionEnd);
+
+    let state = AppState {
+        leptos_options: config.leptos.clone(),
+        accounts: accounts.clone(),
+    };
+    let routes = generate_route_list(App);
+    let context = move || provide_context(accounts.clone());
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/api/{*name}", post(server_fn).get(server_fn))
+        .leptos_routes_with_context(&state, routes, context, {
+            let options = config.leptos.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .with_state(state);
+    Ok(layers::around(router, config))
+}
+
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    let accounts = state.accounts.clone();
+    handle_server_fns_with_context(move || provide_context(accounts.clone()), request).await
+}
+
+/// Resolves at SIGTERM or Ctrl-C, so in-flight requests finish before exit.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

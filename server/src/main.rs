@@ -1,0 +1,30 @@
+use anyhow::Context;
+use server::{build, shutdown_signal, Config};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // A missing .env file is normal; only the environment then applies.
+    let _ = dotenvy::dotenv();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+
+    let config = Config::from_env().context("invalid configuration")?;
+    let router = build(&config).await?;
+    let addr = config.leptos.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("LEPTOS_SITE_ADDR: cannot listen on {addr}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
+    Ok(())
+}

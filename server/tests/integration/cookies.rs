@@ -1,0 +1,119 @@
+use reqwest::header::COOKIE;
+use reqwest::StatusCode;
+
+use crate::harness::{current_username, set_cookies, unique_name, TestApp, PASSWORD};
+
+fn session_set_cookie(cookies: &[String], name: &str) -> String {
+    cookies
+        .iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .cloned()
+        .unwrap_or_else(|| panic!("no {name} cookie in {cookies:?}"))
+}
+
+#[tokio::test]
+async fn the_session_cookie_holds_only_a_random_id_and_is_http_only_lax_and_site_wide() {
+    let app = TestApp::start().await;
+    let response = app.register(&unique_name("c"), PASSWORD).await;
+    let cookie = session_set_cookie(&set_cookies(response.headers()), "latchkey_session");
+    let attributes: Vec<&str> = cookie.split("; ").collect();
+    let value = attributes[0].trim_start_matches("latchkey_session=");
+    assert!(value.len() >= 22, "at least 128 bits of id: {value}");
+    assert!(
+        !value.contains('.') && !value.contains('{'),
+        "an opaque id, no data: {value}"
+    );
+    assert!(attributes.contains(&"HttpOnly"), "{cookie}");
+    assert!(attributes.contains(&"SameSite=Lax"), "{cookie}");
+    assert!(attributes.contains(&"Path=/"), "{cookie}");
+    assert!(
+        !attributes.contains(&"Secure"),
+        "plain HTTP in development: {cookie}"
+    );
+    assert!(
+        !cookie.contains("Max-Age") && !cookie.contains("Expires"),
+        "dies with the browser: {cookie}"
+    );
+}
+
+#[tokio::test]
+async fn remember_me_makes_the_cookie_outlive_the_browser() {
+    let app = TestApp::start().await;
+    let name = unique_name("r");
+    app.register(&name, PASSWORD).await;
+    app.log_out().await;
+    let response = app
+        .post(
+            "login",
+            &[
+                ("username", &name),
+                ("password", PASSWORD),
+                ("remember", "on"),
+            ],
+        )
+        .await;
+    let cookie = session_set_cookie(&set_cookies(response.headers()), "latchkey_session");
+    assert!(
+        cookie.contains("Max-Age=") || cookie.contains("Expires="),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_secure_with_the_host_prefix() {
+    let app = TestApp::start_with(&[("LATCHKEY_SECURE_COOKIES", "true")]).await;
+    let response = app.register(&unique_name("s"), PASSWORD).await;
+    let cookie = session_set_cookie(&set_cookies(response.headers()), "__Host-latchkey_session");
+    assert!(cookie.split("; ").any(|a| a == "Secure"), "{cookie}");
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    assert!(response.headers().contains_key("strict-transport-security"));
+}
+
+#[tokio::test]
+async fn tampered_and_random_cookies_are_anonymous_and_never_a_server_error() {
+    let app = TestApp::start().await;
+    app.register(&unique_name("t"), PASSWORD).await;
+    let real = app.session_cookie().unwrap();
+    let tampered = format!("{}A", &real[..real.len() - 1]);
+    let client = app.stranger();
+    for cookie in [
+        tampered.as_str(),
+        "latchkey_session=AAAAAAAAAAAAAAAAAAAAAA",
+        "latchkey_session=not-a-session-id",
+        "latchkey_session=",
+        "latchkey_session=%00%ff",
+        "latchkey_session=' OR 1=1 --",
+    ] {
+        assert_eq!(
+            current_username(&client, &app.base, Some(cookie)).await,
+            None,
+            "{cookie}"
+        );
+        for path in ["/", "/settings/profile", "/login"] {
+            let response = client
+                .get(app.url(path))
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                !response.status().is_server_error(),
+                "{path} with {cookie}: {}",
+                response.status()
+            );
+        }
+    }
+    assert_eq!(
+        client
+            .get(app.url("/healthz"))
+            .header(COOKIE, "latchkey_session=x")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,189 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::{HeaderMap, ACCEPT, COOKIE, REFERER};
+use reqwest::{redirect, Client, Response, StatusCode, Url};
+use serde_json::Value;
+use server::Config;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// One running app with its own database, and a browser-like client for it.
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub jar: Arc<Jar>,
+    pub config: Config,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts the app with extra configuration variables.
+    pub async fn start_with(vars: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = format!("sqlite://{}", dir.path().join("test.db").display());
+        let mut map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        map.entry("DATABASE_URL".into()).or_insert(db);
+        map.entry("LATCHKEY_HASH_CONCURRENCY".into())
+            .or_insert("2".into());
+        let config = Config::from_lookup(|k| map.get(k).cloned()).expect("test configuration");
+        let router = server::build(&config).await.expect("app builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().expect("local addr"));
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("server runs");
+        });
+        let jar = Arc::new(Jar::default());
+        Self {
+            client: client(Some(jar.clone())),
+            base,
+            jar,
+            config,
+            _dir: dir,
+        }
+    }
+
+    /// A second, cookie-less browser on the same app.
+    pub fn stranger(&self) -> Client {
+        client(None)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// The session cookie this client holds, as `name=value`.
+    pub fn session_cookie(&self) -> Option<String> {
+        let url: Url = self.base.parse().expect("base url");
+        let header = self.jar.cookies(&url)?;
+        let name = self.config.session_cookie_name();
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    }
+
+    /// POSTs a form to a server function, as the hydrated app does.
+    pub async fn post(&self, function: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{function}")))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POSTs a form the way a browser without JavaScript does.
+    pub async fn post_html(
+        &self,
+        function: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+    ) -> Response {
+        self.client
+            .post(self.url(&format!("/api/{function}")))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(REFERER, self.url(referer))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn register(&self, username: &str, password: &str) -> Response {
+        self.post(
+            "register",
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn log_in(&self, username: &str, password: &str) -> Response {
+        self.post("login", &[("username", username), ("password", password)])
+            .await
+    }
+
+    pub async fn log_out(&self) -> Response {
+        self.post("logout", &[]).await
+    }
+
+    /// The signed-in username, or `None`.
+    pub async fn current_username(&self) -> Option<String> {
+        current_username(&self.client, &self.base, None).await
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// What `current_user` answers for a request with exactly this Cookie header.
+pub async fn current_username(client: &Client, base: &str, cookie: Option<&str>) -> Option<String> {
+    let no_fields: [(&str, &str); 0] = [];
+    let mut request = client
+        .post(format!("{base}/api/current_user"))
+        .form(&no_fields);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    let response = request.send().await.expect("request");
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "current_user must answer 200"
+    );
+    let body: Value = response.json().await.expect("json");
+    body.get("username")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+fn client(jar: Option<Arc<Jar>>) -> Client {
+    let mut builder = Client::builder().redirect(redirect::Policy::none());
+    if let Some(jar) = jar {
+        builder = builder.cookie_provider(jar);
+    }
+    builder.build().expect("http client")
+}
+
+/// Every `Set-Cookie` header of a response.
+pub fn set_cookies(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .collect()
+}
+
+/// A response's `Location` header.
+pub fn location(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()
+        .map(str::to_string)
+}
+
+/// A fresh valid username for a test.
+pub fn unique_name(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!("{prefix}-{:03}", N.fetch_add(1, Ordering::Relaxed))
+}

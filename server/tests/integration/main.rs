@@ -1,0 +1,10 @@
+//! Integration tests: the real app on a random port over a temporary SQLite file,
+//! driven over HTTP by a client that keeps cookies and never follows redirects.
+
+mod harness;
+
+mod cookies;
+mod login;
+mod pages;
+mod profiles;
+mod register;

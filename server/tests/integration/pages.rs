@@ -1,0 +1,98 @@
+use reqwest::StatusCode;
+
+use crate::harness::{location, unique_name, TestApp, PASSWORD};
+
+#[tokio::test]
+async fn an_anonymous_visit_to_a_login_required_page_is_redirected_before_any_content() {
+    let app = TestApp::start().await;
+    let response = app.get("/settings/profile").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&response).as_deref(),
+        Some("/login?next=/settings/profile")
+    );
+    let body = response.text().await.unwrap();
+    assert!(
+        !body.contains("Edit your profile"),
+        "nothing protected is sent"
+    );
+}
+
+#[tokio::test]
+async fn the_redirect_keeps_the_query_string() {
+    let app = TestApp::start().await;
+    let response = app.get("/settings/profile?tab=bio").await;
+    assert_eq!(
+        location(&response).as_deref(),
+        Some("/login?next=/settings/profile%3Ftab%3Dbio")
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_user_sees_the_login_required_page_and_their_name_in_the_nav() {
+    let app = TestApp::start().await;
+    let name = unique_name("nav");
+    app.register(&name, PASSWORD).await;
+    let response = app.get("/settings/profile").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Edit your profile"));
+    assert!(html.contains(&name));
+}
+
+#[tokio::test]
+async fn current_user_is_rendered_into_the_page_so_the_client_need_not_ask() {
+    let app = TestApp::start().await;
+    let name = unique_name("ssr");
+    app.register(&name, PASSWORD).await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains(&format!("Hello, {name}")));
+    // The resource's value is serialized for hydration.
+    assert!(
+        html.contains(&format!(r#"\"username\":\"{name}\""#))
+            || html.contains(&format!(r#""username":"{name}""#)),
+        "serialized resource missing"
+    );
+}
+
+#[tokio::test]
+async fn the_home_page_offers_log_in_and_register_to_anonymous_visitors() {
+    let app = TestApp::start().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.headers()["referrer-policy"], "same-origin");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Log in") && html.contains("Register"));
+}
+
+#[tokio::test]
+async fn unknown_pages_and_users_are_404() {
+    let app = TestApp::start().await;
+    assert_eq!(
+        app.get("/no/such/page").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/users/ghost").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn healthz_answers_when_the_database_does() {
+    let app = TestApp::start().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = TestApp::start().await;
+    let huge = "x".repeat(200 * 1024);
+    let response = app
+        .post("login", &[("username", "someone"), ("password", &huge)])
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -1,0 +1,130 @@
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::harness::{location, unique_name, TestApp, PASSWORD};
+
+fn edit<'a>(username: &'a str, display_name: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("username", username),
+        ("display_name", display_name),
+        ("bio", "Hello there"),
+        ("location", "Lisbon"),
+    ]
+}
+
+#[tokio::test]
+async fn a_user_edits_their_own_profile_and_everyone_sees_it() {
+    let app = TestApp::start().await;
+    let name = unique_name("owner");
+    app.register(&name, PASSWORD).await;
+    let response = app.post("update_profile", &edit(&name, "Ada L.")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(location(&response), Some(format!("/users/{name}")));
+
+    let public = app
+        .stranger()
+        .get(app.url(&format!("/users/{name}")))
+        .send()
+        .await
+        .unwrap();
+    let html = public.text().await.unwrap();
+    assert!(html.contains("Ada L.") && html.contains("Hello there") && html.contains("Lisbon"));
+    // The nav greets by the new display name at once.
+    assert!(app
+        .get("/")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Hello, Ada L."));
+}
+
+#[tokio::test]
+async fn editing_another_users_profile_is_403_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let victim = unique_name("victim");
+    app.register(&victim, PASSWORD).await;
+    app.post("update_profile", &edit(&victim, "The Real One"))
+        .await;
+    app.log_out().await;
+
+    let attacker = unique_name("attacker");
+    app.register(&attacker, PASSWORD).await;
+    let response = app.post("update_profile", &edit(&victim, "pwned")).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"Forbidden": "You can only edit your own profile."})
+    );
+
+    let profile: Value = app
+        .post("profile", &[("username", &victim)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["display_name"], "The Real One");
+}
+
+#[tokio::test]
+async fn editing_a_profile_needs_a_session() {
+    let app = TestApp::start().await;
+    let response = app.post("update_profile", &edit("anyone", "x")).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.text().await.unwrap(), "\"NotLoggedIn\"");
+}
+
+#[tokio::test]
+async fn invalid_profile_fields_are_reported_and_nothing_is_saved() {
+    let app = TestApp::start().await;
+    let name = unique_name("typo");
+    app.register(&name, PASSWORD).await;
+    let long = "n".repeat(51);
+    let response = app
+        .post(
+            "update_profile",
+            &[
+                ("username", &name),
+                ("display_name", &long),
+                ("bio", ""),
+                ("location", "a\u{0}b"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let profile: Value = app
+        .post("profile", &[("username", &name)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["display_name"], "");
+}
+
+#[tokio::test]
+async fn profile_text_is_shown_as_text_never_as_html() {
+    let app = TestApp::start().await;
+    let name = unique_name("xss");
+    app.register(&name, PASSWORD).await;
+    app.post(
+        "update_profile",
+        &edit(&name, "</title><script>alert(1)</script>"),
+    )
+    .await;
+    let html = app
+        .get(&format!("/users/{name}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("<script>alert(1)</script>"), "{html}");
+    assert!(
+        !html.contains("</title><script>"),
+        "the page title must not end early"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            || html.contains("&lt;script>alert(1)&lt;/script>")
+    );
+}
