@@ -65,6 +65,13 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout() -> impl IntoView {
     provide_auth();
+    // Effects run only in the browser, after hydration: the mark tells tests
+    // (and anyone curious) that the page is now interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <a class="skip-link" href="#content">"Skip to content"</a>
         <Nav/>

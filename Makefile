@@ -1,0 +1,85 @@
+# Latchkey: two commands.
+#   make run   installs what is missing and serves the app on SQLite (live reload)
+#   make test  installs what is missing and runs every test: cargo, then Playwright
+#
+# Tools are installed only when missing or at the wrong version, so a warm
+# machine starts at once. CI calls `make test` (see .ci/run).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock)
+# cargo-leptos uses the first wasm-opt on PATH: the npm package's, not Debian's.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+# Native tests in one cargo invocation, so features unify once and the server
+# binary that Playwright drives is the one these tests built (no second build).
+CARGO_TEST := cargo test --locked -p latchkey -p app -p server --features latchkey/server,app/ssr
+
+.PHONY: help run test test-cargo test-e2e build-frontend release setup setup-test \
+        wasm-target cargo-leptos wasm-bindgen npm chromium fmt lint clean-data
+
+help:
+	@echo "make run    install what is missing, serve on http://127.0.0.1:3000 (SQLite in data/)"
+	@echo "make test   install what is missing, run cargo tests and the Playwright suite"
+	@echo "make release  build the release server and the size-optimised wasm"
+
+run: setup
+	cargo leptos watch
+
+test: setup-test test-cargo build-frontend test-e2e
+
+test-cargo:
+	$(CARGO_TEST)
+
+# The wasm, JS and CSS that the pages load; the server binary comes from test-cargo.
+build-frontend: setup
+	cargo leptos build --frontend-only
+
+test-e2e: npm chromium
+	@test -x target/debug/server || $(CARGO_TEST) --no-run
+	cd end2end && npx playwright test
+
+release: setup npm
+	cargo leptos build --release --precompress
+
+setup: wasm-target cargo-leptos wasm-bindgen
+
+setup-test: setup npm chromium
+
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+
+cargo-leptos:
+	@cargo leptos --version 2>/dev/null | grep -qF "$(CARGO_LEPTOS_VERSION)" \
+	  || { echo "installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 20 minutes on 2 cores, once)"; \
+	       cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION); }
+
+wasm-bindgen:
+	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
+	  || { echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	       cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; }
+
+npm: end2end/node_modules/.package-lock.json
+
+end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+
+chromium:
+	@command -v /usr/bin/chromium >/dev/null \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --locked -p latchkey -p app -p server --features latchkey/server,app/ssr --all-targets -- -D warnings
+	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+clean-data:
+	rm -rf data

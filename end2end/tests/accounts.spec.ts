@@ -1,0 +1,120 @@
+import { test, expect } from "@playwright/test";
+import { PASSWORD, freshName, hydrated, registerOverApi, registerThroughUi, screenshot } from "./helpers";
+
+test("register, see your name in the nav, reload and stay logged in, then log out", async ({ page }) => {
+  const name = freshName("reg");
+  await page.goto("/");
+  await hydrated(page);
+  await screenshot(page, "home-anonymous");
+  await page.getByRole("link", { name: "Register" }).first().click();
+  await expect(page).toHaveURL("/register");
+  await hydrated(page);
+
+  // Inline errors first: a bad name and a short password.
+  await page.getByLabel("Username").fill("no spaces allowed");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Usernames may use letters, digits")).toBeVisible();
+  await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+  await expect(page.getByLabel("Username")).toHaveAttribute("aria-invalid", "true");
+  await screenshot(page, "register-errors");
+
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(`/users/${name}`);
+  await expect(page.getByRole("status")).toContainText(`Welcome, ${name}`);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name })).toBeVisible();
+
+  await page.reload();
+  await hydrated(page);
+  await expect(nav.getByRole("link", { name })).toBeVisible();
+  await expect(page.getByRole("status")).toHaveCount(0);
+
+  await nav.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("status")).toContainText("You have been logged out.");
+  await expect(nav.getByRole("link", { name: "Log in" })).toBeVisible();
+  await expect(nav.getByRole("link", { name })).toHaveCount(0);
+});
+
+test("a login-required page sends you to log in and back again", async ({ page, request }) => {
+  const name = freshName("next");
+  await registerOverApi(request, name);
+
+  await page.goto("/settings/profile");
+  await expect(page).toHaveURL("/login?next=/settings/profile");
+  await hydrated(page);
+  await screenshot(page, "login");
+
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill("wrong password entirely");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Invalid username or password" })).toBeVisible();
+
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/settings/profile");
+  await expect(page.getByRole("heading", { name: "Edit your profile" })).toBeVisible();
+});
+
+test("edit your profile and see it on the public page", async ({ page, browser }) => {
+  const name = freshName("edit");
+  await registerThroughUi(page, name);
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page).toHaveURL("/settings/profile");
+  await hydrated(page);
+
+  await page.getByLabel("Display name").fill("Ada Lovelace");
+  await page.getByLabel("Bio").fill("First programmer.\nCounts with cards.");
+  await page.getByLabel("Location").fill("London");
+  await screenshot(page, "edit-profile");
+  await page.getByRole("button", { name: "Save profile" }).click();
+
+  await expect(page).toHaveURL(`/users/${name}`);
+  await expect(page.getByRole("status")).toContainText("Your profile has been saved.");
+  await expect(page.getByRole("heading", { name: "Ada Lovelace" })).toBeVisible();
+  // The nav follows the edit at once, without a reload.
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ada Lovelace" })).toBeVisible();
+  await screenshot(page, "profile");
+
+  // A stranger sees the same public page.
+  const stranger = await browser.newContext();
+  const other = await stranger.newPage();
+  await other.goto(`/users/${name}`);
+  await expect(other.getByRole("heading", { name: "Ada Lovelace" })).toBeVisible();
+  await expect(other.getByText("Counts with cards.")).toBeVisible();
+  await expect(other.getByRole("link", { name: "Edit profile" })).toHaveCount(0);
+  await stranger.close();
+
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "Hello, Ada Lovelace" })).toBeVisible();
+  await screenshot(page, "home-signed-in");
+});
+
+test("on first page load no separate request for the current user is made", async ({ page }) => {
+  const name = freshName("once");
+  await registerThroughUi(page, name);
+  const calls: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/current_user")) calls.push(r.url());
+  });
+  await page.goto("/");
+  await hydrated(page);
+  await page.waitForLoadState("networkidle");
+  await expect(page.getByRole("heading", { name: `Hello, ${name}` })).toBeVisible();
+  expect(calls).toEqual([]);
+});
+
+test("a phone-width screen and dark mode both work", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: "dark" });
+  const page = await context.newPage();
+  await page.goto("/register");
+  await hydrated(page);
+  const box = await page.getByRole("button", { name: "Create account" }).boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 375).toBeTruthy();
+  await screenshot(page, "register-phone-dark");
+  await context.close();
+});

@@ -1,0 +1,34 @@
+import { expect, type Page, type APIRequestContext } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery staple";
+
+/** A username no other test uses. */
+export function freshName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
+/** Waits until the wasm app has hydrated the page. */
+export async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+}
+
+/** Registers through the UI and waits for the profile page. */
+export async function registerThroughUi(page: Page, name: string, password = PASSWORD): Promise<void> {
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(`/users/${name}`);
+}
+
+/** Creates an account over the API, outside any browser context. */
+export async function registerOverApi(request: APIRequestContext, name: string): Promise<void> {
+  const response = await request.post("/api/register", { form: { username: name, password: PASSWORD } });
+  expect(response.status()).toBe(200);
+}
+
+/** Saves a screenshot for the README. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,46 @@
+import { test, expect } from "@playwright/test";
+import { PASSWORD, freshName, registerOverApi, screenshot } from "./helpers";
+
+test.use({ javaScriptEnabled: false });
+
+test("log in, edit the profile and log out with JavaScript disabled", async ({ page, request }) => {
+  const name = freshName("nojs");
+  await registerOverApi(request, name);
+
+  await page.goto("/login?next=/settings/profile");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill("not the password!");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Invalid username or password" })).toBeVisible();
+
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/settings/profile");
+  await expect(page.getByRole("status")).toContainText("Welcome back");
+
+  await page.getByLabel("Display name").fill("No Script");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page).toHaveURL(`/users/${name}`);
+  await expect(page.getByRole("heading", { name: "No Script" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("status")).toContainText("You have been logged out.");
+});
+
+test("register with JavaScript disabled, errors included", async ({ page }) => {
+  const name = freshName("nojsreg");
+  await page.goto("/register");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill("too short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(`/users/${name}`);
+  await expect(page.getByRole("status")).toContainText(`Welcome, ${name}`);
+  await screenshot(page, "register-no-javascript");
+});
