@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { PASSWORD, freshName, hydrated, registerOverApi, registerThroughUi, screenshot } from "./helpers";
+import { test, expect, PASSWORD, freshName, hydrated, registerOverApi, registerThroughUi, screenshot } from "./helpers";
 
 test("register, see your name in the nav, reload and stay logged in, then log out", async ({ page }) => {
   const name = freshName("reg");
@@ -106,6 +105,11 @@ test("on first page load no separate request for the current user is made", asyn
   await page.waitForLoadState("networkidle");
   await expect(page.getByRole("heading", { name: `Hello, ${name}` })).toBeVisible();
   expect(calls).toEqual([]);
+
+  // The listener does see the request when one is due: logging out refetches.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("link", { name: "Log in" }).first()).toBeVisible();
+  expect(calls.length).toBeGreaterThan(0);
 });
 
 test("a phone-width screen and dark mode both work", async ({ browser }) => {

@@ -1,4 +1,26 @@
-import { expect, type Page, type APIRequestContext } from "@playwright/test";
+import { test as base, expect, type Page, type APIRequestContext } from "@playwright/test";
+
+/**
+ * Playwright's `test`, failing any test whose page logs an error or throws: a
+ * hydration mismatch panics the wasm but leaves the server-rendered page looking
+ * fine, so only the console tells.
+ */
+export const test = base.extend<{ browserErrors: string[] }>({
+  browserErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+      page.on("console", (m) => {
+        // A 4xx answer to a server function is an expected outcome, not a fault.
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+      });
+      await use(errors);
+      expect(errors, "the browser reported errors").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 export const PASSWORD = "correct horse battery staple";
 

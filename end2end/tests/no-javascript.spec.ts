@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { PASSWORD, freshName, registerOverApi, screenshot } from "./helpers";
+import { test, expect, PASSWORD, freshName, registerOverApi, screenshot } from "./helpers";
 
 test.use({ javaScriptEnabled: false });
 

@@ -18,7 +18,8 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("LEPTOS_SITE_ADDR: cannot listen on {addr}"))?;
-    tracing::info!("listening on http://{addr}");
+    let bound = listener.local_addr().context("reading the bound address")?;
+    tracing::info!("listening on http://{bound}");
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -27,7 +27,7 @@ pub fn UserProfilePage() -> impl IntoView {
                                 <h1>{name}</h1>
                                 <p class="handle">"@" {profile.username.clone()}</p>
                                 {(!profile.location.is_empty()).then(|| view! {
-                                    <p class="location"><span aria-hidden="true">"📍 "</span>{profile.location.clone()}</p>
+                                    <p class="location">{profile.location.clone()}</p>
                                 })}
                                 {if profile.bio.is_empty() {
                                     view! { <p class="bio muted">"No bio yet."</p> }.into_any()

@@ -6,5 +6,6 @@ mod harness;
 mod cookies;
 mod login;
 mod pages;
+mod process;
 mod profiles;
 mod register;
