@@ -122,3 +122,15 @@ test("a phone-width screen and dark mode both work", async ({ browser }) => {
   await screenshot(page, "register-phone-dark");
   await context.close();
 });
+
+test("unknown pages and users say so with a way home", async ({ page }) => {
+  const response = await page.goto("/users/nobody-by-this-name");
+  expect(response?.status()).toBe(404);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "User not found" })).toBeVisible();
+  const missing = await page.goto("/no/such/page");
+  expect(missing?.status()).toBe(404);
+  await hydrated(page);
+  await expect(page.getByRole("link", { name: "Go to the home page" })).toBeVisible();
+  await screenshot(page, "not-found");
+});
