@@ -96,3 +96,30 @@ async fn an_oversized_body_is_refused_with_413() {
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn many_concurrent_page_loads_on_one_app_all_complete() {
+    let app = TestApp::start().await;
+    let name = unique_name("busy");
+    app.register(&name, PASSWORD).await;
+    let signed_in = app.session_cookie().unwrap();
+    let loads = (0..64).map(|i| {
+        let client = app.stranger();
+        let url = app.url(if i % 2 == 0 { "/" } else { "/settings/profile" });
+        let cookie = (i % 4 < 2).then(|| signed_in.clone());
+        tokio::spawn(async move {
+            let mut request = client.get(url);
+            if let Some(cookie) = cookie {
+                request = request.header(reqwest::header::COOKIE, cookie);
+            }
+            request.send().await.map(|r| r.status())
+        })
+    });
+    for load in loads {
+        let status = load.await.unwrap().expect("every page load completes");
+        assert!(
+            status == StatusCode::OK || status == StatusCode::SEE_OTHER,
+            "{status}"
+        );
+    }
+}
