@@ -13,7 +13,8 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
-/// A labelled input with its validation message beside it.
+/// A labelled input (or, with `rows`, a multi-line text box) with its
+/// validation message beside it.
 #[component]
 pub fn TextField(
     /// The visible label.
@@ -40,13 +41,16 @@ pub fn TextField(
     /// The most characters the field takes.
     #[prop(optional)]
     maxlength: Option<usize>,
+    /// Makes it a multi-line text box this many rows high.
+    #[prop(optional)]
+    rows: Option<u32>,
 ) -> impl IntoView {
     let name = field.name();
     let message = move || error.get().and_then(|e| e.field_message(field));
-    view! {
-        <div class="field">
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{h}</p> })}
+    let invalid = move || message().is_some().then_some("true");
+    let described = move || described_by(name, hint.is_some(), message().is_some());
+    let control = match rows {
+        None => view! {
             <input
                 id=name
                 name=name
@@ -55,44 +59,31 @@ pub fn TextField(
                 value=value
                 required=required
                 maxlength=maxlength
-                aria-invalid=move || message().is_some().then_some("true")
-                aria-describedby=move || described_by(name, hint.is_some(), message().is_some())
+                aria-invalid=invalid
+                aria-describedby=described
             />
-            <p class="field-error" id=format!("{name}-error") role="alert">{message}</p>
-        </div>
-    }
-}
-
-/// A labelled multi-line text box with its validation message beside it.
-#[component]
-pub fn TextArea(
-    /// The visible label.
-    label: &'static str,
-    /// Which field this is; also its form name and id.
-    field: Field,
-    /// The error the form's action last returned.
-    error: Signal<Option<ApiError>>,
-    /// The initial value.
-    #[prop(into)]
-    value: String,
-    /// The most characters the field takes.
-    maxlength: usize,
-) -> impl IntoView {
-    let name = field.name();
-    let message = move || error.get().and_then(|e| e.field_message(field));
-    view! {
-        <div class="field">
-            <label for=name>{label}</label>
+        }
+        .into_any(),
+        Some(rows) => view! {
             <textarea
                 id=name
                 name=name
-                rows="4"
+                rows=rows
+                required=required
                 maxlength=maxlength
-                aria-invalid=move || message().is_some().then_some("true")
-                aria-describedby=move || described_by(name, false, message().is_some())
+                aria-invalid=invalid
+                aria-describedby=described
             >
                 {value}
             </textarea>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{h}</p> })}
+            {control}
             <p class="field-error" id=format!("{name}-error") role="alert">{message}</p>
         </div>
     }

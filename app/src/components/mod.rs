@@ -7,7 +7,7 @@ mod page_title;
 mod require_user;
 
 pub use flash::FlashArea;
-pub use form::{action_error, FormAlert, SubmitButton, TextArea, TextField};
+pub use form::{action_error, FormAlert, SubmitButton, TextField};
 pub use nav::Nav;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;

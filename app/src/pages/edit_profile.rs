@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use crate::api::get_profile;
 use crate::auth::use_auth;
 use crate::components::{
-    action_error, FormAlert, PageTitle, RequireUser, SubmitButton, TextArea, TextField,
+    action_error, FormAlert, PageTitle, RequireUser, SubmitButton, TextField,
 };
 
 /// `/settings/profile` (login required): edit your own display name, bio and location.
@@ -45,7 +45,14 @@ fn EditProfileForm(user: CurrentUser) -> impl IntoView {
                                 value=profile.display_name.clone()
                                 maxlength=DisplayName::MAX_CHARS
                             />
-                            <TextArea label="Bio" field=Field::Bio error value=profile.bio.clone() maxlength=Bio::MAX_CHARS/>
+                            <TextField
+                                label="Bio"
+                                field=Field::Bio
+                                error
+                                value=profile.bio.clone()
+                                maxlength=Bio::MAX_CHARS
+                                rows=4
+                            />
                             <TextField
                                 label="Location"
                                 field=Field::Location
