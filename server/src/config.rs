@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use latchkey::password::HashCost;
+use latchkey::sessions::Lifetimes;
 use leptos::config::{Env, LeptosOptions};
 
 /// A variable that is set but unusable; start-up stops with this message.
@@ -31,6 +32,9 @@ pub struct Config {
     pub hash_cost: HashCost,
     /// `LATCHKEY_HASH_CONCURRENCY`: hashes computed at once; the rest wait.
     pub hash_concurrency: usize,
+    /// `LATCHKEY_SESSION_IDLE_MINUTES`, `LATCHKEY_SESSION_MAX_HOURS`,
+    /// `LATCHKEY_REMEMBER_DAYS`: how long sessions live.
+    pub lifetimes: Lifetimes,
     /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, ...).
     pub leptos: LeptosOptions,
 }
@@ -76,7 +80,13 @@ impl Config {
             .hash_files(get("LEPTOS_HASH_FILES", "false").flag()?)
             .env(leptos_env)
             .build();
+        let lifetimes = Lifetimes {
+            idle: 60 * get("LATCHKEY_SESSION_IDLE_MINUTES", "30").at_least(1i64)?,
+            absolute: 60 * 60 * get("LATCHKEY_SESSION_MAX_HOURS", "12").at_least(1i64)?,
+            remembered: 24 * 60 * 60 * get("LATCHKEY_REMEMBER_DAYS", "30").at_least(1i64)?,
+        };
         Ok(Self {
+            lifetimes,
             database_url: get("DATABASE_URL", "sqlite://data/latchkey.db").database_url()?,
             secure_cookies: get("LATCHKEY_SECURE_COOKIES", "false").flag()?,
             hash_cost,
@@ -177,6 +187,7 @@ mod tests {
         assert_eq!(c.session_cookie_name(), "latchkey_session");
         assert_eq!(c.hash_cost, HashCost::OWASP_MINIMUM);
         assert_eq!(c.leptos.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.lifetimes, Lifetimes::default());
     }
 
     #[test]
@@ -195,6 +206,9 @@ mod tests {
             ("LATCHKEY_HASH_CONCURRENCY", "0"),
             ("DATABASE_URL", "mysql://x"),
             ("LEPTOS_ENV", "staging"),
+            ("LATCHKEY_SESSION_IDLE_MINUTES", "0"),
+            ("LATCHKEY_SESSION_MAX_HOURS", "half a day"),
+            ("LATCHKEY_REMEMBER_DAYS", "-1"),
         ] {
             let err = config(&[(key, value)]).unwrap_err();
             assert_eq!(err.key, key);

@@ -18,6 +18,7 @@ use axum::Router;
 use latchkey::accounts::Accounts;
 use latchkey::clock::Clock;
 use latchkey::password::PasswordHasher;
+use latchkey::sessions::SessionPolicy;
 use latchkey::store::Store;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
@@ -32,6 +33,15 @@ pub use config::Config;
 pub struct AppState {
     leptos_options: LeptosOptions,
     accounts: Accounts,
+    sessions: SessionPolicy,
+}
+
+impl AppState {
+    /// Hands the core's services to server functions and pages.
+    fn provide(&self) {
+        provide_context(self.accounts.clone());
+        provide_context(self.sessions.clone());
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -42,11 +52,16 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// Opens the database, runs migrations and assembles the router with its layers.
 pub async fn build(config: &Config) -> anyhow::Result<Router> {
+    build_with_clock(config, Clock::system()).await
+}
+
+/// [`build`] on a given clock, so tests can move time instead of waiting.
+pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<Router> {
     let store = Store::connect(&config.database_url)
         .await
         .with_context(|| format!("DATABASE_URL: cannot open {}", config.database_url))?;
     let hasher = PasswordHasher::new(config.hash_cost, config.hash_concurrency)?;
-    let accounts = Accounts::new(store.clone(), hasher, Clock::system());
+    let accounts = Accounts::new(store.clone(), hasher, clock.clone());
 
     let session_store = SqliteStore::new(store.pool().clone());
     session_store
@@ -62,7 +77,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Router> {
             tracing::error!(error = %e, "expired-session cleanup stopped");
         }
     });
-    let sessions = SessionManagerLayer::new(session_store)
+    let session_layer = SessionManagerLayer::new(session_store)
         .with_name(config.session_cookie_name())
         .with_secure(config.secure_cookies)
         .with_http_only(true)
@@ -72,10 +87,14 @@ pub async fn build(config: &Config) -> anyhow::Result<Router> {
 
     let state = AppState {
         leptos_options: config.leptos.clone(),
-        accounts: accounts.clone(),
+        accounts,
+        sessions: SessionPolicy::new(clock, config.lifetimes),
     };
     let routes = generate_route_list(App);
-    let context = move || provide_context(accounts.clone());
+    let context = {
+        let state = state.clone();
+        move || state.provide()
+    };
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/api/{*name}", post(server_fn).get(server_fn))
@@ -84,14 +103,13 @@ pub async fn build(config: &Config) -> anyhow::Result<Router> {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(sessions)
+        .layer(session_layer)
         .with_state(state);
     Ok(layers::around(router, config))
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    let accounts = state.accounts.clone();
-    handle_server_fns_with_context(move || provide_context(accounts.clone()), request).await
+    handle_server_fns_with_context(move || state.provide(), request).await
 }
 
 /// Resolves at SIGTERM or Ctrl-C, so in-flight requests finish before exit.

@@ -1,44 +1,113 @@
 //! Log-in state on a tower-sessions [`Session`]: the cookie carries only the
-//! session's random id; the user id and flash messages stay server-side.
+//! session's random id; who is signed in, since when, and flash messages stay
+//! server-side. Lifetimes are enforced here, on the core's one clock.
 
+mod lifetimes;
+
+use serde::{Deserialize, Serialize};
 use tower_sessions::{Expiry, Session};
 
+use crate::clock::Clock;
 use crate::domain::{Flash, UserId};
+pub use lifetimes::{judge, Lifetimes, Verdict};
 
-const USER_KEY: &str = "uid";
+const SIGNED_IN_KEY: &str = "auth";
 const FLASH_KEY: &str = "flash";
-
-/// How long a remembered browser keeps its session cookie without a visit.
-pub const REMEMBER_FOR: time::Duration = time::Duration::days(30);
 
 /// The session store failed.
 #[derive(Debug, thiserror::Error)]
 #[error("session store: {0}")]
 pub struct SessionError(#[from] tower_sessions::session::Error);
 
-/// Logs `user` in on this session. The id is cycled first, so an id planted
-/// before log-in is worthless after it (no fixation). With `remember`, the
-/// cookie outlives the browser; without, it dies with it.
-pub async fn log_in(session: &Session, user: UserId, remember: bool) -> Result<(), SessionError> {
-    session.cycle_id().await?;
-    session.insert(USER_KEY, user.0).await?;
-    session.set_expiry(Some(if remember {
-        Expiry::OnInactivity(REMEMBER_FOR)
-    } else {
-        Expiry::OnSessionEnd
-    }));
-    Ok(())
+/// What a signed-in session records about its sign-in (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    /// Who.
+    pub user: i64,
+    /// When they signed in.
+    pub at: i64,
+    /// When the session was last used (updated at most once a minute).
+    pub seen: i64,
+    /// Whether they ticked "Remember me".
+    pub remember: bool,
+}
+
+/// Signs users in and out, and decides whether a session is still alive.
+#[derive(Clone, Debug)]
+pub struct SessionPolicy {
+    clock: Clock,
+    lifetimes: Lifetimes,
+}
+
+impl SessionPolicy {
+    /// A policy on `clock` with these lifetimes.
+    pub fn new(clock: Clock, lifetimes: Lifetimes) -> Self {
+        Self { clock, lifetimes }
+    }
+
+    /// The lifetimes in force.
+    pub fn lifetimes(&self) -> Lifetimes {
+        self.lifetimes
+    }
+
+    /// Logs `user` in on this session. The id is cycled first, so an id planted
+    /// before log-in is worthless after it (no fixation). With `remember`, the
+    /// cookie outlives the browser; without, it dies with it.
+    pub async fn log_in(
+        &self,
+        session: &Session,
+        user: UserId,
+        remember: bool,
+    ) -> Result<(), SessionError> {
+        session.cycle_id().await?;
+        let now = self.clock.now();
+        session
+            .insert(
+                SIGNED_IN_KEY,
+                SignedIn {
+                    user: user.0,
+                    at: now,
+                    seen: now,
+                    remember,
+                },
+            )
+            .await?;
+        session.set_expiry(Some(if remember {
+            Expiry::OnInactivity(time::Duration::seconds(self.lifetimes.remembered))
+        } else {
+            Expiry::OnSessionEnd
+        }));
+        Ok(())
+    }
+
+    /// The user this session belongs to, if it is still alive. A session past
+    /// its idle or absolute lifetime is deleted and answers `None`, whatever the
+    /// browser's cookie says.
+    pub async fn signed_in_user(&self, session: &Session) -> Result<Option<UserId>, SessionError> {
+        let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        match judge(&record, now, self.lifetimes) {
+            Verdict::Expired => {
+                log_out(session).await?;
+                Ok(None)
+            }
+            Verdict::Live { touch } => {
+                if touch {
+                    record.seen = now;
+                    session.insert(SIGNED_IN_KEY, record).await?;
+                }
+                Ok(Some(UserId(record.user)))
+            }
+        }
+    }
 }
 
 /// Logs out: deletes the session server-side, so a replayed cookie is anonymous.
 pub async fn log_out(session: &Session) -> Result<(), SessionError> {
     session.flush().await?;
     Ok(())
-}
-
-/// The user this session belongs to, if any.
-pub async fn session_user(session: &Session) -> Result<Option<UserId>, SessionError> {
-    Ok(session.get::<i64>(USER_KEY).await?.map(UserId))
 }
 
 /// Stores a message for the next page this browser shows.

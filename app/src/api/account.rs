@@ -6,9 +6,8 @@ use super::ApiError;
 /// Creates an account, signs it in and lands on its profile with a welcome.
 #[server(endpoint = "register")]
 pub async fn register(username: String, password: String) -> Result<(), ApiError> {
-    use super::server::{accounts, finish, flash, session};
+    use super::server::{accounts, finish, flash, session, session_policy};
     use latchkey::domain::{NewPassword, Username};
-    use latchkey::sessions;
 
     finish(
         async move {
@@ -23,7 +22,7 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
             };
             let session = session().await?;
             let user = accounts()?.register(&name, &password).await?;
-            sessions::log_in(&session, user.id, false).await?;
+            session_policy()?.log_in(&session, user.id, false).await?;
             flash(
                 &session,
                 Flash::success(format!("Welcome, {}", user.username)),
@@ -44,9 +43,8 @@ pub async fn log_in(
     remember: Option<String>,
     next: Option<String>,
 ) -> Result<(), ApiError> {
-    use super::server::{accounts, finish, flash, session};
+    use super::server::{accounts, finish, flash, session, session_policy};
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
-    use latchkey::sessions;
 
     finish(
         async move {
@@ -57,7 +55,9 @@ pub async fn log_in(
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session().await?;
             let user = accounts()?.authenticate(&username, &attempt).await?;
-            sessions::log_in(&session, user.id, remember.is_some()).await?;
+            session_policy()?
+                .log_in(&session, user.id, remember.is_some())
+                .await?;
             flash(
                 &session,
                 Flash::success(format!("Welcome back, {}.", user.display_name)),

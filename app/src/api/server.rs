@@ -4,7 +4,7 @@ use std::error::Error;
 
 use latchkey::accounts::{AccountError, Accounts};
 use latchkey::domain::{CurrentUser, Field, Flash};
-use latchkey::sessions::{self, SessionError};
+use latchkey::sessions::{self, SessionError, SessionPolicy};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
@@ -26,9 +26,18 @@ pub fn accounts() -> Result<Accounts, ApiError> {
     })
 }
 
-/// The signed-in user, if any. A session whose account is gone is anonymous.
+/// The session rules the server provided as context.
+pub fn session_policy() -> Result<SessionPolicy, ApiError> {
+    use_context::<SessionPolicy>().ok_or_else(|| {
+        tracing::error!("the SessionPolicy is missing from the context");
+        ApiError::Internal
+    })
+}
+
+/// The signed-in user, if any. An expired session, or one whose account is
+/// gone, is anonymous.
 pub async fn signed_in(session: &Session) -> Result<Option<CurrentUser>, ApiError> {
-    match sessions::session_user(session).await? {
+    match session_policy()?.signed_in_user(session).await? {
         Some(id) => Ok(accounts()?.current_user(id).await?),
         None => Ok(None),
     }

@@ -3,9 +3,7 @@ use leptos::prelude::*;
 
 use crate::api::get_profile;
 use crate::auth::use_auth;
-use crate::components::{
-    action_error, FormAlert, PageTitle, RequireUser, SubmitButton, TextField,
-};
+use crate::components::{action_error, FormAlert, PageTitle, RequireUser, SubmitButton, TextField};
 
 /// `/settings/profile` (login required): edit your own display name, bio and location.
 #[component]

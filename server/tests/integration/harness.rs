@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
+use latchkey::clock::Clock;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{HeaderMap, ACCEPT, COOKIE, REFERER};
 use reqwest::{redirect, Client, Response, StatusCode, Url};
@@ -33,6 +34,11 @@ impl TestApp {
 
     /// Starts the app with extra configuration variables.
     pub async fn start_with(vars: &[(&str, &str)]) -> Self {
+        Self::start_with_clock(vars, Clock::system()).await
+    }
+
+    /// Starts the app on a clock the test moves.
+    pub async fn start_with_clock(vars: &[(&str, &str)], clock: Clock) -> Self {
         let turn = ONE_APP_AT_A_TIME.clone().lock_owned().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let db = format!("sqlite://{}", dir.path().join("test.db").display());
@@ -44,7 +50,9 @@ impl TestApp {
         map.entry("LATCHKEY_HASH_CONCURRENCY".into())
             .or_insert("2".into());
         let config = Config::from_lookup(|k| map.get(k).cloned()).expect("test configuration");
-        let router = server::build(&config).await.expect("app builds");
+        let router = server::build_with_clock(&config, clock)
+            .await
+            .expect("app builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");

@@ -9,3 +9,4 @@ mod pages;
 mod process;
 mod profiles;
 mod register;
+mod session_lifetimes;

@@ -1,0 +1,96 @@
+//! Sessions end server-side after their idle or absolute lifetime, on a clock
+//! the tests move instead of sleeping.
+
+use latchkey::clock::Clock;
+use reqwest::StatusCode;
+
+use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
+
+const MINUTE: i64 = 60;
+const HOUR: i64 = 60 * MINUTE;
+
+async fn signed_in_app(vars: &[(&str, &str)]) -> (TestApp, Clock, String) {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(vars, clock.clone()).await;
+    let name = unique_name("clock");
+    assert_eq!(app.register(&name, PASSWORD).await.status(), StatusCode::OK);
+    (app, clock, name)
+}
+
+#[tokio::test]
+async fn thirty_idle_minutes_make_a_session_anonymous_even_with_its_cookie() {
+    let (app, clock, name) = signed_in_app(&[]).await;
+    let cookie = app.session_cookie().unwrap();
+    clock.advance(29 * MINUTE);
+    assert_eq!(app.current_username().await, Some(name));
+
+    clock.advance(30 * MINUTE);
+    assert_eq!(app.current_username().await, None);
+    assert_eq!(
+        current_username(&app.stranger(), &app.base, Some(&cookie)).await,
+        None
+    );
+    let page = app.get("/settings/profile").await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&page).as_deref(),
+        Some("/login?next=/settings/profile")
+    );
+}
+
+#[tokio::test]
+async fn using_a_session_keeps_it_alive_past_the_idle_limit() {
+    let (app, clock, name) = signed_in_app(&[]).await;
+    for _ in 0..4 {
+        clock.advance(20 * MINUTE);
+        assert_eq!(app.current_username().await.as_deref(), Some(name.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn twelve_hours_end_a_session_however_busy() {
+    let (app, clock, name) = signed_in_app(&[]).await;
+    let mut elapsed = 0;
+    while elapsed + 20 * MINUTE < 12 * HOUR {
+        clock.advance(20 * MINUTE);
+        elapsed += 20 * MINUTE;
+        assert_eq!(
+            app.current_username().await.as_deref(),
+            Some(name.as_str()),
+            "at {elapsed} s"
+        );
+    }
+    clock.advance(12 * HOUR - elapsed);
+    assert_eq!(app.current_username().await, None);
+}
+
+#[tokio::test]
+async fn a_remembered_session_outlives_the_idle_limit() {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(&[], clock.clone()).await;
+    let name = unique_name("keep");
+    app.register(&name, PASSWORD).await;
+    app.log_out().await;
+    let response = app
+        .post(
+            "login",
+            &[
+                ("username", &name),
+                ("password", PASSWORD),
+                ("remember", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    clock.advance(6 * HOUR);
+    assert_eq!(app.current_username().await, Some(name));
+    clock.advance(30 * 24 * HOUR);
+    assert_eq!(app.current_username().await, None);
+}
+
+#[tokio::test]
+async fn lifetimes_follow_the_configuration() {
+    let (app, clock, _) = signed_in_app(&[("LATCHKEY_SESSION_IDLE_MINUTES", "5")]).await;
+    clock.advance(6 * MINUTE);
+    assert_eq!(app.current_username().await, None);
+}
