@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos::server::ServerActionError;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{current_user, ApiError, LogIn, LogOut, Register, UpdateProfile};
+use crate::api::{
+    current_user, ApiError, LogIn, LogOut, Register, RevokeDevice, RevokeOtherDevices,
+    UpdateProfile,
+};
 
 /// What every component knows about who is signed in.
 #[derive(Clone, Copy)]
@@ -21,15 +24,31 @@ pub struct AuthContext {
     pub register: ServerAction<Register>,
     /// Edit one's profile.
     pub update_profile: ServerAction<UpdateProfile>,
+    /// Sign one device out.
+    pub revoke_device: ServerAction<RevokeDevice>,
+    /// Sign every other device out.
+    pub revoke_other_devices: ServerAction<RevokeOtherDevices>,
 }
 
 impl AuthContext {
     /// Changes whenever any action that can change the signed-in user completes.
     pub fn version(&self) -> usize {
-        self.log_in.version().get()
-            + self.log_out.version().get()
-            + self.register.version().get()
-            + self.update_profile.version().get()
+        user_changes(
+            self.log_in,
+            self.log_out,
+            self.register,
+            self.update_profile,
+        )
+    }
+
+    /// Changes whenever any account action completes (each may leave a flash).
+    pub fn any_version(&self) -> usize {
+        self.version() + self.devices_version()
+    }
+
+    /// Changes whenever a device is signed out.
+    pub fn devices_version(&self) -> usize {
+        self.revoke_device.version().get() + self.revoke_other_devices.version().get()
     }
 }
 
@@ -48,12 +67,7 @@ pub fn provide_auth() -> AuthContext {
     let log_out = ServerAction::<LogOut>::new();
     let register = ServerAction::<Register>::new();
     let update_profile = ServerAction::<UpdateProfile>::new();
-    let versions = move || {
-        log_in.version().get()
-            + log_out.version().get()
-            + register.version().get()
-            + update_profile.version().get()
-    };
+    let versions = move || user_changes(log_in, log_out, register, update_profile);
     let user = Resource::new(versions, |_| current_user());
     let auth = AuthContext {
         user,
@@ -61,9 +75,24 @@ pub fn provide_auth() -> AuthContext {
         log_out,
         register,
         update_profile,
+        revoke_device: ServerAction::new(),
+        revoke_other_devices: ServerAction::new(),
     };
     provide_context(auth);
     auth
+}
+
+/// The sum of the versions of the actions that can change who is signed in.
+fn user_changes(
+    log_in: ServerAction<LogIn>,
+    log_out: ServerAction<LogOut>,
+    register: ServerAction<Register>,
+    update_profile: ServerAction<UpdateProfile>,
+) -> usize {
+    log_in.version().get()
+        + log_out.version().get()
+        + register.version().get()
+        + update_profile.version().get()
 }
 
 /// The auth context provided by [`provide_auth`].

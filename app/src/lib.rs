@@ -21,7 +21,7 @@ use leptos_router::{path, SsrMode};
 use crate::auth::provide_auth;
 use crate::components::{FlashArea, Nav};
 use crate::pages::{
-    EditProfilePage, HomePage, LoginPage, NotFoundPage, RegisterPage, UserProfilePage,
+    DevicesPage, EditProfilePage, HomePage, LoginPage, NotFoundPage, RegisterPage, UserProfilePage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -83,6 +83,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:username") view=UserProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/devices") view=DevicesPage ssr=SsrMode::Async/>
             </Routes>
         </main>
     }

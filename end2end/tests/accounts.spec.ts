@@ -134,3 +134,35 @@ test("unknown pages and users say so with a way home", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Go to the home page" })).toBeVisible();
   await screenshot(page, "not-found");
 });
+
+test("two browsers as two devices: both listed, one signs the other out", async ({ page, browser }) => {
+  const name = freshName("dev");
+  await registerThroughUi(page, name);
+
+  const laptopContext = await browser.newContext();
+  const laptop = await laptopContext.newPage();
+  await laptop.goto("/login");
+  await hydrated(laptop);
+  await laptop.getByLabel("Username").fill(name);
+  await laptop.getByLabel("Password").fill(PASSWORD);
+  await laptop.getByRole("button", { name: "Log in" }).click();
+  await expect(laptop).toHaveURL("/");
+
+  await page.goto("/settings/devices");
+  await hydrated(page);
+  const list = page.getByRole("list", { name: "Devices" });
+  await expect(list.getByRole("listitem")).toHaveCount(2);
+  await expect(list.getByText("This device")).toHaveCount(1);
+  await screenshot(page, "devices");
+
+  await list.getByRole("button", { name: /^Sign out / }).click();
+  await expect(page.getByRole("status")).toContainText("That device has been signed out.");
+  await expect(list.getByRole("listitem")).toHaveCount(1);
+
+  // The laptop is anonymous at its next request, and this browser is not.
+  await laptop.goto("/settings/profile");
+  await expect(laptop).toHaveURL("/login?next=/settings/profile");
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Where you're signed in" })).toBeVisible();
+  await laptopContext.close();
+});

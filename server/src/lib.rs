@@ -88,7 +88,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let state = AppState {
         leptos_options: config.leptos.clone(),
         accounts,
-        sessions: SessionPolicy::new(clock, config.lifetimes),
+        sessions: SessionPolicy::new(store.clone(), clock, config.lifetimes),
     };
     let routes = generate_route_list(App);
     let context = {

@@ -1,6 +1,7 @@
 //! Pure types and rules of the auth domain. Each input type has a `parse` that
 //! returns a typed error, so a value that exists is valid.
 
+mod device;
 mod field;
 mod flash;
 mod password;
@@ -9,6 +10,7 @@ mod return_to;
 mod user;
 mod username;
 
+pub use device::{Device, DeviceId};
 pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};
 pub use password::{NewPassword, PasswordAttempt};

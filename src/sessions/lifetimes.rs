@@ -64,6 +64,7 @@ mod tests {
     fn signed_in(at: i64, seen: i64, remember: bool) -> SignedIn {
         SignedIn {
             user: 1,
+            device: 1,
             at,
             seen,
             remember,

@@ -2,28 +2,57 @@
 //! session's random id; who is signed in, since when, and flash messages stay
 //! server-side. Lifetimes are enforced here, on the core's one clock.
 
+mod devices;
 mod lifetimes;
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::{Expiry, Session};
 
 use crate::clock::Clock;
-use crate::domain::{Flash, UserId};
+use crate::domain::{DeviceId, Flash, UserId};
+use crate::store::{NewDevice, Store, StoreError};
+pub use devices::NotYourDevice;
 pub use lifetimes::{judge, Lifetimes, Verdict};
 
 const SIGNED_IN_KEY: &str = "auth";
 const FLASH_KEY: &str = "flash";
 
-/// The session store failed.
+/// The session store or the database failed.
 #[derive(Debug, thiserror::Error)]
-#[error("session store: {0}")]
-pub struct SessionError(#[from] tower_sessions::session::Error);
+pub enum SessionError {
+    /// The session store failed.
+    #[error("session store: {0}")]
+    Session(#[from] tower_sessions::session::Error),
+    /// The devices table failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where a sign-in comes from, as the device list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientInfo {
+    /// The User-Agent header.
+    pub user_agent: String,
+    /// The client's address.
+    pub ip: String,
+}
+
+/// Who a live session belongs to, and which of their devices it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedInAs {
+    /// The user.
+    pub user: UserId,
+    /// This browser's device.
+    pub device: DeviceId,
+}
 
 /// What a signed-in session records about its sign-in (Unix seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedIn {
     /// Who.
     pub user: i64,
+    /// Which of their devices this browser is.
+    pub device: i64,
     /// When they signed in.
     pub at: i64,
     /// When the session was last used (updated at most once a minute).
@@ -32,17 +61,23 @@ pub struct SignedIn {
     pub remember: bool,
 }
 
-/// Signs users in and out, and decides whether a session is still alive.
+/// Signs users in and out, and decides whether a session is still alive: within
+/// its lifetimes, and its device not signed out.
 #[derive(Clone, Debug)]
 pub struct SessionPolicy {
+    store: Store,
     clock: Clock,
     lifetimes: Lifetimes,
 }
 
 impl SessionPolicy {
-    /// A policy on `clock` with these lifetimes.
-    pub fn new(clock: Clock, lifetimes: Lifetimes) -> Self {
-        Self { clock, lifetimes }
+    /// A policy over `store`'s devices, on `clock`, with these lifetimes.
+    pub fn new(store: Store, clock: Clock, lifetimes: Lifetimes) -> Self {
+        Self {
+            store,
+            clock,
+            lifetimes,
+        }
     }
 
     /// The lifetimes in force.
@@ -52,26 +87,35 @@ impl SessionPolicy {
 
     /// Logs `user` in on this session. The id is cycled first, so an id planted
     /// before log-in is worthless after it (no fixation). With `remember`, the
-    /// cookie outlives the browser; without, it dies with it.
+    /// cookie outlives the browser; without, it dies with it. The browser is
+    /// recorded as one of the user's devices.
     pub async fn log_in(
         &self,
         session: &Session,
         user: UserId,
         remember: bool,
+        client: &ClientInfo,
     ) -> Result<(), SessionError> {
+        // A browser signing in again replaces its previous device.
+        self.forget_device(session).await?;
         session.cycle_id().await?;
         let now = self.clock.now();
-        session
-            .insert(
-                SIGNED_IN_KEY,
-                SignedIn {
-                    user: user.0,
-                    at: now,
-                    seen: now,
-                    remember,
-                },
-            )
-            .await?;
+        let new_device = NewDevice {
+            user,
+            user_agent: &client.user_agent,
+            ip: &client.ip,
+            remembered: remember,
+            now,
+        };
+        let device = self.store.insert_device(new_device).await?;
+        let record = SignedIn {
+            user: user.0,
+            device: device.0,
+            at: now,
+            seen: now,
+            remember,
+        };
+        session.insert(SIGNED_IN_KEY, record).await?;
         session.set_expiry(Some(if remember {
             Expiry::OnInactivity(time::Duration::seconds(self.lifetimes.remembered))
         } else {
@@ -80,34 +124,45 @@ impl SessionPolicy {
         Ok(())
     }
 
-    /// The user this session belongs to, if it is still alive. A session past
-    /// its idle or absolute lifetime is deleted and answers `None`, whatever the
-    /// browser's cookie says.
-    pub async fn signed_in_user(&self, session: &Session) -> Result<Option<UserId>, SessionError> {
+    /// Who this session belongs to, if it is still alive. A session past its
+    /// idle or absolute lifetime, or whose device was signed out, is deleted and
+    /// answers `None`, whatever the browser's cookie says.
+    pub async fn signed_in(&self, session: &Session) -> Result<Option<SignedInAs>, SessionError> {
         let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
             return Ok(None);
         };
         let now = self.clock.now();
-        match judge(&record, now, self.lifetimes) {
-            Verdict::Expired => {
-                log_out(session).await?;
-                Ok(None)
+        let (user, device) = (UserId(record.user), DeviceId(record.device));
+        let touch = match judge(&record, now, self.lifetimes) {
+            Verdict::Live { touch } if self.store.device_is_live(device, user).await? => touch,
+            _ => {
+                self.log_out(session).await?;
+                return Ok(None);
             }
-            Verdict::Live { touch } => {
-                if touch {
-                    record.seen = now;
-                    session.insert(SIGNED_IN_KEY, record).await?;
-                }
-                Ok(Some(UserId(record.user)))
-            }
+        };
+        if touch {
+            record.seen = now;
+            session.insert(SIGNED_IN_KEY, record).await?;
+            self.store.touch_device(device, now).await?;
         }
+        Ok(Some(SignedInAs { user, device }))
     }
-}
 
-/// Logs out: deletes the session server-side, so a replayed cookie is anonymous.
-pub async fn log_out(session: &Session) -> Result<(), SessionError> {
-    session.flush().await?;
-    Ok(())
+    /// Logs out: deletes the session and its device, so a replayed cookie is anonymous.
+    pub async fn log_out(&self, session: &Session) -> Result<(), SessionError> {
+        self.forget_device(session).await?;
+        session.flush().await?;
+        Ok(())
+    }
+
+    async fn forget_device(&self, session: &Session) -> Result<(), SessionError> {
+        if let Some(record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? {
+            self.store
+                .delete_device(UserId(record.user), DeviceId(record.device))
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 /// Stores a message for the next page this browser shows.

@@ -1,5 +1,6 @@
 //! The database: connection, migrations and every query the core runs.
 
+mod devices;
 mod users;
 
 use std::path::Path;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use devices::{DeviceRow, NewDevice};
 pub use users::NewUser;
 
 /// A database failure. Its text may hold SQL, so it is logged, never shown.

@@ -6,7 +6,7 @@ use super::ApiError;
 /// Creates an account, signs it in and lands on its profile with a welcome.
 #[server(endpoint = "register")]
 pub async fn register(username: String, password: String) -> Result<(), ApiError> {
-    use super::server::{accounts, finish, flash, session, session_policy};
+    use super::server::{accounts, client_info, finish, flash, session, session_policy};
     use latchkey::domain::{NewPassword, Username};
 
     finish(
@@ -22,7 +22,9 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
             };
             let session = session().await?;
             let user = accounts()?.register(&name, &password).await?;
-            session_policy()?.log_in(&session, user.id, false).await?;
+            session_policy()?
+                .log_in(&session, user.id, false, &client_info())
+                .await?;
             flash(
                 &session,
                 Flash::success(format!("Welcome, {}", user.username)),
@@ -43,7 +45,7 @@ pub async fn log_in(
     remember: Option<String>,
     next: Option<String>,
 ) -> Result<(), ApiError> {
-    use super::server::{accounts, finish, flash, session, session_policy};
+    use super::server::{accounts, client_info, finish, flash, session, session_policy};
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
 
     finish(
@@ -56,7 +58,7 @@ pub async fn log_in(
             let session = session().await?;
             let user = accounts()?.authenticate(&username, &attempt).await?;
             session_policy()?
-                .log_in(&session, user.id, remember.is_some())
+                .log_in(&session, user.id, remember.is_some(), &client_info())
                 .await?;
             flash(
                 &session,
@@ -73,13 +75,12 @@ pub async fn log_in(
 /// Signs out: the server-side session is deleted, so the old cookie is worthless.
 #[server(endpoint = "logout")]
 pub async fn log_out() -> Result<(), ApiError> {
-    use super::server::{finish, flash, session};
-    use latchkey::sessions;
+    use super::server::{finish, flash, session, session_policy};
 
     finish(
         async move {
             let session = session().await?;
-            sessions::log_out(&session).await?;
+            session_policy()?.log_out(&session).await?;
             flash(&session, Flash::info("You have been logged out.")).await?;
             leptos_axum::redirect("/");
             Ok(())
@@ -93,7 +94,7 @@ pub async fn log_out() -> Result<(), ApiError> {
 pub async fn current_user() -> Result<Option<CurrentUser>, ApiError> {
     use super::server::{finish, session, signed_in};
 
-    finish(async move { signed_in(&session().await?).await }.await)
+    finish(async move { Ok(signed_in(&session().await?).await?.map(|me| me.user)) }.await)
 }
 
 /// Takes this browser's pending flash message, so it shows once.

@@ -3,6 +3,7 @@
 //! outcome to [`ApiError`]. No business logic lives here.
 
 mod account;
+mod devices;
 mod error;
 mod profile;
 #[cfg(feature = "ssr")]
@@ -11,6 +12,10 @@ mod server;
 pub use account::{
     current_user, log_in, log_out, register, take_flash, CurrentUserFn, LogIn, LogOut, Register,
     TakeFlash,
+};
+pub use devices::{
+    list_devices, revoke_device, revoke_other_devices, ListDevices, RevokeDevice,
+    RevokeOtherDevices,
 };
 pub use error::ApiError;
 pub use profile::{get_profile, update_profile, GetProfile, UpdateProfile};

@@ -26,7 +26,7 @@ pub async fn update_profile(
     finish(
         async move {
             let session = session().await?;
-            let user = require_user(&session).await?;
+            let user = require_user(&session).await?.user;
             let update =
                 ProfileUpdate::parse(&display_name, &bio, &location).map_err(ApiError::Invalid)?;
             let saved = match accounts()?

@@ -4,7 +4,7 @@ use std::error::Error;
 
 use latchkey::accounts::{AccountError, Accounts};
 use latchkey::domain::{CurrentUser, Field, Flash};
-use latchkey::sessions::{self, SessionError, SessionPolicy};
+use latchkey::sessions::{self, ClientInfo, SessionError, SessionPolicy, SignedInAs};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
@@ -34,18 +34,48 @@ pub fn session_policy() -> Result<SessionPolicy, ApiError> {
     })
 }
 
-/// The signed-in user, if any. An expired session, or one whose account is
-/// gone, is anonymous.
-pub async fn signed_in(session: &Session) -> Result<Option<CurrentUser>, ApiError> {
-    match session_policy()?.signed_in_user(session).await? {
-        Some(id) => Ok(accounts()?.current_user(id).await?),
-        None => Ok(None),
-    }
+/// The signed-in user and which of their devices is asking.
+pub struct Me {
+    /// The user.
+    pub user: CurrentUser,
+    /// Their session and device.
+    pub at: SignedInAs,
+}
+
+/// The signed-in user, if any. An expired session, one whose device was signed
+/// out, or one whose account is gone, is anonymous.
+pub async fn signed_in(session: &Session) -> Result<Option<Me>, ApiError> {
+    let Some(at) = session_policy()?.signed_in(session).await? else {
+        return Ok(None);
+    };
+    Ok(accounts()?
+        .current_user(at.user)
+        .await?
+        .map(|user| Me { user, at }))
 }
 
 /// The signed-in user, or `NotLoggedIn`.
-pub async fn require_user(session: &Session) -> Result<CurrentUser, ApiError> {
+pub async fn require_user(session: &Session) -> Result<Me, ApiError> {
     signed_in(session).await?.ok_or(ApiError::NotLoggedIn)
+}
+
+/// The browser and address of the request, for the device list.
+pub fn client_info() -> ClientInfo {
+    let parts = use_context::<http::request::Parts>();
+    let user_agent = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(http::header::USER_AGENT))
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(512).collect())
+        .unwrap_or_default();
+    let ip = parts
+        .as_ref()
+        .and_then(|p| {
+            p.extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        })
+        .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string());
+    ClientInfo { user_agent, ip }
 }
 
 /// Queues a flash message for the next page.

@@ -9,10 +9,10 @@ use crate::auth::use_auth;
 #[component]
 pub fn FlashArea() -> impl IntoView {
     let auth = use_auth();
-    let flash = Resource::new(move || auth.version(), |_| take_flash());
+    let flash = Resource::new(move || auth.any_version(), |_| take_flash());
     let dismissed = RwSignal::new(false);
     Effect::new(move |_| {
-        auth.version();
+        auth.any_version();
         dismissed.set(false);
     });
     view! {

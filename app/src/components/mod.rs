@@ -5,9 +5,11 @@ mod form;
 mod nav;
 mod page_title;
 mod require_user;
+mod settings_tabs;
 
 pub use flash::FlashArea;
 pub use form::{action_error, FormAlert, SubmitButton, TextField};
 pub use nav::Nav;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;
+pub use settings_tabs::SettingsTabs;

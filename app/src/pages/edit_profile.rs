@@ -3,7 +3,9 @@ use leptos::prelude::*;
 
 use crate::api::get_profile;
 use crate::auth::use_auth;
-use crate::components::{action_error, FormAlert, PageTitle, RequireUser, SubmitButton, TextField};
+use crate::components::{
+    action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, TextField,
+};
 
 /// `/settings/profile` (login required): edit your own display name, bio and location.
 #[component]
@@ -24,6 +26,7 @@ fn EditProfileForm(user: CurrentUser) -> impl IntoView {
     let profile = Resource::new(move || username.clone(), get_profile);
     view! {
         <section class="card">
+            <SettingsTabs/>
             <h1>"Edit your profile"</h1>
             <FormAlert error/>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

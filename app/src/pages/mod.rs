@@ -1,5 +1,6 @@
 //! One file per page.
 
+mod devices;
 mod edit_profile;
 mod home;
 mod login;
@@ -7,6 +8,7 @@ mod not_found;
 mod register;
 mod user_profile;
 
+pub use devices::DevicesPage;
 pub use edit_profile::EditProfilePage;
 pub use home::HomePage;
 pub use login::LoginPage;

@@ -58,7 +58,8 @@ impl TestApp {
             .expect("bind port 0");
         let base = format!("http://{}", listener.local_addr().expect("local addr"));
         tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("server runs");
+            let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, service).await.expect("server runs");
         });
         let jar = Arc::new(Jar::default());
         Self {
@@ -69,6 +70,29 @@ impl TestApp {
             _dir: dir,
             _turn: turn,
         }
+    }
+
+    /// Another browser with its own cookies, signed in as `username`.
+    pub async fn second_browser(&self, username: &str, user_agent: &str) -> Client {
+        let browser = Client::builder()
+            .redirect(redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(20))
+            .cookie_store(true)
+            .user_agent(user_agent)
+            .build()
+            .expect("http client");
+        let response = browser
+            .post(self.url("/api/login"))
+            .form(&[("username", username), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "the second browser signs in"
+        );
+        browser
     }
 
     /// A second, cookie-less browser on the same app.

@@ -4,6 +4,7 @@
 mod harness;
 
 mod cookies;
+mod devices;
 mod login;
 mod pages;
 mod process;

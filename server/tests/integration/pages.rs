@@ -123,3 +123,21 @@ async fn many_concurrent_page_loads_on_one_app_all_complete() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_devices_page_needs_a_session_and_lists_this_browser() {
+    let app = TestApp::start().await;
+    let response = app.get("/settings/devices").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&response).as_deref(),
+        Some("/login?next=/settings/devices")
+    );
+
+    app.register(&unique_name("dev"), PASSWORD).await;
+    let html = app.get("/settings/devices").await.text().await.unwrap();
+    assert!(
+        html.contains("Where you&#x27;re signed in") || html.contains("Where you're signed in")
+    );
+    assert!(html.contains("This device"));
+}

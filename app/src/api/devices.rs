@@ -1,0 +1,67 @@
+use latchkey::domain::Device;
+use leptos::prelude::*;
+
+use super::ApiError;
+
+/// Every place the signed-in user is signed in, this browser marked.
+#[server(endpoint = "devices")]
+pub async fn list_devices() -> Result<Vec<Device>, ApiError> {
+    use super::server::{finish, require_user, session, session_policy};
+
+    finish(
+        async move {
+            let me = require_user(&session().await?).await?;
+            Ok(session_policy()?.devices(me.at).await?)
+        }
+        .await,
+    )
+}
+
+/// Signs one of the user's devices out at once; anyone else's is refused.
+#[server(endpoint = "revoke_device")]
+pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
+    use super::server::{finish, flash, require_user, session, session_policy};
+    use latchkey::domain::{DeviceId, Flash};
+
+    finish(
+        async move {
+            let session = session().await?;
+            let me = require_user(&session).await?;
+            if DeviceId(device) == me.at.device {
+                return Err(ApiError::BadRequest(
+                    "To sign out this device, use Log out.".into(),
+                ));
+            }
+            session_policy()?
+                .revoke(me.at, DeviceId(device))
+                .await?
+                .map_err(|_| ApiError::Forbidden("That device is not one of yours.".into()))?;
+            flash(&session, Flash::success("That device has been signed out.")).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs out every device of the user but this one.
+#[server(endpoint = "revoke_other_devices")]
+pub async fn revoke_other_devices() -> Result<u64, ApiError> {
+    use super::server::{finish, flash, require_user, session, session_policy};
+    use latchkey::domain::Flash;
+
+    finish(
+        async move {
+            let session = session().await?;
+            let me = require_user(&session).await?;
+            let count = session_policy()?.revoke_others(me.at).await?;
+            let message = match count {
+                0 => "No other device was signed in.".to_string(),
+                1 => "1 other device has been signed out.".to_string(),
+                n => format!("{n} other devices have been signed out."),
+            };
+            flash(&session, Flash::success(message)).await?;
+            Ok(count)
+        }
+        .await,
+    )
+}

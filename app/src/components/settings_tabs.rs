@@ -1,0 +1,13 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The links between the settings pages.
+#[component]
+pub fn SettingsTabs() -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Settings">
+            <A href="/settings/profile">"Profile"</A>
+            <A href="/settings/devices">"Devices"</A>
+        </nav>
+    }
+}

@@ -1,0 +1,136 @@
+use latchkey::domain::Device;
+use leptos::prelude::*;
+
+use crate::api::{list_devices, RevokeDevice};
+use crate::auth::use_auth;
+use crate::components::{
+    action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton,
+};
+
+/// `/settings/devices` (login required): every place you are signed in, each
+/// with a button that signs it out at once.
+#[component]
+pub fn DevicesPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Devices"/>
+        <RequireUser let:_user>
+            <DeviceList/>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn DeviceList() -> impl IntoView {
+    let auth = use_auth();
+    let (revoke, revoke_others) = (auth.revoke_device, auth.revoke_other_devices);
+    let devices = Resource::new(move || auth.devices_version(), |_| list_devices());
+    let revoke_error = action_error(revoke);
+    let others_error = action_error(revoke_others);
+    view! {
+        <section class="card wide">
+            <SettingsTabs/>
+            <h1>"Where you're signed in"</h1>
+            <p class="muted">"Sign out any browser you don't recognise. It is signed out at its next request."</p>
+            <FormAlert error=revoke_error/>
+            <FormAlert error=others_error/>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match devices.await {
+                        Ok(list) => {
+                            let others = list.iter().filter(|d| !d.current).count();
+                            view! {
+                                <ul class="devices" aria-label="Devices">
+                                    {list.into_iter().map(|d| view! { <DeviceRow device=d revoke/> }).collect_view()}
+                                </ul>
+                                {(others > 0).then(|| view! {
+                                    <ActionForm action=revoke_others>
+                                        <SubmitButton
+                                            pending=revoke_others.pending().into()
+                                            label="Sign out everywhere else"
+                                            pending_label="Signing out…"
+                                            class="button danger"
+                                        />
+                                    </ActionForm>
+                                })}
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn DeviceRow(device: Device, revoke: ServerAction<RevokeDevice>) -> impl IntoView {
+    let label = format!("{} on {}", device.browser, device.os);
+    let button_label = format!("Sign out {label}");
+    view! {
+        <li class="device" class:current=device.current>
+            <div>
+                <p class="device-name">
+                    {label.clone()}
+                    {device.current.then(|| view! { <span class="badge">"This device"</span> })}
+                    {device.remembered.then(|| view! { <span class="badge muted-badge">"Remembered"</span> })}
+                </p>
+                <p class="muted small">
+                    {format!(
+                        "{} · signed in {} · last active {}",
+                        device.ip,
+                        when(device.signed_in_at),
+                        when(device.last_active_at),
+                    )}
+                </p>
+            </div>
+            {(!device.current).then(|| view! {
+                <ActionForm action=revoke attr:class="inline">
+                    <input type="hidden" name="device" value=device.id.0/>
+                    <button type="submit" class="button small" aria-label=button_label.clone()>
+                        "Sign out"
+                    </button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+/// A UTC timestamp to the minute, the same on the server and in the browser
+/// (a local time zone would differ between the two and break hydration).
+fn when(unix_seconds: i64) -> String {
+    let days = unix_seconds.div_euclid(86_400);
+    let minutes_of_day = unix_seconds.rem_euclid(86_400) / 60;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minutes_of_day / 60,
+        minutes_of_day % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil-date algorithm (proleptic Gregorian).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_read_as_utc_dates() {
+        assert_eq!(when(0), "1970-01-01 00:00 UTC");
+        assert_eq!(when(1_800_000_000), "2027-01-15 08:00 UTC");
+        assert_eq!(when(951_782_400), "2000-02-29 00:00 UTC");
+    }
+}

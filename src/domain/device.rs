@@ -1,0 +1,26 @@
+use serde::{Deserialize, Serialize};
+
+/// The database id of a signed-in browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DeviceId(pub i64);
+
+/// A place where a user is signed in, as the device list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    /// Its id, for signing it out.
+    pub id: DeviceId,
+    /// The browser, as its user agent names it ("Chrome 131", "Firefox").
+    pub browser: String,
+    /// The operating system ("Linux", "Mac OSX", "Android").
+    pub os: String,
+    /// The IP address it signed in from.
+    pub ip: String,
+    /// When it signed in (Unix seconds).
+    pub signed_in_at: i64,
+    /// When it was last used (Unix seconds, to the minute).
+    pub last_active_at: i64,
+    /// Whether "Remember me" was ticked.
+    pub remembered: bool,
+    /// Whether it is the browser asking.
+    pub current: bool,
+}

@@ -1,0 +1,121 @@
+use sqlx::Row;
+
+use super::{Store, StoreError};
+use crate::domain::{DeviceId, UserId};
+
+/// A device about to be recorded at sign-in.
+pub struct NewDevice<'a> {
+    /// Whose.
+    pub user: UserId,
+    /// The browser's User-Agent header.
+    pub user_agent: &'a str,
+    /// The client's address.
+    pub ip: &'a str,
+    /// Whether "Remember me" was ticked.
+    pub remembered: bool,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// A device as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    /// Its id.
+    pub id: DeviceId,
+    /// The User-Agent header it signed in with.
+    pub user_agent: String,
+    /// The address it signed in from.
+    pub ip: String,
+    /// Whether "Remember me" was ticked.
+    pub remembered: bool,
+    /// Unix seconds.
+    pub signed_in_at: i64,
+    /// Unix seconds.
+    pub last_active_at: i64,
+}
+
+impl Store {
+    /// Records a signed-in device.
+    pub async fn insert_device(&self, device: NewDevice<'_>) -> Result<DeviceId, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO devices (user_id, user_agent, ip, remembered, signed_in_at, last_active_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(device.user.0)
+        .bind(device.user_agent)
+        .bind(device.ip)
+        .bind(device.remembered)
+        .bind(device.now)
+        .bind(device.now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(DeviceId(id))
+    }
+
+    /// Whether `device` is still signed in as `user`.
+    pub async fn device_is_live(&self, device: DeviceId, user: UserId) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM devices WHERE id = ? AND user_id = ?")
+                .bind(device.0)
+                .bind(user.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    /// Notes that a device was used.
+    pub async fn touch_device(&self, device: DeviceId, now: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE devices SET last_active_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(device.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every device of a user, most recently active first.
+    pub async fn list_devices(&self, user: UserId) -> Result<Vec<DeviceRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at FROM devices
+             WHERE user_id = ? ORDER BY last_active_at DESC, id DESC",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| DeviceRow {
+                id: DeviceId(row.get("id")),
+                user_agent: row.get("user_agent"),
+                ip: row.get("ip"),
+                remembered: row.get("remembered"),
+                signed_in_at: row.get("signed_in_at"),
+                last_active_at: row.get("last_active_at"),
+            })
+            .collect())
+    }
+
+    /// Deletes one of `user`'s devices; false when it is not theirs or is gone.
+    pub async fn delete_device(&self, user: UserId, device: DeviceId) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM devices WHERE id = ? AND user_id = ?")
+            .bind(device.0)
+            .bind(user.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes all of `user`'s devices but `keep`; returns how many.
+    pub async fn delete_other_devices(
+        &self,
+        user: UserId,
+        keep: DeviceId,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM devices WHERE user_id = ? AND id <> ?")
+            .bind(user.0)
+            .bind(keep.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
