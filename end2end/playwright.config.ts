@@ -2,8 +2,9 @@ import { defineConfig } from "@playwright/test";
 import * as os from "node:os";
 import * as path from "node:path";
 
-// The suite starts the server that `cargo leptos build` made, on its own port
-// and a fresh SQLite file, and waits for /healthz before the first test.
+// The suite starts the server that `make test` built (or E2E_SERVER, e.g. the
+// release binary), on its own port and a fresh SQLite file, and waits for
+// /healthz before the first test.
 const port = Number(process.env.E2E_PORT ?? 3300);
 const baseURL = `http://127.0.0.1:${port}`;
 const database = path.join(os.tmpdir(), `latchkey-e2e-${process.pid}-${Date.now()}.db`);
@@ -37,7 +38,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: "../target/debug/server",
+    command: process.env.E2E_SERVER ?? "../target/debug/server",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -42,16 +42,7 @@ async fn remember_me_makes_the_cookie_outlive_the_browser() {
     let name = unique_name("r");
     app.register(&name, PASSWORD).await;
     app.log_out().await;
-    let response = app
-        .post(
-            "login",
-            &[
-                ("username", &name),
-                ("password", PASSWORD),
-                ("remember", "on"),
-            ],
-        )
-        .await;
+    let response = app.log_in_remembered(&name).await;
     let cookie = session_set_cookie(&set_cookies(response.headers()), "latchkey_session");
     assert!(
         cookie.contains("Max-Age=") || cookie.contains("Expires="),

@@ -3,7 +3,7 @@
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-use crate::harness::{unique_name, TestApp, PASSWORD};
+use crate::harness::{current_username, unique_name, TestApp, PASSWORD};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
@@ -19,18 +19,7 @@ async fn devices(client: &Client, app: &TestApp) -> (StatusCode, Value) {
 }
 
 async fn whoami(client: &Client, app: &TestApp) -> Option<String> {
-    let body: Value = client
-        .post(app.url("/api/current_user"))
-        .form(&[("", ""); 0])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body.get("username")
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    current_username(client, &app.base, None).await
 }
 
 #[tokio::test]

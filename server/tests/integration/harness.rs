@@ -157,6 +157,16 @@ impl TestApp {
             .await
     }
 
+    /// Logs in with "Remember me" ticked.
+    pub async fn log_in_remembered(&self, username: &str) -> Response {
+        let form = [
+            ("username", username),
+            ("password", PASSWORD),
+            ("remember", "on"),
+        ];
+        self.post("login", &form).await
+    }
+
     pub async fn log_out(&self) -> Response {
         self.post("logout", &[]).await
     }

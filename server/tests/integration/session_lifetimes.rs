@@ -71,16 +71,7 @@ async fn a_remembered_session_outlives_the_idle_limit() {
     let name = unique_name("keep");
     app.register(&name, PASSWORD).await;
     app.log_out().await;
-    let response = app
-        .post(
-            "login",
-            &[
-                ("username", &name),
-                ("password", PASSWORD),
-                ("remember", "on"),
-            ],
-        )
-        .await;
+    let response = app.log_in_remembered(&name).await;
     assert_eq!(response.status(), StatusCode::OK);
     clock.advance(6 * HOUR);
     assert_eq!(app.current_username().await, Some(name));
