@@ -166,3 +166,38 @@ test("two browsers as two devices: both listed, one signs the other out", async 
   await expect(page.getByRole("heading", { name: "Where you're signed in" })).toBeVisible();
   await laptopContext.close();
 });
+
+test("remember me survives closing the browser, with only its own cookie kept", async ({ page, browser }) => {
+  const name = freshName("rem");
+  await registerThroughUi(page, name);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL("/");
+
+  const first = await browser.newContext();
+  const before = await first.newPage();
+  await before.goto("/login");
+  await hydrated(before);
+  await before.getByLabel("Username").fill(name);
+  await before.getByLabel("Password").fill(PASSWORD);
+  await before.getByLabel("Remember me on this device").check();
+  await before.getByRole("button", { name: "Log in" }).click();
+  await expect(before).toHaveURL("/");
+  const remember = (await first.cookies()).filter((c) => c.name === "latchkey_remember");
+  expect(remember).toHaveLength(1);
+  expect(remember[0].httpOnly).toBe(true);
+  expect(remember[0].expires).toBeGreaterThan(Date.now() / 1000 + 29 * 24 * 3600);
+  await first.close();
+
+  // A new browser session: the session cookie is gone, the remember cookie stays.
+  const second = await browser.newContext();
+  await second.addCookies(remember);
+  const after = await second.newPage();
+  await after.goto("/settings/profile");
+  await expect(after).toHaveURL("/settings/profile");
+  await expect(after.getByRole("heading", { name: "Edit your profile" })).toBeVisible();
+  const rotated = (await second.cookies()).find((c) => c.name === "latchkey_remember");
+  expect(rotated?.value).not.toBe(remember[0].value);
+  await after.goto("/settings/devices");
+  await expect(after.getByText("Remembered").first()).toBeVisible();
+  await second.close();
+});

@@ -5,6 +5,7 @@
 pub mod config;
 mod health;
 mod layers;
+mod remember;
 
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ use axum::Router;
 use latchkey::accounts::Accounts;
 use latchkey::clock::Clock;
 use latchkey::password::PasswordHasher;
-use latchkey::sessions::SessionPolicy;
+use latchkey::sessions::{RememberCookie, SessionPolicy};
 use latchkey::store::Store;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
@@ -34,6 +35,7 @@ pub struct AppState {
     leptos_options: LeptosOptions,
     accounts: Accounts,
     sessions: SessionPolicy,
+    remember: RememberCookie,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
     fn provide(&self) {
         provide_context(self.accounts.clone());
         provide_context(self.sessions.clone());
+        provide_context(self.remember);
     }
 }
 
@@ -89,6 +92,10 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         leptos_options: config.leptos.clone(),
         accounts,
         sessions: SessionPolicy::new(store.clone(), clock, config.lifetimes),
+        remember: RememberCookie {
+            secure: config.secure_cookies,
+            max_age: config.lifetimes.remembered,
+        },
     };
     let routes = generate_route_list(App);
     let context = {
@@ -102,6 +109,11 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
             let options = config.leptos.clone();
             move || shell(options.clone())
         })
+        // Pages and server functions only: static files never start a session.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            remember::resume_remembered,
+        ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session_layer)
         .with_state(state);

@@ -7,9 +7,8 @@ pub struct Lifetimes {
     pub idle: i64,
     /// A session this old is over however busy (default 12 hours).
     pub absolute: i64,
-    /// A "Remember me" session unused this long is over (default 30 days).
-    /// Until per-device remember tokens replace it, a remembered session gets
-    /// this as both its idle and its absolute lifetime.
+    /// A remember-me token lives this long after its last use (default 30
+    /// days). Sessions it starts follow `idle` and `absolute` like any other.
     pub remembered: i64,
 }
 
@@ -38,11 +37,7 @@ pub enum Verdict {
 
 /// Decides whether a signed-in session is alive at `now`.
 pub fn judge(record: &SignedIn, now: i64, lifetimes: Lifetimes) -> Verdict {
-    let (idle, absolute) = if record.remember {
-        (lifetimes.remembered, lifetimes.remembered)
-    } else {
-        (lifetimes.idle, lifetimes.absolute)
-    };
+    let (idle, absolute) = (lifetimes.idle, lifetimes.absolute);
     // A record from the future (a clock set back) is not trusted either.
     let unused_for = now - record.seen;
     let age = now - record.at;
@@ -116,14 +111,10 @@ mod tests {
     }
 
     #[test]
-    fn a_remembered_session_survives_idle_hours_but_not_thirty_idle_days() {
+    fn a_remembered_session_follows_the_same_lifetimes_its_token_restarts_it() {
         let record = signed_in(0, 0, true);
-        assert!(matches!(
-            judge(&record, 20 * HOUR, Lifetimes::default()),
-            Verdict::Live { .. }
-        ));
         assert_eq!(
-            judge(&record, 30 * 24 * HOUR, Lifetimes::default()),
+            judge(&record, 30 * MINUTE, Lifetimes::default()),
             Verdict::Expired
         );
     }
@@ -146,8 +137,12 @@ mod tests {
         };
         assert_eq!(judge(&signed_in(0, 0, false), 10, short), Verdict::Expired);
         assert!(matches!(
-            judge(&signed_in(0, 0, true), 10, short),
+            judge(&signed_in(0, 0, false), 9, short),
             Verdict::Live { .. }
         ));
+        assert_eq!(
+            judge(&signed_in(0, 95, false), 100, short),
+            Verdict::Expired
+        );
     }
 }

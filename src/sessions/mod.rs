@@ -4,6 +4,7 @@
 
 mod devices;
 mod lifetimes;
+mod remember;
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::{Expiry, Session};
@@ -13,6 +14,7 @@ use crate::domain::{DeviceId, Flash, UserId};
 use crate::store::{NewDevice, Store, StoreError};
 pub use devices::NotYourDevice;
 pub use lifetimes::{judge, Lifetimes, Verdict};
+pub use remember::{RememberCookie, RememberToken, Resumed};
 
 const SIGNED_IN_KEY: &str = "auth";
 const FLASH_KEY: &str = "flash";
@@ -86,16 +88,17 @@ impl SessionPolicy {
     }
 
     /// Logs `user` in on this session. The id is cycled first, so an id planted
-    /// before log-in is worthless after it (no fixation). With `remember`, the
-    /// cookie outlives the browser; without, it dies with it. The browser is
-    /// recorded as one of the user's devices.
+    /// before log-in is worthless after it (no fixation). The session cookie dies
+    /// with the browser; with `remember`, the device also gets a remember token
+    /// (returned, for its own cookie) that starts new sessions later. The browser
+    /// is recorded as one of the user's devices.
     pub async fn log_in(
         &self,
         session: &Session,
         user: UserId,
         remember: bool,
         client: &ClientInfo,
-    ) -> Result<(), SessionError> {
+    ) -> Result<Option<RememberToken>, SessionError> {
         // A browser signing in again replaces its previous device.
         self.forget_device(session).await?;
         session.cycle_id().await?;
@@ -116,12 +119,11 @@ impl SessionPolicy {
             remember,
         };
         session.insert(SIGNED_IN_KEY, record).await?;
-        session.set_expiry(Some(if remember {
-            Expiry::OnInactivity(time::Duration::seconds(self.lifetimes.remembered))
-        } else {
-            Expiry::OnSessionEnd
-        }));
-        Ok(())
+        session.set_expiry(Some(Expiry::OnSessionEnd));
+        if remember {
+            return Ok(Some(self.issue_token(device).await?));
+        }
+        Ok(None)
     }
 
     /// Who this session belongs to, if it is still alive. A session past its
@@ -136,7 +138,12 @@ impl SessionPolicy {
         let touch = match judge(&record, now, self.lifetimes) {
             Verdict::Live { touch } if self.store.device_is_live(device, user).await? => touch,
             _ => {
-                self.log_out(session).await?;
+                // The session is over. A remembered device stays listed (its
+                // token may start a new session); any other device goes with it.
+                if !record.remember {
+                    self.store.delete_device(user, device).await?;
+                }
+                session.flush().await?;
                 return Ok(None);
             }
         };

@@ -1,6 +1,7 @@
 //! The database: connection, migrations and every query the core runs.
 
 mod devices;
+mod remember;
 mod users;
 
 use std::path::Path;
@@ -11,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use devices::{DeviceRow, NewDevice};
+pub use remember::RememberRow;
 pub use users::NewUser;
 
 /// A database failure. Its text may hold SQL, so it is logged, never shown.

@@ -45,7 +45,9 @@ pub async fn log_in(
     remember: Option<String>,
     next: Option<String>,
 ) -> Result<(), ApiError> {
-    use super::server::{accounts, client_info, finish, flash, session, session_policy};
+    use super::server::{
+        accounts, client_info, finish, flash, remember_cookie, send_cookie, session, session_policy,
+    };
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
 
     finish(
@@ -57,9 +59,12 @@ pub async fn log_in(
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session().await?;
             let user = accounts()?.authenticate(&username, &attempt).await?;
-            session_policy()?
+            let token = session_policy()?
                 .log_in(&session, user.id, remember.is_some(), &client_info())
                 .await?;
+            if let Some(token) = token {
+                send_cookie(&remember_cookie()?.set(&token));
+            }
             flash(
                 &session,
                 Flash::success(format!("Welcome back, {}.", user.display_name)),
@@ -75,12 +80,13 @@ pub async fn log_in(
 /// Signs out: the server-side session is deleted, so the old cookie is worthless.
 #[server(endpoint = "logout")]
 pub async fn log_out() -> Result<(), ApiError> {
-    use super::server::{finish, flash, session, session_policy};
+    use super::server::{finish, flash, remember_cookie, send_cookie, session, session_policy};
 
     finish(
         async move {
             let session = session().await?;
             session_policy()?.log_out(&session).await?;
+            send_cookie(&remember_cookie()?.clear());
             flash(&session, Flash::info("You have been logged out.")).await?;
             leptos_axum::redirect("/");
             Ok(())

@@ -4,7 +4,9 @@ use std::error::Error;
 
 use latchkey::accounts::{AccountError, Accounts};
 use latchkey::domain::{CurrentUser, Field, Flash};
-use latchkey::sessions::{self, ClientInfo, SessionError, SessionPolicy, SignedInAs};
+use latchkey::sessions::{
+    self, ClientInfo, RememberCookie, SessionError, SessionPolicy, SignedInAs,
+};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
@@ -32,6 +34,26 @@ pub fn session_policy() -> Result<SessionPolicy, ApiError> {
         tracing::error!("the SessionPolicy is missing from the context");
         ApiError::Internal
     })
+}
+
+/// How the server writes the remember-me cookie.
+pub fn remember_cookie() -> Result<RememberCookie, ApiError> {
+    use_context::<RememberCookie>().ok_or_else(|| {
+        tracing::error!("the RememberCookie settings are missing from the context");
+        ApiError::Internal
+    })
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn send_cookie(set_cookie: &str) {
+    let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(set_cookie),
+    ) else {
+        tracing::error!("could not set a cookie on the response");
+        return;
+    };
+    response.append_header(http::header::SET_COOKIE, value);
 }
 
 /// The signed-in user and which of their devices is asking.

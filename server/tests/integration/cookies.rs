@@ -37,16 +37,38 @@ async fn the_session_cookie_holds_only_a_random_id_and_is_http_only_lax_and_site
 }
 
 #[tokio::test]
-async fn remember_me_makes_the_cookie_outlive_the_browser() {
+async fn remember_me_sets_its_own_long_lived_cookie_while_the_session_cookie_dies_with_the_browser()
+{
     let app = TestApp::start().await;
     let name = unique_name("r");
     app.register(&name, PASSWORD).await;
     app.log_out().await;
     let response = app.log_in_remembered(&name).await;
-    let cookie = session_set_cookie(&set_cookies(response.headers()), "latchkey_session");
+    let cookies = set_cookies(response.headers());
+    let session = session_set_cookie(&cookies, "latchkey_session");
     assert!(
-        cookie.contains("Max-Age=") || cookie.contains("Expires="),
-        "{cookie}"
+        !session.contains("Max-Age") && !session.contains("Expires"),
+        "{session}"
+    );
+    let remember = session_set_cookie(&cookies, "latchkey_remember");
+    assert!(
+        remember.contains(&format!("Max-Age={}", 30 * 24 * 60 * 60)),
+        "{remember}"
+    );
+    assert!(
+        remember.contains("HttpOnly")
+            && remember.contains("SameSite=Lax")
+            && remember.contains("Path=/")
+    );
+    let value = remember
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("latchkey_remember=");
+    let (selector, validator) = value.split_once('.').unwrap();
+    assert!(
+        selector.len() >= 32 && validator.len() >= 32,
+        "128 bits or more each: {value}"
     );
 }
 

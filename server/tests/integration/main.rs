@@ -10,4 +10,5 @@ mod pages;
 mod process;
 mod profiles;
 mod register;
+mod remember_me;
 mod session_lifetimes;

@@ -1,0 +1,68 @@
+//! Signs a browser back in from its remember-me cookie when it has no live
+//! session, before the page or server function asks who is signed in.
+
+use axum::extract::{Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use latchkey::sessions::{Resumed, SessionError};
+use tower_sessions::Session;
+
+use crate::AppState;
+
+/// The middleware: resumes, then passes the rotated (or cleared) cookie on,
+/// unless the handler set one itself (logging in or out).
+pub async fn resume_remembered(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let presented = request
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|header| state.remember.read(header))
+        .map(str::to_string);
+    let session = request.extensions().get::<Session>().cloned();
+    let (Some(presented), Some(session)) = (presented, session) else {
+        return next.run(request).await;
+    };
+    let set_cookie = match resume(&state, &session, &presented).await {
+        Ok(set_cookie) => set_cookie,
+        Err(e) => {
+            tracing::error!(error = %e, "could not resume a remembered session");
+            None
+        }
+    };
+    let mut response = next.run(request).await;
+    let prefix = format!("{}=", state.remember.name());
+    let handler_set_it = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)));
+    if let (false, Some(value)) = (
+        handler_set_it,
+        set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()),
+    ) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+async fn resume(
+    state: &AppState,
+    session: &Session,
+    presented: &str,
+) -> Result<Option<String>, SessionError> {
+    if state.sessions.signed_in(session).await?.is_some() {
+        return Ok(None);
+    }
+    Ok(match state.sessions.resume(session, presented).await? {
+        Resumed::SignedIn(token) => Some(state.remember.set(&token)),
+        Resumed::Rejected | Resumed::TheftSuspected => Some(state.remember.clear()),
+        Resumed::Raced => None,
+    })
+}

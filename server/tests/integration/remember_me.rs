@@ -1,0 +1,149 @@
+//! "Remember me": a per-device token in its own cookie that starts a fresh
+//! session when the browser has none, rotates on every use, and treats a
+//! replayed old validator as theft.
+
+use latchkey::clock::Clock;
+use reqwest::header::COOKIE;
+use reqwest::StatusCode;
+
+use crate::harness::{current_username, set_cookies, unique_name, TestApp, PASSWORD};
+
+const DAY: i64 = 24 * 60 * 60;
+
+/// The `latchkey_remember=...` pair a response set, if any.
+fn remember_pair(response: &reqwest::Response) -> Option<String> {
+    set_cookies(response.headers())
+        .into_iter()
+        .find(|c| c.starts_with("latchkey_remember="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+}
+
+/// Asks who is signed in presenting only `cookie`; returns the user and any new remember pair.
+async fn present(app: &TestApp, cookie: &str) -> (Option<String>, Option<String>) {
+    let response = app
+        .stranger()
+        .post(app.url("/api/current_user"))
+        .header(COOKIE, cookie)
+        .form(&[("", ""); 0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let rotated = remember_pair(&response);
+    let body: serde_json::Value = response.json().await.unwrap();
+    (
+        body.get("username")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
+        rotated,
+    )
+}
+
+async fn remembered_user(app: &TestApp) -> (String, String) {
+    let name = unique_name("remember");
+    app.register(&name, PASSWORD).await;
+    app.log_out().await;
+    let response = app.log_in_remembered(&name).await;
+    (name, remember_pair(&response).expect("a remember cookie"))
+}
+
+#[tokio::test]
+async fn a_remember_cookie_signs_a_fresh_browser_in_and_rotates() {
+    let app = TestApp::start().await;
+    let (name, first) = remembered_user(&app).await;
+
+    let (user, rotated) = present(&app, &first).await;
+    assert_eq!(user.as_deref(), Some(name.as_str()));
+    let rotated = rotated.expect("the validator is rotated");
+    assert_ne!(rotated, first);
+    assert_eq!(
+        rotated.split('.').next(),
+        first.split('.').next(),
+        "same selector, new validator"
+    );
+}
+
+#[tokio::test]
+async fn two_tabs_racing_on_one_cookie_are_not_mistaken_for_theft() {
+    let app = TestApp::start().await;
+    let (name, first) = remembered_user(&app).await;
+    let (_, rotated) = present(&app, &first).await;
+    let rotated = rotated.unwrap();
+
+    // A second request with the same, just-rotated cookie: no sign-in, no
+    // cookie change, and above all no revocation.
+    let (user, cookie) = present(&app, &first).await;
+    assert_eq!(user, None);
+    assert_eq!(
+        cookie, None,
+        "within the grace window the cookie is left alone"
+    );
+    assert_eq!(
+        present(&app, &rotated).await.0.as_deref(),
+        Some(name.as_str())
+    );
+}
+
+#[tokio::test]
+async fn an_old_validator_after_the_grace_window_is_theft_and_revokes_the_device() {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(&[], clock.clone()).await;
+    let (name, stolen) = remembered_user(&app).await;
+    let (user, rotated) = present(&app, &stolen).await;
+    assert_eq!(user.as_deref(), Some(name.as_str()));
+    let rotated = rotated.unwrap();
+
+    clock.advance(5 * 60);
+    let (user, cleared) = present(&app, &stolen).await;
+    assert_eq!(user, None, "the thief is refused");
+    assert!(
+        cleared.unwrap().ends_with('='),
+        "and told to drop the cookie"
+    );
+    assert_eq!(
+        present(&app, &rotated).await.0,
+        None,
+        "the device's real cookie is revoked too"
+    );
+    // The device is gone, so the session its owner had on it is over as well.
+    assert_eq!(app.current_username().await, None);
+}
+
+#[tokio::test]
+async fn an_expired_token_does_not_sign_in() {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(&[], clock.clone()).await;
+    let (_, token) = remembered_user(&app).await;
+    clock.advance(30 * DAY);
+    let (user, cleared) = present(&app, &token).await;
+    assert_eq!(user, None);
+    assert!(cleared.is_some());
+}
+
+#[tokio::test]
+async fn logging_out_clears_the_cookie_and_kills_the_token() {
+    let app = TestApp::start().await;
+    let (_, token) = remembered_user(&app).await;
+    let response = app.log_out().await;
+    let cleared = set_cookies(response.headers())
+        .into_iter()
+        .find(|c| c.starts_with("latchkey_remember="))
+        .unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(present(&app, &token).await.0, None);
+}
+
+#[tokio::test]
+async fn garbage_remember_cookies_are_anonymous_never_an_error() {
+    let app = TestApp::start().await;
+    for cookie in [
+        "latchkey_remember=",
+        "latchkey_remember=nonsense",
+        "latchkey_remember=00000000000000000000000000000000.0000000000000000000000000000000000000000000000000000000000000000",
+        "latchkey_remember=' OR 1=1 --",
+    ] {
+        assert_eq!(current_username(&app.stranger(), &app.base, Some(cookie)).await, None, "{cookie}");
+        let page = app.stranger().get(app.url("/")).header(COOKIE, cookie).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+    }
+}

@@ -1,0 +1,303 @@
+//! "Remember me": a token per device in its own cookie, stored hashed, rotated
+//! on every use. A reused old validator means the cookie was copied: the device
+//! is signed out for good.
+
+use std::fmt;
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tower_sessions::{Expiry, Session};
+
+use super::{SessionError, SessionPolicy, SignedIn, SIGNED_IN_KEY};
+use crate::domain::DeviceId;
+
+/// How long after a rotation the old validator counts as a racing request
+/// (two tabs restored at once) rather than a copied cookie.
+pub const RACE_GRACE_SECONDS: i64 = 60;
+
+const SELECTOR_BYTES: usize = 16;
+const VALIDATOR_BYTES: usize = 32;
+
+/// The value of a remember cookie: a random selector (which token) and a random
+/// validator (proof), hex-encoded as `selector.validator`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RememberToken {
+    selector: String,
+    validator: String,
+}
+
+impl RememberToken {
+    fn generate(selector: Option<String>) -> Self {
+        let mut validator = [0u8; VALIDATOR_BYTES];
+        rand::rngs::OsRng.fill_bytes(&mut validator);
+        let selector = selector.unwrap_or_else(|| {
+            let mut bytes = [0u8; SELECTOR_BYTES];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            hex::encode(bytes)
+        });
+        Self {
+            selector,
+            validator: hex::encode(validator),
+        }
+    }
+
+    /// Reads a cookie value; anything malformed is `None`.
+    pub fn parse(value: &str) -> Option<Self> {
+        let (selector, validator) = value.split_once('.')?;
+        let well_formed = |s: &str, bytes: usize| {
+            s.len() == 2 * bytes && s.bytes().all(|b| b.is_ascii_hexdigit())
+        };
+        (well_formed(selector, SELECTOR_BYTES) && well_formed(validator, VALIDATOR_BYTES)).then(
+            || Self {
+                selector: selector.to_ascii_lowercase(),
+                validator: validator.to_ascii_lowercase(),
+            },
+        )
+    }
+
+    /// The cookie value.
+    pub fn cookie_value(&self) -> String {
+        format!("{}.{}", self.selector, self.validator)
+    }
+
+    fn validator_hash(&self) -> [u8; 32] {
+        Sha256::digest(self.validator.as_bytes()).into()
+    }
+}
+
+// The validator is a password in all but name: never in a log line.
+impl fmt::Debug for RememberToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RememberToken({}.<redacted>)", self.selector)
+    }
+}
+
+/// How the remember cookie is written: its own cookie, apart from the session's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RememberCookie {
+    /// Served over HTTPS: `Secure` and the `__Host-` prefix.
+    pub secure: bool,
+    /// How long the browser keeps it, in seconds.
+    pub max_age: i64,
+}
+
+impl RememberCookie {
+    /// The cookie's name.
+    pub fn name(&self) -> &'static str {
+        if self.secure {
+            "__Host-latchkey_remember"
+        } else {
+            "latchkey_remember"
+        }
+    }
+
+    /// A `Set-Cookie` value that stores `token`.
+    pub fn set(&self, token: &RememberToken) -> String {
+        self.header(&token.cookie_value(), self.max_age)
+    }
+
+    /// A `Set-Cookie` value that deletes the cookie.
+    pub fn clear(&self) -> String {
+        self.header("", 0)
+    }
+
+    /// This cookie's value in a request's `Cookie` header, if present.
+    pub fn read<'a>(&self, cookie_header: &'a str) -> Option<&'a str> {
+        cookie_header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == self.name())
+            .map(|(_, value)| value)
+    }
+
+    fn header(&self, value: &str, max_age: i64) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!(
+            "{}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax{secure}",
+            self.name()
+        )
+    }
+}
+
+/// What presenting a remember cookie led to.
+#[derive(Debug)]
+pub enum Resumed {
+    /// A fresh session was started; the browser must get this rotated token.
+    SignedIn(RememberToken),
+    /// Unknown, malformed or expired: the cookie should be cleared.
+    Rejected,
+    /// A known selector with a wrong validator: a copy of an old cookie. The
+    /// device was signed out; the cookie should be cleared.
+    TheftSuspected,
+    /// The validator was rotated seconds ago by a parallel request of the same
+    /// browser: this request stays anonymous and the cookie is left alone.
+    Raced,
+}
+
+impl SessionPolicy {
+    /// A new token for `device` (replacing any it had), valid for the remember period.
+    pub(super) async fn issue_token(
+        &self,
+        device: DeviceId,
+    ) -> Result<RememberToken, SessionError> {
+        let token = RememberToken::generate(None);
+        let expires_at = self.clock.now() + self.lifetimes.remembered;
+        self.store
+            .put_remember_token(device, &token.selector, &token.validator_hash(), expires_at)
+            .await?;
+        Ok(token)
+    }
+
+    /// Signs a browser with no live session back in from its remember cookie: a
+    /// fresh session (new id) on the same device, and a rotated validator.
+    pub async fn resume(
+        &self,
+        session: &Session,
+        cookie_value: &str,
+    ) -> Result<Resumed, SessionError> {
+        let Some(token) = RememberToken::parse(cookie_value) else {
+            return Ok(Resumed::Rejected);
+        };
+        let Some(row) = self.store.find_remember_token(&token.selector).await? else {
+            return Ok(Resumed::Rejected);
+        };
+        let now = self.clock.now();
+        if row.expires_at <= now {
+            self.store.delete_remember_token(&token.selector).await?;
+            return Ok(Resumed::Rejected);
+        }
+        let presented = token.validator_hash();
+        if !bool::from(row.validator_hash.as_slice().ct_eq(&presented)) {
+            let just_rotated = row.previous.as_ref().is_some_and(|(previous, at)| {
+                now - at <= RACE_GRACE_SECONDS && bool::from(previous.as_slice().ct_eq(&presented))
+            });
+            if just_rotated {
+                return Ok(Resumed::Raced);
+            }
+            self.store.delete_device_by_id(row.device).await?;
+            tracing::warn!(
+                user = row.user.0,
+                device = row.device.0,
+                "an old remember-me validator was presented again: device signed out"
+            );
+            return Ok(Resumed::TheftSuspected);
+        }
+        let rotated = RememberToken::generate(Some(token.selector.clone()));
+        let expires_at = now + self.lifetimes.remembered;
+        let won = self
+            .store
+            .rotate_remember_token(
+                &token.selector,
+                &presented,
+                &rotated.validator_hash(),
+                now,
+                expires_at,
+            )
+            .await?;
+        if !won {
+            return Ok(Resumed::Raced);
+        }
+        session.cycle_id().await?;
+        let record = SignedIn {
+            user: row.user.0,
+            device: row.device.0,
+            at: now,
+            seen: now,
+            remember: true,
+        };
+        session.insert(SIGNED_IN_KEY, record).await?;
+        session.set_expiry(Some(Expiry::OnSessionEnd));
+        self.store.touch_device(row.device, now).await?;
+        Ok(Resumed::SignedIn(rotated))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_round_trips_through_its_cookie_value() {
+        let token = RememberToken::generate(None);
+        assert_eq!(
+            RememberToken::parse(&token.cookie_value()),
+            Some(token.clone())
+        );
+        assert_eq!(token.cookie_value().len(), 32 + 1 + 64);
+    }
+
+    #[test]
+    fn tokens_carry_at_least_128_random_bits_each_part() {
+        let a = RememberToken::generate(None);
+        let b = RememberToken::generate(None);
+        assert_ne!(a.selector, b.selector);
+        assert_ne!(a.validator, b.validator);
+    }
+
+    #[test]
+    fn rotation_keeps_the_selector_and_changes_the_validator() {
+        let a = RememberToken::generate(None);
+        let b = RememberToken::generate(Some(a.selector.clone()));
+        assert_eq!(a.selector, b.selector);
+        assert_ne!(a.validator, b.validator);
+    }
+
+    #[test]
+    fn malformed_values_are_refused() {
+        for bad in [
+            "",
+            ".",
+            "abc.def",
+            &"a".repeat(97),
+            &format!("{}.{}", "g".repeat(32), "a".repeat(64)),
+        ] {
+            assert_eq!(RememberToken::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_site_wide_and_secure_over_https() {
+        let token = RememberToken::generate(None);
+        let plain = RememberCookie {
+            secure: false,
+            max_age: 60,
+        };
+        let set = plain.set(&token);
+        assert!(set.starts_with(&format!(
+            "latchkey_remember={}; Max-Age=60;",
+            token.cookie_value()
+        )));
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"));
+        assert!(!set.contains("Secure"));
+        let https = RememberCookie {
+            secure: true,
+            max_age: 60,
+        };
+        assert!(
+            https.set(&token).starts_with("__Host-latchkey_remember=")
+                && https.set(&token).ends_with("; Secure")
+        );
+        assert!(plain.clear().contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn reads_its_own_cookie_among_others() {
+        let plain = RememberCookie {
+            secure: false,
+            max_age: 60,
+        };
+        assert_eq!(
+            plain.read("a=1; latchkey_remember=abc.def; b=2"),
+            Some("abc.def")
+        );
+        assert_eq!(plain.read("latchkey_session=x"), None);
+        assert_eq!(plain.read("xlatchkey_remember=1"), None);
+    }
+
+    #[test]
+    fn debug_output_hides_the_validator() {
+        let token = RememberToken::generate(None);
+        assert!(!format!("{token:?}").contains(&token.validator));
+    }
+}
