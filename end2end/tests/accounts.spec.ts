@@ -165,6 +165,14 @@ test("two browsers as two devices: both listed, one signs the other out", async 
   await page.reload();
   await expect(page.getByRole("heading", { name: "Where you're signed in" })).toBeVisible();
   await laptopContext.close();
+
+  // The account's activity tells the story, newest first.
+  await page.getByRole("link", { name: "Activity" }).click();
+  await expect(page).toHaveURL("/settings/activity");
+  const events = page.getByRole("list", { name: "Activity" }).getByRole("listitem");
+  await expect(events.first()).toContainText("A device was signed out");
+  await expect(events).toHaveCount(3);
+  await screenshot(page, "activity");
 });
 
 test("remember me survives closing the browser, with only its own cookie kept", async ({ page, browser }) => {

@@ -6,7 +6,7 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use latchkey::sessions::{Resumed, SessionError};
+use latchkey::sessions::{ClientInfo, Resumed, SessionError};
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -26,10 +26,11 @@ pub async fn resume_remembered(
         .find_map(|header| state.remember.read(header))
         .map(str::to_string);
     let session = request.extensions().get::<Session>().cloned();
+    let client = client_info(&request);
     let (Some(presented), Some(session)) = (presented, session) else {
         return next.run(request).await;
     };
-    let set_cookie = match resume(&state, &session, &presented).await {
+    let set_cookie = match resume(&state, &session, &presented, &client).await {
         Ok(set_cookie) => set_cookie,
         Err(e) => {
             tracing::error!(error = %e, "could not resume a remembered session");
@@ -52,17 +53,32 @@ pub async fn resume_remembered(
     response
 }
 
+/// The browser and address of a request, for the device list and activity.
+fn client_info(request: &Request) -> ClientInfo {
+    let user_agent = request
+        .headers()
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+    ClientInfo::new(user_agent, peer.map(|info| info.0.ip()))
+}
+
 async fn resume(
     state: &AppState,
     session: &Session,
     presented: &str,
+    client: &ClientInfo,
 ) -> Result<Option<String>, SessionError> {
     if state.sessions.signed_in(session).await?.is_some() {
         return Ok(None);
     }
-    Ok(match state.sessions.resume(session, presented).await? {
-        Resumed::SignedIn(token) => Some(state.remember.set(&token)),
-        Resumed::Rejected | Resumed::TheftSuspected => Some(state.remember.clear()),
-        Resumed::Raced => None,
-    })
+    Ok(
+        match state.sessions.resume(session, presented, client).await? {
+            Resumed::SignedIn(token) => Some(state.remember.set(&token)),
+            Resumed::Rejected | Resumed::TheftSuspected => Some(state.remember.clear()),
+            Resumed::Raced => None,
+        },
+    )
 }

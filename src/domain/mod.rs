@@ -1,6 +1,7 @@
 //! Pure types and rules of the auth domain. Each input type has a `parse` that
 //! returns a typed error, so a value that exists is valid.
 
+mod activity;
 mod device;
 mod field;
 mod flash;
@@ -10,6 +11,7 @@ mod return_to;
 mod user;
 mod username;
 
+pub use activity::{Activity, ActivityKind};
 pub use device::{Device, DeviceId};
 pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};

@@ -1,7 +1,7 @@
 //! The device list: where a user is signed in, and signing those places out.
 
-use super::{SessionError, SessionPolicy, SignedInAs};
-use crate::domain::{Device, DeviceId};
+use super::{ClientInfo, SessionError, SessionPolicy, SignedInAs};
+use crate::domain::{ActivityKind, Device, DeviceId};
 use crate::store::DeviceRow;
 
 /// The device is not one of the user's (or is already gone).
@@ -24,18 +24,28 @@ impl SessionPolicy {
         &self,
         me: SignedInAs,
         device: DeviceId,
+        client: &ClientInfo,
     ) -> Result<Result<(), NotYourDevice>, SessionError> {
-        Ok(self
-            .store
-            .delete_device(me.user, device)
-            .await?
-            .then_some(())
-            .ok_or(NotYourDevice))
+        if !self.store.delete_device(me.user, device).await? {
+            return Ok(Err(NotYourDevice));
+        }
+        self.record(me.user, ActivityKind::DeviceRevoked, client)
+            .await?;
+        Ok(Ok(()))
     }
 
     /// Signs every device of `me.user` out but this one; returns how many.
-    pub async fn revoke_others(&self, me: SignedInAs) -> Result<u64, SessionError> {
-        Ok(self.store.delete_other_devices(me.user, me.device).await?)
+    pub async fn revoke_others(
+        &self,
+        me: SignedInAs,
+        client: &ClientInfo,
+    ) -> Result<u64, SessionError> {
+        let count = self.store.delete_other_devices(me.user, me.device).await?;
+        if count > 0 {
+            self.record(me.user, ActivityKind::DeviceRevoked, client)
+                .await?;
+        }
+        Ok(count)
     }
 }
 
@@ -54,7 +64,7 @@ fn describe(row: DeviceRow, current: DeviceId) -> Device {
 }
 
 /// "Chrome 131" and "Linux" from a User-Agent header; "Unknown" where it says nothing useful.
-fn browser_and_os(user_agent: &str) -> (String, String) {
+pub(super) fn browser_and_os(user_agent: &str) -> (String, String) {
     let known = |s: &str| !s.is_empty() && s != woothee::woothee::VALUE_UNKNOWN;
     match woothee::parser::Parser::new().parse(user_agent) {
         Some(ua) => {

@@ -2,6 +2,7 @@
 //! session's random id; who is signed in, since when, and flash messages stay
 //! server-side. Lifetimes are enforced here, on the core's one clock.
 
+mod activity;
 mod devices;
 mod lifetimes;
 mod remember;
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::{Expiry, Session};
 
 use crate::clock::Clock;
-use crate::domain::{DeviceId, Flash, UserId};
+use crate::domain::{ActivityKind, DeviceId, Flash, UserId};
 use crate::store::{NewDevice, Store, StoreError};
 pub use devices::NotYourDevice;
 pub use lifetimes::{judge, Lifetimes, Verdict};
@@ -37,6 +38,23 @@ pub struct ClientInfo {
     pub user_agent: String,
     /// The client's address.
     pub ip: String,
+}
+
+impl ClientInfo {
+    /// Longest User-Agent kept; longer ones are cut.
+    pub const MAX_USER_AGENT: usize = 512;
+
+    /// From a request's User-Agent header and peer address, either possibly missing.
+    pub fn new(user_agent: Option<&str>, ip: Option<std::net::IpAddr>) -> Self {
+        Self {
+            user_agent: user_agent
+                .unwrap_or_default()
+                .chars()
+                .take(Self::MAX_USER_AGENT)
+                .collect(),
+            ip: ip.map_or_else(|| "unknown".to_string(), |ip| ip.to_string()),
+        }
+    }
 }
 
 /// Who a live session belongs to, and which of their devices it is.
@@ -120,6 +138,8 @@ impl SessionPolicy {
         };
         session.insert(SIGNED_IN_KEY, record).await?;
         session.set_expiry(Some(Expiry::OnSessionEnd));
+        self.record(user, ActivityKind::SignedInWithPassword, client)
+            .await?;
         if remember {
             return Ok(Some(self.issue_token(device).await?));
         }
@@ -156,7 +176,15 @@ impl SessionPolicy {
     }
 
     /// Logs out: deletes the session and its device, so a replayed cookie is anonymous.
-    pub async fn log_out(&self, session: &Session) -> Result<(), SessionError> {
+    pub async fn log_out(
+        &self,
+        session: &Session,
+        client: &ClientInfo,
+    ) -> Result<(), SessionError> {
+        if let Some(record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? {
+            self.record(UserId(record.user), ActivityKind::SignedOut, client)
+                .await?;
+        }
         self.forget_device(session).await?;
         session.flush().await?;
         Ok(())

@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tower_sessions::{Expiry, Session};
 
-use super::{SessionError, SessionPolicy, SignedIn, SIGNED_IN_KEY};
-use crate::domain::DeviceId;
+use super::{ClientInfo, SessionError, SessionPolicy, SignedIn, SIGNED_IN_KEY};
+use crate::domain::{ActivityKind, DeviceId};
 
 /// How long after a rotation the old validator counts as a racing request
 /// (two tabs restored at once) rather than a copied cookie.
@@ -155,6 +155,7 @@ impl SessionPolicy {
         &self,
         session: &Session,
         cookie_value: &str,
+        client: &ClientInfo,
     ) -> Result<Resumed, SessionError> {
         let Some(token) = RememberToken::parse(cookie_value) else {
             return Ok(Resumed::Rejected);
@@ -176,6 +177,8 @@ impl SessionPolicy {
                 return Ok(Resumed::Raced);
             }
             self.store.delete_device_by_id(row.device).await?;
+            self.record(row.user, ActivityKind::RememberTheftSignal, client)
+                .await?;
             tracing::warn!(
                 user = row.user.0,
                 device = row.device.0,
@@ -209,6 +212,8 @@ impl SessionPolicy {
         session.insert(SIGNED_IN_KEY, record).await?;
         session.set_expiry(Some(Expiry::OnSessionEnd));
         self.store.touch_device(row.device, now).await?;
+        self.record(row.user, ActivityKind::SignedInRemembered, client)
+            .await?;
         Ok(Resumed::SignedIn(rotated))
     }
 }

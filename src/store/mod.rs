@@ -1,5 +1,6 @@
 //! The database: connection, migrations and every query the core runs.
 
+mod activity;
 mod devices;
 mod remember;
 mod users;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+pub use activity::ActivityRow;
 pub use devices::{DeviceRow, NewDevice};
 pub use remember::RememberRow;
 pub use users::NewUser;

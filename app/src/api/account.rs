@@ -48,6 +48,7 @@ pub async fn log_in(
     use super::server::{
         accounts, client_info, finish, flash, remember_cookie, send_cookie, session, session_policy,
     };
+    use latchkey::accounts::AccountError;
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
 
     finish(
@@ -58,7 +59,15 @@ pub async fn log_in(
             let attempt =
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session().await?;
-            let user = accounts()?.authenticate(&username, &attempt).await?;
+            let user = match accounts()?.authenticate(&username, &attempt).await {
+                Err(AccountError::InvalidCredentials) => {
+                    session_policy()?
+                        .record_failed_sign_in(&username, &client_info())
+                        .await?;
+                    return Err(ApiError::InvalidCredentials);
+                }
+                other => other?,
+            };
             let token = session_policy()?
                 .log_in(&session, user.id, remember.is_some(), &client_info())
                 .await?;
@@ -80,12 +89,14 @@ pub async fn log_in(
 /// Signs out: the server-side session is deleted, so the old cookie is worthless.
 #[server(endpoint = "logout")]
 pub async fn log_out() -> Result<(), ApiError> {
-    use super::server::{finish, flash, remember_cookie, send_cookie, session, session_policy};
+    use super::server::{
+        client_info, finish, flash, remember_cookie, send_cookie, session, session_policy,
+    };
 
     finish(
         async move {
             let session = session().await?;
-            session_policy()?.log_out(&session).await?;
+            session_policy()?.log_out(&session, &client_info()).await?;
             send_cookie(&remember_cookie()?.clear());
             flash(&session, Flash::info("You have been logged out.")).await?;
             leptos_axum::redirect("/");

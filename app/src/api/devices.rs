@@ -20,7 +20,7 @@ pub async fn list_devices() -> Result<Vec<Device>, ApiError> {
 /// Signs one of the user's devices out at once; anyone else's is refused.
 #[server(endpoint = "revoke_device")]
 pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
-    use super::server::{finish, flash, require_user, session, session_policy};
+    use super::server::{client_info, finish, flash, require_user, session, session_policy};
     use latchkey::domain::{DeviceId, Flash};
 
     finish(
@@ -33,7 +33,7 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
                 ));
             }
             session_policy()?
-                .revoke(me.at, DeviceId(device))
+                .revoke(me.at, DeviceId(device), &client_info())
                 .await?
                 .map_err(|_| ApiError::Forbidden("That device is not one of yours.".into()))?;
             flash(&session, Flash::success("That device has been signed out.")).await?;
@@ -46,14 +46,16 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
 /// Signs out every device of the user but this one.
 #[server(endpoint = "revoke_other_devices")]
 pub async fn revoke_other_devices() -> Result<u64, ApiError> {
-    use super::server::{finish, flash, require_user, session, session_policy};
+    use super::server::{client_info, finish, flash, require_user, session, session_policy};
     use latchkey::domain::Flash;
 
     finish(
         async move {
             let session = session().await?;
             let me = require_user(&session).await?;
-            let count = session_policy()?.revoke_others(me.at).await?;
+            let count = session_policy()?
+                .revoke_others(me.at, &client_info())
+                .await?;
             let message = match count {
                 0 => "No other device was signed in.".to_string(),
                 1 => "1 other device has been signed out.".to_string(),

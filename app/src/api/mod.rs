@@ -3,6 +3,7 @@
 //! outcome to [`ApiError`]. No business logic lives here.
 
 mod account;
+mod activity;
 mod devices;
 mod error;
 mod profile;
@@ -13,9 +14,10 @@ pub use account::{
     current_user, log_in, log_out, register, take_flash, CurrentUserFn, LogIn, LogOut, Register,
     TakeFlash,
 };
+pub use activity::{list_activity, ListActivity};
 pub use devices::{
     list_devices, revoke_device, revoke_other_devices, ListDevices, RevokeDevice,
     RevokeOtherDevices,
 };
 pub use error::ApiError;
-pub use profile::{get_profile, update_profile, GetProfile, UpdateProfile};
+pub use profile::{get_profile, my_profile, update_profile, GetProfile, MyProfile, UpdateProfile};

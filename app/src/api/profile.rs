@@ -11,6 +11,20 @@ pub async fn get_profile(username: String) -> Result<Profile, ApiError> {
     finish(async move { Ok(accounts()?.profile(&username).await?) }.await)
 }
 
+/// The signed-in user's own profile, for the edit form.
+#[server(endpoint = "my_profile")]
+pub async fn my_profile() -> Result<Profile, ApiError> {
+    use super::server::{accounts, finish, require_user, session};
+
+    finish(
+        async move {
+            let me = require_user(&session().await?).await?;
+            Ok(accounts()?.profile(&me.user.username).await?)
+        }
+        .await,
+    )
+}
+
 /// Edits the profile of `username`, which must be the signed-in user's own.
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(

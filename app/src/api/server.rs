@@ -81,23 +81,21 @@ pub async fn require_user(session: &Session) -> Result<Me, ApiError> {
     signed_in(session).await?.ok_or(ApiError::NotLoggedIn)
 }
 
-/// The browser and address of the request, for the device list.
+/// The browser and address of the request, for the device list and activity.
 pub fn client_info() -> ClientInfo {
     let parts = use_context::<http::request::Parts>();
     let user_agent = parts
         .as_ref()
         .and_then(|p| p.headers.get(http::header::USER_AGENT))
-        .and_then(|v| v.to_str().ok())
-        .map(|ua| ua.chars().take(512).collect())
-        .unwrap_or_default();
-    let ip = parts
+        .and_then(|v| v.to_str().ok());
+    let peer = parts
         .as_ref()
         .and_then(|p| {
             p.extensions
                 .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         })
-        .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string());
-    ClientInfo { user_agent, ip }
+        .map(|info| info.0.ip());
+    ClientInfo::new(user_agent, peer)
 }
 
 /// Queues a flash message for the next page.

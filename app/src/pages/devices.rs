@@ -1,7 +1,7 @@
 use latchkey::domain::Device;
 use leptos::prelude::*;
 
-use crate::api::{list_devices, RevokeDevice};
+use crate::api::{list_devices, ApiError, RevokeDevice};
 use crate::auth::use_auth;
 use crate::components::{
     action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton,
@@ -11,19 +11,23 @@ use crate::components::{
 /// with a button that signs it out at once.
 #[component]
 pub fn DevicesPage() -> impl IntoView {
+    let auth = use_auth();
+    // Created here, not inside RequireUser's async block: resources must be
+    // created in the same order on the server and in the browser, and code after
+    // an await runs at different moments on the two sides.
+    let devices = Resource::new(move || auth.devices_version(), |_| list_devices());
     view! {
         <PageTitle text="Devices"/>
         <RequireUser let:_user>
-            <DeviceList/>
+            <DeviceList devices/>
         </RequireUser>
     }
 }
 
 #[component]
-fn DeviceList() -> impl IntoView {
+fn DeviceList(devices: Resource<Result<Vec<Device>, ApiError>>) -> impl IntoView {
     let auth = use_auth();
     let (revoke, revoke_others) = (auth.revoke_device, auth.revoke_other_devices);
-    let devices = Resource::new(move || auth.devices_version(), |_| list_devices());
     let revoke_error = action_error(revoke);
     let others_error = action_error(revoke_others);
     view! {
@@ -98,7 +102,7 @@ fn DeviceRow(device: Device, revoke: ServerAction<RevokeDevice>) -> impl IntoVie
 
 /// A UTC timestamp to the minute, the same on the server and in the browser
 /// (a local time zone would differ between the two and break hydration).
-fn when(unix_seconds: i64) -> String {
+pub(crate) fn when(unix_seconds: i64) -> String {
     let days = unix_seconds.div_euclid(86_400);
     let minutes_of_day = unix_seconds.rem_euclid(86_400) / 60;
     let (year, month, day) = civil_from_days(days);

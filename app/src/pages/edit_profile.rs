@@ -1,7 +1,7 @@
-use latchkey::domain::{Bio, CurrentUser, DisplayName, Field, Location};
+use latchkey::domain::{Bio, DisplayName, Field, Location, Profile};
 use leptos::prelude::*;
 
-use crate::api::get_profile;
+use crate::api::{my_profile, ApiError};
 use crate::auth::use_auth;
 use crate::components::{
     action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, TextField,
@@ -10,20 +10,21 @@ use crate::components::{
 /// `/settings/profile` (login required): edit your own display name, bio and location.
 #[component]
 pub fn EditProfilePage() -> impl IntoView {
+    // Outside RequireUser's async block, so server and browser create it in the
+    // same order (hydration matches resources by creation order).
+    let profile = Resource::new(|| (), |_| my_profile());
     view! {
         <PageTitle text="Edit profile"/>
-        <RequireUser let:user>
-            <EditProfileForm user/>
+        <RequireUser let:_user>
+            <EditProfileForm profile/>
         </RequireUser>
     }
 }
 
 #[component]
-fn EditProfileForm(user: CurrentUser) -> impl IntoView {
+fn EditProfileForm(profile: Resource<Result<Profile, ApiError>>) -> impl IntoView {
     let auth = use_auth();
     let error = action_error(auth.update_profile);
-    let username = user.username.clone();
-    let profile = Resource::new(move || username.clone(), get_profile);
     view! {
         <section class="card">
             <SettingsTabs/>

@@ -1,5 +1,6 @@
 //! One file per page.
 
+mod activity;
 mod devices;
 mod edit_profile;
 mod home;
@@ -8,6 +9,7 @@ mod not_found;
 mod register;
 mod user_profile;
 
+pub use activity::ActivityPage;
 pub use devices::DevicesPage;
 pub use edit_profile::EditProfilePage;
 pub use home::HomePage;

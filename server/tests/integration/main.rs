@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod activity;
 mod cookies;
 mod devices;
 mod login;

@@ -141,3 +141,15 @@ async fn the_devices_page_needs_a_session_and_lists_this_browser() {
     );
     assert!(html.contains("This device"));
 }
+
+#[tokio::test]
+async fn the_activity_page_lists_this_sign_in() {
+    let app = TestApp::start().await;
+    assert_eq!(
+        app.get("/settings/activity").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    app.register(&unique_name("act"), PASSWORD).await;
+    let html = app.get("/settings/activity").await.text().await.unwrap();
+    assert!(html.contains("Recent activity") && html.contains("Signed in with password"));
+}

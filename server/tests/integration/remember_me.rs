@@ -107,6 +107,10 @@ async fn an_old_validator_after_the_grace_window_is_theft_and_revokes_the_device
     );
     // The device is gone, so the session its owner had on it is over as well.
     assert_eq!(app.current_username().await, None);
+    // And the owner can see what happened.
+    app.log_in(&name, PASSWORD).await;
+    let activity = app.post("activity", &[]).await.text().await.unwrap();
+    assert!(activity.contains("RememberTheftSignal"), "{activity}");
 }
 
 #[tokio::test]

@@ -1,0 +1,18 @@
+use latchkey::domain::Activity;
+use leptos::prelude::*;
+
+use super::ApiError;
+
+/// The signed-in user's latest security events, newest first.
+#[server(endpoint = "activity")]
+pub async fn list_activity() -> Result<Vec<Activity>, ApiError> {
+    use super::server::{finish, require_user, session, session_policy};
+
+    finish(
+        async move {
+            let me = require_user(&session().await?).await?;
+            Ok(session_policy()?.activity(me.at).await?)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,95 @@
+use serde::{Deserialize, Serialize};
+
+/// A security event in a user's account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivityKind {
+    /// Signed in with the password.
+    SignedInWithPassword,
+    /// Signed in by a remember-me cookie.
+    SignedInRemembered,
+    /// A wrong password was given for this account.
+    SignInFailed,
+    /// Signed out.
+    SignedOut,
+    /// A copied remember-me cookie was used; its device was signed out.
+    RememberTheftSignal,
+    /// A device was signed out from the device list.
+    DeviceRevoked,
+}
+
+impl ActivityKind {
+    /// The stored name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SignedInWithPassword => "sign_in_password",
+            Self::SignedInRemembered => "sign_in_remembered",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignedOut => "sign_out",
+            Self::RememberTheftSignal => "remember_theft",
+            Self::DeviceRevoked => "device_revoked",
+        }
+    }
+
+    /// The kind with this stored name.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::SignedInWithPassword,
+            Self::SignedInRemembered,
+            Self::SignInFailed,
+            Self::SignedOut,
+            Self::RememberTheftSignal,
+            Self::DeviceRevoked,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+
+    /// What happened, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::SignedInWithPassword => "Signed in with password",
+            Self::SignedInRemembered => "Signed in by “Remember me”",
+            Self::SignInFailed => "Failed sign-in (wrong password)",
+            Self::SignedOut => "Signed out",
+            Self::RememberTheftSignal => {
+                "A copied “Remember me” cookie was used: that device was signed out"
+            }
+            Self::DeviceRevoked => "A device was signed out",
+        }
+    }
+}
+
+/// One entry of the activity page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    /// What happened.
+    pub kind: ActivityKind,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// From which address.
+    pub ip: String,
+    /// The browser ("Firefox 133").
+    pub browser: String,
+    /// The system ("Linux").
+    pub os: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_stored_name() {
+        for kind in [
+            ActivityKind::SignedInWithPassword,
+            ActivityKind::SignedInRemembered,
+            ActivityKind::SignInFailed,
+            ActivityKind::SignedOut,
+            ActivityKind::RememberTheftSignal,
+            ActivityKind::DeviceRevoked,
+        ] {
+            assert_eq!(ActivityKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(ActivityKind::from_code("nonsense"), None);
+    }
+}

@@ -1,0 +1,60 @@
+//! The security events a user can review on their activity page.
+
+use super::devices::browser_and_os;
+use super::{ClientInfo, SessionError, SessionPolicy, SignedInAs};
+use crate::domain::{Activity, ActivityKind, UserId, Username};
+
+/// How many events the activity page shows.
+pub const ACTIVITY_SHOWN: i64 = 100;
+
+impl SessionPolicy {
+    /// Records an event in `user`'s activity, from `client`, now.
+    pub async fn record(
+        &self,
+        user: UserId,
+        kind: ActivityKind,
+        client: &ClientInfo,
+    ) -> Result<(), SessionError> {
+        let now = self.clock.now();
+        self.store
+            .insert_activity(user, kind.code(), &client.ip, &client.user_agent, now)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed sign-in against the account named `username`, if there
+    /// is one. (The visitor's answer is the same either way.)
+    pub async fn record_failed_sign_in(
+        &self,
+        username: &str,
+        client: &ClientInfo,
+    ) -> Result<(), SessionError> {
+        let Ok(name) = Username::parse(username) else {
+            return Ok(());
+        };
+        if let Some(user) = self.store.find_user_id(&name.key()).await? {
+            self.record(user, ActivityKind::SignInFailed, client)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `me.user`'s latest events, newest first.
+    pub async fn activity(&self, me: SignedInAs) -> Result<Vec<Activity>, SessionError> {
+        let rows = self.store.list_activity(me.user, ACTIVITY_SHOWN).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let kind = ActivityKind::from_code(&row.kind)?;
+                let (browser, os) = browser_and_os(&row.user_agent);
+                Some(Activity {
+                    kind,
+                    at: row.at,
+                    ip: row.ip,
+                    browser,
+                    os,
+                })
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,74 @@
+use sqlx::Row;
+
+use super::{Store, StoreError};
+use crate::domain::UserId;
+
+/// An activity row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRow {
+    /// The kind's stored name.
+    pub kind: String,
+    /// The address.
+    pub ip: String,
+    /// The User-Agent header.
+    pub user_agent: String,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+impl Store {
+    /// Records an event in `user`'s activity.
+    pub async fn insert_activity(
+        &self,
+        user: UserId,
+        kind: &str,
+        ip: &str,
+        user_agent: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO activity (user_id, kind, ip, user_agent, at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(user.0)
+        .bind(kind)
+        .bind(ip)
+        .bind(user_agent)
+        .bind(at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// `user`'s latest events, newest first.
+    pub async fn list_activity(
+        &self,
+        user: UserId,
+        limit: i64,
+    ) -> Result<Vec<ActivityRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, ip, user_agent, at FROM activity WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        )
+        .bind(user.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| ActivityRow {
+                kind: row.get("kind"),
+                ip: row.get("ip"),
+                user_agent: row.get("user_agent"),
+                at: row.get("at"),
+            })
+            .collect())
+    }
+
+    /// The id of the account with this name key, if any.
+    pub async fn find_user_id(&self, key: &str) -> Result<Option<UserId>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(id.map(UserId))
+    }
+}
