@@ -6,8 +6,8 @@ use leptos::server::ServerActionError;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    current_user, ApiError, LogIn, LogOut, Register, RevokeDevice, RevokeOtherDevices,
-    UpdateProfile,
+    current_user, ApiError, ChangePassword, LogIn, LogOut, Register, RevokeDevice,
+    RevokeOtherDevices, UpdateProfile,
 };
 
 /// What every component knows about who is signed in.
@@ -28,6 +28,8 @@ pub struct AuthContext {
     pub revoke_device: ServerAction<RevokeDevice>,
     /// Sign every other device out.
     pub revoke_other_devices: ServerAction<RevokeOtherDevices>,
+    /// Change the password (signs the other devices out).
+    pub change_password: ServerAction<ChangePassword>,
 }
 
 impl AuthContext {
@@ -48,7 +50,9 @@ impl AuthContext {
 
     /// Changes whenever a device is signed out.
     pub fn devices_version(&self) -> usize {
-        self.revoke_device.version().get() + self.revoke_other_devices.version().get()
+        self.revoke_device.version().get()
+            + self.revoke_other_devices.version().get()
+            + self.change_password.version().get()
     }
 }
 
@@ -77,6 +81,7 @@ pub fn provide_auth() -> AuthContext {
         update_profile,
         revoke_device: ServerAction::new(),
         revoke_other_devices: ServerAction::new(),
+        change_password: ServerAction::new(),
     };
     provide_context(auth);
     auth

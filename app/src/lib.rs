@@ -21,8 +21,8 @@ use leptos_router::{path, SsrMode};
 use crate::auth::provide_auth;
 use crate::components::{FlashArea, Nav};
 use crate::pages::{
-    ActivityPage, DevicesPage, EditProfilePage, HomePage, LoginPage, NotFoundPage, RegisterPage,
-    UserProfilePage,
+    ActivityPage, DevicesPage, EditProfilePage, HomePage, LoginPage, NotFoundPage, PasswordPage,
+    RegisterPage, UserProfilePage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -84,6 +84,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:username") view=UserProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/password") view=PasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/devices") view=DevicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/activity") view=ActivityPage ssr=SsrMode::Async/>
             </Routes>

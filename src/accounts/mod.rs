@@ -130,6 +130,30 @@ impl Accounts {
         }
     }
 
+    /// Replaces `user`'s password, after checking the current one.
+    /// A wrong current password is `InvalidCredentials` and changes nothing.
+    pub async fn change_password(
+        &self,
+        user: UserId,
+        current: &PasswordAttempt,
+        new: &NewPassword,
+    ) -> Result<(), AccountError> {
+        let stored = self
+            .store
+            .find_password_hash(user)
+            .await?
+            .ok_or(AccountError::NotFound)?;
+        match self.hasher.verify(current, Some(&stored)).await? {
+            Verification::Match { .. } => {}
+            Verification::Mismatch => return Err(AccountError::InvalidCredentials),
+        }
+        let hash = self.hasher.hash(new).await?;
+        self.store
+            .update_password_hash(user, &hash, self.clock.now())
+            .await?;
+        Ok(())
+    }
+
     /// The signed-in view of a user; `None` once the account is gone.
     pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, AccountError> {
         Ok(self.store.find_current_user(id).await?)

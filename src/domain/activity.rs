@@ -15,6 +15,8 @@ pub enum ActivityKind {
     RememberTheftSignal,
     /// A device was signed out from the device list.
     DeviceRevoked,
+    /// The password was changed (and other devices signed out).
+    PasswordChanged,
 }
 
 impl ActivityKind {
@@ -27,6 +29,7 @@ impl ActivityKind {
             Self::SignedOut => "sign_out",
             Self::RememberTheftSignal => "remember_theft",
             Self::DeviceRevoked => "device_revoked",
+            Self::PasswordChanged => "password_changed",
         }
     }
 
@@ -39,6 +42,7 @@ impl ActivityKind {
             Self::SignedOut,
             Self::RememberTheftSignal,
             Self::DeviceRevoked,
+            Self::PasswordChanged,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -55,6 +59,7 @@ impl ActivityKind {
                 "A copied “Remember me” cookie was used: that device was signed out"
             }
             Self::DeviceRevoked => "A device was signed out",
+            Self::PasswordChanged => "Password changed; other devices were signed out",
         }
     }
 }
@@ -87,6 +92,7 @@ mod tests {
             ActivityKind::SignedOut,
             ActivityKind::RememberTheftSignal,
             ActivityKind::DeviceRevoked,
+            ActivityKind::PasswordChanged,
         ] {
             assert_eq!(ActivityKind::from_code(kind.code()), Some(kind));
         }

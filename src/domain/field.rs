@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 pub enum Field {
     Username,
     Password,
+    CurrentPassword,
+    NewPassword,
     DisplayName,
     Bio,
     Location,
@@ -16,6 +18,8 @@ impl Field {
         match self {
             Field::Username => "username",
             Field::Password => "password",
+            Field::CurrentPassword => "current_password",
+            Field::NewPassword => "new_password",
             Field::DisplayName => "display_name",
             Field::Bio => "bio",
             Field::Location => "location",

@@ -49,6 +49,23 @@ impl SessionPolicy {
     }
 }
 
+impl SessionPolicy {
+    /// After a password change: every other device is signed out, and this
+    /// session gets a new id (an old copy of its cookie is worthless).
+    pub async fn password_changed(
+        &self,
+        session: &tower_sessions::Session,
+        me: SignedInAs,
+        client: &ClientInfo,
+    ) -> Result<u64, SessionError> {
+        let count = self.store.delete_other_devices(me.user, me.device).await?;
+        session.cycle_id().await?;
+        self.record(me.user, ActivityKind::PasswordChanged, client)
+            .await?;
+        Ok(count)
+    }
+}
+
 fn describe(row: DeviceRow, current: DeviceId) -> Device {
     let (browser, os) = browser_and_os(&row.user_agent);
     Device {

@@ -47,6 +47,16 @@ impl Store {
         }))
     }
 
+    /// A user's password hash.
+    pub async fn find_password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     /// The signed-in view of a user, if the user still exists.
     pub async fn find_current_user(&self, id: UserId) -> Result<Option<CurrentUser>, StoreError> {
         let row = sqlx::query("SELECT id, username, display_name FROM users WHERE id = ?")

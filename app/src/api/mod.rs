@@ -6,6 +6,7 @@ mod account;
 mod activity;
 mod devices;
 mod error;
+mod password;
 mod profile;
 #[cfg(feature = "ssr")]
 mod server;
@@ -20,4 +21,5 @@ pub use devices::{
     RevokeOtherDevices,
 };
 pub use error::ApiError;
+pub use password::{change_password, ChangePassword};
 pub use profile::{get_profile, my_profile, update_profile, GetProfile, MyProfile, UpdateProfile};

@@ -7,6 +7,7 @@ pub fn SettingsTabs() -> impl IntoView {
     view! {
         <nav class="tabs" aria-label="Settings">
             <A href="/settings/profile">"Profile"</A>
+            <A href="/settings/password">"Password"</A>
             <A href="/settings/devices">"Devices"</A>
             <A href="/settings/activity">"Activity"</A>
         </nav>

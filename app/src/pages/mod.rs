@@ -6,6 +6,7 @@ mod edit_profile;
 mod home;
 mod login;
 mod not_found;
+mod password;
 mod register;
 mod user_profile;
 
@@ -15,5 +16,6 @@ pub use edit_profile::EditProfilePage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use password::PasswordPage;
 pub use register::RegisterPage;
 pub use user_profile::UserProfilePage;

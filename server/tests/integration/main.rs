@@ -8,6 +8,7 @@ mod cookies;
 mod devices;
 mod login;
 mod pages;
+mod password_change;
 mod process;
 mod profiles;
 mod register;

@@ -206,3 +206,38 @@ async fn an_unknown_profile_is_not_found() {
         Err(AccountError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_then_only_the_new_one_works() {
+    let f = fixture().await;
+    let user = f
+        .accounts
+        .register(&name("dora"), &password(PW))
+        .await
+        .unwrap();
+    let next = "an entirely new passphrase";
+    let err = f
+        .accounts
+        .change_password(user.id, &attempt("not the current one"), &password(next))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
+    assert!(
+        f.accounts.authenticate("dora", &attempt(PW)).await.is_ok(),
+        "a refused change changes nothing"
+    );
+
+    f.accounts
+        .change_password(user.id, &attempt(PW), &password(next))
+        .await
+        .unwrap();
+    assert!(f.accounts.authenticate("dora", &attempt(PW)).await.is_err());
+    assert_eq!(
+        f.accounts
+            .authenticate("dora", &attempt(next))
+            .await
+            .unwrap()
+            .id,
+        user.id
+    );
+}

@@ -1,0 +1,54 @@
+use leptos::prelude::*;
+
+use super::ApiError;
+
+/// Changes the signed-in user's password after checking the current one. Every
+/// other device is signed out and this session gets a new id.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), ApiError> {
+    use super::server::{
+        accounts, client_info, finish, flash, require_user, session, session_policy,
+    };
+    use latchkey::accounts::AccountError;
+    use latchkey::domain::{Field, FieldError, Flash, NewPassword, PasswordAttempt};
+
+    finish(
+        async move {
+            let session = session().await?;
+            let me = require_user(&session).await?;
+            let current = PasswordAttempt::parse(&current_password)
+                .map_err(|_| ApiError::field(Field::CurrentPassword, "Enter your current password."));
+            let new = NewPassword::parse(&new_password).map_err(|e| FieldError::new(Field::NewPassword, e.message));
+            let (current, new) = match (current, new) {
+                (Ok(current), Ok(new)) => (current, new),
+                (current, new) => {
+                    let mut fields = Vec::new();
+                    if let Err(ApiError::Invalid(errors)) = current {
+                        fields.extend(errors);
+                    }
+                    fields.extend(new.err());
+                    return Err(ApiError::Invalid(fields));
+                }
+            };
+            match accounts()?.change_password(me.user.id, &current, &new).await {
+                Err(AccountError::InvalidCredentials) => {
+                    return Err(ApiError::field(Field::CurrentPassword, "That is not your current password."))
+                }
+                other => other?,
+            }
+            let others = session_policy()?.password_changed(&session, me.at, &client_info()).await?;
+            let message = match others {
+                0 => "Your password has been changed.".to_string(),
+                1 => "Your password has been changed, and your other device has been signed out.".to_string(),
+                n => format!("Your password has been changed, and your {n} other devices have been signed out."),
+            };
+            flash(&session, Flash::success(message)).await?;
+            leptos_axum::redirect("/settings/devices");
+            Ok(())
+        }
+        .await,
+    )
+}

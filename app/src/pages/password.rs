@@ -1,0 +1,53 @@
+use latchkey::domain::Field;
+use leptos::prelude::*;
+
+use crate::auth::use_auth;
+use crate::components::{
+    action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, TextField,
+};
+
+/// `/settings/password` (login required): change your password; every other
+/// device is signed out.
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Change password"/>
+        <RequireUser let:_user>
+            <PasswordForm/>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let auth = use_auth();
+    let error = action_error(auth.change_password);
+    view! {
+        <section class="card">
+            <SettingsTabs/>
+            <h1>"Change your password"</h1>
+            <p class="muted">"Every other device you are signed in on will be signed out."</p>
+            <FormAlert error/>
+            <ActionForm action=auth.change_password>
+                <TextField
+                    label="Current password"
+                    field=Field::CurrentPassword
+                    error
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <TextField
+                    label="New password"
+                    field=Field::NewPassword
+                    error
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 12 characters. Spaces and emoji are welcome: a passphrase is best."
+                    required=true
+                />
+                <SubmitButton pending=auth.change_password.pending().into() label="Change password" pending_label="Changing…"/>
+            </ActionForm>
+        </section>
+    }
+}
