@@ -209,3 +209,34 @@ test("remember me survives closing the browser, with only its own cookie kept", 
   await expect(after.getByText("Remembered").first()).toBeVisible();
   await second.close();
 });
+
+test("changing the password signs the other browser out", async ({ page, browser }) => {
+  const name = freshName("pw");
+  await registerThroughUi(page, name);
+  const other = await browser.newContext();
+  const laptop = await other.newPage();
+  await laptop.goto("/login");
+  await hydrated(laptop);
+  await laptop.getByLabel("Username").fill(name);
+  await laptop.getByLabel("Password").fill(PASSWORD);
+  await laptop.getByRole("button", { name: "Log in" }).click();
+  await expect(laptop).toHaveURL("/");
+
+  await page.goto("/settings/password");
+  await hydrated(page);
+  await page.getByLabel("Current password").fill("not my password at all");
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("That is not your current password.")).toBeVisible();
+  await screenshot(page, "password");
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page).toHaveURL("/settings/devices");
+  await expect(page.getByRole("status")).toContainText("your other device has been signed out");
+  await expect(page.getByRole("list", { name: "Devices" }).getByRole("listitem")).toHaveCount(1);
+
+  await laptop.goto("/settings/profile");
+  await expect(laptop).toHaveURL("/login?next=/settings/profile");
+  await other.close();
+});
