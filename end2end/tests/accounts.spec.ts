@@ -1,4 +1,4 @@
-import { test, expect, PASSWORD, freshName, hydrated, registerOverApi, registerThroughUi, screenshot } from "./helpers";
+import { test, expect, PASSWORD, freshName, hydrated, logInThroughUi, registerOverApi, registerThroughUi, screenshot } from "./helpers";
 
 test("register, see your name in the nav, reload and stay logged in, then log out", async ({ page }) => {
   const name = freshName("reg");
@@ -141,12 +141,7 @@ test("two browsers as two devices: both listed, one signs the other out", async 
 
   const laptopContext = await browser.newContext();
   const laptop = await laptopContext.newPage();
-  await laptop.goto("/login");
-  await hydrated(laptop);
-  await laptop.getByLabel("Username").fill(name);
-  await laptop.getByLabel("Password").fill(PASSWORD);
-  await laptop.getByRole("button", { name: "Log in" }).click();
-  await expect(laptop).toHaveURL("/");
+  await logInThroughUi(laptop, name);
 
   await page.goto("/settings/devices");
   await hydrated(page);
@@ -183,13 +178,7 @@ test("remember me survives closing the browser, with only its own cookie kept", 
 
   const first = await browser.newContext();
   const before = await first.newPage();
-  await before.goto("/login");
-  await hydrated(before);
-  await before.getByLabel("Username").fill(name);
-  await before.getByLabel("Password").fill(PASSWORD);
-  await before.getByLabel("Remember me on this device").check();
-  await before.getByRole("button", { name: "Log in" }).click();
-  await expect(before).toHaveURL("/");
+  await logInThroughUi(before, name, { remember: true });
   const remember = (await first.cookies()).filter((c) => c.name === "latchkey_remember");
   expect(remember).toHaveLength(1);
   expect(remember[0].httpOnly).toBe(true);
@@ -215,12 +204,7 @@ test("changing the password signs the other browser out", async ({ page, browser
   await registerThroughUi(page, name);
   const other = await browser.newContext();
   const laptop = await other.newPage();
-  await laptop.goto("/login");
-  await hydrated(laptop);
-  await laptop.getByLabel("Username").fill(name);
-  await laptop.getByLabel("Password").fill(PASSWORD);
-  await laptop.getByRole("button", { name: "Log in" }).click();
-  await expect(laptop).toHaveURL("/");
+  await logInThroughUi(laptop, name);
 
   await page.goto("/settings/password");
   await hydrated(page);

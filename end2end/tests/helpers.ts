@@ -44,6 +44,17 @@ export async function registerThroughUi(page: Page, name: string, password = PAS
   await expect(page).toHaveURL(`/users/${name}`);
 }
 
+/** Logs in through the login form (optionally ticking "Remember me") and waits for the home page. */
+export async function logInThroughUi(page: Page, name: string, options: { remember?: boolean } = {}): Promise<void> {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  if (options.remember) await page.getByLabel("Remember me on this device").check();
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/");
+}
+
 /** Creates an account over the API, outside any browser context. */
 export async function registerOverApi(request: APIRequestContext, name: string): Promise<void> {
   const response = await request.post("/api/register", { form: { username: name, password: PASSWORD } });

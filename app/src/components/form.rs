@@ -4,6 +4,10 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::ApiError;
 
+/// The hint under every field where a user chooses a password.
+pub const NEW_PASSWORD_HINT: &str =
+    "At least 12 characters. Spaces and emoji are welcome: a passphrase is best.";
+
 /// The latest error of a server action, if its last run failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<ApiError>>
 where

@@ -8,7 +8,7 @@ mod require_user;
 mod settings_tabs;
 
 pub use flash::FlashArea;
-pub use form::{action_error, FormAlert, SubmitButton, TextField};
+pub use form::{action_error, FormAlert, SubmitButton, TextField, NEW_PASSWORD_HINT};
 pub use nav::Nav;
 pub use page_title::PageTitle;
 pub use require_user::RequireUser;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use crate::auth::use_auth;
 use crate::components::{
     action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, TextField,
+    NEW_PASSWORD_HINT,
 };
 
 /// `/settings/password` (login required): change your password; every other
@@ -43,7 +44,7 @@ fn PasswordForm() -> impl IntoView {
                     error
                     kind="password"
                     autocomplete="new-password"
-                    hint="At least 12 characters. Spaces and emoji are welcome: a passphrase is best."
+                    hint=NEW_PASSWORD_HINT
                     required=true
                 />
                 <SubmitButton pending=auth.change_password.pending().into() label="Change password" pending_label="Changing…"/>

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
-use crate::components::{action_error, FormAlert, PageTitle, SubmitButton, TextField};
+use crate::components::{
+    action_error, FormAlert, PageTitle, SubmitButton, TextField, NEW_PASSWORD_HINT,
+};
 
 /// `/register`: choose a username and a password; signed in on success.
 #[component]
@@ -31,7 +33,7 @@ pub fn RegisterPage() -> impl IntoView {
                     error
                     kind="password"
                     autocomplete="new-password"
-                    hint="At least 12 characters. Spaces and emoji are welcome: a passphrase is best."
+                    hint=NEW_PASSWORD_HINT
                     required=true
                 />
                 <SubmitButton pending=auth.register.pending().into() label="Create account" pending_label="Creating…"/>
