@@ -1,7 +1,6 @@
 //! One typed configuration, read once at start-up from the environment.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::str::FromStr;
 
 use latchkey::password::HashCost;
@@ -103,11 +102,6 @@ impl Config {
         } else {
             "latchkey_session"
         }
-    }
-
-    /// Where static files are served from.
-    pub fn site_root(&self) -> PathBuf {
-        PathBuf::from(self.leptos.site_root.as_ref())
     }
 }
 

@@ -39,8 +39,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Hands the core's services to server functions and pages.
+    /// Hands the core's services to server functions and pages; called once per
+    /// request, so the identity cache is the request's own.
     fn provide(&self) {
+        provide_context(app::api::RequestIdentity::default());
         provide_context(self.accounts.clone());
         provide_context(self.sessions.clone());
         provide_context(self.remember);

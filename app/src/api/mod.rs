@@ -10,6 +10,8 @@ mod password;
 mod profile;
 #[cfg(feature = "ssr")]
 mod server;
+#[cfg(feature = "ssr")]
+pub use server::RequestIdentity;
 
 pub use account::{
     current_user, log_in, log_out, register, take_flash, CurrentUserFn, LogIn, LogOut, Register,

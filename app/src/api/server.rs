@@ -1,6 +1,7 @@
 //! Server-side plumbing shared by the server functions.
 
 use std::error::Error;
+use std::sync::Arc;
 
 use latchkey::accounts::{AccountError, Accounts};
 use latchkey::domain::{CurrentUser, Field, Flash};
@@ -57,6 +58,7 @@ pub fn send_cookie(set_cookie: &str) {
 }
 
 /// The signed-in user and which of their devices is asking.
+#[derive(Clone)]
 pub struct Me {
     /// The user.
     pub user: CurrentUser,
@@ -64,9 +66,28 @@ pub struct Me {
     pub at: SignedInAs,
 }
 
+/// Who is signed in, looked up at most once per request: an SSR page runs
+/// several server functions (the current user, the page's own data), and each
+/// would otherwise repeat the session, device and user look-ups. It is the
+/// identity the request started with; the actions that change it (log in, log
+/// out) do not read it afterwards.
+#[derive(Clone, Default)]
+pub struct RequestIdentity(Arc<tokio::sync::OnceCell<Option<Me>>>);
+
 /// The signed-in user, if any. An expired session, one whose device was signed
 /// out, or one whose account is gone, is anonymous.
 pub async fn signed_in(session: &Session) -> Result<Option<Me>, ApiError> {
+    match use_context::<RequestIdentity>() {
+        Some(identity) => identity
+            .0
+            .get_or_try_init(|| look_up(session))
+            .await
+            .cloned(),
+        None => look_up(session).await,
+    }
+}
+
+async fn look_up(session: &Session) -> Result<Option<Me>, ApiError> {
     let Some(at) = session_policy()?.signed_in(session).await? else {
         return Ok(None);
     };
