@@ -6,8 +6,8 @@ use leptos::server::ServerActionError;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{
-    current_user, ApiError, ChangePassword, LogIn, LogOut, Register, RevokeDevice,
-    RevokeOtherDevices, UpdateProfile,
+    current_user, ApiError, ChangePassword, ChangeUsername, ConfirmPassword, DeleteAccount, LogIn,
+    LogOut, Register, RevokeDevice, RevokeOtherDevices, UpdateProfile,
 };
 
 /// What every component knows about who is signed in.
@@ -30,22 +30,24 @@ pub struct AuthContext {
     pub revoke_other_devices: ServerAction<RevokeOtherDevices>,
     /// Change the password (signs the other devices out).
     pub change_password: ServerAction<ChangePassword>,
+    /// Give the password again to unlock sensitive actions ("sudo mode").
+    pub confirm_password: ServerAction<ConfirmPassword>,
+    /// Change the username.
+    pub change_username: ServerAction<ChangeUsername>,
+    /// Delete the account.
+    pub delete_account: ServerAction<DeleteAccount>,
+    user_versions: [RwSignal<usize>; 6],
 }
 
 impl AuthContext {
     /// Changes whenever any action that can change the signed-in user completes.
     pub fn version(&self) -> usize {
-        user_changes(
-            self.log_in,
-            self.log_out,
-            self.register,
-            self.update_profile,
-        )
+        self.user_versions.iter().map(|v| v.get()).sum()
     }
 
     /// Changes whenever any account action completes (each may leave a flash).
     pub fn any_version(&self) -> usize {
-        self.version() + self.devices_version()
+        self.version() + self.devices_version() + self.sudo_version()
     }
 
     /// Changes whenever a device is signed out.
@@ -53,6 +55,11 @@ impl AuthContext {
         self.revoke_device.version().get()
             + self.revoke_other_devices.version().get()
             + self.change_password.version().get()
+    }
+
+    /// Changes whenever the password is given again (sudo mode may have begun).
+    pub fn sudo_version(&self) -> usize {
+        self.confirm_password.version().get() + self.change_password.version().get()
     }
 }
 
@@ -71,7 +78,17 @@ pub fn provide_auth() -> AuthContext {
     let log_out = ServerAction::<LogOut>::new();
     let register = ServerAction::<Register>::new();
     let update_profile = ServerAction::<UpdateProfile>::new();
-    let versions = move || user_changes(log_in, log_out, register, update_profile);
+    let change_username = ServerAction::<ChangeUsername>::new();
+    let delete_account = ServerAction::<DeleteAccount>::new();
+    let user_versions = [
+        log_in.version(),
+        log_out.version(),
+        register.version(),
+        update_profile.version(),
+        change_username.version(),
+        delete_account.version(),
+    ];
+    let versions = move || user_versions.iter().map(|v| v.get()).sum::<usize>();
     let user = Resource::new(versions, |_| current_user());
     let auth = AuthContext {
         user,
@@ -82,22 +99,13 @@ pub fn provide_auth() -> AuthContext {
         revoke_device: ServerAction::new(),
         revoke_other_devices: ServerAction::new(),
         change_password: ServerAction::new(),
+        confirm_password: ServerAction::new(),
+        change_username,
+        delete_account,
+        user_versions,
     };
     provide_context(auth);
     auth
-}
-
-/// The sum of the versions of the actions that can change who is signed in.
-fn user_changes(
-    log_in: ServerAction<LogIn>,
-    log_out: ServerAction<LogOut>,
-    register: ServerAction<Register>,
-    update_profile: ServerAction<UpdateProfile>,
-) -> usize {
-    log_in.version().get()
-        + log_out.version().get()
-        + register.version().get()
-        + update_profile.version().get()
 }
 
 /// The auth context provided by [`provide_auth`].

@@ -21,8 +21,8 @@ use leptos_router::{path, SsrMode};
 use crate::auth::provide_auth;
 use crate::components::{FlashArea, Nav};
 use crate::pages::{
-    ActivityPage, DevicesPage, EditProfilePage, HomePage, LoginPage, NotFoundPage, PasswordPage,
-    RegisterPage, UserProfilePage,
+    ActivityPage, ConfirmPage, DeleteAccountPage, DevicesPage, EditProfilePage, HomePage,
+    LoginPage, NotFoundPage, PasswordPage, RegisterPage, UserProfilePage, UsernamePage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -84,9 +84,12 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/users/:username") view=UserProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/username") view=UsernamePage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/password") view=PasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/devices") view=DevicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/activity") view=ActivityPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/confirm") view=ConfirmPage ssr=SsrMode::Async/>
             </Routes>
         </main>
     }

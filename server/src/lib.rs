@@ -82,7 +82,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
             tracing::error!(error = %e, "expired-session cleanup stopped");
         }
     });
-    let session_layer = SessionManagerLayer::new(session_store)
+    let session_layer = SessionManagerLayer::new(session_store.clone())
         .with_name(config.session_cookie_name())
         .with_secure(config.secure_cookies)
         .with_http_only(true)
@@ -93,7 +93,12 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let state = AppState {
         leptos_options: config.leptos.clone(),
         accounts,
-        sessions: SessionPolicy::new(store.clone(), clock, config.lifetimes),
+        sessions: SessionPolicy::new(
+            store.clone(),
+            std::sync::Arc::new(session_store.clone()),
+            clock,
+            config.lifetimes,
+        ),
         remember: RememberCookie {
             secure: config.secure_cookies,
             max_age: config.lifetimes.remembered,

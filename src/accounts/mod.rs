@@ -130,6 +130,24 @@ impl Accounts {
         }
     }
 
+    /// Checks `user`'s password (for sudo mode, or before a sensitive change).
+    /// A wrong one is `InvalidCredentials`.
+    pub async fn verify_password(
+        &self,
+        user: UserId,
+        attempt: &PasswordAttempt,
+    ) -> Result<(), AccountError> {
+        let stored = self
+            .store
+            .find_password_hash(user)
+            .await?
+            .ok_or(AccountError::NotFound)?;
+        match self.hasher.verify(attempt, Some(&stored)).await? {
+            Verification::Match { .. } => Ok(()),
+            Verification::Mismatch => Err(AccountError::InvalidCredentials),
+        }
+    }
+
     /// Replaces `user`'s password, after checking the current one.
     /// A wrong current password is `InvalidCredentials` and changes nothing.
     pub async fn change_password(
@@ -138,19 +156,40 @@ impl Accounts {
         current: &PasswordAttempt,
         new: &NewPassword,
     ) -> Result<(), AccountError> {
-        let stored = self
-            .store
-            .find_password_hash(user)
-            .await?
-            .ok_or(AccountError::NotFound)?;
-        match self.hasher.verify(current, Some(&stored)).await? {
-            Verification::Match { .. } => {}
-            Verification::Mismatch => return Err(AccountError::InvalidCredentials),
-        }
+        self.verify_password(user, current).await?;
         let hash = self.hasher.hash(new).await?;
         self.store
             .update_password_hash(user, &hash, self.clock.now())
             .await?;
+        Ok(())
+    }
+
+    /// Renames `user`. The rules are registration's; a name another account has
+    /// (in any case) is `UsernameTaken`, and the old name is free at once.
+    pub async fn change_username(
+        &self,
+        user: UserId,
+        username: &Username,
+    ) -> Result<CurrentUser, AccountError> {
+        match self
+            .store
+            .rename_user(user, username, self.clock.now())
+            .await
+        {
+            Err(e) if e.is_unique_violation() => return Err(AccountError::UsernameTaken),
+            other => other?,
+        }
+        self.current_user(user).await?.ok_or(AccountError::NotFound)
+    }
+
+    /// Deletes `user`'s account: the user row and, by cascade, their profile,
+    /// devices, remember tokens and activity. The caller checks the password
+    /// first ([`Self::verify_password`]) and ends the user's sessions
+    /// ([`crate::sessions::SessionPolicy::sign_out_everywhere`]).
+    pub async fn delete_account(&self, user: UserId) -> Result<(), AccountError> {
+        if !self.store.delete_user(user).await? {
+            return Err(AccountError::NotFound);
+        }
         Ok(())
     }
 

@@ -17,9 +17,23 @@ pub enum ActivityKind {
     DeviceRevoked,
     /// The password was changed (and other devices signed out).
     PasswordChanged,
+    /// The username was changed (the old name became free).
+    UsernameChanged,
 }
 
 impl ActivityKind {
+    /// Every kind.
+    pub const ALL: [Self; 8] = [
+        Self::SignedInWithPassword,
+        Self::SignedInRemembered,
+        Self::SignInFailed,
+        Self::SignedOut,
+        Self::RememberTheftSignal,
+        Self::DeviceRevoked,
+        Self::PasswordChanged,
+        Self::UsernameChanged,
+    ];
+
     /// The stored name.
     pub fn code(self) -> &'static str {
         match self {
@@ -30,22 +44,13 @@ impl ActivityKind {
             Self::RememberTheftSignal => "remember_theft",
             Self::DeviceRevoked => "device_revoked",
             Self::PasswordChanged => "password_changed",
+            Self::UsernameChanged => "username_changed",
         }
     }
 
     /// The kind with this stored name.
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::SignedInWithPassword,
-            Self::SignedInRemembered,
-            Self::SignInFailed,
-            Self::SignedOut,
-            Self::RememberTheftSignal,
-            Self::DeviceRevoked,
-            Self::PasswordChanged,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
+        Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
     /// What happened, in words.
@@ -60,6 +65,7 @@ impl ActivityKind {
             }
             Self::DeviceRevoked => "A device was signed out",
             Self::PasswordChanged => "Password changed; other devices were signed out",
+            Self::UsernameChanged => "Username changed",
         }
     }
 }
@@ -85,15 +91,7 @@ mod tests {
 
     #[test]
     fn every_kind_round_trips_through_its_stored_name() {
-        for kind in [
-            ActivityKind::SignedInWithPassword,
-            ActivityKind::SignedInRemembered,
-            ActivityKind::SignInFailed,
-            ActivityKind::SignedOut,
-            ActivityKind::RememberTheftSignal,
-            ActivityKind::DeviceRevoked,
-            ActivityKind::PasswordChanged,
-        ] {
+        for kind in ActivityKind::ALL {
             assert_eq!(ActivityKind::from_code(kind.code()), Some(kind));
         }
         assert_eq!(ActivityKind::from_code("nonsense"), None);

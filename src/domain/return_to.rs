@@ -43,10 +43,21 @@ impl ReturnTo {
 
     /// The log-in page's address that comes back here afterwards.
     pub fn login_url(&self) -> String {
+        self.via("/login")
+    }
+
+    /// The password-confirmation ("sudo mode") page's address that comes back
+    /// here afterwards.
+    pub fn confirm_url(&self) -> String {
+        self.via("/settings/confirm")
+    }
+
+    /// `page`, with a `next` that leads back here.
+    fn via(&self, page: &str) -> String {
         if self.0 == "/" {
-            return "/login".to_string();
+            return page.to_string();
         }
-        format!("/login?next={}", encode_query_value(&self.0))
+        format!("{page}?next={}", encode_query_value(&self.0))
     }
 }
 
@@ -144,5 +155,14 @@ mod tests {
             "/login?next=/settings/profile%3Fx%3D1%26y%3D2"
         );
         assert_eq!(ReturnTo::home().login_url(), "/login");
+    }
+
+    #[test]
+    fn builds_a_confirm_url_that_comes_back() {
+        let back = ReturnTo::parse("/settings/username").unwrap();
+        assert_eq!(
+            back.confirm_url(),
+            "/settings/confirm?next=/settings/username"
+        );
     }
 }

@@ -26,9 +26,10 @@ impl SessionPolicy {
         device: DeviceId,
         client: &ClientInfo,
     ) -> Result<Result<(), NotYourDevice>, SessionError> {
-        if !self.store.delete_device(me.user, device).await? {
+        let Some(removed) = self.store.delete_device(me.user, device).await? else {
             return Ok(Err(NotYourDevice));
-        }
+        };
+        self.end_sessions(&removed).await?;
         self.record(me.user, ActivityKind::DeviceRevoked, client)
             .await?;
         Ok(Ok(()))
@@ -40,7 +41,12 @@ impl SessionPolicy {
         me: SignedInAs,
         client: &ClientInfo,
     ) -> Result<u64, SessionError> {
-        let count = self.store.delete_other_devices(me.user, me.device).await?;
+        let removed = self
+            .store
+            .delete_other_devices(me.user, Some(me.device))
+            .await?;
+        self.end_sessions(&removed).await?;
+        let count = removed.devices;
         if count > 0 {
             self.record(me.user, ActivityKind::DeviceRevoked, client)
                 .await?;
@@ -58,11 +64,29 @@ impl SessionPolicy {
         me: SignedInAs,
         client: &ClientInfo,
     ) -> Result<u64, SessionError> {
-        let count = self.store.delete_other_devices(me.user, me.device).await?;
+        let removed = self
+            .store
+            .delete_other_devices(me.user, Some(me.device))
+            .await?;
+        self.end_sessions(&removed).await?;
         session.cycle_id().await?;
+        self.bind_session(session, me.device).await?;
         self.record(me.user, ActivityKind::PasswordChanged, client)
             .await?;
-        Ok(count)
+        Ok(removed.devices)
+    }
+
+    /// Before an account is deleted: every device and session of `user` ends,
+    /// this browser's included (it is left anonymous).
+    pub async fn sign_out_everywhere(
+        &self,
+        session: &tower_sessions::Session,
+        user: crate::domain::UserId,
+    ) -> Result<(), SessionError> {
+        let removed = self.store.delete_other_devices(user, None).await?;
+        self.end_sessions(&removed).await?;
+        session.flush().await?;
+        Ok(())
     }
 }
 

@@ -63,6 +63,7 @@ mod tests {
             at,
             seen,
             remember,
+            confirmed: None,
         }
     }
 

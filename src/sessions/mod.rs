@@ -6,16 +6,22 @@ mod activity;
 mod devices;
 mod lifetimes;
 mod remember;
+mod sudo;
+
+use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tower_sessions::{Expiry, Session};
+use tower_sessions::session::Id;
+use tower_sessions::{Expiry, Session, SessionStore};
 
 use crate::clock::Clock;
 use crate::domain::{ActivityKind, DeviceId, Flash, UserId};
-use crate::store::{NewDevice, Store, StoreError};
+use crate::store::{NewDevice, Removed, Store, StoreError};
 pub use devices::NotYourDevice;
 pub use lifetimes::{judge, Lifetimes, Verdict};
 pub use remember::{RememberCookie, RememberToken, Resumed};
+pub use sudo::SUDO_SECONDS;
 
 const SIGNED_IN_KEY: &str = "auth";
 const FLASH_KEY: &str = "flash";
@@ -23,9 +29,12 @@ const FLASH_KEY: &str = "flash";
 /// The session store or the database failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
+    /// The session failed.
+    #[error("session: {0}")]
+    Session(#[from] tower_sessions::session::Error),
     /// The session store failed.
     #[error("session store: {0}")]
-    Session(#[from] tower_sessions::session::Error),
+    SessionStore(#[from] tower_sessions::session_store::Error),
     /// The devices table failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -79,6 +88,11 @@ pub struct SignedIn {
     pub seen: i64,
     /// Whether they ticked "Remember me".
     pub remember: bool,
+    /// When they last gave their password on this session (sign-in or a
+    /// confirmation); sensitive actions need it within [`SUDO_SECONDS`]. A
+    /// session resumed by "Remember me" has none.
+    #[serde(default)]
+    pub confirmed: Option<i64>,
 }
 
 /// Signs users in and out, and decides whether a session is still alive: within
@@ -86,15 +100,23 @@ pub struct SignedIn {
 #[derive(Clone, Debug)]
 pub struct SessionPolicy {
     store: Store,
+    sessions: Arc<dyn SessionStore>,
     clock: Clock,
     lifetimes: Lifetimes,
 }
 
 impl SessionPolicy {
-    /// A policy over `store`'s devices, on `clock`, with these lifetimes.
-    pub fn new(store: Store, clock: Clock, lifetimes: Lifetimes) -> Self {
+    /// A policy over `store`'s devices and the session layer's `sessions`
+    /// store, on `clock`, with these lifetimes.
+    pub fn new(
+        store: Store,
+        sessions: Arc<dyn SessionStore>,
+        clock: Clock,
+        lifetimes: Lifetimes,
+    ) -> Self {
         Self {
             store,
+            sessions,
             clock,
             lifetimes,
         }
@@ -135,9 +157,11 @@ impl SessionPolicy {
             at: now,
             seen: now,
             remember,
+            confirmed: Some(now),
         };
         session.insert(SIGNED_IN_KEY, record).await?;
         session.set_expiry(Some(Expiry::OnSessionEnd));
+        self.bind_session(session, device).await?;
         self.record(user, ActivityKind::SignedInWithPassword, client)
             .await?;
         if remember {
@@ -198,6 +222,29 @@ impl SessionPolicy {
         }
         Ok(())
     }
+
+    /// Saves the session now, so it has its id, and notes that id on its
+    /// device: signing the device out can then delete the session's row.
+    async fn bind_session(&self, session: &Session, device: DeviceId) -> Result<(), SessionError> {
+        session.save().await?;
+        if let Some(id) = session.id() {
+            self.store
+                .set_device_session(device, &id.to_string())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the session rows of devices just removed, so they end now
+    /// rather than at their next request (which would refuse them anyway).
+    async fn end_sessions(&self, removed: &Removed) -> Result<(), SessionError> {
+        for id in &removed.sessions {
+            if let Ok(id) = Id::from_str(id) {
+                self.sessions.delete(&id).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Stores a message for the next page this browser shows.
@@ -215,7 +262,9 @@ pub async fn take_flash(session: &Session) -> Result<Option<Flash>, SessionError
         return Ok(None);
     }
     let flash = session.remove::<Flash>(FLASH_KEY).await?;
-    if session.is_empty().await {
+    // (`Session::is_empty` is false for any session loaded from the store, so
+    // it cannot tell; a session holds only these two keys.)
+    if session.get_value(SIGNED_IN_KEY).await?.is_none() {
         session.flush().await?;
     }
     Ok(flash)

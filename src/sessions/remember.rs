@@ -176,7 +176,8 @@ impl SessionPolicy {
             if just_rotated {
                 return Ok(Resumed::Raced);
             }
-            self.store.delete_device_by_id(row.device).await?;
+            let removed = self.store.delete_device_by_id(row.device).await?;
+            self.end_sessions(&removed).await?;
             self.record(row.user, ActivityKind::RememberTheftSignal, client)
                 .await?;
             tracing::warn!(
@@ -208,9 +209,11 @@ impl SessionPolicy {
             at: now,
             seen: now,
             remember: true,
+            confirmed: None,
         };
         session.insert(SIGNED_IN_KEY, record).await?;
         session.set_expiry(Some(Expiry::OnSessionEnd));
+        self.bind_session(session, row.device).await?;
         self.store.touch_device(row.device, now).await?;
         self.record(row.user, ActivityKind::SignedInRemembered, client)
             .await?;

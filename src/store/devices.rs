@@ -95,27 +95,82 @@ impl Store {
             .collect())
     }
 
-    /// Deletes one of `user`'s devices; false when it is not theirs or is gone.
-    pub async fn delete_device(&self, user: UserId, device: DeviceId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM devices WHERE id = ? AND user_id = ?")
+    /// Records which session a device is signed in with (after sign-in, a
+    /// resumed session or a new session id).
+    pub async fn set_device_session(
+        &self,
+        device: DeviceId,
+        session_id: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE devices SET session_id = ? WHERE id = ?")
+            .bind(session_id)
             .bind(device.0)
-            .bind(user.0)
             .execute(&self.pool)
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(())
     }
 
-    /// Deletes all of `user`'s devices but `keep`; returns how many.
+    /// Deletes one of `user`'s devices; `None` when it is not theirs or is gone.
+    pub async fn delete_device(
+        &self,
+        user: UserId,
+        device: DeviceId,
+    ) -> Result<Option<Removed>, StoreError> {
+        let removed = Removed::from_rows(
+            sqlx::query_scalar(
+                "DELETE FROM devices WHERE id = ? AND user_id = ? RETURNING session_id",
+            )
+            .bind(device.0)
+            .bind(user.0)
+            .fetch_all(&self.pool)
+            .await?,
+        );
+        Ok((removed.devices > 0).then_some(removed))
+    }
+
+    /// Deletes a device whoever owns it (a stolen remember cookie's).
+    pub async fn delete_device_by_id(&self, device: DeviceId) -> Result<Removed, StoreError> {
+        Ok(Removed::from_rows(
+            sqlx::query_scalar("DELETE FROM devices WHERE id = ? RETURNING session_id")
+                .bind(device.0)
+                .fetch_all(&self.pool)
+                .await?,
+        ))
+    }
+
+    /// Deletes all of `user`'s devices but `keep` (all of them with `None`).
     pub async fn delete_other_devices(
         &self,
         user: UserId,
-        keep: DeviceId,
-    ) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM devices WHERE user_id = ? AND id <> ?")
+        keep: Option<DeviceId>,
+    ) -> Result<Removed, StoreError> {
+        Ok(Removed::from_rows(
+            sqlx::query_scalar(
+                "DELETE FROM devices WHERE user_id = ? AND id IS NOT ? RETURNING session_id",
+            )
             .bind(user.0)
-            .bind(keep.0)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+            .bind(keep.map(|d| d.0))
+            .fetch_all(&self.pool)
+            .await?,
+        ))
+    }
+}
+
+/// What deleting devices removed: how many, and the sessions they were signed
+/// in with (whose rows the caller deletes from the session store).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Removed {
+    /// How many devices.
+    pub devices: u64,
+    /// Their session ids.
+    pub sessions: Vec<String>,
+}
+
+impl Removed {
+    fn from_rows(rows: Vec<Option<String>>) -> Self {
+        Self {
+            devices: rows.len() as u64,
+            sessions: rows.into_iter().flatten().collect(),
+        }
     }
 }

@@ -13,7 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use activity::ActivityRow;
-pub use devices::{DeviceRow, NewDevice};
+pub use devices::{DeviceRow, NewDevice, Removed};
 pub use remember::RememberRow;
 pub use users::NewUser;
 

@@ -91,15 +91,6 @@ impl Store {
         }))
     }
 
-    /// Deletes a device (and with it its token and its sessions' right to live).
-    pub async fn delete_device_by_id(&self, device: DeviceId) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM devices WHERE id = ?")
-            .bind(device.0)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Deletes a token that has expired.
     pub async fn delete_remember_token(&self, selector: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM remember_tokens WHERE selector = ?")

@@ -124,6 +124,34 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Renames a user; a name taken by another account (in any case) fails with
+    /// a unique violation, and the old name is free at once.
+    pub async fn rename_user(
+        &self,
+        id: UserId,
+        username: &Username,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET username = ?, username_key = ?, updated_at = ? WHERE id = ?")
+            .bind(username.as_str())
+            .bind(username.key())
+            .bind(now)
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes a user and, by cascade, their devices, remember tokens and
+    /// activity. False when there was no such user.
+    pub async fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM users WHERE id = ?")
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }
 
 fn current_user(id: i64, username: String, display_name: String) -> CurrentUser {

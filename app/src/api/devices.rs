@@ -17,10 +17,12 @@ pub async fn list_devices() -> Result<Vec<Device>, ApiError> {
     )
 }
 
-/// Signs one of the user's devices out at once; anyone else's is refused.
+/// Signs one of the user's devices out at once (sudo mode); anyone else's is refused.
 #[server(endpoint = "revoke_device")]
 pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
-    use super::server::{client_info, finish, flash, require_user, session, session_policy};
+    use super::server::{
+        client_info, finish, flash, require_sudo, require_user, session, session_policy,
+    };
     use latchkey::domain::{DeviceId, Flash};
 
     finish(
@@ -32,6 +34,7 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
                     "To sign out this device, use Log out.".into(),
                 ));
             }
+            require_sudo(&session).await?;
             session_policy()?
                 .revoke(me.at, DeviceId(device), &client_info())
                 .await?
@@ -43,16 +46,19 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
     )
 }
 
-/// Signs out every device of the user but this one.
+/// Signs out every device of the user but this one (sudo mode).
 #[server(endpoint = "revoke_other_devices")]
 pub async fn revoke_other_devices() -> Result<u64, ApiError> {
-    use super::server::{client_info, finish, flash, require_user, session, session_policy};
+    use super::server::{
+        client_info, finish, flash, require_sudo, require_user, session, session_policy,
+    };
     use latchkey::domain::Flash;
 
     finish(
         async move {
             let session = session().await?;
             let me = require_user(&session).await?;
+            require_sudo(&session).await?;
             let count = session_policy()?
                 .revoke_others(me.at, &client_info())
                 .await?;

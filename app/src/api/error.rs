@@ -17,6 +17,10 @@ pub enum ApiError {
     /// The action needs a signed-in user.
     #[error("Please log in to continue.")]
     NotLoggedIn,
+    /// A sensitive action needs the password given within the last ten
+    /// minutes ("sudo mode"); the page asks for it and comes back.
+    #[error("Please confirm your password to continue.")]
+    ConfirmPassword,
     /// The signed-in user may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -45,7 +49,7 @@ impl ApiError {
         match self {
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::InvalidCredentials | Self::NotLoggedIn => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::ConfirmPassword => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Network => StatusCode::BAD_GATEWAY,

@@ -6,10 +6,12 @@ mod account;
 mod activity;
 mod devices;
 mod error;
+mod lifecycle;
 mod password;
 mod profile;
 #[cfg(feature = "ssr")]
 mod server;
+mod sudo;
 #[cfg(feature = "ssr")]
 pub use server::RequestIdentity;
 
@@ -23,5 +25,7 @@ pub use devices::{
     RevokeOtherDevices,
 };
 pub use error::ApiError;
+pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccount};
 pub use password::{change_password, ChangePassword};
 pub use profile::{get_profile, my_profile, update_profile, GetProfile, MyProfile, UpdateProfile};
+pub use sudo::{confirm_password, sudo_status, ConfirmPassword, SudoStatus};

@@ -39,7 +39,10 @@ pub async fn change_password(
                 }
                 other => other?,
             }
-            let others = session_policy()?.password_changed(&session, me.at, &client_info()).await?;
+            let policy = session_policy()?;
+            // The current password was just checked: that counts as sudo mode.
+            policy.confirmed_password(&session).await?;
+            let others = policy.password_changed(&session, me.at, &client_info()).await?;
             let message = match others {
                 0 => "Your password has been changed.".to_string(),
                 1 => "Your password has been changed, and your other device has been signed out.".to_string(),

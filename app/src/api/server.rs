@@ -102,6 +102,32 @@ pub async fn require_user(session: &Session) -> Result<Me, ApiError> {
     signed_in(session).await?.ok_or(ApiError::NotLoggedIn)
 }
 
+/// Refuses a sensitive action unless this session gave the password within
+/// the last ten minutes ("sudo mode").
+pub async fn require_sudo(session: &Session) -> Result<(), ApiError> {
+    if session_policy()?.sudo_active(session).await? {
+        Ok(())
+    } else {
+        Err(ApiError::ConfirmPassword)
+    }
+}
+
+/// Checks `password` as the signed-in user's: a blank one or a wrong one is a
+/// message on the password field.
+pub async fn check_password(me: &Me, password: &str) -> Result<(), ApiError> {
+    use latchkey::domain::PasswordAttempt;
+
+    let attempt = PasswordAttempt::parse(password)
+        .map_err(|_| ApiError::field(Field::Password, "Enter your password."))?;
+    match accounts()?.verify_password(me.user.id, &attempt).await {
+        Err(AccountError::InvalidCredentials) => Err(ApiError::field(
+            Field::Password,
+            "That is not your password.",
+        )),
+        other => Ok(other?),
+    }
+}
+
 /// The browser and address of the request, for the device list and activity.
 pub fn client_info() -> ClientInfo {
     let parts = use_context::<http::request::Parts>();

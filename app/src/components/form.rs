@@ -2,11 +2,17 @@ use latchkey::domain::Field;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+use leptos_router::hooks::use_location;
+
+use super::require_user::here;
 use crate::api::ApiError;
 
 /// The hint under every field where a user chooses a password.
 pub const NEW_PASSWORD_HINT: &str =
     "At least 12 characters. Spaces and emoji are welcome: a passphrase is best.";
+
+/// The hint under every field where a user chooses a username.
+pub const USERNAME_HINT: &str = "3 to 32 letters, digits, '_', '-' or '.'";
 
 /// The latest error of a server action, if its last run failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<ApiError>>
@@ -103,12 +109,21 @@ fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
 }
 
 /// The form-level message (invalid credentials, not allowed, internal...).
+/// When the action needs the password confirmed first, it links to the page
+/// that asks for it and comes back here.
 #[component]
 pub fn FormAlert(error: Signal<Option<ApiError>>) -> impl IntoView {
+    let location = use_location();
     let message = move || error.get().and_then(|e| e.form_message());
+    let confirm = move || {
+        matches!(error.get(), Some(ApiError::ConfirmPassword)).then(|| {
+            let href = here(&location).confirm_url();
+            view! { " " <a href=href>"Confirm your password"</a> }
+        })
+    };
     view! {
         <Show when=move || message().is_some()>
-            <div class="alert alert-error" role="alert">{message}</div>
+            <div class="alert alert-error" role="alert">{message}{confirm.clone()}</div>
         </Show>
     }
 }

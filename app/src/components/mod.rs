@@ -8,8 +8,10 @@ mod require_user;
 mod settings_tabs;
 
 pub use flash::FlashArea;
-pub use form::{action_error, FormAlert, SubmitButton, TextField, NEW_PASSWORD_HINT};
+pub use form::{
+    action_error, FormAlert, SubmitButton, TextField, NEW_PASSWORD_HINT, USERNAME_HINT,
+};
 pub use nav::Nav;
 pub use page_title::PageTitle;
-pub use require_user::RequireUser;
+pub use require_user::{RequireSudo, RequireUser};
 pub use settings_tabs::SettingsTabs;

@@ -1,7 +1,9 @@
 use latchkey::domain::{CurrentUser, ReturnTo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use leptos_router::location::Location;
 
+use crate::api::{sudo_status, ApiError};
 use crate::auth::use_auth;
 use crate::platform;
 
@@ -14,6 +16,29 @@ where
     F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    guard(None, children)
+}
+
+/// Like [`RequireUser`], and also needs the password given within the last ten
+/// minutes ("sudo mode"): otherwise the user is sent to confirm it first, and
+/// comes back here afterwards.
+#[component]
+pub fn RequireSudo<F, V>(children: F) -> impl IntoView
+where
+    F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let auth = use_auth();
+    // Created with the page, never after an await: see DevicesPage.
+    let sudo = Resource::new(move || auth.sudo_version(), |_| sudo_status());
+    guard(Some(sudo), children)
+}
+
+fn guard<F, V>(sudo: Option<Resource<Result<bool, ApiError>>>, children: F) -> impl IntoView
+where
+    F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
     let auth = use_auth();
     let location = use_location();
     view! {
@@ -22,24 +47,39 @@ where
                 let children = children.clone();
                 move || {
                     let children = children.clone();
+                    let location = location.clone();
                     Suspend::new(async move {
-                        match auth.user.await {
-                            Ok(Some(user)) => children(user).into_any(),
-                            Ok(None) => {
-                                let search = location.search.get_untracked();
-                                let search = search.trim_start_matches('?');
-                                let mut here = location.pathname.get_untracked();
-                                if !search.is_empty() {
-                                    here = format!("{here}?{search}");
-                                }
-                                platform::see_other(&ReturnTo::or_home(Some(&here)).login_url());
+                        let user = auth.user.await;
+                        let confirmed = match sudo {
+                            Some(sudo) => sudo.await,
+                            None => Ok(true),
+                        };
+                        match (user, confirmed) {
+                            (Ok(Some(user)), Ok(true)) => children(user).into_any(),
+                            (Ok(None), _) => {
+                                platform::see_other(&here(&location).login_url());
                                 view! { <p class="loading">"Redirecting to log in…"</p> }.into_any()
                             }
-                            Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                            (Ok(Some(_)), Ok(false)) => {
+                                platform::see_other(&here(&location).confirm_url());
+                                view! { <p class="loading">"Redirecting to confirm your password…"</p> }.into_any()
+                            }
+                            (Err(e), _) | (_, Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                         }
                     })
                 }
             }
         </Suspense>
     }
+}
+
+/// The current page's address, as a place to come back to.
+pub(crate) fn here(location: &Location) -> ReturnTo {
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
+    let mut here = location.pathname.get_untracked();
+    if !search.is_empty() {
+        here = format!("{here}?{search}");
+    }
+    ReturnTo::or_home(Some(&here))
 }

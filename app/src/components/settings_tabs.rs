@@ -7,9 +7,11 @@ pub fn SettingsTabs() -> impl IntoView {
     view! {
         <nav class="tabs" aria-label="Settings">
             <A href="/settings/profile">"Profile"</A>
+            <A href="/settings/username">"Username"</A>
             <A href="/settings/password">"Password"</A>
             <A href="/settings/devices">"Devices"</A>
             <A href="/settings/activity">"Activity"</A>
+            <A href="/settings/delete">"Delete account"</A>
         </nav>
     }
 }

@@ -1,6 +1,8 @@
 //! One file per page.
 
 mod activity;
+mod confirm;
+mod delete_account;
 mod devices;
 mod edit_profile;
 mod home;
@@ -9,8 +11,11 @@ mod not_found;
 mod password;
 mod register;
 mod user_profile;
+mod username;
 
 pub use activity::ActivityPage;
+pub use confirm::ConfirmPage;
+pub use delete_account::DeleteAccountPage;
 pub use devices::DevicesPage;
 pub use edit_profile::EditProfilePage;
 pub use home::HomePage;
@@ -19,3 +24,4 @@ pub use not_found::NotFoundPage;
 pub use password::PasswordPage;
 pub use register::RegisterPage;
 pub use user_profile::UserProfilePage;
+pub use username::UsernamePage;

@@ -1,10 +1,10 @@
-use latchkey::domain::Field;
+use latchkey::domain::{Field, Username};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
 use crate::components::{
-    action_error, FormAlert, PageTitle, SubmitButton, TextField, NEW_PASSWORD_HINT,
+    action_error, FormAlert, PageTitle, SubmitButton, TextField, NEW_PASSWORD_HINT, USERNAME_HINT,
 };
 
 /// `/register`: choose a username and a password; signed in on success.
@@ -23,9 +23,9 @@ pub fn RegisterPage() -> impl IntoView {
                     field=Field::Username
                     error
                     autocomplete="username"
-                    hint="3 to 32 letters, digits, '_', '-' or '.'"
+                    hint=USERNAME_HINT
                     required=true
-                    maxlength=32
+                    maxlength=Username::MAX_LEN
                 />
                 <TextField
                     label="Password"

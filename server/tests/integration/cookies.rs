@@ -135,3 +135,18 @@ async fn tampered_and_random_cookies_are_anonymous_and_never_a_server_error() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_logged_out_browser_keeps_no_session_row_once_its_message_is_shown() {
+    let app = TestApp::start().await;
+    let name = unique_name("tidy");
+    app.register(&name, PASSWORD).await;
+    app.log_out().await;
+    // The "logged out" message waits in a session of its own...
+    let sessions = "SELECT COUNT(*) FROM tower_sessions";
+    assert_eq!(app.count(sessions, None).await, 1);
+    // ...which is gone once the next page has shown it.
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.contains("You have been logged out."));
+    assert_eq!(app.count(sessions, None).await, 0);
+}

@@ -176,6 +176,37 @@ impl TestApp {
         current_username(&self.client, &self.base, None).await
     }
 
+    /// Runs a `SELECT COUNT(*) ...` (with one integer parameter, if given)
+    /// on the app's database file, as an operator would.
+    pub async fn count(&self, sql: &str, param: Option<i64>) -> i64 {
+        let pool = self.database().await;
+        let mut query = sqlx::query_scalar::<_, i64>(sql);
+        if let Some(param) = param {
+            query = query.bind(param);
+        }
+        let count = query.fetch_one(&pool).await.expect(sql);
+        pool.close().await;
+        count
+    }
+
+    /// The id of the user with this exact name.
+    pub async fn user_id(&self, username: &str) -> i64 {
+        let pool = self.database().await;
+        let id = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_one(&pool)
+            .await
+            .expect("the user exists");
+        pool.close().await;
+        id
+    }
+
+    async fn database(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&self.config.database_url)
+            .await
+            .expect("open the test database")
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(self.url(path))

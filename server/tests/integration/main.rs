@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod account_lifecycle;
 mod activity;
 mod cookies;
 mod devices;

@@ -241,3 +241,127 @@ async fn changing_the_password_needs_the_current_one_and_then_only_the_new_one_w
         user.id
     );
 }
+
+#[tokio::test]
+async fn a_renamed_user_frees_the_old_name_and_keeps_the_password() {
+    let f = fixture().await;
+    let alice = f
+        .accounts
+        .register(&name("alice"), &password(PW))
+        .await
+        .unwrap();
+    let renamed = f
+        .accounts
+        .change_username(alice.id, &name("Alicia"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.id, renamed.username.as_str()),
+        (alice.id, "Alicia")
+    );
+    assert!(f
+        .accounts
+        .authenticate("alice", &attempt(PW))
+        .await
+        .is_err());
+    assert_eq!(
+        f.accounts
+            .authenticate("alicia", &attempt(PW))
+            .await
+            .unwrap()
+            .id,
+        alice.id
+    );
+    // The old name is free for someone else.
+    f.accounts
+        .register(&name("ALICE"), &password(PW))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn renaming_to_a_taken_name_changes_nothing() {
+    let f = fixture().await;
+    let alice = f
+        .accounts
+        .register(&name("alice"), &password(PW))
+        .await
+        .unwrap();
+    f.accounts
+        .register(&name("bob"), &password(PW))
+        .await
+        .unwrap();
+    let err = f
+        .accounts
+        .change_username(alice.id, &name("Bob"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountError::UsernameTaken), "{err:?}");
+    assert_eq!(
+        f.accounts
+            .current_user(alice.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .username,
+        "alice"
+    );
+    // A change of case of one's own name is allowed.
+    let recased = f
+        .accounts
+        .change_username(alice.id, &name("ALICE"))
+        .await
+        .unwrap();
+    assert_eq!(recased.username, "ALICE");
+}
+
+#[tokio::test]
+async fn a_password_is_verified_for_its_own_user_only() {
+    let f = fixture().await;
+    let alice = f
+        .accounts
+        .register(&name("alice"), &password(PW))
+        .await
+        .unwrap();
+    f.accounts
+        .verify_password(alice.id, &attempt(PW))
+        .await
+        .unwrap();
+    let err = f
+        .accounts
+        .verify_password(alice.id, &attempt("not the password"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
+    let err = f
+        .accounts
+        .verify_password(UserId(alice.id.0 + 1), &attempt(PW))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountError::NotFound), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_deleted_account_is_gone_and_its_name_free() {
+    let f = fixture().await;
+    let alice = f
+        .accounts
+        .register(&name("alice"), &password(PW))
+        .await
+        .unwrap();
+    f.accounts.delete_account(alice.id).await.unwrap();
+    assert!(matches!(
+        f.accounts.delete_account(alice.id).await,
+        Err(AccountError::NotFound)
+    ));
+    assert!(f.accounts.current_user(alice.id).await.unwrap().is_none());
+    assert!(matches!(
+        f.accounts.profile("alice").await,
+        Err(AccountError::NotFound)
+    ));
+    // The name is free again.
+    f.accounts
+        .register(&name("alice"), &password(PW))
+        .await
+        .unwrap();
+}

@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+
+use super::ApiError;
+
+/// Whether the signed-in user gave their password on this session within the
+/// last ten minutes, so sensitive actions go ahead without asking again.
+#[server(endpoint = "sudo")]
+pub async fn sudo_status() -> Result<bool, ApiError> {
+    use super::server::{finish, session, session_policy, signed_in};
+
+    finish(
+        async move {
+            let session = session().await?;
+            if signed_in(&session).await?.is_none() {
+                return Ok(false);
+            }
+            Ok(session_policy()?.sudo_active(&session).await?)
+        }
+        .await,
+    )
+}
+
+/// Checks the signed-in user's password, unlocking sensitive actions for ten
+/// minutes, and returns to `next` (a local path) to carry on.
+#[server(endpoint = "confirm_password")]
+pub async fn confirm_password(password: String, next: Option<String>) -> Result<(), ApiError> {
+    use super::server::{check_password, finish, require_user, session, session_policy};
+    use latchkey::domain::ReturnTo;
+
+    finish(
+        async move {
+            let session = session().await?;
+            let me = require_user(&session).await?;
+            check_password(&me, &password).await?;
+            session_policy()?.confirmed_password(&session).await?;
+            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
+            Ok(())
+        }
+        .await,
+    )
+}

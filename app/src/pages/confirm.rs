@@ -1,0 +1,41 @@
+use latchkey::domain::Field;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::auth::use_auth;
+use crate::components::{action_error, FormAlert, PageTitle, RequireUser, SubmitButton, TextField};
+
+/// `/settings/confirm?next=` (login required): give the password again before a
+/// sensitive action ("sudo mode"), then carry on at `next`.
+#[component]
+pub fn ConfirmPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = action_error(auth.confirm_password);
+    view! {
+        <PageTitle text="Confirm your password"/>
+        <RequireUser let:user>
+            <section class="card">
+                <h1>"Confirm your password"</h1>
+                <p class="muted">
+                    {format!("You are about to change something sensitive on {}'s account. ", user.username)}
+                    "Enter your password to continue; it will not be asked again for 10 minutes."
+                </p>
+                <FormAlert error/>
+                <ActionForm action=auth.confirm_password>
+                    <input type="hidden" name="next" value=next/>
+                    <TextField
+                        label="Password"
+                        field=Field::Password
+                        error
+                        kind="password"
+                        autocomplete="current-password"
+                        required=true
+                    />
+                    <SubmitButton pending=auth.confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
+                </ActionForm>
+            </section>
+        </RequireUser>
+    }
+}

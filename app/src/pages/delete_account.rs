@@ -1,0 +1,46 @@
+use latchkey::domain::Field;
+use leptos::prelude::*;
+
+use crate::auth::use_auth;
+use crate::components::{
+    action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, TextField,
+};
+
+/// `/settings/delete` (login required): delete the account for good, after
+/// giving the password.
+#[component]
+pub fn DeleteAccountPage() -> impl IntoView {
+    let auth = use_auth();
+    let error = action_error(auth.delete_account);
+    view! {
+        <PageTitle text="Delete account"/>
+        <RequireUser let:user>
+            <section class="card">
+                <SettingsTabs/>
+                <h1>"Delete your account"</h1>
+                <p>
+                    {format!("This deletes {} for good: ", user.username)}
+                    "your profile, your activity, and every device you are signed in on. "
+                    "It cannot be undone. Your username becomes free for anyone to take."
+                </p>
+                <FormAlert error/>
+                <ActionForm action=auth.delete_account>
+                    <TextField
+                        label="Password"
+                        field=Field::Password
+                        error
+                        kind="password"
+                        autocomplete="current-password"
+                        required=true
+                    />
+                    <SubmitButton
+                        pending=auth.delete_account.pending().into()
+                        label="Delete my account"
+                        pending_label="Deleting…"
+                        class="button danger"
+                    />
+                </ActionForm>
+            </section>
+        </RequireUser>
+    }
+}
