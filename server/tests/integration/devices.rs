@@ -124,7 +124,7 @@ async fn nobody_can_see_or_sign_out_another_users_devices() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|d| d["id"].to_string() != victims_device));
+        .all(|d| d["id"].as_i64() != victims_device.parse::<i64>().ok()));
     let (status, _) = devices(&app.stranger(), &app).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

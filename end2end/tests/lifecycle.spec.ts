@@ -1,0 +1,86 @@
+import { test, expect, freshName, hydrated, logInThroughUi, registerThroughUi, screenshot, PASSWORD } from "./helpers";
+
+test("a remembered browser confirms the password before sensitive actions, then carries on", async ({ page, browser }) => {
+  const name = freshName("sudo");
+  await registerThroughUi(page, name); // a second device, signed in with the password
+
+  // A browser signed in only by its remember cookie has not given the password.
+  const first = await browser.newContext();
+  await logInThroughUi(await first.newPage(), name, { remember: true });
+  const remember = (await first.cookies()).filter((c) => c.name === "latchkey_remember");
+  await first.close();
+  const context = await browser.newContext();
+  await context.addCookies(remember);
+  const tab = await context.newPage();
+
+  await tab.goto("/settings/devices");
+  await hydrated(tab);
+  await tab.getByRole("button", { name: "Sign out everywhere else" }).click();
+  const alert = tab.getByRole("alert");
+  await expect(alert).toContainText("Please confirm your password to continue.");
+  await alert.getByRole("link", { name: "Confirm your password" }).click();
+  await expect(tab).toHaveURL("/settings/confirm?next=/settings/devices");
+  await hydrated(tab);
+  await tab.getByLabel("Password").fill("not my password at all");
+  await tab.getByRole("button", { name: "Confirm" }).click();
+  await expect(tab.getByText("That is not your password.")).toBeVisible();
+  await screenshot(tab, "confirm-password");
+  await tab.getByLabel("Password").fill(PASSWORD);
+  await tab.getByRole("button", { name: "Confirm" }).click();
+
+  // Back where it was; now the action goes through.
+  await expect(tab).toHaveURL("/settings/devices");
+  await tab.getByRole("button", { name: "Sign out everywhere else" }).click();
+  await expect(tab.getByRole("status")).toContainText("1 other device has been signed out.");
+
+  // Within the ten minutes, the username page opens without asking again.
+  await tab.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Username" }).click();
+  await expect(tab).toHaveURL("/settings/username");
+  const renamed = `${name}-new`;
+  await tab.getByLabel("New username").fill(renamed);
+  await tab.getByRole("button", { name: "Change username" }).click();
+  await expect(tab).toHaveURL(`/users/${renamed}`);
+  await expect(tab.getByRole("status")).toContainText(`Your username is now ${renamed}.`);
+  await expect(tab.getByRole("navigation", { name: "Main" })).toContainText(renamed);
+  await context.close();
+});
+
+test("a fresh visit to the username page asks for the password first and comes back", async ({ page, browser }) => {
+  const name = freshName("ask");
+  await registerThroughUi(page, name);
+  const first = await browser.newContext();
+  await logInThroughUi(await first.newPage(), name, { remember: true });
+  const remember = (await first.cookies()).filter((c) => c.name === "latchkey_remember");
+  await first.close();
+  const context = await browser.newContext();
+  await context.addCookies(remember);
+  const tab = await context.newPage();
+
+  await tab.goto("/settings/username");
+  await expect(tab).toHaveURL("/settings/confirm?next=/settings/username");
+  await hydrated(tab);
+  await tab.getByLabel("Password").fill(PASSWORD);
+  await tab.getByRole("button", { name: "Confirm" }).click();
+  await expect(tab).toHaveURL("/settings/username");
+  await expect(tab.getByRole("heading", { name: "Change your username" })).toBeVisible();
+  await context.close();
+});
+
+test("deleting the account needs the password and ends anonymous on the home page", async ({ page }) => {
+  const name = freshName("bye");
+  await registerThroughUi(page, name);
+  await page.goto("/settings/delete");
+  await hydrated(page);
+  await page.getByLabel("Password").fill("not my password at all");
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page.getByText("That is not your password.")).toBeVisible();
+  await screenshot(page, "delete-account");
+
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("status")).toContainText("has been deleted");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
+  await page.goto(`/users/${name}`);
+  await expect(page.getByRole("heading", { name: "User not found" })).toBeVisible();
+});
