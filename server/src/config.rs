@@ -34,6 +34,10 @@ pub struct Config {
     /// `LATCHKEY_SESSION_IDLE_MINUTES`, `LATCHKEY_SESSION_MAX_HOURS`,
     /// `LATCHKEY_REMEMBER_DAYS`: how long sessions live.
     pub lifetimes: Lifetimes,
+    /// `LATCHKEY_TRUSTED_ORIGINS`: origins besides the request's own (scheme and
+    /// `Host`) whose state-changing requests are accepted, for deployments where
+    /// a proxy changes the host or scheme. Each is `scheme://host[:port]`.
+    pub trusted_origins: Vec<String>,
     /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, ...).
     pub leptos: LeptosOptions,
 }
@@ -90,6 +94,7 @@ impl Config {
             secure_cookies: get("LATCHKEY_SECURE_COOKIES", "false").flag()?,
             hash_cost,
             hash_concurrency: get("LATCHKEY_HASH_CONCURRENCY", &cores.to_string()).at_least(1)?,
+            trusted_origins: get("LATCHKEY_TRUSTED_ORIGINS", "").origins()?,
             leptos,
         })
     }
@@ -152,6 +157,26 @@ impl Var {
         Ok(n)
     }
 
+    fn origins(self) -> Result<Vec<String>, ConfigError> {
+        let mut origins = Vec::new();
+        for origin in self
+            .value
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
+            let (scheme, host) = origin.split_once("://").unwrap_or_default();
+            let well_formed = matches!(scheme, "http" | "https")
+                && !host.is_empty()
+                && !host.contains(['/', '?', '#', ' ']);
+            if !well_formed {
+                return Err(self.invalid("comma-separated origins such as https://example.com"));
+            }
+            origins.push(origin.trim_end_matches('/').to_ascii_lowercase());
+        }
+        Ok(origins)
+    }
+
     fn database_url(self) -> Result<String, ConfigError> {
         if self.value.starts_with("sqlite:") {
             Ok(self.value)
@@ -203,11 +228,27 @@ mod tests {
             ("LATCHKEY_SESSION_IDLE_MINUTES", "0"),
             ("LATCHKEY_SESSION_MAX_HOURS", "half a day"),
             ("LATCHKEY_REMEMBER_DAYS", "-1"),
+            ("LATCHKEY_TRUSTED_ORIGINS", "example.com"),
+            ("LATCHKEY_TRUSTED_ORIGINS", "https://example.com/path"),
         ] {
             let err = config(&[(key, value)]).unwrap_err();
             assert_eq!(err.key, key);
             assert!(err.to_string().starts_with(key), "{err}");
         }
+    }
+
+    #[test]
+    fn trusted_origins_are_a_comma_separated_list() {
+        let c = config(&[(
+            "LATCHKEY_TRUSTED_ORIGINS",
+            " https://Example.com, http://localhost:8080 ,",
+        )])
+        .unwrap();
+        assert_eq!(
+            c.trusted_origins,
+            ["https://example.com", "http://localhost:8080"]
+        );
+        assert!(config(&[]).unwrap().trusted_origins.is_empty());
     }
 
     #[test]

@@ -12,17 +12,20 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::cross_site::{refuse_cross_site, Origins};
 use crate::Config;
 
 /// Largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Wraps the router in the layers every request passes through (outermost first:
-/// tracing, security headers, body limit, error status).
+/// tracing, security headers, the cross-site check, body limit, error status).
 pub fn around(router: Router, config: &Config) -> Router {
+    let origins = Origins::new(config.secure_cookies, &config.trusted_origins);
     let mut router = router
         .layer(middleware::from_fn(framework_error_status))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(origins, refuse_cross_site));
     for (name, value) in security_headers(config) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

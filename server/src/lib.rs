@@ -3,6 +3,7 @@
 //! integration tests run exactly this app on a random port.
 
 pub mod config;
+mod cross_site;
 mod health;
 mod layers;
 mod remember;

@@ -113,11 +113,7 @@ async fn a_session_resumed_by_remember_me_must_confirm_the_password_first() {
     // A new browser window that kept only the remember cookie.
     let jar = Arc::new(Jar::default());
     jar.add_cookie_str(&remember, &app.base.parse().unwrap());
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_provider(jar)
-        .build()
-        .unwrap();
+    let browser = app.browser_with(jar);
     assert_eq!(
         current_username(&browser, &app.base, None).await.as_deref(),
         Some(name.as_str())

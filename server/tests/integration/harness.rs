@@ -3,7 +3,7 @@ use std::sync::{Arc, LazyLock};
 
 use latchkey::clock::Clock;
 use reqwest::cookie::{CookieStore, Jar};
-use reqwest::header::{HeaderMap, ACCEPT, COOKIE, REFERER};
+use reqwest::header::{HeaderMap, ACCEPT, COOKIE, ORIGIN, REFERER};
 use reqwest::{redirect, Client, Response, StatusCode, Url};
 use serde_json::Value;
 use server::Config;
@@ -20,6 +20,8 @@ static ONE_APP_AT_A_TIME: LazyLock<Arc<tokio::sync::Mutex<()>>> = LazyLock::new(
 /// One running app with its own database, and a browser-like client for it.
 pub struct TestApp {
     pub base: String,
+    /// What the app's pages' `Origin` is (https behind a TLS proxy).
+    pub origin: String,
     pub client: Client,
     pub jar: Arc<Jar>,
     pub config: Config,
@@ -62,8 +64,15 @@ impl TestApp {
             axum::serve(listener, service).await.expect("server runs");
         });
         let jar = Arc::new(Jar::default());
+        // With secure cookies the app stands behind a TLS proxy: pages are https.
+        let origin = if config.secure_cookies {
+            base.replace("http://", "https://")
+        } else {
+            base.clone()
+        };
         Self {
-            client: client(Some(jar.clone())),
+            client: client(&origin, Some(jar.clone())),
+            origin,
             base,
             jar,
             config,
@@ -74,9 +83,7 @@ impl TestApp {
 
     /// Another browser with its own cookies, signed in as `username`.
     pub async fn second_browser(&self, username: &str, user_agent: &str) -> Client {
-        let browser = Client::builder()
-            .redirect(redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(20))
+        let browser = builder(&self.origin)
             .cookie_store(true)
             .user_agent(user_agent)
             .build()
@@ -97,7 +104,12 @@ impl TestApp {
 
     /// A second, cookie-less browser on the same app.
     pub fn stranger(&self) -> Client {
-        client(None)
+        client(&self.origin, None)
+    }
+
+    /// A browser with its own cookies in `jar`.
+    pub fn browser_with(&self, jar: Arc<Jar>) -> Client {
+        client(&self.origin, Some(jar))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -237,15 +249,28 @@ pub async fn current_username(client: &Client, base: &str, cookie: Option<&str>)
         .map(str::to_string)
 }
 
-fn client(jar: Option<Arc<Jar>>) -> Client {
-    // A hung request fails its test with the URL instead of stalling the suite.
-    let mut builder = Client::builder()
-        .redirect(redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(20));
+fn client(origin: &str, jar: Option<Arc<Jar>>) -> Client {
+    let mut builder = builder(origin);
     if let Some(jar) = jar {
         builder = builder.cookie_provider(jar);
     }
     builder.build().expect("http client")
+}
+
+/// A client that behaves like a browser on the app's own pages: it sends the
+/// page's `Origin` with every request (as browsers do with POSTs) and never
+/// follows redirects. A hung request fails its test with the URL instead of
+/// stalling the suite.
+pub fn builder(origin: &str) -> reqwest::ClientBuilder {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        ORIGIN,
+        reqwest::header::HeaderValue::from_str(origin).expect("an origin"),
+    );
+    Client::builder()
+        .default_headers(headers)
+        .redirect(redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(20))
 }
 
 /// Every `Set-Cookie` header of a response.

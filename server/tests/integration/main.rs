@@ -6,6 +6,7 @@ mod harness;
 mod account_lifecycle;
 mod activity;
 mod cookies;
+mod cross_site;
 mod devices;
 mod login;
 mod pages;
