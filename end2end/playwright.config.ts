@@ -49,6 +49,9 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "../target/site",
       RUST_LOG: "warn",
+      // Every test browser signs in from 127.0.0.1.
+      LATCHKEY_LOGINS_PER_IP_PER_MINUTE: "1000",
+      LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR: "1000",
     },
   },
 });

@@ -16,3 +16,5 @@ pub mod password;
 pub mod sessions;
 #[cfg(feature = "server")]
 pub mod store;
+#[cfg(feature = "server")]
+pub mod throttle;

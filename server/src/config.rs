@@ -1,6 +1,7 @@
 //! One typed configuration, read once at start-up from the environment.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::str::FromStr;
 
 use latchkey::password::HashCost;
@@ -34,6 +35,10 @@ pub struct Config {
     /// `LATCHKEY_SESSION_IDLE_MINUTES`, `LATCHKEY_SESSION_MAX_HOURS`,
     /// `LATCHKEY_REMEMBER_DAYS`: how long sessions live.
     pub lifetimes: Lifetimes,
+    /// `LATCHKEY_LOGINS_PER_IP_PER_MINUTE`: log-in attempts one address may make.
+    pub logins_per_ip_per_minute: NonZeroU32,
+    /// `LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR`: accounts one address may create.
+    pub registrations_per_ip_per_hour: NonZeroU32,
     /// `LATCHKEY_TRUSTED_ORIGINS`: origins besides the request's own (scheme and
     /// `Host`) whose state-changing requests are accepted, for deployments where
     /// a proxy changes the host or scheme. Each is `scheme://host[:port]`.
@@ -95,6 +100,10 @@ impl Config {
             hash_cost,
             hash_concurrency: get("LATCHKEY_HASH_CONCURRENCY", &cores.to_string()).at_least(1)?,
             trusted_origins: get("LATCHKEY_TRUSTED_ORIGINS", "").origins()?,
+            logins_per_ip_per_minute: get("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "20")
+                .parse("a whole number of at least 1")?,
+            registrations_per_ip_per_hour: get("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "20")
+                .parse("a whole number of at least 1")?,
             leptos,
         })
     }
@@ -229,6 +238,8 @@ mod tests {
             ("LATCHKEY_SESSION_MAX_HOURS", "half a day"),
             ("LATCHKEY_REMEMBER_DAYS", "-1"),
             ("LATCHKEY_TRUSTED_ORIGINS", "example.com"),
+            ("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "0"),
+            ("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "lots"),
             ("LATCHKEY_TRUSTED_ORIGINS", "https://example.com/path"),
         ] {
             let err = config(&[(key, value)]).unwrap_err();

@@ -22,6 +22,7 @@ use latchkey::clock::Clock;
 use latchkey::password::PasswordHasher;
 use latchkey::sessions::{RememberCookie, SessionPolicy};
 use latchkey::store::Store;
+use latchkey::throttle::{AccountThrottle, AddressLimits};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
@@ -37,6 +38,7 @@ pub struct AppState {
     accounts: Accounts,
     sessions: SessionPolicy,
     remember: RememberCookie,
+    limits: AddressLimits,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
         provide_context(self.accounts.clone());
         provide_context(self.sessions.clone());
         provide_context(self.remember);
+        provide_context(self.limits.clone());
     }
 }
 
@@ -83,6 +86,11 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
             tracing::error!(error = %e, "expired-session cleanup stopped");
         }
     });
+    let limits = AddressLimits::new(
+        config.logins_per_ip_per_minute,
+        config.registrations_per_ip_per_hour,
+    );
+    tokio::spawn(sweep_throttles(accounts.throttle().clone(), limits.clone()));
     let session_layer = SessionManagerLayer::new(session_store.clone())
         .with_name(config.session_cookie_name())
         .with_secure(config.secure_cookies)
@@ -104,6 +112,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
             secure: config.secure_cookies,
             max_age: config.lifetimes.remembered,
         },
+        limits,
     };
     let routes = generate_route_list(App);
     let context = {
@@ -130,6 +139,18 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || state.provide(), request).await
+}
+
+/// Hourly: forgets throttle records that no longer lock anything.
+async fn sweep_throttles(throttle: AccountThrottle, limits: AddressLimits) {
+    let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
+    loop {
+        every_hour.tick().await;
+        limits.forget_idle();
+        if let Err(e) = throttle.purge().await {
+            tracing::warn!(error = %e, "could not purge old throttle records");
+        }
+    }
 }
 
 /// Resolves at SIGTERM or Ctrl-C, so in-flight requests finish before exit.

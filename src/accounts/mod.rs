@@ -9,6 +9,7 @@ use crate::domain::{
 };
 use crate::password::{HashError, PasswordHasher, Verification};
 use crate::store::{NewUser, Store, StoreError};
+use crate::throttle::{self, AccountThrottle, RetryAfter};
 
 /// What can go wrong with an account operation.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,9 @@ pub enum AccountError {
     /// Unknown user or wrong password: deliberately one answer for both.
     #[error("invalid username or password")]
     InvalidCredentials,
+    /// Too many wrong passwords for this account lately; try again later.
+    #[error("too many attempts")]
+    Throttled(RetryAfter),
     /// The actor may not touch this resource.
     #[error("not allowed")]
     Forbidden,
@@ -39,16 +43,23 @@ pub struct Accounts {
     store: Store,
     hasher: PasswordHasher,
     clock: Clock,
+    throttle: AccountThrottle,
 }
 
 impl Accounts {
     /// Builds the service.
     pub fn new(store: Store, hasher: PasswordHasher, clock: Clock) -> Self {
         Self {
+            throttle: AccountThrottle::new(store.clone(), clock.clone()),
             store,
             hasher,
             clock,
         }
+    }
+
+    /// The per-account throttle on password checks.
+    pub fn throttle(&self) -> &AccountThrottle {
+        &self.throttle
     }
 
     /// The store underneath.
@@ -90,11 +101,19 @@ impl Accounts {
 
     /// Checks a username and password. Unknown names, malformed names and wrong
     /// passwords all cost one argon2 verification and give the same error.
+    /// Failures are throttled per name (known or not): after a few, the name is
+    /// locked for a doubling while, and a locked name is `Throttled` before any
+    /// hash work, whatever the password.
     pub async fn authenticate(
         &self,
         username: &str,
         attempt: &PasswordAttempt,
     ) -> Result<CurrentUser, AccountError> {
+        let key = throttle::login_key(username);
+        self.throttle
+            .check(&key)
+            .await?
+            .map_err(AccountError::Throttled)?;
         let account = match Username::parse(username) {
             Ok(name) if attempt.is_plausible() => self.store.find_credentials(&name.key()).await?,
             _ => None,
@@ -102,12 +121,16 @@ impl Accounts {
         let stored = account.as_ref().map(|(_, hash)| hash.as_str());
         match (self.hasher.verify(attempt, stored).await?, account) {
             (Verification::Match { needs_rehash }, Some((user, _))) => {
+                self.throttle.succeeded(&key).await?;
                 if needs_rehash {
                     self.upgrade_hash(user.id, attempt).await;
                 }
                 Ok(user)
             }
-            _ => Err(AccountError::InvalidCredentials),
+            _ => {
+                self.throttle.failed(&key).await?;
+                Err(AccountError::InvalidCredentials)
+            }
         }
     }
 
@@ -131,20 +154,29 @@ impl Accounts {
     }
 
     /// Checks `user`'s password (for sudo mode, or before a sensitive change).
-    /// A wrong one is `InvalidCredentials`.
+    /// A wrong one is `InvalidCredentials`; failures are throttled per user as
+    /// log-ins are, so a stolen session cannot guess its way into sudo mode.
     pub async fn verify_password(
         &self,
         user: UserId,
         attempt: &PasswordAttempt,
     ) -> Result<(), AccountError> {
+        let key = throttle::user_key(user);
+        self.throttle
+            .check(&key)
+            .await?
+            .map_err(AccountError::Throttled)?;
         let stored = self
             .store
             .find_password_hash(user)
             .await?
             .ok_or(AccountError::NotFound)?;
         match self.hasher.verify(attempt, Some(&stored)).await? {
-            Verification::Match { .. } => Ok(()),
-            Verification::Mismatch => Err(AccountError::InvalidCredentials),
+            Verification::Match { .. } => Ok(self.throttle.succeeded(&key).await?),
+            Verification::Mismatch => {
+                self.throttle.failed(&key).await?;
+                Err(AccountError::InvalidCredentials)
+            }
         }
     }
 
@@ -187,6 +219,12 @@ impl Accounts {
     /// first ([`Self::verify_password`]) and ends the user's sessions
     /// ([`crate::sessions::SessionPolicy::sign_out_everywhere`]).
     pub async fn delete_account(&self, user: UserId) -> Result<(), AccountError> {
+        if let Some(me) = self.current_user(user).await? {
+            self.throttle
+                .succeeded(&throttle::login_key(&me.username))
+                .await?;
+        }
+        self.throttle.succeeded(&throttle::user_key(user)).await?;
         if !self.store.delete_user(user).await? {
             return Err(AccountError::NotFound);
         }

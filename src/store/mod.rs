@@ -3,6 +3,7 @@
 mod activity;
 mod devices;
 mod remember;
+mod throttle;
 mod users;
 
 use std::path::Path;

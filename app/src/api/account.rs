@@ -6,7 +6,9 @@ use super::ApiError;
 /// Creates an account, signs it in and lands on its profile with a welcome.
 #[server(endpoint = "register")]
 pub async fn register(username: String, password: String) -> Result<(), ApiError> {
-    use super::server::{accounts, client_info, finish, flash, session, session_policy};
+    use super::server::{
+        accounts, address_limits, client_info, client_ip, finish, flash, session, session_policy,
+    };
     use latchkey::domain::{NewPassword, Username};
 
     finish(
@@ -20,6 +22,8 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
                     ))
                 }
             };
+            // Counted once the form is valid, so typos cost nothing.
+            address_limits()?.register(client_ip())?;
             let session = session().await?;
             let user = accounts()?.register(&name, &password).await?;
             session_policy()?
@@ -46,13 +50,15 @@ pub async fn log_in(
     next: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{
-        accounts, client_info, finish, flash, remember_cookie, send_cookie, session, session_policy,
+        accounts, address_limits, client_info, client_ip, finish, flash, remember_cookie,
+        send_cookie, session, session_policy,
     };
     use latchkey::accounts::AccountError;
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
 
     finish(
         async move {
+            address_limits()?.log_in(client_ip())?;
             if username.trim().is_empty() {
                 return Err(ApiError::field(Field::Username, "Enter your username."));
             }

@@ -24,6 +24,10 @@ pub enum ApiError {
     /// The signed-in user may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// Too many attempts lately; the number is the seconds to wait. Answered
+    /// with 429 and `Retry-After`.
+    #[error("Too many attempts, try again in {0} seconds.")]
+    TooManyAttempts(u64),
     /// The thing asked for does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -51,6 +55,7 @@ impl ApiError {
             Self::InvalidCredentials | Self::NotLoggedIn => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::ConfirmPassword => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Network => StatusCode::BAD_GATEWAY,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -126,6 +131,11 @@ mod tests {
         assert_eq!(ApiError::NotLoggedIn.status(), 401);
         assert_eq!(ApiError::Forbidden("no".into()).status(), 403);
         assert_eq!(ApiError::Internal.status(), 500);
+        assert_eq!(ApiError::TooManyAttempts(5).status(), 429);
+        assert_eq!(
+            ApiError::TooManyAttempts(5).to_string(),
+            "Too many attempts, try again in 5 seconds."
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use latchkey::domain::{CurrentUser, Field, Flash};
 use latchkey::sessions::{
     self, ClientInfo, RememberCookie, SessionError, SessionPolicy, SignedInAs,
 };
+use latchkey::throttle::{AddressLimits, RetryAfter};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
@@ -135,14 +136,29 @@ pub fn client_info() -> ClientInfo {
         .as_ref()
         .and_then(|p| p.headers.get(http::header::USER_AGENT))
         .and_then(|v| v.to_str().ok());
-    let peer = parts
-        .as_ref()
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        })
-        .map(|info| info.0.ip());
-    ClientInfo::new(user_agent, peer)
+    ClientInfo::new(user_agent, client_ip())
+}
+
+/// The address the request came from.
+pub fn client_ip() -> Option<std::net::IpAddr> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip())
+}
+
+/// The per-address limits the server provided as context.
+pub fn address_limits() -> Result<AddressLimits, ApiError> {
+    use_context::<AddressLimits>().ok_or_else(|| {
+        tracing::error!("the AddressLimits are missing from the context");
+        ApiError::Internal
+    })
+}
+
+impl From<RetryAfter> for ApiError {
+    fn from(wait: RetryAfter) -> Self {
+        ApiError::TooManyAttempts(wait.0)
+    }
 }
 
 /// Queues a flash message for the next page.
@@ -157,6 +173,9 @@ pub fn finish<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
     if let (Err(e), Some(response)) = (&result, use_context::<ResponseOptions>()) {
         if !is_plain_form_post() {
             response.set_status(e.status());
+        }
+        if let ApiError::TooManyAttempts(seconds) = e {
+            response.insert_header(http::header::RETRY_AFTER, (*seconds).into());
         }
     }
     result
@@ -197,6 +216,7 @@ impl From<AccountError> for ApiError {
                 ApiError::Forbidden("You are not allowed to do that.".into())
             }
             AccountError::NotFound => ApiError::NotFound("There is no such user.".into()),
+            AccountError::Throttled(wait) => wait.into(),
             AccountError::Store(_) | AccountError::Hash(_) => {
                 internal("account operation failed", &e)
             }

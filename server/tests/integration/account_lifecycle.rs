@@ -257,6 +257,16 @@ async fn a_deleted_account_leaves_no_rows_behind() {
         1
     );
 
+    // Someone guessed at the account once (a throttle record).
+    let guess = app
+        .stranger()
+        .post(app.url("/api/login"))
+        .form(&[("username", name.as_str()), ("password", "a wrong guess here")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(guess.status(), StatusCode::UNAUTHORIZED);
+
     // A wrong password deletes nothing.
     let (status, body) = error_of(
         app.post("delete_account", &[("password", "not the password!")])
@@ -294,6 +304,11 @@ async fn a_deleted_account_leaves_no_rows_behind() {
         app.count("SELECT COUNT(*) FROM remember_tokens", None)
             .await,
         0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM login_throttle", None).await,
+        0,
+        "no throttle record of the name or the user"
     );
     // Only the bystander's session is left in the session store.
     assert_eq!(

@@ -51,6 +51,14 @@ impl TestApp {
         map.entry("DATABASE_URL".into()).or_insert(db);
         map.entry("LATCHKEY_HASH_CONCURRENCY".into())
             .or_insert("2".into());
+        // Every test client comes from 127.0.0.1; tests of the per-address
+        // limits set their own.
+        for limit in [
+            "LATCHKEY_LOGINS_PER_IP_PER_MINUTE",
+            "LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR",
+        ] {
+            map.entry(limit.into()).or_insert("100000".into());
+        }
         let config = Config::from_lookup(|k| map.get(k).cloned()).expect("test configuration");
         let router = server::build_with_clock(&config, clock)
             .await

@@ -16,3 +16,4 @@ mod profiles;
 mod register;
 mod remember_me;
 mod session_lifetimes;
+mod throttling;

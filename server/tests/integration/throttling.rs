@@ -1,0 +1,150 @@
+//! Guessing is slowed down: per account in the database (it survives a
+//! restart, so it holds across app servers sharing the database), and per
+//! client address in memory. A throttled request gets 429 with Retry-After.
+
+use latchkey::clock::Clock;
+use latchkey::throttle::FREE_FAILURES;
+use reqwest::header::RETRY_AFTER;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::harness::{location, unique_name, TestApp, PASSWORD};
+
+const WRONG: &str = "not the right password";
+
+async fn guess_until_locked(app: &TestApp, name: &str) {
+    for _ in 0..=FREE_FAILURES {
+        let response = app.log_in(name, WRONG).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+fn retry_after(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+#[tokio::test]
+async fn guessing_one_account_locks_it_with_429_and_retry_after_even_for_the_right_password() {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(&[], clock.clone()).await;
+    let name = unique_name("guessed");
+    app.register(&name, PASSWORD).await;
+    app.log_out().await;
+
+    guess_until_locked(&app, &name).await;
+    let response = app.log_in(&name, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after(&response), Some(2));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, json!({"TooManyAttempts": 2}));
+    assert_eq!(app.current_username().await, None);
+
+    clock.advance(2);
+    assert_eq!(app.log_in(&name, PASSWORD).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_unknown_name_is_throttled_the_same_way() {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(&[], clock).await;
+    let name = unique_name("nobody");
+    guess_until_locked(&app, &name).await;
+    let response = app.log_in(&name, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after(&response), Some(2));
+}
+
+#[tokio::test]
+async fn the_lock_is_in_the_database_and_outlives_the_app_server() {
+    let clock = Clock::manual(1_800_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("shared.db").display());
+    let name = unique_name("shared");
+    {
+        let first = TestApp::start_with_clock(&[("DATABASE_URL", &db)], clock.clone()).await;
+        first.register(&name, PASSWORD).await;
+        guess_until_locked(&first, &name).await;
+    }
+    let second = TestApp::start_with_clock(&[("DATABASE_URL", &db)], clock.clone()).await;
+    let response = second.log_in(&name, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn the_form_without_javascript_says_how_long_to_wait() {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(&[], clock).await;
+    let name = unique_name("nojs");
+    guess_until_locked(&app, &name).await;
+    let response = app
+        .post_html(
+            "login",
+            &[("username", &name), ("password", PASSWORD)],
+            "/login",
+        )
+        .await;
+    let back = location(&response).expect("back to the form");
+    let page = app
+        .get(back.trim_start_matches(&app.base))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Too many attempts, try again in 2 seconds."),
+        "the form shows the wait"
+    );
+}
+
+#[tokio::test]
+async fn password_confirmations_are_throttled_per_user() {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(&[], clock).await;
+    app.register(&unique_name("sudo"), PASSWORD).await;
+    for _ in 0..=FREE_FAILURES {
+        let response = app.post("confirm_password", &[("password", WRONG)]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let response = app
+        .post("confirm_password", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let response = app.post("delete_account", &[("password", PASSWORD)]).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn one_address_gets_a_burst_of_log_ins_then_waits() {
+    let app = TestApp::start_with(&[("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "3")]).await;
+    // Different names, so only the per-address limit can be what stops them.
+    for _ in 0..3 {
+        let response = app.log_in(&unique_name("spray"), WRONG).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = app.log_in(&unique_name("spray"), WRONG).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait = retry_after(&response).expect("Retry-After");
+    assert!((1..=20).contains(&wait), "{wait}");
+}
+
+#[tokio::test]
+async fn one_address_may_create_only_so_many_accounts() {
+    let app = TestApp::start_with(&[("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "2")]).await;
+    // An invalid form costs nothing.
+    let response = app.register("x", "short").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for _ in 0..2 {
+        let response = app.register(&unique_name("bulk"), PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let response = app.register(&unique_name("bulk"), PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&response).unwrap() > 60);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users", None).await, 2);
+}

@@ -1,0 +1,217 @@
+//! Slowing password guessing down: per account in the database (so it holds
+//! across every app server sharing it), and per client address in memory.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::clock::Clock;
+use crate::domain::{UserId, Username};
+use crate::store::{Store, StoreError};
+
+/// How long to wait before trying again, in whole seconds (at least 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RetryAfter(pub u64);
+
+impl RetryAfter {
+    fn seconds(seconds: i64) -> Self {
+        Self(seconds.max(1).unsigned_abs())
+    }
+}
+
+/// Failures allowed before any waiting starts.
+pub const FREE_FAILURES: i64 = 5;
+/// Failures are counted in windows of this many seconds from the first one.
+pub const WINDOW_SECONDS: i64 = 60 * 60;
+/// The hard ceiling on failures per account per window.
+pub const MAX_FAILURES_PER_WINDOW: i64 = 100;
+/// The longest single lock.
+pub const MAX_LOCK_SECONDS: i64 = 15 * 60;
+
+/// How long an account is locked after its `failures`-th failure in a window:
+/// nothing for the first few, then doubling from 2 s up to 15 minutes, and the
+/// rest of the window once the hard ceiling is reached.
+pub fn lock_seconds(failures: i64, window_left: i64) -> i64 {
+    if failures >= MAX_FAILURES_PER_WINDOW {
+        return window_left.max(1);
+    }
+    if failures <= FREE_FAILURES {
+        return 0;
+    }
+    let doublings = (failures - FREE_FAILURES).min(20) as u32;
+    2i64.pow(doublings).min(MAX_LOCK_SECONDS)
+}
+
+/// The throttle key of a log-in attempt for `username` as typed: the same for
+/// every spelling of one account, and for names that exist or not.
+pub fn login_key(username: &str) -> String {
+    match Username::parse(username) {
+        Ok(name) => format!("login:{}", name.key()),
+        Err(_) => {
+            let folded: String = username.trim().to_lowercase().chars().take(64).collect();
+            format!("login:{folded}")
+        }
+    }
+}
+
+/// The throttle key of password confirmations by a signed-in user.
+pub fn user_key(user: UserId) -> String {
+    format!("user:{}", user.0)
+}
+
+/// Per-account throttling, stored in the database.
+#[derive(Clone, Debug)]
+pub struct AccountThrottle {
+    store: Store,
+    clock: Clock,
+}
+
+impl AccountThrottle {
+    /// Over `store`, on `clock`.
+    pub fn new(store: Store, clock: Clock) -> Self {
+        Self { store, clock }
+    }
+
+    /// `Err` while `key` is locked.
+    pub async fn check(&self, key: &str) -> Result<Result<(), RetryAfter>, StoreError> {
+        let now = self.clock.now();
+        Ok(match self.store.throttle_locked_until(key).await? {
+            Some(until) if until > now => Err(RetryAfter::seconds(until - now)),
+            _ => Ok(()),
+        })
+    }
+
+    /// Counts a failure and locks `key` for as long as the count calls for.
+    pub async fn failed(&self, key: &str) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let (failures, window_start) = self
+            .store
+            .count_throttle_failure(key, now, WINDOW_SECONDS)
+            .await?;
+        let lock = lock_seconds(failures, window_start + WINDOW_SECONDS - now);
+        if lock > 0 {
+            self.store.lock_throttle(key, now + lock).await?;
+            tracing::warn!(failures, lock, "an account's password checks are throttled");
+        }
+        Ok(())
+    }
+
+    /// A success forgets the failures.
+    pub async fn succeeded(&self, key: &str) -> Result<(), StoreError> {
+        self.store.clear_throttle(key).await
+    }
+
+    /// Deletes records that no longer lock anything.
+    pub async fn purge(&self) -> Result<u64, StoreError> {
+        self.store
+            .purge_throttles(self.clock.now(), WINDOW_SECONDS)
+            .await
+    }
+}
+
+/// Per-address limits on log-in attempts and registrations, in memory (each
+/// app server keeps its own; the per-account limit is the shared one).
+#[derive(Clone, Debug)]
+pub struct AddressLimits {
+    logins: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    registrations: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl AddressLimits {
+    /// At most `logins_per_minute` log-in attempts and
+    /// `registrations_per_hour` registrations per address, each allowed in a
+    /// burst and then replenished evenly.
+    pub fn new(logins_per_minute: NonZeroU32, registrations_per_hour: NonZeroU32) -> Self {
+        Self {
+            logins: Arc::new(RateLimiter::keyed(Quota::per_minute(logins_per_minute))),
+            registrations: Arc::new(RateLimiter::keyed(Quota::per_hour(registrations_per_hour))),
+        }
+    }
+
+    /// Takes one log-in attempt from `ip`'s allowance.
+    pub fn log_in(&self, ip: Option<IpAddr>) -> Result<(), RetryAfter> {
+        take(&self.logins, ip)
+    }
+
+    /// Takes one registration from `ip`'s allowance.
+    pub fn register(&self, ip: Option<IpAddr>) -> Result<(), RetryAfter> {
+        take(&self.registrations, ip)
+    }
+
+    /// Forgets addresses whose allowance is full again (call now and then, so
+    /// memory does not grow with every address ever seen).
+    pub fn forget_idle(&self) {
+        self.logins.retain_recent();
+        self.registrations.retain_recent();
+    }
+}
+
+fn take(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: Option<IpAddr>) -> Result<(), RetryAfter> {
+    // Without a peer address (never the case behind axum's connect info) all
+    // such requests share one allowance.
+    let ip = ip.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    limiter.check_key(&ip).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        RetryAfter(wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(RetryAfter(1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_failures_are_free_then_the_wait_doubles_to_a_ceiling() {
+        let hour = WINDOW_SECONDS;
+        assert_eq!(lock_seconds(1, hour), 0);
+        assert_eq!(lock_seconds(FREE_FAILURES, hour), 0);
+        assert_eq!(lock_seconds(FREE_FAILURES + 1, hour), 2);
+        assert_eq!(lock_seconds(FREE_FAILURES + 2, hour), 4);
+        assert_eq!(lock_seconds(FREE_FAILURES + 9, hour), 512);
+        assert_eq!(lock_seconds(FREE_FAILURES + 10, hour), MAX_LOCK_SECONDS);
+        assert_eq!(lock_seconds(99, hour), MAX_LOCK_SECONDS);
+    }
+
+    #[test]
+    fn the_hundredth_failure_locks_the_rest_of_the_window() {
+        assert_eq!(lock_seconds(MAX_FAILURES_PER_WINDOW, 1234), 1234);
+        assert_eq!(lock_seconds(MAX_FAILURES_PER_WINDOW, 0), 1);
+    }
+
+    #[test]
+    fn an_hour_of_guessing_gets_far_fewer_than_a_hundred_tries() {
+        // Always guessing the moment the lock ends.
+        let (mut now, mut failures) = (0, 0);
+        while now < WINDOW_SECONDS {
+            failures += 1;
+            now += lock_seconds(failures, WINDOW_SECONDS - now).max(1);
+        }
+        assert!(failures < 25, "{failures}");
+    }
+
+    #[test]
+    fn every_spelling_of_a_name_shares_one_key() {
+        assert_eq!(login_key("Alice"), login_key("alice"));
+        assert_eq!(login_key(" no such name "), login_key("NO SUCH NAME"));
+        assert_ne!(login_key("alice"), login_key("bob"));
+        assert!(login_key(&"x".repeat(10_000)).len() < 80);
+        assert_ne!(login_key("alice"), user_key(UserId(1)));
+    }
+
+    #[test]
+    fn an_address_gets_its_burst_then_waits() {
+        let limits = AddressLimits::new(NonZeroU32::new(3).unwrap(), NonZeroU32::new(1).unwrap());
+        let ip = Some(IpAddr::from([10, 0, 0, 1]));
+        for _ in 0..3 {
+            assert_eq!(limits.log_in(ip), Ok(()));
+        }
+        let wait = limits.log_in(ip).unwrap_err();
+        assert!((1..=20).contains(&wait.0), "{wait:?}");
+        assert_eq!(limits.log_in(Some(IpAddr::from([10, 0, 0, 2]))), Ok(()));
+        assert_eq!(limits.register(ip), Ok(()));
+        assert!(limits.register(ip).unwrap_err().0 > 60);
+    }
+}
