@@ -261,7 +261,10 @@ async fn a_deleted_account_leaves_no_rows_behind() {
     let guess = app
         .stranger()
         .post(app.url("/api/login"))
-        .form(&[("username", name.as_str()), ("password", "a wrong guess here")])
+        .form(&[
+            ("username", name.as_str()),
+            ("password", "a wrong guess here"),
+        ])
         .send()
         .await
         .unwrap();

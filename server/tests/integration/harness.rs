@@ -115,6 +115,11 @@ impl TestApp {
         client(&self.origin, None)
     }
 
+    /// A new browser that keeps its own cookies.
+    pub fn stranger_with_cookies(&self) -> Client {
+        client(&self.origin, Some(Arc::new(Jar::default())))
+    }
+
     /// A browser with its own cookies in `jar`.
     pub fn browser_with(&self, jar: Arc<Jar>) -> Client {
         client(&self.origin, Some(jar))

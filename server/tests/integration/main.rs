@@ -5,9 +5,11 @@ mod harness;
 
 mod account_lifecycle;
 mod activity;
+mod concurrency;
 mod cookies;
 mod cross_site;
 mod devices;
+mod enumeration;
 mod login;
 mod pages;
 mod password_change;
