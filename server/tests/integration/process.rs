@@ -1,29 +1,146 @@
-//! The real binary, as an operator runs it.
+//! The real binary, as an operator runs it: start-up, graceful and violent
+//! shutdown, and what it writes to its log.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-fn server(dir: &tempfile::TempDir) -> Command {
+use reqwest::header::ORIGIN;
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn server(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command
-        .current_dir(dir.path())
+        .current_dir(dir)
         .env_clear()
         .env(
             "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("data/app.db").display()),
+            format!("sqlite://{}", dir.join("data/app.db").display()),
         )
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "info")
+        .env("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "100000")
+        .env("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "100000")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
 }
 
+/// A running server process, its address, and everything it has logged.
+struct Running {
+    child: Child,
+    address: String,
+    log: Arc<Mutex<String>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    fn start(mut command: Command) -> Self {
+        let mut child = command.spawn().expect("the server starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        // Read up to the "listening on" line, then keep collecting in the background.
+        let mut address = None;
+        let mut line = String::new();
+        while address.is_none() {
+            line.clear();
+            if stdout.read_line(&mut line).expect("read the log") == 0 {
+                panic!(
+                    "the server exited before listening: {}",
+                    log.lock().unwrap()
+                );
+            }
+            log.lock().unwrap().push_str(&line);
+            address = line
+                .split("listening on ")
+                .nth(1)
+                .map(|a| a.trim().to_string());
+        }
+        let stderr = child.stderr.take().expect("stderr");
+        let readers = vec![collect(stdout, log.clone()), collect(stderr, log.clone())];
+        Self {
+            child,
+            address: address.unwrap_or_default(),
+            log,
+            readers,
+        }
+    }
+
+    fn client(&self) -> reqwest::Client {
+        browser(&self.address)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+    }
+
+    /// Waits for the process to end; returns its exit status and full log.
+    fn wait(mut self) -> (std::process::ExitStatus, String) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let exit = loop {
+            if let Some(exit) = self.child.try_wait().expect("try_wait") {
+                break exit;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not stop within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
+        let log = self.log.lock().unwrap().clone();
+        (exit, log)
+    }
+}
+
+/// A browser on the page at `origin`: its own cookies, the page's `Origin`.
+fn browser(origin: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(ORIGIN, origin.parse().expect("an origin"));
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client")
+}
+
+fn collect(
+    mut from: impl Read + Send + 'static,
+    into: Arc<Mutex<String>>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 8192];
+        while let Ok(n) = from.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            into.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buffer[..n]));
+        }
+    })
+}
+
 #[test]
 fn a_bad_setting_stops_start_up_with_a_message_naming_the_variable() {
     let dir = tempfile::tempdir().unwrap();
-    let output = server(&dir)
+    let output = server(dir.path())
         .env("LATCHKEY_SECURE_COOKIES", "maybe")
         .output()
         .unwrap();
@@ -36,44 +153,237 @@ fn a_bad_setting_stops_start_up_with_a_message_naming_the_variable() {
 #[test]
 fn the_server_creates_its_database_serves_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = server(&dir).spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let address = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split("listening on ")
-                .nth(1)
-                .map(|a| a.trim().to_string())
-        })
-        .expect("the server says where it listens");
+    let running = Running::start(server(dir.path()));
     assert!(
         dir.path().join("data/app.db").exists(),
         "data/ and the database are created"
     );
-
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let status = runtime.block_on(async {
-        let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
+        let health = reqwest::get(running.url("/healthz")).await.unwrap();
         health.status()
     });
     assert_eq!(status, 200);
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(exit) = child.try_wait().unwrap() {
-            break exit;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the server did not stop within 10 s of SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    running.signal("-TERM");
+    let (exit, _) = running.wait();
     assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
+}
+
+/// The `name=value` of a cookie the response set.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .and_then(|c| c.split(';').next())
+        .and_then(|pair| pair.split_once('=').map(|(_, v)| v.to_string()))
+        .filter(|v| !v.is_empty())
+}
+
+#[test]
+fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = server(dir.path());
+    command.env("RUST_LOG", "debug");
+    let running = Running::start(command);
+    let new_password = "a second secret passphrase";
+    let guess = "somebody's wrong guess 1234";
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let secrets = runtime.block_on(async {
+        let mut secrets = vec![
+            PASSWORD.to_string(),
+            new_password.to_string(),
+            guess.to_string(),
+        ];
+        let browser = running.client();
+        let form = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let post = |client: &reqwest::Client, function: &str, pairs: Vec<(String, String)>| {
+            client
+                .post(running.url(&format!("/api/{function}")))
+                .form(&pairs)
+                .send()
+        };
+        let response = post(
+            &browser,
+            "register",
+            form(&[("username", "logged"), ("password", PASSWORD)]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        secrets.extend(set_cookie(&response, "latchkey_session"));
+        post(&browser, "logout", vec![]).await.unwrap();
+        let response = post(
+            &browser,
+            "login",
+            form(&[
+                ("username", "logged"),
+                ("password", PASSWORD),
+                ("remember", "on"),
+            ]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        secrets.extend(set_cookie(&response, "latchkey_session"));
+        let remember = set_cookie(&response, "latchkey_remember").expect("a remember cookie");
+        secrets.extend(remember.split('.').map(str::to_string));
+
+        // A fresh browser resumes from the remember cookie (the validator rotates).
+        let fresh = running.client();
+        let response = fresh
+            .post(running.url("/api/current_user"))
+            .header(
+                reqwest::header::COOKIE,
+                format!("latchkey_remember={remember}"),
+            )
+            .form(&[("", ""); 0])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.text().await.unwrap().contains("logged"));
+
+        let bad = post(
+            &running.client(),
+            "login",
+            form(&[("username", "logged"), ("password", guess)]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
+        let response = post(
+            &browser,
+            "change_password",
+            form(&[
+                ("current_password", PASSWORD),
+                ("new_password", new_password),
+            ]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        secrets.extend(set_cookie(&response, "latchkey_session"));
+
+        let db = sqlx::SqlitePool::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("data/app.db").display()
+        ))
+        .await
+        .unwrap();
+        let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT validator_hash FROM remember_tokens")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+        secrets.push(hash.clone());
+        // The hash's salt and digest, each on its own.
+        secrets.extend(hash.rsplit('$').take(2).map(str::to_string));
+        secrets.extend(stored.iter().map(hex_of));
+        db.close().await;
+
+        let response = post(
+            &browser,
+            "delete_account",
+            form(&[("password", new_password)]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        secrets
+    });
+    running.signal("-TERM");
+    let (_, log) = running.wait();
+
+    assert!(log.contains("listening on"), "the log was captured");
+    assert!(
+        log.contains("account deleted"),
+        "debug-level events were captured"
+    );
+    for secret in &secrets {
+        assert!(secret.len() >= 8, "a real secret: {secret:?}");
+        assert!(
+            !log.contains(secret.as_str()),
+            "the log holds a secret: {secret:?}"
+        );
+    }
+}
+
+fn hex_of(bytes: &Vec<u8>) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn every_acknowledged_registration_survives_a_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = Running::start(server(dir.path()));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    runtime.block_on(async {
+        let mut workers = Vec::new();
+        for worker in 0..4 {
+            let (origin, acknowledged) = (running.address.clone(), acknowledged.clone());
+            workers.push(tokio::spawn(async move {
+                for n in 0.. {
+                    let name = format!("burst-{worker}-{n}");
+                    // A new browser per account: each registration signs in.
+                    let sent = browser(&origin)
+                        .post(format!("{origin}/api/register"))
+                        .form(&[("username", name.as_str()), ("password", PASSWORD)])
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(response) if response.status() == StatusCode::OK => {
+                            acknowledged.lock().unwrap().push(name)
+                        }
+                        Ok(response) => panic!("{name}: {}", response.status()),
+                        // The server was killed under us.
+                        Err(_) => break,
+                    }
+                }
+            }));
+        }
+        // Kill it mid-burst, once a good number have been acknowledged.
+        while acknowledged.lock().unwrap().len() < 24 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        running.signal("-KILL");
+        for worker in workers {
+            worker.await.unwrap();
+        }
+    });
+    let (exit, _) = running.wait();
+    assert!(!exit.success(), "it was killed");
+
+    let restarted = Running::start(server(dir.path()));
+    let names = acknowledged.lock().unwrap().clone();
+    assert!(names.len() >= 24);
+    runtime.block_on(async {
+        for name in &names {
+            let response = restarted
+                .client()
+                .post(restarted.url("/api/login"))
+                .form(&[("username", name.as_str()), ("password", PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::OK,
+                "{name} was acknowledged but is lost"
+            );
+        }
+    });
+    restarted.signal("-TERM");
+    restarted.wait();
 }
