@@ -17,4 +17,6 @@ pub mod sessions;
 #[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]
+pub mod strength;
+#[cfg(feature = "server")]
 pub mod throttle;

@@ -20,6 +20,9 @@ pub enum AccountError {
     /// Unknown user or wrong password: deliberately one answer for both.
     #[error("invalid username or password")]
     InvalidCredentials,
+    /// The new password is too easy to guess; the text says why.
+    #[error("weak password")]
+    WeakPassword(String),
     /// Too many wrong passwords for this account lately; try again later.
     #[error("too many attempts")]
     Throttled(RetryAfter),
@@ -73,6 +76,7 @@ impl Accounts {
         username: &Username,
         password: &NewPassword,
     ) -> Result<CurrentUser, AccountError> {
+        refuse_weak(password, username.as_str())?;
         // A cheap early answer; the unique index below is what guarantees it.
         if self
             .store
@@ -189,6 +193,12 @@ impl Accounts {
         new: &NewPassword,
     ) -> Result<(), AccountError> {
         self.verify_password(user, current).await?;
+        let me = self
+            .store
+            .find_current_user(user)
+            .await?
+            .ok_or(AccountError::NotFound)?;
+        refuse_weak(new, &me.username)?;
         let hash = self.hasher.hash(new).await?;
         self.store
             .update_password_hash(user, &hash, self.clock.now())
@@ -264,5 +274,18 @@ impl Accounts {
             .update_profile(owner, update, self.clock.now())
             .await?;
         self.profile(target).await
+    }
+}
+
+/// Refuses a password that is too easy to guess, the username counting as
+/// known to an attacker.
+fn refuse_weak(password: &NewPassword, username: &str) -> Result<(), AccountError> {
+    let strength = crate::strength::assess(password.expose(), &[username]);
+    if strength.acceptable {
+        Ok(())
+    } else {
+        Err(AccountError::WeakPassword(crate::strength::refusal(
+            &strength,
+        )))
     }
 }

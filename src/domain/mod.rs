@@ -15,7 +15,7 @@ pub use activity::{Activity, ActivityKind};
 pub use device::{Device, DeviceId};
 pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};
-pub use password::{NewPassword, PasswordAttempt};
+pub use password::{NewPassword, PasswordAttempt, Strength};
 pub use profile::{Bio, DisplayName, Location, ProfileUpdate};
 pub use return_to::ReturnTo;
 pub use user::{CurrentUser, Profile, UserId};

@@ -63,6 +63,30 @@ impl PasswordAttempt {
     }
 }
 
+/// A new password's strength, as the server scores it and the forms show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Strength {
+    /// 0 (trivial) to 4 (very strong).
+    pub score: u8,
+    /// Whether the policy accepts it.
+    pub acceptable: bool,
+    /// Why it is weak, and how to do better (empty when it is strong).
+    pub advice: String,
+}
+
+impl Strength {
+    /// The score in a word.
+    pub fn label(&self) -> &'static str {
+        match self.score {
+            0 => "Very weak",
+            1 => "Weak",
+            2 => "Fair",
+            3 => "Strong",
+            _ => "Very strong",
+        }
+    }
+}
+
 // Secrets never reach a log line, even through `{:?}`.
 impl fmt::Debug for NewPassword {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -26,6 +26,6 @@ pub use devices::{
 };
 pub use error::ApiError;
 pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccount};
-pub use password::{change_password, ChangePassword};
+pub use password::{change_password, password_strength, ChangePassword, PasswordStrength};
 pub use profile::{get_profile, my_profile, update_profile, GetProfile, MyProfile, UpdateProfile};
 pub use sudo::{confirm_password, sudo_status, ConfirmPassword, SudoStatus};

@@ -1,3 +1,4 @@
+use latchkey::domain::Strength;
 use leptos::prelude::*;
 
 use super::ApiError;
@@ -34,6 +35,9 @@ pub async fn change_password(
                 }
             };
             match accounts()?.change_password(me.user.id, &current, &new).await {
+                Err(AccountError::WeakPassword(message)) => {
+                    return Err(ApiError::field(Field::NewPassword, message))
+                }
                 Err(AccountError::InvalidCredentials) => {
                     return Err(ApiError::field(Field::CurrentPassword, "That is not your current password."))
                 }
@@ -51,6 +55,37 @@ pub async fn change_password(
             flash(&session, Flash::success(message)).await?;
             leptos_axum::redirect("/settings/devices");
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// How guessable a new password is, for the meter under the password fields.
+/// The signed-in user's name, and `username` if given (the registration form's),
+/// count as known to an attacker. Nothing is stored or logged.
+#[server(endpoint = "password_strength")]
+pub async fn password_strength(
+    password: String,
+    username: Option<String>,
+) -> Result<Strength, ApiError> {
+    use super::server::{finish, session, signed_in};
+    use latchkey::domain::{Field, NewPassword};
+
+    finish(
+        async move {
+            if password.chars().count() > NewPassword::MAX_CHARS {
+                return Err(ApiError::field(
+                    Field::Password,
+                    format!("Use at most {} characters.", NewPassword::MAX_CHARS),
+                ));
+            }
+            let me = signed_in(&session().await?).await?;
+            let context: Vec<&str> = username
+                .as_deref()
+                .into_iter()
+                .chain(me.as_ref().map(|me| me.user.username.as_str()))
+                .collect();
+            Ok(latchkey::strength::assess(&password, &context))
         }
         .await,
     )

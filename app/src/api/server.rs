@@ -217,6 +217,7 @@ impl From<AccountError> for ApiError {
             }
             AccountError::NotFound => ApiError::NotFound("There is no such user.".into()),
             AccountError::Throttled(wait) => wait.into(),
+            AccountError::WeakPassword(message) => ApiError::field(Field::Password, message),
             AccountError::Store(_) | AccountError::Hash(_) => {
                 internal("account operation failed", &e)
             }

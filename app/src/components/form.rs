@@ -54,7 +54,15 @@ pub fn TextField(
     /// Makes it a multi-line text box this many rows high.
     #[prop(optional)]
     rows: Option<u32>,
+    /// Called with the value as the user types.
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
+    let typed = move |ev: leptos::ev::Event| {
+        if let Some(on_input) = on_input {
+            on_input.run(event_target_value(&ev));
+        }
+    };
     let name = field.name();
     let message = move || error.get().and_then(|e| e.field_message(field));
     let invalid = move || message().is_some().then_some("true");
@@ -71,6 +79,7 @@ pub fn TextField(
                 maxlength=maxlength
                 aria-invalid=invalid
                 aria-describedby=described
+                on:input=typed
             />
         }
         .into_any(),

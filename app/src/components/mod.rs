@@ -6,6 +6,7 @@ mod nav;
 mod page_title;
 mod require_user;
 mod settings_tabs;
+mod strength_meter;
 
 pub use flash::FlashArea;
 pub use form::{
@@ -15,3 +16,4 @@ pub use nav::Nav;
 pub use page_title::PageTitle;
 pub use require_user::{RequireSudo, RequireUser};
 pub use settings_tabs::SettingsTabs;
+pub use strength_meter::StrengthMeter;

@@ -13,6 +13,7 @@ mod enumeration;
 mod login;
 mod pages;
 mod password_change;
+mod password_policy;
 mod process;
 mod profiles;
 mod register;
