@@ -27,6 +27,7 @@ use crate::pages::{
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    platform::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

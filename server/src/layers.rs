@@ -43,9 +43,11 @@ fn security_headers(config: &Config) -> Vec<(HeaderName, HeaderValue)> {
             HeaderValue::from_static("same-origin"),
         ),
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        // Pages send their own policy with a nonce; everything else (JSON,
+        // static files) may load nothing and be framed by no one.
         (
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'none'"),
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ),
     ];
     if config.secure_cookies {

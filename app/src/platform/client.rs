@@ -18,3 +18,6 @@ pub fn see_other(url: &str) {
         },
     );
 }
+
+/// The policy is a response header: nothing to do in the browser.
+pub fn content_security_policy() {}

@@ -22,3 +22,29 @@ pub fn see_other(url: &str) {
         response.insert_header(header::LOCATION, location);
     }
 }
+
+/// Sends the page's Content-Security-Policy: scripts only from this site or
+/// carrying this response's nonce (Leptos puts it on its hydration scripts),
+/// no inline anything else, no framing. Under `cargo leptos watch`, the
+/// live-reload socket is allowed too.
+pub fn content_security_policy() {
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+    else {
+        return;
+    };
+    let connect = if std::env::var("LEPTOS_WATCH").is_ok() {
+        "'self' ws: wss:"
+    } else {
+        "'self'"
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src {connect}; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    match HeaderValue::from_str(&policy) {
+        Ok(value) => response.insert_header(header::CONTENT_SECURITY_POLICY, value),
+        Err(_) => tracing::error!("the Content-Security-Policy is not a valid header"),
+    }
+}

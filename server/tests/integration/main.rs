@@ -10,6 +10,7 @@ mod cookies;
 mod cross_site;
 mod devices;
 mod enumeration;
+mod headers;
 mod login;
 mod pages;
 mod password_change;

@@ -1,0 +1,95 @@
+//! Security headers: a nonce-based Content-Security-Policy on every page that
+//! matches every script the page carries, the other headers everywhere, HSTS
+//! over HTTPS, and 413 for bodies over the limit.
+
+use reqwest::StatusCode;
+
+use crate::harness::{unique_name, TestApp, PASSWORD};
+
+/// The nonce in a page's policy.
+fn nonce_of(policy: &str) -> String {
+    let start = policy.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+    policy[start..].split('\'').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn every_page_script_carries_this_responses_nonce_and_nothing_inline_else_runs() {
+    let app = TestApp::start().await;
+    app.register(&unique_name("csp"), PASSWORD).await;
+    let mut nonces = Vec::new();
+    for path in ["/", "/login", "/settings/devices", "/no/such/page"] {
+        let response = app.get(path).await;
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        for directive in [
+            "default-src 'self'",
+            "style-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(directive), "{path}: {policy}");
+        }
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        let nonce = nonce_of(&policy);
+        assert!(nonce.len() >= 16, "a nonce of 96 bits or more: {nonce}");
+        let html = response.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        assert!(scripts >= 1, "{path} hydrates with at least one script");
+        let nonced = html.matches(&format!(r#"nonce="{nonce}""#)).count();
+        assert!(
+            nonced >= scripts,
+            "{path}: {scripts} scripts but {nonced} carry the nonce"
+        );
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a fresh nonce per response");
+}
+
+#[tokio::test]
+async fn api_answers_may_load_nothing_and_every_answer_has_the_basic_headers() {
+    let app = TestApp::start().await;
+    for response in [
+        app.post("current_user", &[]).await,
+        app.get("/healthz").await,
+        app.get("/favicon.svg").await,
+        app.get("/").await,
+    ] {
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "same-origin");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(!headers.contains_key("strict-transport-security"));
+    }
+    let json = app.post("current_user", &[]).await;
+    assert_eq!(
+        json.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+}
+
+#[tokio::test]
+async fn over_https_browsers_are_told_to_stay_on_https() {
+    let app = TestApp::start_with(&[("LATCHKEY_SECURE_COOKIES", "true")]).await;
+    let response = app.get("/").await;
+    let hsts = response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap();
+    assert!(hsts.starts_with("max-age=63072000"), "{hsts}");
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_413_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let huge = "a".repeat(10 * 1024 * 1024);
+    let response = app.register(&unique_name("huge"), &huge).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users", None).await, 0);
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+}
