@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -59,15 +59,32 @@ fn security_headers(config: &Config) -> Vec<(HeaderName, HeaderValue)> {
     headers
 }
 
-/// Server functions answer 500 for errors raised before their body runs (a
-/// missing or undecodable argument). Those are the client's fault: give the
-/// status that the error itself names.
+/// Two kinds of 500 are not ours to own:
+/// - Server functions answer 500 for errors raised before their body runs (a
+///   missing or undecodable argument). Those are the client's fault: give the
+///   status that the error itself names.
+/// - The session layer answers a bare, empty 500 when it cannot save a session,
+///   which only happens when the database is unavailable: say 503, with a
+///   message and `Retry-After`, like every other database outage.
 async fn framework_error_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !response.headers().contains_key("serverfnerror")
-    {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
+    }
+    if !response.headers().contains_key("serverfnerror") {
+        if response.headers().contains_key(header::CONTENT_TYPE) {
+            return response;
+        }
+        let mut unavailable = (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(ApiError::Unavailable),
+        )
+            .into_response();
+        unavailable.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(app::api::UNAVAILABLE_RETRY),
+        );
+        return unavailable;
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {

@@ -38,6 +38,26 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database is unreachable, busy past its timeout, read-only
+    /// or out of space: a passing condition to answer with 503, not a bug.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                // SQLite's primary result codes: BUSY, LOCKED, READONLY,
+                // IOERR, FULL, CANTOPEN.
+                let primary = e
+                    .code()
+                    .and_then(|code| code.parse::<i64>().ok())
+                    .map(|code| code & 0xff);
+                matches!(primary, Some(5 | 6 | 8 | 10 | 13 | 14))
+            }
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            ) => true,
+            _ => false,
+        }
+    }
+
     /// Whether the failure is a unique-constraint violation.
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
@@ -81,9 +101,12 @@ impl Store {
         &self.pool
     }
 
-    /// Answers when the database answers.
+    /// Answers when the database answers and would take a write: it briefly
+    /// takes the write lock and lets it go, writing nothing.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        let probe = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        probe.rollback().await?;
         Ok(())
     }
 }

@@ -37,6 +37,10 @@ pub enum ApiError {
     /// The browser could not reach the server.
     #[error("Could not reach the server. Check your connection and try again.")]
     Network,
+    /// The database is unreachable, busy or read-only for now; retrying soon
+    /// will work. Answered with 503 and `Retry-After`.
+    #[error("The service is briefly unavailable. Please try again in a moment.")]
+    Unavailable,
     /// Something failed on our side; the cause is in the server's log.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -58,6 +62,7 @@ impl ApiError {
             Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Network => StatusCode::BAD_GATEWAY,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -132,6 +137,7 @@ mod tests {
         assert_eq!(ApiError::Forbidden("no".into()).status(), 403);
         assert_eq!(ApiError::Internal.status(), 500);
         assert_eq!(ApiError::TooManyAttempts(5).status(), 429);
+        assert_eq!(ApiError::Unavailable.status(), 503);
         assert_eq!(
             ApiError::TooManyAttempts(5).to_string(),
             "Too many attempts, try again in 5 seconds."

@@ -166,6 +166,9 @@ pub async fn flash(session: &Session, flash: Flash) -> Result<(), ApiError> {
     Ok(sessions::push_flash(session, flash).await?)
 }
 
+/// Seconds a client is asked to wait when the database is unavailable.
+pub const UNAVAILABLE_RETRY: u64 = 5;
+
 /// Sets the response status from the error, for API calls and SSR alike. A form
 /// posted without JavaScript is answered with a redirect back to the form (the
 /// error travels in its URL), so its status is left alone.
@@ -174,8 +177,14 @@ pub fn finish<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
         if !is_plain_form_post() {
             response.set_status(e.status());
         }
-        if let ApiError::TooManyAttempts(seconds) = e {
-            response.insert_header(http::header::RETRY_AFTER, (*seconds).into());
+        match e {
+            ApiError::TooManyAttempts(seconds) => {
+                response.insert_header(http::header::RETRY_AFTER, (*seconds).into());
+            }
+            ApiError::Unavailable => {
+                response.insert_header(http::header::RETRY_AFTER, UNAVAILABLE_RETRY.into());
+            }
+            _ => {}
         }
     }
     result
@@ -218,6 +227,7 @@ impl From<AccountError> for ApiError {
             AccountError::NotFound => ApiError::NotFound("There is no such user.".into()),
             AccountError::Throttled(wait) => wait.into(),
             AccountError::WeakPassword(message) => ApiError::field(Field::Password, message),
+            AccountError::Store(ref store) if store.is_unavailable() => unavailable(&e),
             AccountError::Store(_) | AccountError::Hash(_) => {
                 internal("account operation failed", &e)
             }
@@ -227,6 +237,22 @@ impl From<AccountError> for ApiError {
 
 impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
-        internal("session store failed", &e)
+        match &e {
+            SessionError::Store(store) if !store.is_unavailable() => {
+                internal("session store failed", &e)
+            }
+            SessionError::Session(tower_sessions::session::Error::SerdeJson(_)) => {
+                internal("session data could not be read", &e)
+            }
+            // The session store's own failures reach us only as text; the
+            // only thing that fails it is the database it lives in.
+            _ => unavailable(&e),
+        }
     }
+}
+
+/// Logs a passing database outage; the user is asked to retry.
+fn unavailable(error: &dyn Error) -> ApiError {
+    tracing::warn!(error = %error, "the database is unavailable");
+    ApiError::Unavailable
 }

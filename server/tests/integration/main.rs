@@ -12,6 +12,7 @@ mod devices;
 mod enumeration;
 mod headers;
 mod login;
+mod outage;
 mod pages;
 mod password_change;
 mod password_policy;
