@@ -51,7 +51,7 @@ impl Origins {
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .map(|host| format!("{}://{}", self.scheme, host.to_ascii_lowercase()));
-        own.as_deref() == Some(origin.as_str()) || self.trusted.iter().any(|t| *t == origin)
+        own.as_deref() == Some(origin.as_str()) || self.trusted.contains(&origin)
     }
 }
 

@@ -59,7 +59,7 @@ fn security_headers(config: &Config) -> Vec<(HeaderName, HeaderValue)> {
     headers
 }
 
-/// Two kinds of 500 are not ours to own:
+/// A bare 405 gets a message. And two kinds of 500 are not ours to own:
 /// - Server functions answer 500 for errors raised before their body runs (a
 ///   missing or undecodable argument). Those are the client's fault: give the
 ///   status that the error itself names.
@@ -68,6 +68,13 @@ fn security_headers(config: &Config) -> Vec<(HeaderName, HeaderValue)> {
 ///   message and `Retry-After`, like every other database outage.
 async fn framework_error_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        // A server function called with GET: say what it takes.
+        let error = ApiError::BadRequest("This address takes a POST of a form.".into());
+        return (StatusCode::METHOD_NOT_ALLOWED, axum::Json(error)).into_response();
+    }
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }

@@ -108,6 +108,16 @@ impl FromServerFnError for ApiError {
             ServerFnErrorErr::Serialization(_) => Self::BadRequest(
                 "The form could not be read. Please reload the page and try again.".into(),
             ),
+            // On the server this is a request body that is not text (invalid
+            // UTF-8): the client's fault. In the browser it is an answer that
+            // could not be read.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => Self::BadRequest(
+                "The form could not be read. Please reload the page and try again.".into(),
+            ),
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                Self::BadRequest("This address takes a POST of a form.".into())
+            }
             _ => Self::Internal,
         }
     }

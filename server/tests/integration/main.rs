@@ -5,6 +5,7 @@ mod harness;
 
 mod account_lifecycle;
 mod activity;
+mod bad_input;
 mod concurrency;
 mod cookies;
 mod cross_site;

@@ -289,7 +289,7 @@ fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
         secrets.push(hash.clone());
         // The hash's salt and digest, each on its own.
         secrets.extend(hash.rsplit('$').take(2).map(str::to_string));
-        secrets.extend(stored.iter().map(hex_of));
+        secrets.extend(stored.iter().map(|b| hex_of(b)));
         db.close().await;
 
         let response = post(
@@ -319,7 +319,7 @@ fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
     }
 }
 
-fn hex_of(bytes: &Vec<u8>) -> String {
+fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
