@@ -19,3 +19,17 @@ test("the strength meter scores while typing and a guessable password is refused
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/users\//);
 });
+
+test("a password field can be shown while typing and hidden again", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  const field = page.getByLabel("Password");
+  await field.fill("typed secret");
+  await expect(field).toHaveAttribute("type", "password");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(field).toHaveAttribute("type", "text");
+  await expect(page.getByRole("button", { name: "Hide" })).toHaveAttribute("aria-pressed", "true");
+  await page.getByRole("button", { name: "Hide" }).click();
+  await expect(field).toHaveAttribute("type", "password");
+  await expect(field).toHaveValue("typed secret");
+});

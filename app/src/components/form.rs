@@ -67,12 +67,29 @@ pub fn TextField(
     let message = move || error.get().and_then(|e| e.field_message(field));
     let invalid = move || message().is_some().then_some("true");
     let described = move || described_by(name, hint.is_some(), message().is_some());
+    // A password can be shown while typing (ASVS 2.1.12); the button needs
+    // JavaScript, and without it the field simply stays masked.
+    let shown = RwSignal::new(false);
+    let input_type = move || if shown.get() { "text" } else { kind };
+    let reveal = (kind == "password").then(|| {
+        view! {
+            <button
+                type="button"
+                class="reveal"
+                aria-controls=name
+                aria-pressed=move || if shown.get() { "true" } else { "false" }
+                on:click=move |_| shown.update(|s| *s = !*s)
+            >
+                {move || if shown.get() { "Hide" } else { "Show" }}
+            </button>
+        }
+    });
     let control = match rows {
         None => view! {
             <input
                 id=name
                 name=name
-                type=kind
+                type=input_type
                 autocomplete=autocomplete
                 value=value
                 required=required
@@ -102,7 +119,7 @@ pub fn TextField(
         <div class="field">
             <label for=name>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{name}-hint")>{h}</p> })}
-            {control}
+            <div class="control">{control}{reveal}</div>
             <p class="field-error" id=format!("{name}-error") role="alert">{message}</p>
         </div>
     }
