@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, KeyId, Params, ParamsBuilder, Version};
 use rand::rngs::OsRng;
 use tokio::sync::Semaphore;
 
@@ -34,12 +34,23 @@ impl HashCost {
         parallelism: 1,
     };
 
-    fn params(self) -> Result<Params, HashError> {
-        Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+    fn params(self, peppered: bool) -> Result<Params, HashError> {
+        let mut builder = ParamsBuilder::new();
+        builder
+            .m_cost(self.memory_kib)
+            .t_cost(self.iterations)
+            .p_cost(self.parallelism);
+        if peppered {
+            // The hash records that it needs the pepper (never the pepper).
+            let keyid = KeyId::new(PEPPER_KEY_ID).map_err(|e| HashError::Params(e.to_string()))?;
+            builder.keyid(keyid);
+        }
+        builder
+            .build()
             .map_err(|e| HashError::Params(e.to_string()))
     }
 
-    fn is_met_by(self, hash: &PasswordHash<'_>) -> bool {
+    fn is_met_by(self, hash: &PasswordHash<'_>, peppered: bool) -> bool {
         let Ok(params) = Params::try_from(hash) else {
             return false;
         };
@@ -47,6 +58,36 @@ impl HashCost {
             && params.m_cost() >= self.memory_kib
             && params.t_cost() >= self.iterations
             && params.p_cost() >= self.parallelism
+            && is_peppered(&params) == peppered
+    }
+}
+
+/// The `keyid` a peppered hash carries in its PHC string.
+const PEPPER_KEY_ID: &[u8] = b"pepper";
+
+fn is_peppered(params: &Params) -> bool {
+    params.keyid() == PEPPER_KEY_ID
+}
+
+/// A secret mixed into every hash as argon2's secret key (ASVS 2.4.5): kept
+/// out of the database, so a stolen copy of the database alone cannot be
+/// guessed against. Its bytes never reach a log.
+#[derive(Clone)]
+pub struct Pepper(Arc<[u8]>);
+
+impl Pepper {
+    /// Fewest bytes a pepper may have.
+    pub const MIN_LEN: usize = 32;
+
+    /// A pepper of at least [`Self::MIN_LEN`] bytes (argon2 takes up to 2^32).
+    pub fn new(secret: &[u8]) -> Option<Self> {
+        (secret.len() >= Self::MIN_LEN).then(|| Self(secret.into()))
+    }
+}
+
+impl std::fmt::Debug for Pepper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pepper(<redacted>)")
     }
 }
 
@@ -78,6 +119,7 @@ pub enum Verification {
 #[derive(Clone)]
 pub struct PasswordHasher {
     cost: HashCost,
+    pepper: Option<Pepper>,
     permits: Arc<Semaphore>,
     // Verified against when the account does not exist, so that an unknown user
     // costs the same work as a wrong password.
@@ -87,10 +129,22 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     /// Builds a hasher; computes its dummy hash once, so call it at start-up.
     pub fn new(cost: HashCost, max_concurrent: usize) -> Result<Self, HashError> {
+        Self::with_pepper(cost, max_concurrent, None)
+    }
+
+    /// Builds a hasher whose new hashes mix in `pepper`. Hashes made before a
+    /// pepper was configured still verify, and are redone with it at the
+    /// user's next log-in.
+    pub fn with_pepper(
+        cost: HashCost,
+        max_concurrent: usize,
+        pepper: Option<Pepper>,
+    ) -> Result<Self, HashError> {
         let salt = SaltString::generate(&mut OsRng);
-        let dummy = hash_with(cost, "latchkey-dummy-password", &salt)?;
+        let dummy = hash_with(cost, pepper.as_ref(), "latchkey-dummy-password", &salt)?;
         Ok(Self {
             cost,
+            pepper,
             permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
             dummy_hash: dummy.into(),
         })
@@ -113,11 +167,11 @@ impl PasswordHasher {
     }
 
     async fn hash_secret(&self, secret: &str) -> Result<String, HashError> {
-        let cost = self.cost;
+        let (cost, pepper) = (self.cost, self.pepper.clone());
         let secret = secret.to_string();
         self.run(move || {
             let salt = SaltString::generate(&mut OsRng);
-            hash_with(cost, &secret, &salt)
+            hash_with(cost, pepper.as_ref(), &secret, &salt)
         })
         .await
     }
@@ -129,16 +183,29 @@ impl PasswordHasher {
         attempt: &PasswordAttempt,
         stored: Option<&str>,
     ) -> Result<Verification, HashError> {
-        let cost = self.cost;
+        let (cost, pepper) = (self.cost, self.pepper.clone());
         let known = stored.is_some();
         let hash = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_string);
         let secret = attempt.expose().to_string();
         self.run(move || {
             let parsed = PasswordHash::new(&hash).map_err(|e| HashError::Argon2(e.to_string()))?;
-            let argon = Argon2::default();
+            let params = Params::try_from(&parsed).map_err(|e| HashError::Argon2(e.to_string()))?;
+            let argon = match (&pepper, is_peppered(&params)) {
+                (_, false) => Argon2::default(),
+                (Some(pepper), true) => {
+                    Argon2::new_with_secret(&pepper.0, Algorithm::Argon2id, Version::V0x13, params)
+                        .map_err(|e| HashError::Argon2(e.to_string()))?
+                }
+                // A peppered hash, and no pepper to check it with.
+                (None, true) => {
+                    return Err(HashError::Params(
+                        "a stored hash needs the pepper, and none is configured".into(),
+                    ))
+                }
+            };
             match argon.verify_password(secret.as_bytes(), &parsed) {
                 Ok(()) if known => Ok(Verification::Match {
-                    needs_rehash: !cost.is_met_by(&parsed),
+                    needs_rehash: !cost.is_met_by(&parsed, pepper.is_some()),
                 }),
                 Ok(()) | Err(argon2::password_hash::Error::Password) => Ok(Verification::Mismatch),
                 Err(e) => Err(HashError::Argon2(e.to_string())),
@@ -162,8 +229,20 @@ impl PasswordHasher {
     }
 }
 
-fn hash_with(cost: HashCost, secret: &str, salt: &SaltString) -> Result<String, HashError> {
-    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, cost.params()?);
+fn hash_with(
+    cost: HashCost,
+    pepper: Option<&Pepper>,
+    secret: &str,
+    salt: &SaltString,
+) -> Result<String, HashError> {
+    let params = cost.params(pepper.is_some())?;
+    let argon = match pepper {
+        Some(pepper) => {
+            Argon2::new_with_secret(&pepper.0, Algorithm::Argon2id, Version::V0x13, params)
+                .map_err(|e| HashError::Argon2(e.to_string()))?
+        }
+        None => Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
+    };
     argon
         .hash_password(secret.as_bytes(), salt)
         .map(|h| h.to_string())
@@ -231,6 +310,72 @@ mod tests {
                 .unwrap(),
             Verification::Mismatch
         );
+    }
+
+    fn pepper(byte: u8) -> Option<Pepper> {
+        Pepper::new(&[byte; 32])
+    }
+
+    #[tokio::test]
+    async fn a_peppered_hash_needs_the_pepper_to_verify() {
+        let peppered = PasswordHasher::with_pepper(HashCost::default(), 2, pepper(7)).unwrap();
+        let hash = peppered
+            .hash(&new_password("correct horse battery"))
+            .await
+            .unwrap();
+        assert!(hash.contains(",keyid="), "{hash}");
+        assert!(!hash.contains(&hex::encode([7u8; 32])));
+        assert_eq!(
+            peppered
+                .verify(&attempt("correct horse battery"), Some(&hash))
+                .await
+                .unwrap(),
+            Verification::Match {
+                needs_rehash: false
+            }
+        );
+        // The database alone (or a wrong pepper) cannot check a guess.
+        let other = PasswordHasher::with_pepper(HashCost::default(), 2, pepper(8)).unwrap();
+        assert_eq!(
+            other
+                .verify(&attempt("correct horse battery"), Some(&hash))
+                .await
+                .unwrap(),
+            Verification::Mismatch
+        );
+        assert!(hasher(HashCost::default())
+            .verify(&attempt("correct horse battery"), Some(&hash))
+            .await
+            .is_err());
+    }
+
+    #[tokio::test]
+    async fn hashes_from_before_the_pepper_still_verify_and_ask_for_it() {
+        let old = hasher(HashCost::default())
+            .hash(&new_password("correct horse battery"))
+            .await
+            .unwrap();
+        let peppered = PasswordHasher::with_pepper(HashCost::default(), 2, pepper(7)).unwrap();
+        assert_eq!(
+            peppered
+                .verify(&attempt("correct horse battery"), Some(&old))
+                .await
+                .unwrap(),
+            Verification::Match { needs_rehash: true }
+        );
+        assert_eq!(
+            peppered
+                .verify(&attempt("wrong horse battery"), Some(&old))
+                .await
+                .unwrap(),
+            Verification::Mismatch
+        );
+    }
+
+    #[test]
+    fn a_short_pepper_is_refused_and_none_is_ever_printed() {
+        assert!(Pepper::new(&[1; 31]).is_none());
+        assert_eq!(format!("{:?}", pepper(7).unwrap()), "Pepper(<redacted>)");
     }
 
     #[tokio::test]

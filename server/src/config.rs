@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::str::FromStr;
 
-use latchkey::password::HashCost;
+use latchkey::password::{HashCost, Pepper};
 use latchkey::sessions::Lifetimes;
 use leptos::config::{Env, LeptosOptions};
 
@@ -32,6 +32,9 @@ pub struct Config {
     pub hash_cost: HashCost,
     /// `LATCHKEY_HASH_CONCURRENCY`: hashes computed at once; the rest wait.
     pub hash_concurrency: usize,
+    /// `LATCHKEY_PASSWORD_PEPPER`: a secret of 32 bytes or more mixed into
+    /// every password hash, kept out of the database.
+    pub pepper: Option<Pepper>,
     /// `LATCHKEY_SESSION_IDLE_MINUTES`, `LATCHKEY_SESSION_MAX_HOURS`,
     /// `LATCHKEY_REMEMBER_DAYS`: how long sessions live.
     pub lifetimes: Lifetimes,
@@ -100,6 +103,7 @@ impl Config {
             hash_cost,
             hash_concurrency: get("LATCHKEY_HASH_CONCURRENCY", &cores.to_string()).at_least(1)?,
             trusted_origins: get("LATCHKEY_TRUSTED_ORIGINS", "").origins()?,
+            pepper: get("LATCHKEY_PASSWORD_PEPPER", "").pepper()?,
             logins_per_ip_per_minute: get("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "20")
                 .parse("a whole number of at least 1")?,
             registrations_per_ip_per_hour: get("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "20")
@@ -164,6 +168,21 @@ impl Var {
             });
         }
         Ok(n)
+    }
+
+    fn pepper(self) -> Result<Option<Pepper>, ConfigError> {
+        if self.value.is_empty() {
+            return Ok(None);
+        }
+        match Pepper::new(self.value.as_bytes()) {
+            Some(pepper) => Ok(Some(pepper)),
+            // Never echo a secret, not even a bad one.
+            None => Err(ConfigError {
+                key: self.key,
+                value: format!("<{} bytes>", self.value.len()),
+                problem: format!("expected a secret of at least {} bytes", Pepper::MIN_LEN),
+            }),
+        }
     }
 
     fn origins(self) -> Result<Vec<String>, ConfigError> {
@@ -238,6 +257,7 @@ mod tests {
             ("LATCHKEY_SESSION_MAX_HOURS", "half a day"),
             ("LATCHKEY_REMEMBER_DAYS", "-1"),
             ("LATCHKEY_TRUSTED_ORIGINS", "example.com"),
+            ("LATCHKEY_PASSWORD_PEPPER", "too short"),
             ("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "0"),
             ("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "lots"),
             ("LATCHKEY_TRUSTED_ORIGINS", "https://example.com/path"),
@@ -246,6 +266,16 @@ mod tests {
             assert_eq!(err.key, key);
             assert!(err.to_string().starts_with(key), "{err}");
         }
+    }
+
+    #[test]
+    fn a_bad_pepper_is_refused_without_being_echoed() {
+        let err = config(&[("LATCHKEY_PASSWORD_PEPPER", "hunter2")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert!(config(&[("LATCHKEY_PASSWORD_PEPPER", &"p".repeat(32))])
+            .unwrap()
+            .pepper
+            .is_some());
     }
 
     #[test]

@@ -69,7 +69,11 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let store = Store::connect(&config.database_url)
         .await
         .with_context(|| format!("DATABASE_URL: cannot open {}", config.database_url))?;
-    let hasher = PasswordHasher::new(config.hash_cost, config.hash_concurrency)?;
+    let hasher = PasswordHasher::with_pepper(
+        config.hash_cost,
+        config.hash_concurrency,
+        config.pepper.clone(),
+    )?;
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
 
     let session_store = SqliteStore::new(store.pool().clone());

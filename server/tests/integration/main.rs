@@ -11,6 +11,7 @@ mod cookies;
 mod cross_site;
 mod devices;
 mod enumeration;
+mod hash_upgrades;
 mod headers;
 mod login;
 mod outage;
