@@ -94,7 +94,8 @@ impl Config {
         let lifetimes = Lifetimes {
             idle: 60 * get("LATCHKEY_SESSION_IDLE_MINUTES", "30").at_least(1i64)?,
             absolute: 60 * 60 * get("LATCHKEY_SESSION_MAX_HOURS", "12").at_least(1i64)?,
-            remembered: 24 * 60 * 60 * get("LATCHKEY_REMEMBER_DAYS", "30").at_least(1i64)?,
+            // 0 turns "Remember me" off.
+            remembered: 24 * 60 * 60 * get("LATCHKEY_REMEMBER_DAYS", "30").at_least(0i64)?,
         };
         Ok(Self {
             lifetimes,

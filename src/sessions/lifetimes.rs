@@ -12,6 +12,13 @@ pub struct Lifetimes {
     pub remembered: i64,
 }
 
+impl Lifetimes {
+    /// Whether "Remember me" is offered at all (a zero period turns it off).
+    pub fn remembers(&self) -> bool {
+        self.remembered > 0
+    }
+}
+
 impl Default for Lifetimes {
     fn default() -> Self {
         Self {

@@ -139,6 +139,8 @@ impl SessionPolicy {
         remember: bool,
         client: &ClientInfo,
     ) -> Result<Option<RememberToken>, SessionError> {
+        // With "Remember me" turned off (a zero period), nothing is remembered.
+        let remember = remember && self.lifetimes.remembers();
         // A browser signing in again replaces its previous device.
         self.forget_device(session).await?;
         session.cycle_id().await?;

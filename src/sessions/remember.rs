@@ -160,6 +160,10 @@ impl SessionPolicy {
         let Some(token) = RememberToken::parse(cookie_value) else {
             return Ok(Resumed::Rejected);
         };
+        if !self.lifetimes.remembers() {
+            // Turned off since this cookie was issued.
+            return Ok(Resumed::Rejected);
+        }
         let Some(row) = self.store.find_remember_token(&token.selector).await? else {
             return Ok(Resumed::Rejected);
         };

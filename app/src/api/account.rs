@@ -128,3 +128,12 @@ pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
 
     finish(async move { Ok(sessions::take_flash(&session().await?).await?) }.await)
 }
+
+/// Whether the log-in form offers "Remember me" (`LATCHKEY_REMEMBER_DAYS=0`
+/// turns it off).
+#[server(endpoint = "remember_offered")]
+pub async fn remember_offered() -> Result<bool, ApiError> {
+    use super::server::{finish, session_policy};
+
+    finish(Ok(session_policy()?.lifetimes().remembers()))
+}

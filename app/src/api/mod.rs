@@ -16,8 +16,8 @@ mod sudo;
 pub use server::{RequestIdentity, UNAVAILABLE_RETRY};
 
 pub use account::{
-    current_user, log_in, log_out, register, take_flash, CurrentUserFn, LogIn, LogOut, Register,
-    TakeFlash,
+    current_user, log_in, log_out, register, remember_offered, take_flash, CurrentUserFn, LogIn,
+    LogOut, Register, RememberOffered, TakeFlash,
 };
 pub use activity::{list_activity, ListActivity};
 pub use devices::{

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::remember_offered;
 use crate::auth::use_auth;
 use crate::components::{action_error, FormAlert, PageTitle, SubmitButton, TextField};
 
@@ -13,6 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = action_error(auth.log_in);
+    let remember = Resource::new(|| (), |_| remember_offered());
     view! {
         <PageTitle text="Log in"/>
         <section class="card">
@@ -29,10 +31,16 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                     required=true
                 />
-                <label class="check">
-                    <input type="checkbox" name="remember" value="on"/>
-                    "Remember me on this device"
-                </label>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        remember.await.unwrap_or(false).then(|| view! {
+                            <label class="check">
+                                <input type="checkbox" name="remember" value="on"/>
+                                "Remember me on this device"
+                            </label>
+                        })
+                    })}
+                </Suspense>
                 <SubmitButton pending=auth.log_in.pending().into() label="Log in" pending_label="Logging in…"/>
             </ActionForm>
             <p class="aside">"New here? " <A href="/register">"Create an account"</A></p>

@@ -151,3 +151,26 @@ async fn garbage_remember_cookies_are_anonymous_never_an_error() {
         assert_eq!(page.status(), StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn zero_remember_days_turn_remember_me_off_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("remember.db").display());
+    let (name, cookie) = {
+        let app = TestApp::start_with(&[("DATABASE_URL", &db)]).await;
+        let page = app.get("/login").await.text().await.unwrap();
+        assert!(
+            page.contains("Remember me on this device"),
+            "offered by default"
+        );
+        remembered_user(&app).await
+    };
+    let app = TestApp::start_with(&[("DATABASE_URL", &db), ("LATCHKEY_REMEMBER_DAYS", "0")]).await;
+    let page = app.get("/login").await.text().await.unwrap();
+    assert!(!page.contains("Remember me"), "not offered");
+    let response = app.log_in_remembered(&name).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(remember_pair(&response), None, "no remember cookie");
+    let (user, _) = present(&app, &cookie).await;
+    assert_eq!(user, None, "a cookie from before is refused");
+}
