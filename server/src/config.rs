@@ -207,10 +207,11 @@ impl Var {
     }
 
     fn database_url(self) -> Result<String, ConfigError> {
-        if self.value.starts_with("sqlite:") {
+        let known = ["sqlite:", "postgres://", "postgresql://"];
+        if known.iter().any(|scheme| self.value.starts_with(scheme)) {
             Ok(self.value)
         } else {
-            Err(self.invalid("a sqlite:// URL (PostgreSQL support is planned)"))
+            Err(self.invalid("a sqlite:// or postgres:// URL"))
         }
     }
 }

@@ -7,6 +7,7 @@ mod cross_site;
 mod health;
 mod layers;
 mod remember;
+mod session_store;
 
 use std::time::Duration;
 
@@ -26,10 +27,10 @@ use latchkey::throttle::{AccountThrottle, AddressLimits};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use config::Config;
+use session_store::Sessions;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -76,20 +77,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     )?;
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
 
-    let session_store = SqliteStore::new(store.pool().clone());
-    session_store
-        .migrate()
-        .await
-        .context("creating the sessions table")?;
-    let sweeper = session_store.clone();
-    tokio::spawn(async move {
-        if let Err(e) = sweeper
-            .continuously_delete_expired(Duration::from_secs(60 * 60))
-            .await
-        {
-            tracing::error!(error = %e, "expired-session cleanup stopped");
-        }
-    });
+    let session_store = Sessions::open(&store).await?;
     let limits = AddressLimits::new(
         config.logins_per_ip_per_minute,
         config.registrations_per_ip_per_hour,
@@ -108,7 +96,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         accounts,
         sessions: SessionPolicy::new(
             store.clone(),
-            std::sync::Arc::new(session_store.clone()),
+            session_store.shared(),
             clock,
             config.lifetimes,
         ),

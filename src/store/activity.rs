@@ -1,5 +1,3 @@
-use sqlx::Row;
-
 use super::{Store, StoreError};
 use crate::domain::UserId;
 
@@ -26,16 +24,21 @@ impl Store {
         user_agent: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO activity (user_id, kind, ip, user_agent, at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(user.0)
-        .bind(kind)
-        .bind(ip)
-        .bind(user_agent)
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql(
+                "INSERT INTO activity (user_id, kind, ip, user_agent, at) VALUES (?, ?, ?, ?, ?)"
+            ),)
+            .bind(user.0)
+            .bind(kind)
+            .bind(ip)
+            .bind(user_agent)
+            .bind(at)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
@@ -45,30 +48,33 @@ impl Store {
         user: UserId,
         limit: i64,
     ) -> Result<Vec<ActivityRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT kind, ip, user_agent, at FROM activity WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        let rows: Vec<(String, String, String, i64)> = on_pool!(self, pool, sqlx::query_as(
+            &self.sql("SELECT kind, ip, user_agent, at FROM activity WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?"),
         )
         .bind(user.0)
         .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(pool).await)?;
         Ok(rows
             .into_iter()
-            .map(|row| ActivityRow {
-                kind: row.get("kind"),
-                ip: row.get("ip"),
-                user_agent: row.get("user_agent"),
-                at: row.get("at"),
+            .map(|(kind, ip, user_agent, at)| ActivityRow {
+                kind,
+                ip,
+                user_agent,
+                at,
             })
             .collect())
     }
 
     /// The id of the account with this name key, if any.
     pub async fn find_user_id(&self, key: &str) -> Result<Option<UserId>, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username_key = ?")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let id: Option<i64> = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(&self.sql("SELECT id FROM users WHERE username_key = ?"))
+                .bind(key)
+                .fetch_optional(pool)
+                .await
+        )?;
         Ok(id.map(UserId))
     }
 }

@@ -1,5 +1,3 @@
-use sqlx::Row;
-
 use super::{Store, StoreError};
 use crate::domain::{DeviceId, UserId};
 
@@ -37,9 +35,9 @@ pub struct DeviceRow {
 impl Store {
     /// Records a signed-in device.
     pub async fn insert_device(&self, device: NewDevice<'_>) -> Result<DeviceId, StoreError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO devices (user_id, user_agent, ip, remembered, signed_in_at, last_active_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        let id: i64 = on_pool!(self, pool, sqlx::query_scalar(
+            &self.sql("INSERT INTO devices (user_id, user_agent, ip, remembered, signed_in_at, last_active_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
         )
         .bind(device.user.0)
         .bind(device.user_agent)
@@ -47,51 +45,64 @@ impl Store {
         .bind(device.remembered)
         .bind(device.now)
         .bind(device.now)
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(pool).await)?;
         Ok(DeviceId(id))
     }
 
     /// Whether `device` is still signed in as `user`.
     pub async fn device_is_live(&self, device: DeviceId, user: UserId) -> Result<bool, StoreError> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM devices WHERE id = ? AND user_id = ?")
+        let found: Option<i64> = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(&self.sql("SELECT 1 FROM devices WHERE id = ? AND user_id = ?"))
                 .bind(device.0)
                 .bind(user.0)
-                .fetch_optional(&self.pool)
-                .await?;
+                .fetch_optional(pool)
+                .await
+        )?;
         Ok(found.is_some())
     }
 
     /// Notes that a device was used.
     pub async fn touch_device(&self, device: DeviceId, now: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE devices SET last_active_at = ? WHERE id = ?")
-            .bind(now)
-            .bind(device.0)
-            .execute(&self.pool)
-            .await?;
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql("UPDATE devices SET last_active_at = ? WHERE id = ?"))
+                .bind(now)
+                .bind(device.0)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
     /// Every device of a user, most recently active first.
     pub async fn list_devices(&self, user: UserId) -> Result<Vec<DeviceRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at FROM devices
-             WHERE user_id = ? ORDER BY last_active_at DESC, id DESC",
-        )
-        .bind(user.0)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(i64, String, String, bool, i64, i64)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(&self.sql(
+                "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at FROM devices
+             WHERE user_id = ? ORDER BY last_active_at DESC, id DESC"
+            ),)
+            .bind(user.0)
+            .fetch_all(pool)
+            .await
+        )?;
         Ok(rows
             .into_iter()
-            .map(|row| DeviceRow {
-                id: DeviceId(row.get("id")),
-                user_agent: row.get("user_agent"),
-                ip: row.get("ip"),
-                remembered: row.get("remembered"),
-                signed_in_at: row.get("signed_in_at"),
-                last_active_at: row.get("last_active_at"),
-            })
+            .map(
+                |(id, user_agent, ip, remembered, signed_in_at, last_active_at)| DeviceRow {
+                    id: DeviceId(id),
+                    user_agent,
+                    ip,
+                    remembered,
+                    signed_in_at,
+                    last_active_at,
+                },
+            )
             .collect())
     }
 
@@ -102,11 +113,16 @@ impl Store {
         device: DeviceId,
         session_id: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE devices SET session_id = ? WHERE id = ?")
-            .bind(session_id)
-            .bind(device.0)
-            .execute(&self.pool)
-            .await?;
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql("UPDATE devices SET session_id = ? WHERE id = ?"))
+                .bind(session_id)
+                .bind(device.0)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
@@ -116,26 +132,30 @@ impl Store {
         user: UserId,
         device: DeviceId,
     ) -> Result<Option<Removed>, StoreError> {
-        let removed = Removed::from_rows(
+        let removed = Removed::from_rows(on_pool!(
+            self,
+            pool,
             sqlx::query_scalar(
-                "DELETE FROM devices WHERE id = ? AND user_id = ? RETURNING session_id",
+                &self.sql("DELETE FROM devices WHERE id = ? AND user_id = ? RETURNING session_id"),
             )
             .bind(device.0)
             .bind(user.0)
-            .fetch_all(&self.pool)
-            .await?,
-        );
+            .fetch_all(pool)
+            .await
+        )?);
         Ok((removed.devices > 0).then_some(removed))
     }
 
     /// Deletes a device whoever owns it (a stolen remember cookie's).
     pub async fn delete_device_by_id(&self, device: DeviceId) -> Result<Removed, StoreError> {
-        Ok(Removed::from_rows(
-            sqlx::query_scalar("DELETE FROM devices WHERE id = ? RETURNING session_id")
+        Ok(Removed::from_rows(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(&self.sql("DELETE FROM devices WHERE id = ? RETURNING session_id"))
                 .bind(device.0)
-                .fetch_all(&self.pool)
-                .await?,
-        ))
+                .fetch_all(pool)
+                .await
+        )?))
     }
 
     /// Deletes all of `user`'s devices but `keep` (all of them with `None`).
@@ -145,13 +165,12 @@ impl Store {
         keep: Option<DeviceId>,
     ) -> Result<Removed, StoreError> {
         Ok(Removed::from_rows(
-            sqlx::query_scalar(
-                "DELETE FROM devices WHERE user_id = ? AND id IS NOT ? RETURNING session_id",
+            on_pool!(self, pool, sqlx::query_scalar(
+                &self.sql("DELETE FROM devices WHERE user_id = ? AND id IS DISTINCT FROM ? RETURNING session_id"),
             )
             .bind(user.0)
             .bind(keep.map(|d| d.0))
-            .fetch_all(&self.pool)
-            .await?,
+            .fetch_all(pool).await)?,
         ))
     }
 }

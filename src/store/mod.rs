@@ -1,4 +1,19 @@
-//! The database: connection, migrations and every query the core runs.
+//! The database: connection, migrations and every query the core runs, on
+//! SQLite (the embedded default) or PostgreSQL (chosen by `DATABASE_URL`).
+//!
+//! Every query is written once, in SQLite's `?` style; [`Store::sql`] renumbers
+//! it to `$n` for PostgreSQL, and [`on_pool!`] runs it on whichever pool the
+//! store has, with each backend's native types.
+
+/// Runs `$body` with `$pool` bound to the store's pool, whichever backend.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident, $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
 
 mod activity;
 mod devices;
@@ -10,8 +25,11 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use std::borrow::Cow;
+
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{PgPool, SqlitePool};
 
 pub use activity::ActivityRow;
 pub use devices::{DeviceRow, NewDevice, Removed};
@@ -27,6 +45,9 @@ pub enum StoreError {
     /// A migration failed at start-up.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The database takes no writes.
+    #[error("the database is read-only")]
+    ReadOnly,
     /// The database file's folder could not be created.
     #[error("cannot create the database folder {path}: {source}")]
     Folder {
@@ -43,17 +64,25 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             StoreError::Database(sqlx::Error::Database(e)) => {
+                let code = e.code().unwrap_or_default();
+                // SQLSTATEs are five characters; SQLite's codes have at most four digits.
+                if code.len() == 5 {
+                    // PostgreSQL's SQLSTATE: connection exceptions, shutdown,
+                    // insufficient resources, a read-only transaction.
+                    return code.starts_with("08")
+                        || code.starts_with("57P")
+                        || code.starts_with("53")
+                        || code == "25006";
+                }
                 // SQLite's primary result codes: BUSY, LOCKED, READONLY,
                 // IOERR, FULL, CANTOPEN.
-                let primary = e
-                    .code()
-                    .and_then(|code| code.parse::<i64>().ok())
-                    .map(|code| code & 0xff);
+                let primary = code.parse::<i64>().ok().map(|code| code & 0xff);
                 matches!(primary, Some(5 | 6 | 8 | 10 | 13 | 14))
             }
             StoreError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
-            ) => true,
+            )
+            | StoreError::ReadOnly => true,
             _ => false,
         }
     }
@@ -64,18 +93,49 @@ impl StoreError {
     }
 }
 
+/// The connection pool of one backend.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    /// The embedded default.
+    Sqlite(SqlitePool),
+    /// For several app servers on one database.
+    Postgres(PgPool),
+}
+
 /// The connection pool and the queries over it.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url` and runs the migrations.
-    ///
+    /// Opens the database at `url` (`sqlite://...`, created if needed, or
+    /// `postgres://...`) and runs that backend's migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::connect_postgres(url).await
+        } else {
+            Self::connect_sqlite(url).await
+        }
+    }
+
+    async fn connect_postgres(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("src/store/migrations/postgres")
+            .run(&pool)
+            .await?;
+        Ok(Self {
+            pool: Pool::Postgres(pool),
+        })
+    }
+
     /// SQLite runs in WAL mode with a busy timeout, so readers never block the
     /// writer and concurrent writers wait instead of failing with "database is locked".
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    async fn connect_sqlite(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -93,20 +153,43 @@ impl Store {
         sqlx::migrate!("src/store/migrations/sqlite")
             .run(&pool)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool: Pool::Sqlite(pool),
+        })
     }
 
     /// The pool, for the session store that shares this database.
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
-    /// Answers when the database answers and would take a write: it briefly
-    /// takes the write lock and lets it go, writing nothing.
+    /// `sql`, written with `?` (or `?N`) parameters, in this backend's style.
+    pub(crate) fn sql<'a>(&self, sql: &'a str) -> Cow<'a, str> {
+        match self.pool {
+            Pool::Sqlite(_) => Cow::Borrowed(sql),
+            Pool::Postgres(_) => Cow::Owned(numbered_parameters(sql)),
+        }
+    }
+
+    /// Answers when the database answers and would take a write. On SQLite it
+    /// briefly takes the write lock and lets it go; on PostgreSQL it asks
+    /// whether the server is read-only (a standby, or read-only by setting).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        let probe = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        probe.rollback().await?;
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                sqlx::query("SELECT 1").execute(pool).await?;
+                let probe = pool.begin_with("BEGIN IMMEDIATE").await?;
+                probe.rollback().await?;
+            }
+            Pool::Postgres(pool) => {
+                let read_only: String = sqlx::query_scalar("SHOW transaction_read_only")
+                    .fetch_one(pool)
+                    .await?;
+                if read_only == "on" {
+                    return Err(StoreError::ReadOnly);
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -119,4 +202,53 @@ fn create_folder(folder: &Path) -> Result<(), StoreError> {
         path: folder.display().to_string(),
         source,
     })
+}
+
+/// `?` and `?N` parameters as PostgreSQL's `$N` (the first `?` is `$1`, the
+/// next `$2`, ...; `?N` keeps its number). Our SQL has no `?` inside literals.
+fn numbered_parameters(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 0;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '?' {
+            out.push(c);
+            continue;
+        }
+        out.push('$');
+        if chars.peek().is_some_and(char::is_ascii_digit) {
+            while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                out.push(d);
+            }
+        } else {
+            next += 1;
+            out.push_str(&next.to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_numbered_for_postgres() {
+        assert_eq!(
+            numbered_parameters("SELECT a FROM t WHERE b = ? AND c = ?"),
+            "SELECT a FROM t WHERE b = $1 AND c = $2"
+        );
+        assert_eq!(
+            numbered_parameters("VALUES (?1, ?2) WHERE x > ?1 AND y = ?12"),
+            "VALUES ($1, $2) WHERE x > $1 AND y = $12"
+        );
+        assert_eq!(numbered_parameters("SELECT 1"), "SELECT 1");
+    }
+
+    #[test]
+    fn postgres_outages_and_sqlite_busy_are_unavailable_not_bugs() {
+        assert!(StoreError::ReadOnly.is_unavailable());
+        assert!(StoreError::Database(sqlx::Error::PoolTimedOut).is_unavailable());
+        assert!(!StoreError::Database(sqlx::Error::RowNotFound).is_unavailable());
+    }
 }

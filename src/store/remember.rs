@@ -1,5 +1,3 @@
-use sqlx::Row;
-
 use super::{Store, StoreError};
 use crate::domain::{DeviceId, UserId};
 
@@ -29,19 +27,24 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE remember_tokens
+        let done = on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql(
+                "UPDATE remember_tokens
              SET previous_hash = validator_hash, rotated_at = ?, validator_hash = ?, expires_at = ?
-             WHERE selector = ? AND validator_hash = ?",
-        )
-        .bind(now)
-        .bind(new_hash)
-        .bind(expires_at)
-        .bind(selector)
-        .bind(old_hash)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+             WHERE selector = ? AND validator_hash = ?"
+            ),)
+            .bind(now)
+            .bind(new_hash)
+            .bind(expires_at)
+            .bind(selector)
+            .bind(old_hash)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
+        Ok(done == 1)
     }
 
     /// Sets `device`'s token, replacing any it had.
@@ -52,19 +55,25 @@ impl Store {
         validator_hash: &[u8],
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM remember_tokens WHERE device_id = ?")
-            .bind(device.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO remember_tokens (selector, device_id, validator_hash, expires_at) VALUES (?, ?, ?, ?)")
-            .bind(selector)
-            .bind(device.0)
-            .bind(validator_hash)
-            .bind(expires_at)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        let delete = self.sql("DELETE FROM remember_tokens WHERE device_id = ?");
+        let insert = self.sql(
+            "INSERT INTO remember_tokens (selector, device_id, validator_hash, expires_at) VALUES (?, ?, ?, ?)",
+        );
+        on_pool!(self, pool, {
+            let mut tx = pool.begin().await?;
+            sqlx::query(&delete)
+                .bind(device.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&insert)
+                .bind(selector)
+                .bind(device.0)
+                .bind(validator_hash)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })?;
         Ok(())
     }
 
@@ -73,30 +82,35 @@ impl Store {
         &self,
         selector: &str,
     ) -> Result<Option<RememberRow>, StoreError> {
-        let row = sqlx::query(
-            "SELECT t.device_id, d.user_id, t.validator_hash, t.previous_hash, t.rotated_at, t.expires_at
-             FROM remember_tokens t JOIN devices d ON d.id = t.device_id WHERE t.selector = ?",
+        type Found = (i64, i64, Vec<u8>, Option<Vec<u8>>, Option<i64>, i64);
+        let row: Option<Found> = on_pool!(self, pool, sqlx::query_as(
+            &self.sql("SELECT t.device_id, d.user_id, t.validator_hash, t.previous_hash, t.rotated_at, t.expires_at
+             FROM remember_tokens t JOIN devices d ON d.id = t.device_id WHERE t.selector = ?"),
         )
         .bind(selector)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|row| RememberRow {
-            device: DeviceId(row.get("device_id")),
-            user: UserId(row.get("user_id")),
-            validator_hash: row.get("validator_hash"),
-            previous: row
-                .get::<Option<Vec<u8>>, _>("previous_hash")
-                .zip(row.get::<Option<i64>, _>("rotated_at")),
-            expires_at: row.get("expires_at"),
-        }))
+        .fetch_optional(pool).await)?;
+        Ok(row.map(
+            |(device, user, validator_hash, previous_hash, rotated_at, expires_at)| RememberRow {
+                device: DeviceId(device),
+                user: UserId(user),
+                validator_hash,
+                previous: previous_hash.zip(rotated_at),
+                expires_at,
+            },
+        ))
     }
 
     /// Deletes a token that has expired.
     pub async fn delete_remember_token(&self, selector: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM remember_tokens WHERE selector = ?")
-            .bind(selector)
-            .execute(&self.pool)
-            .await?;
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql("DELETE FROM remember_tokens WHERE selector = ?"))
+                .bind(selector)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 }

@@ -3,12 +3,14 @@ use super::{Store, StoreError};
 impl Store {
     /// Until when `key` is locked (Unix seconds), if it has failures on record.
     pub async fn throttle_locked_until(&self, key: &str) -> Result<Option<i64>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key = ?")
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(&self.sql("SELECT locked_until FROM login_throttle WHERE key = ?"))
                 .bind(key)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+                .fetch_optional(pool)
+                .await
+        )?)
     }
 
     /// Counts one more failure for `key`, in a window of `window` seconds that
@@ -20,51 +22,66 @@ impl Store {
         now: i64,
         window: i64,
     ) -> Result<(i64, i64), StoreError> {
-        let row: (i64, i64) = sqlx::query_as(
-            "INSERT INTO login_throttle (key, failures, window_start, locked_until)
+        let row: (i64, i64) = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(&self.sql(
+                "INSERT INTO login_throttle (key, failures, window_start, locked_until)
              VALUES (?1, 1, ?2, 0)
              ON CONFLICT (key) DO UPDATE SET
                failures = CASE WHEN ?2 - login_throttle.window_start >= ?3
                                THEN 1 ELSE login_throttle.failures + 1 END,
                window_start = CASE WHEN ?2 - login_throttle.window_start >= ?3
                                    THEN ?2 ELSE login_throttle.window_start END
-             RETURNING failures, window_start",
-        )
-        .bind(key)
-        .bind(now)
-        .bind(window)
-        .fetch_one(&self.pool)
-        .await?;
+             RETURNING failures, window_start"
+            ),)
+            .bind(key)
+            .bind(now)
+            .bind(window)
+            .fetch_one(pool)
+            .await
+        )?;
         Ok(row)
     }
 
     /// Locks `key` until `until`, unless it is already locked for longer.
     pub async fn lock_throttle(&self, key: &str, until: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE login_throttle SET locked_until = MAX(locked_until, ?) WHERE key = ?")
+        on_pool!(self, pool, sqlx::query(&self.sql("UPDATE login_throttle SET locked_until = CASE WHEN locked_until > ?1 THEN locked_until ELSE ?1 END WHERE key = ?2"))
             .bind(until)
             .bind(key)
-            .execute(&self.pool)
-            .await?;
+            .execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Forgets `key`'s failures (after a success).
     pub async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_throttle WHERE key = ?")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql("DELETE FROM login_throttle WHERE key = ?"))
+                .bind(key)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
     /// Deletes records whose window and lock are both over; returns how many.
     pub async fn purge_throttles(&self, now: i64, window: i64) -> Result<u64, StoreError> {
         let done =
-            sqlx::query("DELETE FROM login_throttle WHERE window_start <= ? AND locked_until <= ?")
+            on_pool!(
+                self,
+                pool,
+                sqlx::query(&self.sql(
+                    "DELETE FROM login_throttle WHERE window_start <= ? AND locked_until <= ?"
+                ))
                 .bind(now - window)
                 .bind(now)
-                .execute(&self.pool)
-                .await?;
-        Ok(done.rows_affected())
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+            )?;
+        Ok(done)
     }
 }

@@ -1,5 +1,3 @@
-use sqlx::Row;
-
 use super::{Store, StoreError};
 use crate::domain::{CurrentUser, Profile, ProfileUpdate, UserId, Username};
 
@@ -16,17 +14,21 @@ pub struct NewUser<'a> {
 impl Store {
     /// Inserts a user; a name taken in any case fails with a unique violation.
     pub async fn insert_user(&self, user: NewUser<'_>) -> Result<UserId, StoreError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, username_key, password_hash, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(user.username.as_str())
-        .bind(user.username.key())
-        .bind(user.password_hash)
-        .bind(user.now)
-        .bind(user.now)
-        .fetch_one(&self.pool)
-        .await?;
+        let id: i64 = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(&self.sql(
+                "INSERT INTO users (username, username_key, password_hash, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?) RETURNING id"
+            ),)
+            .bind(user.username.as_str())
+            .bind(user.username.key())
+            .bind(user.password_hash)
+            .bind(user.now)
+            .bind(user.now)
+            .fetch_one(pool)
+            .await
+        )?;
         Ok(UserId(id))
     }
 
@@ -35,57 +37,56 @@ impl Store {
         &self,
         key: &str,
     ) -> Result<Option<(CurrentUser, String)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, username, display_name, password_hash FROM users WHERE username_key = ?",
+        let row: Option<(i64, String, String, String)> = on_pool!(self, pool, sqlx::query_as(
+            &self.sql("SELECT id, username, display_name, password_hash FROM users WHERE username_key = ?"),
         )
         .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|row| {
-            let user = current_user(row.get("id"), row.get("username"), row.get("display_name"));
-            (user, row.get("password_hash"))
+        .fetch_optional(pool).await)?;
+        Ok(row.map(|(id, username, display_name, hash)| {
+            (current_user(id, username, display_name), hash)
         }))
     }
 
     /// A user's password hash.
     pub async fn find_password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(&self.sql("SELECT password_hash FROM users WHERE id = ?"))
                 .bind(id.0)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+                .fetch_optional(pool)
+                .await
+        )?)
     }
 
     /// The signed-in view of a user, if the user still exists.
     pub async fn find_current_user(&self, id: UserId) -> Result<Option<CurrentUser>, StoreError> {
-        let row = sqlx::query("SELECT id, username, display_name FROM users WHERE id = ?")
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(
-            row.map(|row| {
-                current_user(row.get("id"), row.get("username"), row.get("display_name"))
-            }),
-        )
+        let row: Option<(i64, String, String)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(&self.sql("SELECT id, username, display_name FROM users WHERE id = ?"))
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await
+        )?;
+        Ok(row.map(|(id, username, display_name)| current_user(id, username, display_name)))
     }
 
     /// The public profile of the user with this name (any case).
     pub async fn find_profile(&self, key: &str) -> Result<Option<(UserId, Profile)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, username, display_name, bio, location FROM users WHERE username_key = ?",
+        let row: Option<(i64, String, String, String, String)> = on_pool!(self, pool, sqlx::query_as(
+            &self.sql("SELECT id, username, display_name, bio, location FROM users WHERE username_key = ?"),
         )
         .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|row| {
+        .fetch_optional(pool).await)?;
+        Ok(row.map(|(id, username, display_name, bio, location)| {
             let profile = Profile {
-                username: row.get("username"),
-                display_name: row.get("display_name"),
-                bio: row.get("bio"),
-                location: row.get("location"),
+                username,
+                display_name,
+                bio,
+                location,
             };
-            (UserId(row.get("id")), profile)
+            (UserId(id), profile)
         }))
     }
 
@@ -96,16 +97,15 @@ impl Store {
         update: &ProfileUpdate,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE users SET display_name = ?, bio = ?, location = ?, updated_at = ? WHERE id = ?",
+        on_pool!(self, pool, sqlx::query(
+            &self.sql("UPDATE users SET display_name = ?, bio = ?, location = ?, updated_at = ? WHERE id = ?"),
         )
         .bind(update.display_name.as_str())
         .bind(update.bio.as_str())
         .bind(update.location.as_str())
         .bind(now)
         .bind(id.0)
-        .execute(&self.pool)
-        .await?;
+        .execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -116,12 +116,19 @@ impl Store {
         hash: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(
+                &self.sql("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+            )
             .bind(hash)
             .bind(now)
             .bind(id.0)
-            .execute(&self.pool)
-            .await?;
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
@@ -133,24 +140,36 @@ impl Store {
         username: &Username,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE users SET username = ?, username_key = ?, updated_at = ? WHERE id = ?")
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql(
+                "UPDATE users SET username = ?, username_key = ?, updated_at = ? WHERE id = ?"
+            ))
             .bind(username.as_str())
             .bind(username.key())
             .bind(now)
             .bind(id.0)
-            .execute(&self.pool)
-            .await?;
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
     /// Deletes a user and, by cascade, their devices, remember tokens and
     /// activity. False when there was no such user.
     pub async fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM users WHERE id = ?")
-            .bind(id.0)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let done = on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql("DELETE FROM users WHERE id = ?"))
+                .bind(id.0)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(done == 1)
     }
 }
 
