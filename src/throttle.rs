@@ -50,9 +50,14 @@ pub fn lock_seconds(failures: i64, window_left: i64) -> i64 {
 pub fn login_key(username: &str) -> String {
     match Username::parse(username) {
         Ok(name) => format!("login:{}", name.key()),
+        // Not a possible name: key it by a digest of what was typed, so any
+        // bytes at all (NUL included, which PostgreSQL refuses in text) and
+        // any length make a short, storable key.
         Err(_) => {
-            let folded: String = username.trim().to_lowercase().chars().take(64).collect();
-            format!("login:{folded}")
+            use sha2::{Digest, Sha256};
+            let folded = username.trim().to_lowercase();
+            let digest = Sha256::digest(folded.as_bytes());
+            format!("login?{}", hex::encode(&digest[..16]))
         }
     }
 }
@@ -198,6 +203,11 @@ mod tests {
         assert_eq!(login_key(" no such name "), login_key("NO SUCH NAME"));
         assert_ne!(login_key("alice"), login_key("bob"));
         assert!(login_key(&"x".repeat(10_000)).len() < 80);
+        assert!(
+            !login_key("a\0b").contains('\0'),
+            "storable in any database"
+        );
+        assert_ne!(login_key("a\0b"), login_key("a\0c"));
         assert_ne!(login_key("alice"), user_key(UserId(1)));
     }
 

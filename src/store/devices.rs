@@ -54,7 +54,7 @@ impl Store {
         let found: Option<i64> = on_pool!(
             self,
             pool,
-            sqlx::query_scalar(&self.sql("SELECT 1 FROM devices WHERE id = ? AND user_id = ?"))
+            sqlx::query_scalar(&self.sql("SELECT id FROM devices WHERE id = ? AND user_id = ?"))
                 .bind(device.0)
                 .bind(user.0)
                 .fetch_optional(pool)

@@ -13,7 +13,7 @@ use latchkey::clock::Clock;
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 use reqwest::{Client, StatusCode};
 
-use crate::harness::{unique_name, TestApp, PASSWORD};
+use crate::harness::{on_postgres, unique_name, TestApp, PASSWORD};
 
 /// Every server function and the fields it takes.
 const FUNCTIONS: &[(&str, &[&str])] = &[
@@ -248,16 +248,24 @@ fn cookie_variants(real: &str) -> Vec<(&'static str, String)> {
 
 /// The account data, as one string to compare before and after.
 async fn fingerprint(app: &TestApp) -> String {
-    let pool = sqlx::SqlitePool::connect(&app.config.database_url)
-        .await
-        .unwrap();
+    let pool = app.database().await;
     let mut all = String::new();
-    for query in [
-        "SELECT group_concat(id || username || display_name || bio || location || password_hash, '|') FROM users",
-        "SELECT group_concat(id || user_id || ip || last_active_at || IFNULL(session_id, ''), '|') FROM devices",
-        "SELECT group_concat(selector || hex(validator_hash), '|') FROM remember_tokens",
-        "SELECT group_concat(id || hex(data), '|') FROM tower_sessions",
-    ] {
+    let queries = if on_postgres() {
+        [
+            "SELECT string_agg(id || username || display_name || bio || location || password_hash, '|' ORDER BY id) FROM users",
+            "SELECT string_agg(id || '.' || user_id || ip || last_active_at || COALESCE(session_id, ''), '|' ORDER BY id) FROM devices",
+            "SELECT string_agg(selector || encode(validator_hash, 'hex'), '|' ORDER BY selector) FROM remember_tokens",
+            "SELECT string_agg(id || encode(data, 'hex'), '|' ORDER BY id) FROM tower_sessions.session",
+        ]
+    } else {
+        [
+            "SELECT group_concat(id || username || display_name || bio || location || password_hash, '|') FROM users",
+            "SELECT group_concat(id || '.' || user_id || ip || last_active_at || IFNULL(session_id, ''), '|') FROM devices",
+            "SELECT group_concat(selector || hex(validator_hash), '|') FROM remember_tokens",
+            "SELECT group_concat(id || hex(data), '|') FROM tower_sessions",
+        ]
+    };
+    for query in queries {
         let part: Option<String> = sqlx::query_scalar(query).fetch_one(&pool).await.unwrap();
         all.push_str(&part.unwrap_or_default());
         all.push('\n');

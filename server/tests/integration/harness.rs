@@ -43,12 +43,13 @@ impl TestApp {
     pub async fn start_with_clock(vars: &[(&str, &str)], clock: Clock) -> Self {
         let turn = ONE_APP_AT_A_TIME.clone().lock_owned().await;
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = format!("sqlite://{}", dir.path().join("test.db").display());
         let mut map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        map.entry("DATABASE_URL".into()).or_insert(db);
+        if !map.contains_key("DATABASE_URL") {
+            map.insert("DATABASE_URL".into(), fresh_database(dir.path()).await);
+        }
         map.entry("LATCHKEY_HASH_CONCURRENCY".into())
             .or_insert("2".into());
         // Every test client comes from 127.0.0.1; tests of the per-address
@@ -205,11 +206,12 @@ impl TestApp {
     /// on the app's database file, as an operator would.
     pub async fn count(&self, sql: &str, param: Option<i64>) -> i64 {
         let pool = self.database().await;
-        let mut query = sqlx::query_scalar::<_, i64>(sql);
+        let sql = in_dialect(sql);
+        let mut query = sqlx::query_scalar::<_, i64>(&sql);
         if let Some(param) = param {
             query = query.bind(param);
         }
-        let count = query.fetch_one(&pool).await.expect(sql);
+        let count = query.fetch_one(&pool).await.expect(&sql);
         pool.close().await;
         count
     }
@@ -217,7 +219,7 @@ impl TestApp {
     /// The id of the user with this exact name.
     pub async fn user_id(&self, username: &str) -> i64 {
         let pool = self.database().await;
-        let id = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        let id = sqlx::query_scalar(&in_dialect("SELECT id FROM users WHERE username = ?"))
             .bind(username)
             .fetch_one(&pool)
             .await
@@ -226,10 +228,9 @@ impl TestApp {
         id
     }
 
-    async fn database(&self) -> sqlx::SqlitePool {
-        sqlx::SqlitePool::connect(&self.config.database_url)
-            .await
-            .expect("open the test database")
+    /// The app's database, SQLite or PostgreSQL, as an operator opens it.
+    pub async fn database(&self) -> sqlx::AnyPool {
+        open_database(&self.config.database_url).await
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -310,4 +311,51 @@ pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
     format!("{prefix}-{:03}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Whether this run of the suite is on PostgreSQL (`LATCHKEY_TEST_DATABASE=postgres`,
+/// as `make test`'s second run sets) rather than SQLite.
+pub fn on_postgres() -> bool {
+    std::env::var("LATCHKEY_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+/// A new, empty database for one app: a file in `dir`, or a fresh database on
+/// the suite's throwaway PostgreSQL server.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    if on_postgres() {
+        crate::postgres::fresh_database().await
+    } else {
+        format!("sqlite://{}", dir.join("test.db").display())
+    }
+}
+
+/// Opens any app database from the test side.
+pub async fn open_database(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::pool::PoolOptions::<sqlx::Any>::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .expect("open the test database")
+}
+
+/// A test query written for SQLite (`?` parameters, the `tower_sessions`
+/// table), in this run's dialect: on PostgreSQL, `$n` parameters and the
+/// session store's `tower_sessions.session` table.
+pub fn in_dialect(sql: &str) -> String {
+    if !on_postgres() {
+        return sql.to_string();
+    }
+    let sql = sql.replace("FROM tower_sessions", "FROM tower_sessions.session");
+    let mut n = 0;
+    sql.chars()
+        .map(|c| {
+            if c == '?' {
+                n += 1;
+                format!("${n}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

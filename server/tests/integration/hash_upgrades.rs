@@ -3,19 +3,19 @@
 
 use reqwest::StatusCode;
 
-use crate::harness::{unique_name, TestApp, PASSWORD};
+use crate::harness::{fresh_database, in_dialect, unique_name, TestApp, PASSWORD};
 
 const PEPPER: &str = "an operator's secret of at least thirty-two bytes";
 
 async fn stored_hash(app: &TestApp, name: &str) -> String {
-    let pool = sqlx::SqlitePool::connect(&app.config.database_url)
-        .await
-        .unwrap();
-    let hash = sqlx::query_scalar("SELECT password_hash FROM users WHERE username = ?")
-        .bind(name)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let pool = app.database().await;
+    let hash = sqlx::query_scalar(&in_dialect(
+        "SELECT password_hash FROM users WHERE username = ?",
+    ))
+    .bind(name)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     pool.close().await;
     hash
 }
@@ -23,7 +23,7 @@ async fn stored_hash(app: &TestApp, name: &str) -> String {
 #[tokio::test]
 async fn raising_the_cost_and_adding_a_pepper_upgrade_hashes_at_the_next_log_in() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("upgrade.db").display());
+    let db = fresh_database(dir.path()).await;
     let name = unique_name("upgrade");
     let before = {
         let app = TestApp::start_with(&[("DATABASE_URL", &db)]).await;

@@ -2,6 +2,7 @@
 //! driven over HTTP by a client that keeps cookies and never follows redirects.
 
 mod harness;
+mod postgres;
 
 mod account_lifecycle;
 mod activity;

@@ -8,19 +8,20 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::ORIGIN;
+
+use crate::harness::{fresh_database, on_postgres, open_database};
 use reqwest::StatusCode;
 
 const PASSWORD: &str = "correct horse battery staple";
 
-fn server(dir: &Path) -> Command {
+/// The server binary, in `dir`, on `database_url`.
+fn server(dir: &Path, database_url: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .current_dir(dir)
         .env_clear()
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.join("data/app.db").display()),
-        )
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("RUST_LOG", "info")
         .env("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "100000")
@@ -28,6 +29,18 @@ fn server(dir: &Path) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
+}
+
+/// A runtime for the async parts, and a fresh database in `dir` (a file
+/// `data/app.db` on SQLite, so its creation can be seen).
+fn runtime_and_database(dir: &Path) -> (tokio::runtime::Runtime, String) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let url = if on_postgres() {
+        runtime.block_on(fresh_database(dir))
+    } else {
+        format!("sqlite://{}", dir.join("data/app.db").display())
+    };
+    (runtime, url)
 }
 
 /// A running server process, its address, and everything it has logged.
@@ -140,7 +153,7 @@ fn collect(
 #[test]
 fn a_bad_setting_stops_start_up_with_a_message_naming_the_variable() {
     let dir = tempfile::tempdir().unwrap();
-    let output = server(dir.path())
+    let output = server(dir.path(), "sqlite://unused.db")
         .env("LATCHKEY_SECURE_COOKIES", "maybe")
         .output()
         .unwrap();
@@ -153,12 +166,12 @@ fn a_bad_setting_stops_start_up_with_a_message_naming_the_variable() {
 #[test]
 fn the_server_creates_its_database_serves_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let running = Running::start(server(dir.path()));
+    let (runtime, url) = runtime_and_database(dir.path());
+    let running = Running::start(server(dir.path(), &url));
     assert!(
-        dir.path().join("data/app.db").exists(),
+        on_postgres() || dir.path().join("data/app.db").exists(),
         "data/ and the database are created"
     );
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     let status = runtime.block_on(async {
         let health = reqwest::get(running.url("/healthz")).await.unwrap();
         health.status()
@@ -186,12 +199,12 @@ fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 #[test]
 fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
     let dir = tempfile::tempdir().unwrap();
-    let mut command = server(dir.path());
+    let (runtime, url) = runtime_and_database(dir.path());
+    let mut command = server(dir.path(), &url);
     command.env("RUST_LOG", "debug");
     let running = Running::start(command);
     let new_password = "a second secret passphrase";
     let guess = "somebody's wrong guess 1234";
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     let secrets = runtime.block_on(async {
         let mut secrets = vec![
             PASSWORD.to_string(),
@@ -272,12 +285,7 @@ fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
         assert_eq!(response.status(), StatusCode::OK);
         secrets.extend(set_cookie(&response, "latchkey_session"));
 
-        let db = sqlx::SqlitePool::connect(&format!(
-            "sqlite://{}",
-            dir.path().join("data/app.db").display()
-        ))
-        .await
-        .unwrap();
+        let db = open_database(&url).await;
         let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
             .fetch_one(&db)
             .await
@@ -326,8 +334,8 @@ fn hex_of(bytes: &[u8]) -> String {
 #[test]
 fn every_acknowledged_registration_survives_a_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let running = Running::start(server(dir.path()));
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let running = Running::start(server(dir.path(), &url));
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     runtime.block_on(async {
         let mut workers = Vec::new();
@@ -365,7 +373,7 @@ fn every_acknowledged_registration_survives_a_sigkill() {
     let (exit, _) = running.wait();
     assert!(!exit.success(), "it was killed");
 
-    let restarted = Running::start(server(dir.path()));
+    let restarted = Running::start(server(dir.path(), &url));
     let names = acknowledged.lock().unwrap().clone();
     assert!(names.len() >= 24);
     runtime.block_on(async {

@@ -155,7 +155,7 @@ async fn garbage_remember_cookies_are_anonymous_never_an_error() {
 #[tokio::test]
 async fn zero_remember_days_turn_remember_me_off_everywhere() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("remember.db").display());
+    let db = crate::harness::fresh_database(dir.path()).await;
     let (name, cookie) = {
         let app = TestApp::start_with(&[("DATABASE_URL", &db)]).await;
         let page = app.get("/login").await.text().await.unwrap();

@@ -64,7 +64,7 @@ async fn an_unknown_name_is_throttled_the_same_way() {
 async fn the_lock_is_in_the_database_and_outlives_the_app_server() {
     let clock = Clock::manual(1_800_000_000);
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("shared.db").display());
+    let db = crate::harness::fresh_database(dir.path()).await;
     let name = unique_name("shared");
     {
         let first = TestApp::start_with_clock(&[("DATABASE_URL", &db)], clock.clone()).await;
