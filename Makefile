@@ -1,6 +1,7 @@
 # Latchkey: two commands.
 #   make run   installs what is missing and serves the app on SQLite (live reload)
-#   make test  installs what is missing and runs every test: cargo, then Playwright
+#   make test  installs what is missing and runs every test: cargo (the integration
+#              suite twice: on SQLite, then on a throwaway PostgreSQL), then Playwright
 #
 # Tools are installed only when missing or at the wrong version, so a warm
 # machine starts at once. CI calls `make test` (see .ci/run).
@@ -21,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 CARGO_TEST := cargo test --locked -p latchkey -p app -p server --features latchkey/server,app/ssr
 
 .PHONY: help run test test-cargo test-e2e build-frontend release setup setup-test \
-        wasm-target cargo-leptos wasm-bindgen npm chromium fmt lint clean-data
+        wasm-target cargo-leptos wasm-bindgen npm chromium postgres fmt lint clean-data
 
 help:
 	@echo "make run    install what is missing, serve on http://127.0.0.1:3000 (SQLite in data/)"
@@ -33,8 +34,11 @@ run: setup
 
 test: setup-test test-cargo build-frontend test-e2e
 
-test-cargo:
+# The integration suite runs again on PostgreSQL: the tests start their own
+# throwaway server (initdb + pg_ctl in a temporary directory) and stop it.
+test-cargo: postgres
 	$(CARGO_TEST)
+	LATCHKEY_TEST_DATABASE=postgres $(CARGO_TEST) --test integration
 
 # The wasm, JS and CSS that the pages load; the server binary comes from test-cargo.
 build-frontend: setup
@@ -49,7 +53,7 @@ release: setup npm
 
 setup: wasm-target cargo-leptos wasm-bindgen
 
-setup-test: setup npm chromium
+setup-test: setup npm chromium postgres
 
 wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
@@ -73,6 +77,12 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 chromium:
 	@command -v /usr/bin/chromium >/dev/null \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+# The server binaries the PostgreSQL tests run (initdb, pg_ctl, postgres).
+postgres:
+	@command -v initdb >/dev/null && command -v pg_ctl >/dev/null \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends postgresql; \
+	       $(SUDO) ln -sf /usr/lib/postgresql/*/bin/{initdb,pg_ctl,postgres} /usr/local/bin/; }
 
 fmt:
 	cargo fmt --all
