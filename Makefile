@@ -22,12 +22,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 CARGO_TEST := cargo test --locked -p latchkey -p app -p server --features latchkey/server,app/ssr
 
 .PHONY: help run test test-cargo test-e2e build-frontend release setup setup-test \
-        wasm-target cargo-leptos wasm-bindgen npm chromium postgres fmt lint clean-data
+        wasm-target cargo-leptos wasm-bindgen npm chromium postgres wrk bench fmt lint clean-data
 
 help:
 	@echo "make run    install what is missing, serve on http://127.0.0.1:3000 (SQLite in data/)"
 	@echo "make test   install what is missing, run cargo tests and the Playwright suite"
 	@echo "make release  build the release server and the size-optimised wasm"
+	@echo "make bench  load benchmarks against bare axum and Flask-Login (see bench/README.md)"
 
 run: setup
 	cargo leptos watch
@@ -50,6 +51,15 @@ test-e2e: npm chromium
 
 release: setup npm
 	cargo leptos build --release --precompress
+
+# Load benchmarks (never part of make test): Latchkey, bare axum and the
+# Flask-Login peer in one run, with wrk. See bench/README.md.
+bench: setup npm wrk
+	python3 bench/run.py
+
+wrk:
+	@command -v wrk >/dev/null \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk; }
 
 setup: wasm-target cargo-leptos wasm-bindgen
 

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Latchkey's load benchmark: `make bench` (never part of `make test`).
+
+Builds the release server and the bare axum ceiling, starts, in one run and on
+this machine: Latchkey on a fresh SQLite database, `bench-bare` (the same
+bytes with no session or database), and, when Python can install it, the
+Flask + Flask-Login peer from ../shared/anchors/flask_login under gunicorn.
+Loads each with wrk from a second process and prints one table of
+requests/s, p50 and p99, with ratios to bare axum and to Flask measured in
+the same run.
+
+Workloads:
+  1. current_user with a valid session cookie (session look-up + user load)
+  2. a login-required SSR page showing the user's name
+  3. a login flood at full concurrency with page loads beside it: the p99 of
+     the page loads, and logins/s against the hash limit (cores / hash time)
+  5. bytes shipped for the first page (release wasm + JS + CSS), raw, gzip
+     and brotli
+
+Environment: DURATION [10s], CONNS [32], THREADS [2], PEER [path to the
+Flask anchor], SKIP_BUILD [1 = use the binaries already built].
+"""
+
+import gzip
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+DURATION = os.environ.get("DURATION", "10s")
+CONNS = os.environ.get("CONNS", "32")
+THREADS = os.environ.get("THREADS", "2")
+PEER = os.environ.get("PEER", os.path.join(ROOT, "..", "shared", "anchors", "flask_login"))
+USER, PASSWORD = "bench", "correct horse battery staple"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not come up")
+
+
+def run(cmd, **kw):
+    print("+", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True, **kw)
+
+
+def build():
+    if os.environ.get("SKIP_BUILD") == "1":
+        return
+    env = dict(os.environ, PATH=os.path.join(ROOT, "end2end", "node_modules", ".bin") + ":" + os.environ["PATH"])
+    run(["cargo", "leptos", "build", "--release", "--precompress"], cwd=ROOT, env=env)
+    run(["cargo", "build", "--release", "--locked", "-p", "bench-bare"], cwd=ROOT)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def request(url, data=None, cookie=None, origin=None):
+    """(status, headers, body) of one request, never following redirects."""
+    opener = urllib.request.build_opener(NoRedirect)
+    req = urllib.request.Request(url, data=data.encode() if data is not None else None)
+    if data is not None:
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    if cookie:
+        req.add_header("Cookie", cookie)
+    if origin:
+        req.add_header("Origin", origin)
+    try:
+        with opener.open(req, timeout=30) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def cookies(headers):
+    pairs = [h.split(";", 1)[0] for h in headers.get_all("Set-Cookie") or []]
+    return "; ".join(p for p in pairs if not p.endswith("="))
+
+
+def wrk(url, script=None, env=None, duration=DURATION, conns=CONNS):
+    cmd = ["wrk", "-t", THREADS, "-c", conns, "-d", duration, "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", os.path.join(BENCH, script)]
+    out = subprocess.run(cmd + [url], check=True, capture_output=True, text=True,
+                         env=dict(os.environ, **(env or {}))).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": to_ms(lat.get("50")), "p99": to_ms(lat.get("99")),
+            "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def to_ms(value):
+    if not value:
+        return float("nan")
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+class Servers:
+    def __init__(self):
+        self.procs = []
+        self.tmp = tempfile.mkdtemp(prefix="latchkey-bench-")
+
+    def start(self, cmd, env=None, cwd=None):
+        log = open(os.path.join(self.tmp, f"server-{len(self.procs)}.log"), "w")
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(proc)
+        return proc
+
+    def stop(self):
+        for proc in self.procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def start_latchkey(servers):
+    port = free_port()
+    env = dict(os.environ,
+               DATABASE_URL=f"sqlite://{servers.tmp}/latchkey.db",
+               LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
+               LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
+               LEPTOS_ENV="PROD",
+               RUST_LOG="warn",
+               LATCHKEY_LOGINS_PER_IP_PER_MINUTE="100000000",
+               LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR="100000000")
+    servers.start([os.path.join(ROOT, "target", "release", "server")], env=env)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/healthz")
+    status, headers, _ = request(base + "/api/register", f"username={USER}&password={PASSWORD}", origin=base)
+    assert status == 200, f"register: {status}"
+    return base, cookies(headers)
+
+
+def start_flask(servers):
+    if not os.path.isdir(PEER):
+        return None, None
+    venv = os.path.join(BENCH, ".venv")
+    try:
+        if not os.path.exists(os.path.join(venv, "bin", "gunicorn")):
+            run([sys.executable, "-m", "venv", venv])
+            run([os.path.join(venv, "bin", "pip"), "install", "-q", "-r", os.path.join(PEER, "requirements.txt")])
+    except subprocess.CalledProcessError:
+        print("Flask peer unavailable: could not install its requirements", file=sys.stderr)
+        return None, None
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{servers.tmp}/flask.db")
+    servers.start([os.path.join(venv, "bin", "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "app:app"],
+                  env=env, cwd=PEER)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/")
+    request(base + "/register", f"username={USER}&password={PASSWORD}")
+    status, headers, _ = request(base + "/login", f"username={USER}&password={PASSWORD}")
+    assert status in (200, 302), f"flask login: {status}"
+    return base, cookies(headers)
+
+
+def start_bare(servers, page, me_json):
+    port = free_port()
+    page_file = os.path.join(servers.tmp, "page.html")
+    json_file = os.path.join(servers.tmp, "me.json")
+    open(page_file, "wb").write(page)
+    open(json_file, "wb").write(me_json)
+    servers.start([os.path.join(ROOT, "target", "release", "bench-bare"), str(port), page_file, json_file])
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/")
+    return base
+
+
+def hash_seconds(base):
+    """One argon2 verification's time: the median of sequential wrong-password
+    log-ins on an idle server (each is one hash and little else)."""
+    times = []
+    for i in range(9):
+        started = time.perf_counter()
+        request(base + "/api/login", f"username=nobody{i}&password=wrong-password-{i}", origin=base)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bytes_shipped():
+    pkg = os.path.join(ROOT, "target", "site", "pkg")
+    rows = {}
+    for name in ("latchkey.wasm", "latchkey.js", "latchkey.css"):
+        path = os.path.join(pkg, name)
+        raw = open(path, "rb").read()
+        br = os.path.getsize(path + ".br") if os.path.exists(path + ".br") else None
+        rows[name] = (len(raw), len(gzip.compress(raw, 9)), br)
+    return rows
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install -y wrk")
+    build()
+    servers = Servers()
+    try:
+        lk, lk_cookie = start_latchkey(servers)
+        status, _, page = request(lk + "/settings/profile", cookie=lk_cookie)
+        assert status == 200 and USER.encode() in page, "the page must show the user"
+        status, _, me = request(lk + "/api/current_user", "", cookie=lk_cookie, origin=lk)
+        assert status == 200 and USER.encode() in me, "current_user must know the user"
+        bare = start_bare(servers, page, me)
+        flask, flask_cookie = start_flask(servers)
+
+        results = {}
+        # 1. current_user
+        results[("1 current_user", "latchkey")] = wrk(lk + "/api/current_user", "post.lua",
+                                                      {"COOKIE": lk_cookie, "ORIGIN": lk})
+        results[("1 current_user", "bare axum")] = wrk(bare + "/api/current_user", "post.lua")
+        if flask:
+            results[("1 current_user", "flask")] = wrk(flask + "/api/me", "get.lua", {"COOKIE": flask_cookie})
+        # 2. a login-required page
+        results[("2 login-required page", "latchkey")] = wrk(lk + "/settings/profile", "get.lua", {"COOKIE": lk_cookie})
+        results[("2 login-required page", "bare axum")] = wrk(bare + "/settings/profile", "get.lua")
+        if flask:
+            results[("2 login-required page", "flask")] = wrk(flask + "/me", "get.lua", {"COOKIE": flask_cookie})
+        # 3. a login flood with page loads beside it
+        hash_s = hash_seconds(lk)
+        cores = os.cpu_count() or 1
+        flood = subprocess.Popen(
+            ["wrk", "-t", "1", "-c", CONNS, "-d", DURATION, "--latency", "--timeout", "10s",
+             "-s", os.path.join(BENCH, "post.lua"), lk + "/api/login"],
+            env=dict(os.environ, BODY=f"username={USER}&password={PASSWORD}", ORIGIN=lk),
+            stdout=subprocess.PIPE, text=True)
+        time.sleep(1)
+        pages = wrk(lk + "/settings/profile", "get.lua", {"COOKIE": lk_cookie}, conns="4")
+        flood_out = flood.communicate()[0]
+        logins = float(re.search(r"Requests/sec:\s+([\d.]+)", flood_out).group(1))
+        results[("3 pages during a login flood", "latchkey")] = pages
+
+        print_table(results, flask is not None)
+        limit = cores / hash_s
+        print(f"\nWorkload 3: logins/s {logins:.1f}; hash limit (cores {cores} / one hash "
+              f"{hash_s * 1000:.0f} ms) = {limit:.1f}; ratio {logins / limit:.2f}; "
+              f"page p99 during the flood {pages['p99']:.1f} ms")
+        print("\nWorkload 5: bytes shipped for the first page (release build)")
+        total = [0, 0, 0]
+        for name, (raw, gz, br) in bytes_shipped().items():
+            print(f"  {name:<15} raw {raw / 1000:8.1f} KB  gzip {gz / 1000:7.1f} KB  brotli {(br or 0) / 1000:7.1f} KB")
+            total = [total[0] + raw, total[1] + gz, total[2] + (br or 0)]
+        print(f"  {'total':<15} raw {total[0] / 1000:8.1f} KB  gzip {total[1] / 1000:7.1f} KB  brotli {total[2] / 1000:7.1f} KB")
+        print(f"\nMachine: {cores} cores; wrk -t {THREADS} -c {CONNS} -d {DURATION} on the same machine.")
+    finally:
+        servers.stop()
+
+
+def print_table(results, with_flask):
+    print(f"\n{'workload':<30} {'server':<10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'x flask':>8}")
+    for (workload, server), r in results.items():
+        bare = results.get((workload, "bare axum"))
+        flask = results.get((workload, "flask"))
+        x_bare = f"{r['rps'] / bare['rps']:.2f}" if bare else "-"
+        x_flask = f"{r['rps'] / flask['rps']:.1f}" if flask and with_flask else "-"
+        bad = f"  ({r['non2xx']} non-2xx!)" if r["non2xx"] else ""
+        print(f"{workload:<30} {server:<10} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {x_bare:>7} {x_flask:>8}{bad}")
+
+
+if __name__ == "__main__":
+    main()
