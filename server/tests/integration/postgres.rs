@@ -131,18 +131,22 @@ fn watch(dir: &Path) {
     } else {
         format!("pg_ctl -D '{}' -m immediate stop", data.display())
     };
+    // The shell starts the watchdog in the background and exits at once, so
+    // the watchdog outlives this process, as it must.
     let script = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf '{dir}'",
+        "(while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop}; rm -rf '{dir}') \
+         </dev/null >/dev/null 2>&1 &",
         pid = std::process::id(),
         dir = dir.display()
     );
-    Command::new("sh")
+    let started = Command::new("sh")
         .args(["-c", &script])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .expect("start the PostgreSQL watchdog");
+    assert!(started.success(), "the PostgreSQL watchdog did not start");
 }
 
 fn as_postgres(program: &str) -> Command {
