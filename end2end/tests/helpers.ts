@@ -1,4 +1,4 @@
-import { test as base, expect, type Page, type APIRequestContext } from "@playwright/test";
+import { test as base, expect, type Browser, type BrowserContext, type Page, type APIRequestContext } from "@playwright/test";
 
 /**
  * Playwright's `test`, failing any test whose page logs an error or throws: a
@@ -53,6 +53,20 @@ export async function logInThroughUi(page: Page, name: string, options: { rememb
   if (options.remember) await page.getByLabel("Remember me on this device").check();
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL("/");
+}
+
+/**
+ * A new browser window that kept only `name`'s remember-me cookie: signed in by
+ * it, never by the password (so sensitive actions ask for the password).
+ */
+export async function rememberedOnlyPage(browser: Browser, name: string): Promise<{ context: BrowserContext; tab: Page }> {
+  const first = await browser.newContext();
+  await logInThroughUi(await first.newPage(), name, { remember: true });
+  const remember = (await first.cookies()).filter((c) => c.name === "latchkey_remember");
+  await first.close();
+  const context = await browser.newContext();
+  await context.addCookies(remember);
+  return { context, tab: await context.newPage() };
 }
 
 /**

@@ -1,17 +1,11 @@
-import { test, expect, freshName, hydrated, logInThroughUi, registerThroughUi, screenshot, PASSWORD } from "./helpers";
+import { test, expect, freshName, hydrated, registerThroughUi, rememberedOnlyPage, screenshot, PASSWORD } from "./helpers";
 
 test("a remembered browser confirms the password before sensitive actions, then carries on", async ({ page, browser }) => {
   const name = freshName("sudo");
   await registerThroughUi(page, name); // a second device, signed in with the password
 
   // A browser signed in only by its remember cookie has not given the password.
-  const first = await browser.newContext();
-  await logInThroughUi(await first.newPage(), name, { remember: true });
-  const remember = (await first.cookies()).filter((c) => c.name === "latchkey_remember");
-  await first.close();
-  const context = await browser.newContext();
-  await context.addCookies(remember);
-  const tab = await context.newPage();
+  const { context, tab } = await rememberedOnlyPage(browser, name);
 
   await tab.goto("/settings/devices");
   await hydrated(tab);
@@ -48,13 +42,7 @@ test("a remembered browser confirms the password before sensitive actions, then 
 test("a fresh visit to the username page asks for the password first and comes back", async ({ page, browser }) => {
   const name = freshName("ask");
   await registerThroughUi(page, name);
-  const first = await browser.newContext();
-  await logInThroughUi(await first.newPage(), name, { remember: true });
-  const remember = (await first.cookies()).filter((c) => c.name === "latchkey_remember");
-  await first.close();
-  const context = await browser.newContext();
-  await context.addCookies(remember);
-  const tab = await context.newPage();
+  const { context, tab } = await rememberedOnlyPage(browser, name);
 
   await tab.goto("/settings/username");
   await expect(tab).toHaveURL("/settings/confirm?next=/settings/username");

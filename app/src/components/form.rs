@@ -134,6 +134,25 @@ fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
+/// The field where a user types the password they have (log-in, password
+/// confirmation, account deletion): named `password`, filled by password managers.
+#[component]
+pub fn CurrentPasswordField(
+    /// The error the form's action last returned.
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label="Password"
+            field=Field::Password
+            error
+            kind="password"
+            autocomplete="current-password"
+            required=true
+        />
+    }
+}
+
 /// The form-level message (invalid credentials, not allowed, internal...).
 /// When the action needs the password confirmed first, it links to the page
 /// that asks for it and comes back here.

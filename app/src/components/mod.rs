@@ -10,7 +10,8 @@ mod strength_meter;
 
 pub use flash::FlashArea;
 pub use form::{
-    action_error, FormAlert, SubmitButton, TextField, NEW_PASSWORD_HINT, USERNAME_HINT,
+    action_error, CurrentPasswordField, FormAlert, SubmitButton, TextField, NEW_PASSWORD_HINT,
+    USERNAME_HINT,
 };
 pub use nav::Nav;
 pub use page_title::PageTitle;

@@ -1,9 +1,10 @@
-use latchkey::domain::Field;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::auth::use_auth;
-use crate::components::{action_error, FormAlert, PageTitle, RequireUser, SubmitButton, TextField};
+use crate::components::{
+    action_error, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SubmitButton,
+};
 
 /// `/settings/confirm?next=` (login required): give the password again before a
 /// sensitive action ("sudo mode"), then carry on at `next`.
@@ -25,14 +26,7 @@ pub fn ConfirmPage() -> impl IntoView {
                 <FormAlert error/>
                 <ActionForm action=auth.confirm_password>
                     <input type="hidden" name="next" value=next/>
-                    <TextField
-                        label="Password"
-                        field=Field::Password
-                        error
-                        kind="password"
-                        autocomplete="current-password"
-                        required=true
-                    />
+                    <CurrentPasswordField error/>
                     <SubmitButton pending=auth.confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
                 </ActionForm>
             </section>

@@ -1,9 +1,9 @@
-use latchkey::domain::Field;
 use leptos::prelude::*;
 
 use crate::auth::use_auth;
 use crate::components::{
-    action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, TextField,
+    action_error, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SettingsTabs,
+    SubmitButton,
 };
 
 /// `/settings/delete` (login required): delete the account for good, after
@@ -25,14 +25,7 @@ pub fn DeleteAccountPage() -> impl IntoView {
                 </p>
                 <FormAlert error/>
                 <ActionForm action=auth.delete_account>
-                    <TextField
-                        label="Password"
-                        field=Field::Password
-                        error
-                        kind="password"
-                        autocomplete="current-password"
-                        required=true
-                    />
+                    <CurrentPasswordField error/>
                     <SubmitButton
                         pending=auth.delete_account.pending().into()
                         label="Delete my account"

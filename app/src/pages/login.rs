@@ -5,7 +5,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::remember_offered;
 use crate::auth::use_auth;
-use crate::components::{action_error, FormAlert, PageTitle, SubmitButton, TextField};
+use crate::components::{
+    action_error, CurrentPasswordField, FormAlert, PageTitle, SubmitButton, TextField,
+};
 
 /// `/login`: username, password, "Remember me"; returns to `?next=` afterwards.
 #[component]
@@ -23,14 +25,7 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=auth.log_in>
                 <input type="hidden" name="next" value=next/>
                 <TextField label="Username" field=Field::Username error autocomplete="username" required=true/>
-                <TextField
-                    label="Password"
-                    field=Field::Password
-                    error
-                    kind="password"
-                    autocomplete="current-password"
-                    required=true
-                />
+                <CurrentPasswordField error/>
                 <Suspense>
                     {move || Suspend::new(async move {
                         remember.await.unwrap_or(false).then(|| view! {

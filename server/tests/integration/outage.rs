@@ -11,6 +11,19 @@ use sqlx::Connection;
 
 use crate::harness::{on_postgres, unique_name, TestApp, PASSWORD};
 
+/// A visitor registers a new account.
+async fn register_someone(app: &TestApp, prefix: &str) -> reqwest::Response {
+    app.stranger()
+        .post(app.url("/api/register"))
+        .form(&[
+            ("username", unique_name(prefix).as_str()),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn assert_unavailable(response: reqwest::Response) {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.headers()[RETRY_AFTER], "5");
@@ -30,32 +43,14 @@ async fn a_stopped_postgres_gets_503_and_the_app_recovers_when_it_is_back() {
     crate::postgres::stop();
     let health = app.get("/healthz").await;
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let response = app
-        .stranger()
-        .post(app.url("/api/register"))
-        .form(&[
-            ("username", unique_name("during").as_str()),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let response = register_someone(&app, "during").await;
     assert_unavailable(response).await;
     let signed_in = app.post("current_user", &[]).await;
     assert_unavailable(signed_in).await;
 
     crate::postgres::restart();
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
-    let again = app
-        .stranger()
-        .post(app.url("/api/register"))
-        .form(&[
-            ("username", unique_name("after").as_str()),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let again = register_someone(&app, "after").await;
     assert_eq!(
         again.status(),
         StatusCode::OK,
@@ -87,16 +82,7 @@ async fn a_database_that_takes_no_writes_gets_503_and_the_app_recovers_without_a
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(health.text().await.unwrap(), "database unavailable");
 
-    let response = app
-        .stranger()
-        .post(app.url("/api/register"))
-        .form(&[
-            ("username", unique_name("during").as_str()),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let response = register_someone(&app, "during").await;
     assert_unavailable(response).await;
 
     // Reading still works: a public page renders for a visitor.
@@ -117,16 +103,7 @@ async fn a_database_that_takes_no_writes_gets_503_and_the_app_recovers_without_a
         users_before,
         "the refused registration left nothing behind"
     );
-    let again = app
-        .stranger()
-        .post(app.url("/api/register"))
-        .form(&[
-            ("username", unique_name("after").as_str()),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let again = register_someone(&app, "after").await;
     assert_eq!(
         again.status(),
         StatusCode::OK,
