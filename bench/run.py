@@ -106,8 +106,11 @@ def wrk(url, script=None, env=None, duration=DURATION, conns=CONNS):
     cmd = ["wrk", "-t", THREADS, "-c", conns, "-d", duration, "--latency", "--timeout", "5s"]
     if script:
         cmd += ["-s", os.path.join(BENCH, script)]
-    out = subprocess.run(cmd + [url], check=True, capture_output=True, text=True,
-                         env=dict(os.environ, **(env or {}))).stdout
+    done = subprocess.run(cmd + [url], capture_output=True, text=True,
+                          env=dict(os.environ, **(env or {})))
+    if done.returncode != 0:
+        raise SystemExit(f"wrk failed on {url}: {done.stdout}{done.stderr}")
+    out = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

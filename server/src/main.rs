@@ -2,6 +2,12 @@ use anyhow::Context;
 use server::{build, shutdown_signal, Config};
 use tracing_subscriber::EnvFilter;
 
+// glibc's malloc and free took a fifth of the CPU of an SSR page under load
+// (perf, see bench/README.md); mimalloc is made for many small, short-lived
+// allocations across threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     // A missing .env file is normal; only the environment then applies.

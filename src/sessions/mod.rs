@@ -16,7 +16,7 @@ use tower_sessions::session::Id;
 use tower_sessions::{Expiry, Session, SessionStore};
 
 use crate::clock::Clock;
-use crate::domain::{ActivityKind, DeviceId, Flash, UserId};
+use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UserId};
 use crate::store::{NewDevice, Removed, Store, StoreError};
 pub use devices::NotYourDevice;
 pub use lifetimes::{judge, Lifetimes, Verdict};
@@ -176,29 +176,43 @@ impl SessionPolicy {
     /// idle or absolute lifetime, or whose device was signed out, is deleted and
     /// answers `None`, whatever the browser's cookie says.
     pub async fn signed_in(&self, session: &Session) -> Result<Option<SignedInAs>, SessionError> {
+        Ok(self.signed_in_user(session).await?.map(|(at, _)| at))
+    }
+
+    /// [`Self::signed_in`], with the user's signed-in view from the same
+    /// query that checks the device (one query per signed-in request).
+    pub async fn signed_in_user(
+        &self,
+        session: &Session,
+    ) -> Result<Option<(SignedInAs, CurrentUser)>, SessionError> {
         let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
             return Ok(None);
         };
         let now = self.clock.now();
         let (user, device) = (UserId(record.user), DeviceId(record.device));
-        let touch = match judge(&record, now, self.lifetimes) {
-            Verdict::Live { touch } if self.store.device_is_live(device, user).await? => touch,
-            _ => {
-                // The session is over. A remembered device stays listed (its
-                // token may start a new session); any other device goes with it.
-                if !record.remember {
-                    self.store.delete_device(user, device).await?;
-                }
-                session.flush().await?;
-                return Ok(None);
+        let live = match judge(&record, now, self.lifetimes) {
+            Verdict::Live { touch } => self
+                .store
+                .live_device_user(device, user)
+                .await?
+                .map(|me| (touch, me)),
+            Verdict::Expired => None,
+        };
+        let Some((touch, me)) = live else {
+            // The session is over. A remembered device stays listed (its
+            // token may start a new session); any other device goes with it.
+            if !record.remember {
+                self.store.delete_device(user, device).await?;
             }
+            session.flush().await?;
+            return Ok(None);
         };
         if touch {
             record.seen = now;
             session.insert(SIGNED_IN_KEY, record).await?;
             self.store.touch_device(device, now).await?;
         }
-        Ok(Some(SignedInAs { user, device }))
+        Ok(Some((SignedInAs { user, device }, me)))
     }
 
     /// Logs out: deletes the session and its device, so a replayed cookie is anonymous.

@@ -1,5 +1,5 @@
 use super::{Store, StoreError};
-use crate::domain::{DeviceId, UserId};
+use crate::domain::{CurrentUser, DeviceId, UserId};
 
 /// A device about to be recorded at sign-in.
 pub struct NewDevice<'a> {
@@ -49,18 +49,29 @@ impl Store {
         Ok(DeviceId(id))
     }
 
-    /// Whether `device` is still signed in as `user`.
-    pub async fn device_is_live(&self, device: DeviceId, user: UserId) -> Result<bool, StoreError> {
-        let found: Option<i64> = on_pool!(
+    /// `user`'s signed-in view, if `device` is still signed in as them: the
+    /// device check and the user load in one indexed query, the one every
+    /// signed-in request runs.
+    pub async fn live_device_user(
+        &self,
+        device: DeviceId,
+        user: UserId,
+    ) -> Result<Option<CurrentUser>, StoreError> {
+        let row: Option<(i64, String, String)> = on_pool!(
             self,
             pool,
-            sqlx::query_scalar(&self.sql("SELECT id FROM devices WHERE id = ? AND user_id = ?"))
-                .bind(device.0)
-                .bind(user.0)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as(&self.sql(
+                "SELECT u.id, u.username, u.display_name FROM devices d
+                 JOIN users u ON u.id = d.user_id WHERE d.id = ? AND d.user_id = ?"
+            ))
+            .bind(device.0)
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await
         )?;
-        Ok(found.is_some())
+        Ok(row.map(|(id, username, display_name)| {
+            super::users::current_user(id, username, display_name)
+        }))
     }
 
     /// Notes that a device was used.

@@ -173,7 +173,7 @@ impl Store {
     }
 }
 
-fn current_user(id: i64, username: String, display_name: String) -> CurrentUser {
+pub(super) fn current_user(id: i64, username: String, display_name: String) -> CurrentUser {
     let display_name = if display_name.is_empty() {
         username.clone()
     } else {

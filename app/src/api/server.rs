@@ -89,13 +89,10 @@ pub async fn signed_in(session: &Session) -> Result<Option<Me>, ApiError> {
 }
 
 async fn look_up(session: &Session) -> Result<Option<Me>, ApiError> {
-    let Some(at) = session_policy()?.signed_in(session).await? else {
-        return Ok(None);
-    };
-    Ok(accounts()?
-        .current_user(at.user)
+    Ok(session_policy()?
+        .signed_in_user(session)
         .await?
-        .map(|user| Me { user, at }))
+        .map(|(at, user)| Me { user, at }))
 }
 
 /// The signed-in user, or `NotLoggedIn`.
