@@ -41,12 +41,7 @@ impl SessionPolicy {
         me: SignedInAs,
         client: &ClientInfo,
     ) -> Result<u64, SessionError> {
-        let removed = self
-            .store
-            .delete_other_devices(me.user, Some(me.device))
-            .await?;
-        self.end_sessions(&removed).await?;
-        let count = removed.devices;
+        let count = self.sign_out_others(me).await?;
         if count > 0 {
             self.record(me.user, ActivityKind::DeviceRevoked, client)
                 .await?;
@@ -56,6 +51,17 @@ impl SessionPolicy {
 }
 
 impl SessionPolicy {
+    /// Deletes every device of `me.user` but this one, and their sessions;
+    /// returns how many devices.
+    async fn sign_out_others(&self, me: SignedInAs) -> Result<u64, SessionError> {
+        let removed = self
+            .store
+            .delete_other_devices(me.user, Some(me.device))
+            .await?;
+        self.end_sessions(&removed).await?;
+        Ok(removed.devices)
+    }
+
     /// After a password change: every other device is signed out, and this
     /// session gets a new id (an old copy of its cookie is worthless).
     pub async fn password_changed(
@@ -64,16 +70,12 @@ impl SessionPolicy {
         me: SignedInAs,
         client: &ClientInfo,
     ) -> Result<u64, SessionError> {
-        let removed = self
-            .store
-            .delete_other_devices(me.user, Some(me.device))
-            .await?;
-        self.end_sessions(&removed).await?;
+        let count = self.sign_out_others(me).await?;
         session.cycle_id().await?;
         self.bind_session(session, me.device).await?;
         self.record(me.user, ActivityKind::PasswordChanged, client)
             .await?;
-        Ok(removed.devices)
+        Ok(count)
     }
 
     /// Before an account is deleted: every device and session of `user` ends,

@@ -15,6 +15,7 @@ mod enumeration;
 mod hash_upgrades;
 mod headers;
 mod login;
+mod multi_server;
 mod outage;
 mod pages;
 mod password_change;

@@ -12,10 +12,10 @@ use reqwest::header::ORIGIN;
 use crate::harness::{fresh_database, on_postgres, open_database};
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// The server binary, in `dir`, on `database_url`.
-fn server(dir: &Path, database_url: &str) -> Command {
+pub(crate) fn server(dir: &Path, database_url: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .current_dir(dir)
@@ -33,7 +33,7 @@ fn server(dir: &Path, database_url: &str) -> Command {
 
 /// A runtime for the async parts, and a fresh database in `dir` (a file
 /// `data/app.db` on SQLite, so its creation can be seen).
-fn runtime_and_database(dir: &Path) -> (tokio::runtime::Runtime, String) {
+pub(crate) fn runtime_and_database(dir: &Path) -> (tokio::runtime::Runtime, String) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = if on_postgres() {
         runtime.block_on(fresh_database(dir))
@@ -44,15 +44,15 @@ fn runtime_and_database(dir: &Path) -> (tokio::runtime::Runtime, String) {
 }
 
 /// A running server process, its address, and everything it has logged.
-struct Running {
+pub(crate) struct Running {
     child: Child,
-    address: String,
+    pub(crate) address: String,
     log: Arc<Mutex<String>>,
     readers: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Running {
-    fn start(mut command: Command) -> Self {
+    pub(crate) fn start(mut command: Command) -> Self {
         let mut child = command.spawn().expect("the server starts");
         let log = Arc::new(Mutex::new(String::new()));
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
@@ -87,11 +87,11 @@ impl Running {
         browser(&self.address)
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
 
-    fn signal(&self, signal: &str) {
+    pub(crate) fn signal(&self, signal: &str) {
         let sent = Command::new("kill")
             .args([signal, &self.child.id().to_string()])
             .status()
@@ -100,7 +100,7 @@ impl Running {
     }
 
     /// Waits for the process to end; returns its exit status and full log.
-    fn wait(mut self) -> (std::process::ExitStatus, String) {
+    pub(crate) fn wait(mut self) -> (std::process::ExitStatus, String) {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         let exit = loop {
             if let Some(exit) = self.child.try_wait().expect("try_wait") {
@@ -184,7 +184,7 @@ fn the_server_creates_its_database_serves_and_stops_cleanly_on_sigterm() {
 }
 
 /// The `name=value` of a cookie the response set.
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+pub(crate) fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
@@ -394,75 +394,4 @@ fn every_acknowledged_registration_survives_a_sigkill() {
     });
     restarted.signal("-TERM");
     restarted.wait();
-}
-
-/// POSTs a form to `server` as its own page would, with exactly `cookie`;
-/// returns the status, the new session cookie if one was set, and the body.
-async fn call(
-    server: &Running,
-    function: &str,
-    cookie: Option<&str>,
-    form: &[(&str, &str)],
-) -> (StatusCode, Option<String>, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let mut request = client
-        .post(server.url(&format!("/api/{function}")))
-        .header(ORIGIN, server.address.as_str())
-        .form(form);
-    if let Some(cookie) = cookie {
-        request = request.header(reqwest::header::COOKIE, cookie);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let session =
-        set_cookie(&response, "latchkey_session").map(|v| format!("latchkey_session={v}"));
-    (status, session, response.text().await.unwrap())
-}
-
-#[test]
-fn two_app_servers_on_one_database_share_sign_ins_and_revocations_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let (runtime, url) = runtime_and_database(dir.path());
-    let a = Running::start(server(dir.path(), &url));
-    let b = Running::start(server(dir.path(), &url));
-    runtime.block_on(async {
-        // Signed in through A, known on B.
-        let form = [("username", "shared"), ("password", PASSWORD)];
-        let (status, first, _) = call(&a, "register", None, &form).await;
-        assert_eq!(status, StatusCode::OK);
-        let first = first.expect("a session cookie");
-        let (_, _, who) = call(&b, "current_user", Some(&first), &[]).await;
-        assert!(
-            who.contains("\"username\":\"shared\""),
-            "B knows the session: {who}"
-        );
-
-        // Logged out through B: A refuses the old cookie at its next request.
-        let (status, _, _) = call(&b, "logout", Some(&first), &[]).await;
-        assert_eq!(status, StatusCode::OK);
-        let (_, _, who) = call(&a, "current_user", Some(&first), &[]).await;
-        assert_eq!(who, "null", "A no longer accepts the logged-out session");
-
-        // A device signed in on A, revoked from B: A refuses it at once.
-        let (_, laptop, _) = call(&a, "login", None, &form).await;
-        let laptop = laptop.expect("a session cookie");
-        let (_, phone, _) = call(&b, "login", None, &form).await;
-        let phone = phone.expect("a session cookie");
-        let (status, _, _) = call(&b, "revoke_other_devices", Some(&phone), &[]).await;
-        assert_eq!(status, StatusCode::OK);
-        let (_, _, who) = call(&a, "current_user", Some(&laptop), &[]).await;
-        assert_eq!(who, "null", "A refuses the device B signed out");
-        let (_, _, who) = call(&a, "current_user", Some(&phone), &[]).await;
-        assert!(
-            who.contains("shared"),
-            "and still knows the one that stayed"
-        );
-    });
-    for running in [a, b] {
-        running.signal("-TERM");
-        running.wait();
-    }
 }

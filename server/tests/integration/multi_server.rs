@@ -1,0 +1,78 @@
+//! Several app servers on one database: what one server does to a session,
+//! every other server sees at its next request (no per-process cache).
+
+use reqwest::header::ORIGIN;
+use reqwest::StatusCode;
+
+use crate::process::{runtime_and_database, server, set_cookie, Running, PASSWORD};
+
+/// POSTs a form to `server` as its own page would, with exactly `cookie`;
+/// returns the status, the new session cookie if one was set, and the body.
+async fn call(
+    server: &Running,
+    function: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> (StatusCode, Option<String>, String) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut request = client
+        .post(server.url(&format!("/api/{function}")))
+        .header(ORIGIN, server.address.as_str())
+        .form(form);
+    if let Some(cookie) = cookie {
+        request = request.header(reqwest::header::COOKIE, cookie);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let session =
+        set_cookie(&response, "latchkey_session").map(|v| format!("latchkey_session={v}"));
+    (status, session, response.text().await.unwrap())
+}
+
+#[test]
+fn two_app_servers_on_one_database_share_sign_ins_and_revocations_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let a = Running::start(server(dir.path(), &url));
+    let b = Running::start(server(dir.path(), &url));
+    runtime.block_on(async {
+        // Signed in through A, known on B.
+        let form = [("username", "shared"), ("password", PASSWORD)];
+        let (status, first, _) = call(&a, "register", None, &form).await;
+        assert_eq!(status, StatusCode::OK);
+        let first = first.expect("a session cookie");
+        let (_, _, who) = call(&b, "current_user", Some(&first), &[]).await;
+        assert!(
+            who.contains("\"username\":\"shared\""),
+            "B knows the session: {who}"
+        );
+
+        // Logged out through B: A refuses the old cookie at its next request.
+        let (status, _, _) = call(&b, "logout", Some(&first), &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, _, who) = call(&a, "current_user", Some(&first), &[]).await;
+        assert_eq!(who, "null", "A no longer accepts the logged-out session");
+
+        // A device signed in on A, revoked from B: A refuses it at once.
+        let (_, laptop, _) = call(&a, "login", None, &form).await;
+        let laptop = laptop.expect("a session cookie");
+        let (_, phone, _) = call(&b, "login", None, &form).await;
+        let phone = phone.expect("a session cookie");
+        let (status, _, _) = call(&b, "revoke_other_devices", Some(&phone), &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, _, who) = call(&a, "current_user", Some(&laptop), &[]).await;
+        assert_eq!(who, "null", "A refuses the device B signed out");
+        let (_, _, who) = call(&a, "current_user", Some(&phone), &[]).await;
+        assert!(
+            who.contains("shared"),
+            "and still knows the one that stayed"
+        );
+    });
+    for running in [a, b] {
+        running.signal("-TERM");
+        running.wait();
+    }
+}
