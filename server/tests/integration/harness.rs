@@ -17,6 +17,13 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// (see the foundation issue's note), so the tests take turns instead.
 static ONE_APP_AT_A_TIME: LazyLock<Arc<tokio::sync::Mutex<()>>> = LazyLock::new(Default::default);
 
+/// This test's turn, for tests that run the server binary instead of a
+/// [`TestApp`]: they share the PostgreSQL server that the outage test stops
+/// and starts, so they must not run while it does.
+pub fn exclusive_turn() -> tokio::sync::OwnedMutexGuard<()> {
+    ONE_APP_AT_A_TIME.clone().blocking_lock_owned()
+}
+
 /// One running app with its own database, and a browser-like client for it.
 pub struct TestApp {
     pub base: String,

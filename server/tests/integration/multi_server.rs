@@ -34,6 +34,7 @@ async fn call(
 
 #[test]
 fn two_app_servers_on_one_database_share_sign_ins_and_revocations_at_once() {
+    let _turn = crate::harness::exclusive_turn();
     let dir = tempfile::tempdir().unwrap();
     let (runtime, url) = runtime_and_database(dir.path());
     let a = Running::start(server(dir.path(), &url));
@@ -57,10 +58,10 @@ fn two_app_servers_on_one_database_share_sign_ins_and_revocations_at_once() {
         assert_eq!(who, "null", "A no longer accepts the logged-out session");
 
         // A device signed in on A, revoked from B: A refuses it at once.
-        let (_, laptop, _) = call(&a, "login", None, &form).await;
-        let laptop = laptop.expect("a session cookie");
-        let (_, phone, _) = call(&b, "login", None, &form).await;
-        let phone = phone.expect("a session cookie");
+        let (status, laptop, body) = call(&a, "login", None, &form).await;
+        let laptop = laptop.unwrap_or_else(|| panic!("no session cookie: {status} {body}"));
+        let (status, phone, body) = call(&b, "login", None, &form).await;
+        let phone = phone.unwrap_or_else(|| panic!("no session cookie: {status} {body}"));
         let (status, _, _) = call(&b, "revoke_other_devices", Some(&phone), &[]).await;
         assert_eq!(status, StatusCode::OK);
         let (_, _, who) = call(&a, "current_user", Some(&laptop), &[]).await;

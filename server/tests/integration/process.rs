@@ -165,6 +165,7 @@ fn a_bad_setting_stops_start_up_with_a_message_naming_the_variable() {
 
 #[test]
 fn the_server_creates_its_database_serves_and_stops_cleanly_on_sigterm() {
+    let _turn = crate::harness::exclusive_turn();
     let dir = tempfile::tempdir().unwrap();
     let (runtime, url) = runtime_and_database(dir.path());
     let running = Running::start(server(dir.path(), &url));
@@ -198,6 +199,7 @@ pub(crate) fn set_cookie(response: &reqwest::Response, name: &str) -> Option<Str
 
 #[test]
 fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
+    let _turn = crate::harness::exclusive_turn();
     let dir = tempfile::tempdir().unwrap();
     let (runtime, url) = runtime_and_database(dir.path());
     let mut command = server(dir.path(), &url);
@@ -333,6 +335,7 @@ fn hex_of(bytes: &[u8]) -> String {
 
 #[test]
 fn every_acknowledged_registration_survives_a_sigkill() {
+    let _turn = crate::harness::exclusive_turn();
     let dir = tempfile::tempdir().unwrap();
     let (runtime, url) = runtime_and_database(dir.path());
     let running = Running::start(server(dir.path(), &url));
