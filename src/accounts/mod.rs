@@ -17,6 +17,9 @@ pub enum AccountError {
     /// Another account has this name, in some case.
     #[error("that username is taken")]
     UsernameTaken,
+    /// The new username is exactly the current one.
+    #[error("that is already the username")]
+    UsernameUnchanged,
     /// Unknown user or wrong password: deliberately one answer for both.
     #[error("invalid username or password")]
     InvalidCredentials,
@@ -207,21 +210,29 @@ impl Accounts {
     }
 
     /// Renames `user`. The rules are registration's; a name another account has
-    /// (in any case) is `UsernameTaken`, and the old name is free at once.
+    /// (in any case) is `UsernameTaken`, the very same name is
+    /// `UsernameUnchanged`, and the old name is free at once.
     pub async fn change_username(
         &self,
         user: UserId,
         username: &Username,
     ) -> Result<CurrentUser, AccountError> {
-        match self
+        let changed = match self
             .store
             .rename_user(user, username, self.clock.now())
             .await
         {
             Err(e) if e.is_unique_violation() => return Err(AccountError::UsernameTaken),
             other => other?,
+        };
+        let me = self
+            .current_user(user)
+            .await?
+            .ok_or(AccountError::NotFound)?;
+        if !changed {
+            return Err(AccountError::UsernameUnchanged);
         }
-        self.current_user(user).await?.ok_or(AccountError::NotFound)
+        Ok(me)
     }
 
     /// Deletes `user`'s account: the user row and, by cascade, their profile,

@@ -133,28 +133,31 @@ impl Store {
     }
 
     /// Renames a user; a name taken by another account (in any case) fails with
-    /// a unique violation, and the old name is free at once.
+    /// a unique violation, and the old name is free at once. False when nothing
+    /// changed: no such user, or the name is already exactly this.
     pub async fn rename_user(
         &self,
         id: UserId,
         username: &Username,
         now: i64,
-    ) -> Result<(), StoreError> {
-        on_pool!(
+    ) -> Result<bool, StoreError> {
+        let changed = on_pool!(
             self,
             pool,
             sqlx::query(&self.sql(
-                "UPDATE users SET username = ?, username_key = ?, updated_at = ? WHERE id = ?"
+                "UPDATE users SET username = ?, username_key = ?, updated_at = ?
+                 WHERE id = ? AND username <> ?"
             ))
             .bind(username.as_str())
             .bind(username.key())
             .bind(now)
             .bind(id.0)
+            .bind(username.as_str())
             .execute(pool)
             .await
             .map(|done| done.rows_affected())
         )?;
-        Ok(())
+        Ok(changed == 1)
     }
 
     /// Deletes a user and, by cascade, their devices, remember tokens and

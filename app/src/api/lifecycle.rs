@@ -9,7 +9,7 @@ pub async fn change_username(username: String) -> Result<(), ApiError> {
     use super::server::{
         accounts, client_info, finish, flash, require_sudo, require_user, session, session_policy,
     };
-    use latchkey::domain::{ActivityKind, Field, Flash, Username};
+    use latchkey::domain::{ActivityKind, Flash, Username};
 
     finish(
         async move {
@@ -17,12 +17,6 @@ pub async fn change_username(username: String) -> Result<(), ApiError> {
             let me = require_user(&session).await?;
             require_sudo(&session).await?;
             let name = Username::parse(&username).map_err(|e| ApiError::Invalid(vec![e]))?;
-            if name.as_str() == me.user.username {
-                return Err(ApiError::field(
-                    Field::Username,
-                    "That is already your username.",
-                ));
-            }
             let user = accounts()?.change_username(me.user.id, &name).await?;
             session_policy()?
                 .record(me.user.id, ActivityKind::UsernameChanged, &client_info())

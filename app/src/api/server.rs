@@ -217,6 +217,9 @@ impl From<AccountError> for ApiError {
             AccountError::UsernameTaken => {
                 ApiError::field(Field::Username, "That username is taken.")
             }
+            AccountError::UsernameUnchanged => {
+                ApiError::field(Field::Username, "That is already your username.")
+            }
             AccountError::InvalidCredentials => ApiError::InvalidCredentials,
             AccountError::Forbidden => {
                 ApiError::Forbidden("You are not allowed to do that.".into())

@@ -8,7 +8,7 @@ use super::require_user::here;
 use crate::api::ApiError;
 
 /// The hint under every field where a user chooses a password.
-pub const NEW_PASSWORD_HINT: &str =
+pub(super) const NEW_PASSWORD_HINT: &str =
     "At least 12 characters. Spaces and emoji are welcome: a passphrase is best.";
 
 /// The hint under every field where a user chooses a username.

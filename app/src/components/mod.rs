@@ -10,11 +10,10 @@ mod strength_meter;
 
 pub use flash::FlashArea;
 pub use form::{
-    action_error, CurrentPasswordField, FormAlert, SubmitButton, TextField, NEW_PASSWORD_HINT,
-    USERNAME_HINT,
+    action_error, CurrentPasswordField, FormAlert, SubmitButton, TextField, USERNAME_HINT,
 };
 pub use nav::Nav;
 pub use page_title::PageTitle;
 pub use require_user::{RequireSudo, RequireUser};
 pub use settings_tabs::SettingsTabs;
-pub use strength_meter::StrengthMeter;
+pub use strength_meter::NewPasswordField;

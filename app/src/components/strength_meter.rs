@@ -1,22 +1,54 @@
 use std::time::Duration;
 
+use latchkey::domain::Field;
 use leptos::prelude::*;
 
-use crate::api::PasswordStrength;
+use super::form::{TextField, NEW_PASSWORD_HINT};
+use crate::api::{ApiError, PasswordStrength};
 
 /// How long typing must pause before the password is scored.
 const PAUSE: Duration = Duration::from_millis(300);
+
+/// The field where a user chooses a new password, with the strength meter
+/// under it. `username`, when given (the registration form's, as typed),
+/// counts as known to an attacker.
+#[component]
+pub fn NewPasswordField(
+    /// The visible label.
+    label: &'static str,
+    /// Which field this is.
+    field: Field,
+    /// The error the form's action last returned.
+    error: Signal<Option<ApiError>>,
+    /// The username as typed, on the registration form.
+    #[prop(optional)]
+    username: Option<ReadSignal<String>>,
+) -> impl IntoView {
+    let (password, set_password) = signal(String::new());
+    view! {
+        <TextField
+            label
+            field
+            error
+            kind="password"
+            autocomplete="new-password"
+            hint=NEW_PASSWORD_HINT
+            required=true
+            on_input=Callback::new(move |v| set_password.set(v))
+        />
+        <StrengthMeter password username/>
+    }
+}
 
 /// A meter of how guessable `password` is, scored by the server (the
 /// dictionaries stay out of the wasm bundle) once typing pauses. `username`,
 /// when given, counts as known to an attacker. Shows nothing without
 /// JavaScript; the server still refuses a weak password on submit.
 #[component]
-pub fn StrengthMeter(
+fn StrengthMeter(
     /// The password as typed.
     password: ReadSignal<String>,
-    /// The username as typed, on the registration form.
-    #[prop(optional)]
+    /// The username as typed, if it is a registration.
     username: Option<ReadSignal<String>>,
 ) -> impl IntoView {
     let score = ServerAction::<PasswordStrength>::new();

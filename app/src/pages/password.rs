@@ -3,8 +3,8 @@ use leptos::prelude::*;
 
 use crate::auth::use_auth;
 use crate::components::{
-    action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, StrengthMeter, SubmitButton,
-    TextField, NEW_PASSWORD_HINT,
+    action_error, FormAlert, NewPasswordField, PageTitle, RequireUser, SettingsTabs, SubmitButton,
+    TextField,
 };
 
 /// `/settings/password` (login required): change your password; every other
@@ -23,7 +23,6 @@ pub fn PasswordPage() -> impl IntoView {
 fn PasswordForm() -> impl IntoView {
     let auth = use_auth();
     let error = action_error(auth.change_password);
-    let (password, set_password) = signal(String::new());
     view! {
         <section class="card">
             <SettingsTabs/>
@@ -39,17 +38,7 @@ fn PasswordForm() -> impl IntoView {
                     autocomplete="current-password"
                     required=true
                 />
-                <TextField
-                    label="New password"
-                    field=Field::NewPassword
-                    error
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=NEW_PASSWORD_HINT
-                    required=true
-                    on_input=Callback::new(move |v| set_password.set(v))
-                />
-                <StrengthMeter password/>
+                <NewPasswordField label="New password" field=Field::NewPassword error/>
                 <SubmitButton pending=auth.change_password.pending().into() label="Change password" pending_label="Changing…"/>
             </ActionForm>
         </section>

@@ -4,8 +4,7 @@ use leptos_router::components::A;
 
 use crate::auth::use_auth;
 use crate::components::{
-    action_error, FormAlert, PageTitle, StrengthMeter, SubmitButton, TextField, NEW_PASSWORD_HINT,
-    USERNAME_HINT,
+    action_error, FormAlert, NewPasswordField, PageTitle, SubmitButton, TextField, USERNAME_HINT,
 };
 
 /// `/register`: choose a username and a password; signed in on success.
@@ -14,7 +13,6 @@ pub fn RegisterPage() -> impl IntoView {
     let auth = use_auth();
     let error = action_error(auth.register);
     let (username, set_username) = signal(String::new());
-    let (password, set_password) = signal(String::new());
     view! {
         <PageTitle text="Register"/>
         <section class="card">
@@ -31,17 +29,7 @@ pub fn RegisterPage() -> impl IntoView {
                     maxlength=Username::MAX_LEN
                     on_input=Callback::new(move |v| set_username.set(v))
                 />
-                <TextField
-                    label="Password"
-                    field=Field::Password
-                    error
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=NEW_PASSWORD_HINT
-                    required=true
-                    on_input=Callback::new(move |v| set_password.set(v))
-                />
-                <StrengthMeter password username/>
+                <NewPasswordField label="Password" field=Field::Password error username/>
                 <SubmitButton pending=auth.register.pending().into() label="Create account" pending_label="Creating…"/>
             </ActionForm>
             <p class="aside">"Already have an account? " <A href="/login">"Log in"</A></p>

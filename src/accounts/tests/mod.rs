@@ -311,7 +311,13 @@ async fn renaming_to_a_taken_name_changes_nothing() {
             .username,
         "alice"
     );
-    // A change of case of one's own name is allowed.
+    // The very same name changes nothing; a change of case is allowed.
+    let err = f
+        .accounts
+        .change_username(alice.id, &name("alice"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountError::UsernameUnchanged), "{err:?}");
     let recased = f
         .accounts
         .change_username(alice.id, &name("ALICE"))
