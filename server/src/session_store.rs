@@ -7,14 +7,20 @@ use std::time::Duration;
 use anyhow::Context;
 use async_trait::async_trait;
 use latchkey::store::{Pool, Store};
+use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions::SessionStore;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-/// Whichever session store the backend calls for.
+/// Whichever session store the backend calls for. On SQLite, the load that
+/// every request with a cookie makes reads the store's row in place, on the
+/// request's thread (see `latchkey::store`'s readers); the rest is the store's.
 #[derive(Debug, Clone)]
-pub struct Sessions(Arc<dyn SessionStore>);
+pub struct Sessions {
+    inner: Arc<dyn SessionStore>,
+    store: Store,
+}
 
 impl Sessions {
     /// Creates the sessions table if needed, starts the hourly sweep of
@@ -40,12 +46,15 @@ impl Sessions {
                 Arc::new(sessions)
             }
         };
-        Ok(Self(inner))
+        Ok(Self {
+            inner,
+            store: store.clone(),
+        })
     }
 
     /// The store itself, for the policy that deletes the sessions of signed-out devices.
     pub fn shared(&self) -> Arc<dyn SessionStore> {
-        self.0.clone()
+        self.inner.clone()
     }
 }
 
@@ -63,18 +72,27 @@ fn sweep(store: impl ExpiredDeletion + Clone + 'static) {
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        self.0.create(record).await
+        self.inner.create(record).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.0.save(record).await
+        self.inner.save(record).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        self.0.load(id).await
+        let Some(read) = self.store.session_data(&id.to_string()) else {
+            return self.inner.load(id).await;
+        };
+        let Some(data) = read.map_err(|e| session_store::Error::Backend(e.to_string()))? else {
+            return Ok(None);
+        };
+        // Encoded by tower-sessions' SQLite store; the expiry it filters on is the record's.
+        let record: Record = rmp_serde::from_slice(&data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok((record.expiry_date > OffsetDateTime::now_utc()).then_some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.0.delete(id).await
+        self.inner.delete(id).await
     }
 }

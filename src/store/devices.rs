@@ -1,3 +1,5 @@
+use rusqlite::OptionalExtension;
+
 use super::{Store, StoreError};
 use crate::domain::{CurrentUser, DeviceId, UserId};
 
@@ -57,18 +59,26 @@ impl Store {
         device: DeviceId,
         user: UserId,
     ) -> Result<Option<CurrentUser>, StoreError> {
-        let row: Option<(i64, String, String)> = on_pool!(
-            self,
-            pool,
-            sqlx::query_as(&self.sql(
-                "SELECT u.id, u.username, u.display_name FROM devices d
-                 JOIN users u ON u.id = d.user_id WHERE d.id = ? AND d.user_id = ?"
-            ))
-            .bind(device.0)
-            .bind(user.0)
-            .fetch_optional(pool)
-            .await
-        )?;
+        const SQL: &str = "SELECT u.id, u.username, u.display_name FROM devices d
+             JOIN users u ON u.id = d.user_id WHERE d.id = ? AND d.user_id = ?";
+        let row: Option<(i64, String, String)> = match &self.readers {
+            Some(readers) => readers.with(|db| {
+                db.prepare_cached(SQL)?
+                    .query_row([device.0, user.0], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                    })
+                    .optional()
+            })?,
+            None => on_pool!(
+                self,
+                pool,
+                sqlx::query_as(&self.sql(SQL))
+                    .bind(device.0)
+                    .bind(user.0)
+                    .fetch_optional(pool)
+                    .await
+            )?,
+        };
         Ok(row.map(|(id, username, display_name)| {
             super::users::current_user(id, username, display_name)
         }))

@@ -17,12 +17,14 @@ macro_rules! on_pool {
 
 mod activity;
 mod devices;
+mod readers;
 mod remember;
 mod throttle;
 mod users;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use std::borrow::Cow;
@@ -45,6 +47,9 @@ pub enum StoreError {
     /// A migration failed at start-up.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A read on the in-place path failed (see [`readers`]).
+    #[error("database error: {0}")]
+    Read(#[from] rusqlite::Error),
     /// The database takes no writes.
     #[error("the database is read-only")]
     ReadOnly,
@@ -83,6 +88,7 @@ impl StoreError {
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
             )
             | StoreError::ReadOnly => true,
+            StoreError::Read(e) => readers::is_unavailable(e),
             _ => false,
         }
     }
@@ -106,6 +112,8 @@ pub enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// On a SQLite file, the in-place path for the reads on every request.
+    readers: Option<Arc<readers::Readers>>,
 }
 
 impl Store {
@@ -130,6 +138,7 @@ impl Store {
             .await?;
         Ok(Self {
             pool: Pool::Postgres(pool),
+            readers: None,
         })
     }
 
@@ -142,7 +151,8 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
-        if let Some(folder) = options.get_filename().parent() {
+        let file = options.get_filename().to_path_buf();
+        if let Some(folder) = file.parent() {
             create_folder(folder)?;
         }
         let pool = SqlitePoolOptions::new()
@@ -153,14 +163,26 @@ impl Store {
         sqlx::migrate!("src/store/migrations/sqlite")
             .run(&pool)
             .await?;
+        // An in-memory database is private to its sqlx connections.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         Ok(Self {
             pool: Pool::Sqlite(pool),
+            readers: (!in_memory).then(|| Arc::new(readers::Readers::new(&file))),
         })
     }
 
     /// The pool, for the session store that shares this database.
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The stored data of tower-sessions' SQLite session `id`, read in place
+    /// (see [`readers`]); `None` when this store has no in-place path (on
+    /// PostgreSQL), so the session store's own query must run.
+    pub fn session_data(&self, id: &str) -> Option<Result<Option<Vec<u8>>, StoreError>> {
+        self.readers
+            .as_ref()
+            .map(|readers| readers.session_data(id))
     }
 
     /// `sql`, written with `?` (or `?N`) parameters, in this backend's style.
