@@ -14,11 +14,14 @@ Workloads:
   2. a login-required SSR page showing the user's name
   3. a login flood at full concurrency with page loads beside it: the p99 of
      the page loads, and logins/s against the hash limit (cores / hash time)
+  4. current_user over 1,000 users and sessions versus 1,000,000 (seeded by
+     bench-seed), each request with a session picked at random: the ratio
   5. bytes shipped for the first page (release wasm + JS + CSS), raw, gzip
      and brotli
 
 Environment: DURATION [10s], CONNS [32], THREADS [2], PEER [path to the
-Flask anchor], SKIP_BUILD [1 = use the binaries already built].
+Flask anchor], SKIP_BUILD [1 = use the binaries already built], SIZES
+[1000,1000000: workload 4's two database sizes].
 """
 
 import gzip
@@ -43,6 +46,8 @@ CONNS = os.environ.get("CONNS", "32")
 THREADS = os.environ.get("THREADS", "2")
 PEER = os.environ.get("PEER", os.path.join(ROOT, "..", "shared", "anchors", "flask_login"))
 USER, PASSWORD = "bench", "correct horse battery staple"
+SIZES = [int(n) for n in os.environ.get("SIZES", "1000,1000000").split(",")]
+SAMPLE = 1000  # the sessions workload 4's requests pick from
 
 
 def free_port():
@@ -72,7 +77,7 @@ def build():
         return
     env = dict(os.environ, PATH=os.path.join(ROOT, "end2end", "node_modules", ".bin") + ":" + os.environ["PATH"])
     run(["cargo", "leptos", "build", "--release", "--precompress"], cwd=ROOT, env=env)
-    run(["cargo", "build", "--release", "--locked", "-p", "bench-bare"], cwd=ROOT)
+    run(["cargo", "build", "--release", "--locked", "-p", "bench-bare", "-p", "bench-seed"], cwd=ROOT)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -136,6 +141,11 @@ class Servers:
         self.procs.append(proc)
         return proc
 
+    def stop_one(self, proc):
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        self.procs.remove(proc)
+
     def stop(self):
         for proc in self.procs:
             proc.send_signal(signal.SIGTERM)
@@ -147,22 +157,49 @@ class Servers:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def start_latchkey(servers):
+def start_latchkey(servers, db=None, register=True):
+    """(process, base URL, the registered user's cookie) of a release server
+    on the SQLite file `db` (a fresh one by default)."""
     port = free_port()
     env = dict(os.environ,
-               DATABASE_URL=f"sqlite://{servers.tmp}/latchkey.db",
+               DATABASE_URL=f"sqlite://{db or os.path.join(servers.tmp, 'latchkey.db')}",
                LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
                LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
                LEPTOS_ENV="PROD",
                RUST_LOG="warn",
                LATCHKEY_LOGINS_PER_IP_PER_MINUTE="100000000",
                LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR="100000000")
-    servers.start([os.path.join(ROOT, "target", "release", "server")], env=env)
+    proc = servers.start([os.path.join(ROOT, "target", "release", "server")], env=env)
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/healthz")
+    if not register:
+        return proc, base, None
     status, headers, _ = request(base + "/api/register", f"username={USER}&password={PASSWORD}", origin=base)
     assert status == 200, f"register: {status}"
-    return base, cookies(headers)
+    return proc, base, cookies(headers)
+
+
+def sized_current_user(servers, users):
+    """Workload 4 at one size: a fresh database holding `users` users, each
+    with one device and one live session (bench-seed copies a real one), then
+    current_user with a session picked at random from SAMPLE of them."""
+    db = os.path.join(servers.tmp, f"sized-{users}.db")
+    proc, _, _ = start_latchkey(servers, db)
+    servers.stop_one(proc)
+    sample = os.path.join(servers.tmp, f"sample-{users}.txt")
+    run([os.path.join(ROOT, "target", "release", "bench-seed"), db, str(users), str(SAMPLE), sample])
+    proc, base, _ = start_latchkey(servers, db, register=False)
+    first = open(sample).readline().strip()
+    status, _, me = request(base + "/api/current_user", "", cookie=first, origin=base)
+    assert status == 200 and b"seed" in me, f"a seeded session must be signed in: {status} {me[:200]}"
+    env = {"COOKIES": sample, "ORIGIN": base}
+    wrk(base + "/api/current_user", "sessions.lua", env, duration="3s")  # warm-up
+    result = wrk(base + "/api/current_user", "sessions.lua", env)
+    servers.stop_one(proc)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    return result
 
 
 def start_flask(servers):
@@ -228,7 +265,7 @@ def main():
     build()
     servers = Servers()
     try:
-        lk, lk_cookie = start_latchkey(servers)
+        _, lk, lk_cookie = start_latchkey(servers)
         status, _, page = request(lk + "/settings/profile", cookie=lk_cookie)
         assert status == 200 and USER.encode() in page, "the page must show the user"
         status, _, me = request(lk + "/api/current_user", "", cookie=lk_cookie, origin=lk)
@@ -262,11 +299,21 @@ def main():
         logins = float(re.search(r"Requests/sec:\s+([\d.]+)", flood_out).group(1))
         results[("3 pages during a login flood", "latchkey")] = pages
 
+        # 4. current_user by database size
+        sized = {}
+        for users in SIZES:
+            sized[users] = results[(f"4 current_user, {users:,} users", "latchkey")] = \
+                sized_current_user(servers, users)
+
         print_table(results, flask is not None)
         limit = cores / hash_s
         print(f"\nWorkload 3: logins/s {logins:.1f}; hash limit (cores {cores} / one hash "
               f"{hash_s * 1000:.0f} ms) = {limit:.1f}; ratio {logins / limit:.2f}; "
               f"page p99 during the flood {pages['p99']:.1f} ms")
+        if len(sized) == 2:
+            (small, a), (large, b) = sorted(sized.items())
+            print(f"Workload 4: current_user with {large:,} users vs {small:,}: p50 x{b['p50'] / a['p50']:.2f}, "
+                  f"p99 x{b['p99'] / a['p99']:.2f}, req/s x{b['rps'] / a['rps']:.2f}")
         print("\nWorkload 5: bytes shipped for the first page (release build)")
         total = [0, 0, 0]
         for name, (raw, gz, br) in bytes_shipped().items():
@@ -279,14 +326,14 @@ def main():
 
 
 def print_table(results, with_flask):
-    print(f"\n{'workload':<30} {'server':<10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'x flask':>8}")
+    print(f"\n{'workload':<32} {'server':<10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'x bare':>7} {'x flask':>8}")
     for (workload, server), r in results.items():
         bare = results.get((workload, "bare axum"))
         flask = results.get((workload, "flask"))
         x_bare = f"{r['rps'] / bare['rps']:.2f}" if bare else "-"
         x_flask = f"{r['rps'] / flask['rps']:.1f}" if flask and with_flask else "-"
         bad = f"  ({r['non2xx']} non-2xx!)" if r["non2xx"] else ""
-        print(f"{workload:<30} {server:<10} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {x_bare:>7} {x_flask:>8}{bad}")
+        print(f"{workload:<32} {server:<10} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {x_bare:>7} {x_flask:>8}{bad}")
 
 
 if __name__ == "__main__":
