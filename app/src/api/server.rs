@@ -22,17 +22,18 @@ pub async fn session() -> Result<Session, ApiError> {
         .map_err(|e| internal("the session layer is missing", &e))
 }
 
-/// The account service the server provided as context.
-pub fn accounts() -> Result<Accounts, ApiError> {
-    use_context::<Accounts>().ok_or_else(|| {
+/// The account service the server provided as context (shared, so taking it
+/// from the context is a counter increment, not a copy of its pools).
+pub fn accounts() -> Result<Arc<Accounts>, ApiError> {
+    use_context::<Arc<Accounts>>().ok_or_else(|| {
         tracing::error!("the Accounts service is missing from the context");
         ApiError::Internal
     })
 }
 
 /// The session rules the server provided as context.
-pub fn session_policy() -> Result<SessionPolicy, ApiError> {
-    use_context::<SessionPolicy>().ok_or_else(|| {
+pub fn session_policy() -> Result<Arc<SessionPolicy>, ApiError> {
+    use_context::<Arc<SessionPolicy>>().ok_or_else(|| {
         tracing::error!("the SessionPolicy is missing from the context");
         ApiError::Internal
     })
