@@ -22,7 +22,8 @@ Workloads:
 
 Environment: DURATION [10s], CONNS [32], THREADS [2], PEER [path to the
 Flask anchor], SKIP_BUILD [1 = use the binaries already built], SIZES
-[1000,1000000: workload 4's two database sizes].
+[1000,1000000: workload 4's two database sizes], ONLY [1,2,3,4,5: the
+workloads to run, for working on one].
 """
 
 import gzip
@@ -47,6 +48,7 @@ CONNS = os.environ.get("CONNS", "32")
 THREADS = os.environ.get("THREADS", "2")
 PEER = os.environ.get("PEER", os.path.join(ROOT, "..", "shared", "anchors", "flask_login"))
 USER, PASSWORD = "bench", "correct horse battery staple"
+ONLY = set(os.environ.get("ONLY", "1,2,3,4,5").split(","))  # which workloads run
 SIZES = [int(n) for n in os.environ.get("SIZES", "1000,1000000").split(",")]
 SAMPLE = 1000  # the sessions workload 4's requests pick from
 
@@ -108,13 +110,13 @@ def cookies(headers):
 
 
 def wrk(url, script=None, env=None, duration=DURATION, conns=CONNS):
-    cmd = ["wrk", "-t", THREADS, "-c", conns, "-d", duration, "--latency", "--timeout", "5s"]
+    cmd = ["wrk", "-t", str(min(int(THREADS), int(conns))), "-c", conns, "-d", duration, "--latency", "--timeout", "5s"]
     if script:
         cmd += ["-s", os.path.join(BENCH, script)]
     done = subprocess.run(cmd + [url], capture_output=True, text=True,
                           env=dict(os.environ, **(env or {})))
     if done.returncode != 0:
-        raise SystemExit(f"wrk failed on {url}: {done.stdout}{done.stderr}")
+        raise RuntimeError(f"wrk failed on {url}: {done.stdout}{done.stderr}")
     out = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
@@ -145,6 +147,13 @@ class Servers:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
         self.procs.remove(proc)
+
+    def show_logs(self):
+        """The end of each server's log, for a run that failed."""
+        for name in sorted(os.listdir(self.tmp)):
+            if name.endswith(".log"):
+                with open(os.path.join(self.tmp, name), errors="replace") as log:
+                    print(f"--- {name}\n{log.read()[-3000:]}", file=sys.stderr)
 
     def stop(self):
         for proc in self.procs:
@@ -194,12 +203,15 @@ def sized_current_user(servers, users):
     assert status == 200 and b"seed" in me, f"a seeded session must be signed in: {status} {me[:200]}"
     env = {"COOKIES": sample, "ORIGIN": base}
     wrk(base + "/api/current_user", "sessions.lua", env, duration="3s")  # warm-up
-    result = wrk(base + "/api/current_user", "sessions.lua", env)
+    # One connection: the latency of a look-up itself, with no queue in front
+    # of it; then full load, where the p50 is mostly time spent queued.
+    alone = wrk(base + "/api/current_user", "sessions.lua", env, conns="1")
+    loaded = wrk(base + "/api/current_user", "sessions.lua", env)
     servers.stop_one(proc)
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    return result
+    return alone, loaded
 
 
 def start_flask(servers):
@@ -215,7 +227,10 @@ def start_flask(servers):
         return None, None
     port = free_port()
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{servers.tmp}/flask.db")
-    servers.start([os.path.join(venv, "bin", "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "app:app"],
+    # --preload: the app (and its create_all on a fresh database) loads once,
+    # before the workers fork; otherwise both workers race to create the
+    # tables, one fails to boot, and gunicorn shuts down mid-run.
+    servers.start([os.path.join(venv, "bin", "gunicorn"), "--preload", "-w", "2", "-b", f"127.0.0.1:{port}", "app:app"],
                   env=env, cwd=PEER)
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/")
@@ -274,60 +289,65 @@ def main():
         status, _, me = request(lk + "/api/current_user", "", cookie=lk_cookie, origin=lk)
         assert status == 200 and USER.encode() in me, "current_user must know the user"
         bare = start_bare(servers, page, me)
-        flask, flask_cookie = start_flask(servers)
-
-        results = {}
-        # 1. current_user
-        results[("1 current_user", "latchkey")] = wrk(lk + "/api/current_user", "post.lua",
-                                                      {"COOKIE": lk_cookie, "ORIGIN": lk})
-        results[("1 current_user", "bare axum")] = wrk(bare + "/api/current_user", "post.lua")
-        if flask:
-            results[("1 current_user", "flask")] = wrk(flask + "/api/me", "get.lua", {"COOKIE": flask_cookie})
-        # 2. a login-required page
-        results[("2 login-required page", "latchkey")] = wrk(lk + "/settings/profile", "get.lua", {"COOKIE": lk_cookie})
-        # The floor Leptos sets: an anonymous page, no session, no database.
-        results[("2 anonymous /login (Leptos)", "latchkey")] = wrk(lk + "/login", "get.lua", {"COOKIE": ""})
-        results[("2 login-required page", "bare axum")] = wrk(bare + "/settings/profile", "get.lua")
-        if flask:
-            results[("2 login-required page", "flask")] = wrk(flask + "/me", "get.lua", {"COOKIE": flask_cookie})
-        # 3. a login flood with page loads beside it
-        hash_s = hash_seconds(lk)
+        flask, flask_cookie = start_flask(servers) if ONLY & {"1", "2"} else (None, None)
         cores = os.cpu_count() or 1
-        flood = subprocess.Popen(
-            ["wrk", "-t", "1", "-c", CONNS, "-d", DURATION, "--latency", "--timeout", "10s",
-             "-s", os.path.join(BENCH, "post.lua"), lk + "/api/login"],
-            env=dict(os.environ, BODY=f"username={USER}&password={PASSWORD}", ORIGIN=lk),
-            stdout=subprocess.PIPE, text=True)
-        time.sleep(1)
-        # Paced (4 connections, 20 ms apart: at most 200 pages/s), so the
-        # pages measure latency without taking the cores the hashes need.
-        pages = wrk(lk + "/settings/profile", "get.lua", {"COOKIE": lk_cookie, "DELAY_MS": "20"}, conns="4")
-        flood_out = flood.communicate()[0]
-        logins = float(re.search(r"Requests/sec:\s+([\d.]+)", flood_out).group(1))
-        results[("3 pages during a login flood", "latchkey")] = pages
 
-        # 4. current_user by database size
-        sized = {}
-        for users in SIZES:
-            sized[users] = results[(f"4 current_user, {users:,} users", "latchkey")] = \
-                sized_current_user(servers, users)
+        results, logins, sized = {}, None, {}
+        if "1" in ONLY:
+            results[("1 current_user", "latchkey")] = wrk(lk + "/api/current_user", "post.lua",
+                                                          {"COOKIE": lk_cookie, "ORIGIN": lk})
+            results[("1 current_user", "bare axum")] = wrk(bare + "/api/current_user", "post.lua")
+            if flask:
+                results[("1 current_user", "flask")] = wrk(flask + "/api/me", "get.lua", {"COOKIE": flask_cookie})
+        if "2" in ONLY:
+            results[("2 login-required page", "latchkey")] = wrk(lk + "/settings/profile", "get.lua", {"COOKIE": lk_cookie})
+            # The floor Leptos sets: an anonymous page, no session, no database.
+            results[("2 anonymous /login (Leptos)", "latchkey")] = wrk(lk + "/login", "get.lua", {"COOKIE": ""})
+            results[("2 login-required page", "bare axum")] = wrk(bare + "/settings/profile", "get.lua")
+            if flask:
+                results[("2 login-required page", "flask")] = wrk(flask + "/me", "get.lua", {"COOKIE": flask_cookie})
+        if "3" in ONLY:
+            hash_s = hash_seconds(lk)
+            flood = subprocess.Popen(
+                ["wrk", "-t", "1", "-c", CONNS, "-d", DURATION, "--latency", "--timeout", "10s",
+                 "-s", os.path.join(BENCH, "post.lua"), lk + "/api/login"],
+                env=dict(os.environ, BODY=f"username={USER}&password={PASSWORD}", ORIGIN=lk),
+                stdout=subprocess.PIPE, text=True)
+            time.sleep(1)
+            # Paced (4 connections, 20 ms apart: at most 200 pages/s), so the
+            # pages measure latency without taking the cores the hashes need.
+            pages = wrk(lk + "/settings/profile", "get.lua", {"COOKIE": lk_cookie, "DELAY_MS": "20"}, conns="4")
+            flood_out = flood.communicate()[0]
+            logins = float(re.search(r"Requests/sec:\s+([\d.]+)", flood_out).group(1))
+            results[("3 pages during a login flood", "latchkey")] = pages
+        if "4" in ONLY:
+            for users in SIZES:
+                sized[users] = alone, loaded = sized_current_user(servers, users)
+                results[(f"4 {users:,} users, 1 conn", "latchkey")] = alone
+                results[(f"4 {users:,} users, {CONNS} conns", "latchkey")] = loaded
 
         print_table(results, flask is not None)
-        limit = cores / hash_s
-        print(f"\nWorkload 3: logins/s {logins:.1f}; hash limit (cores {cores} / one hash "
-              f"{hash_s * 1000:.0f} ms) = {limit:.1f}; ratio {logins / limit:.2f}; "
-              f"page p99 during the flood {pages['p99']:.1f} ms")
+        if logins is not None:
+            limit = cores / hash_s
+            print(f"\nWorkload 3: logins/s {logins:.1f}; hash limit (cores {cores} / one hash "
+                  f"{hash_s * 1000:.0f} ms) = {limit:.1f}; ratio {logins / limit:.2f}; "
+                  f"page p99 during the flood {pages['p99']:.1f} ms")
         if len(sized) == 2:
-            (small, a), (large, b) = sorted(sized.items())
-            print(f"Workload 4: current_user with {large:,} users vs {small:,}: p50 x{b['p50'] / a['p50']:.2f}, "
-                  f"p99 x{b['p99'] / a['p99']:.2f}, req/s x{b['rps'] / a['rps']:.2f}")
-        print("\nWorkload 5: bytes shipped for the first page (release build)")
-        total = [0, 0, 0]
-        for name, (raw, gz, br) in bytes_shipped().items():
-            print(f"  {name:<15} raw {raw / 1000:8.1f} KB  gzip {gz / 1000:7.1f} KB  brotli {(br or 0) / 1000:7.1f} KB")
-            total = [total[0] + raw, total[1] + gz, total[2] + (br or 0)]
-        print(f"  {'total':<15} raw {total[0] / 1000:8.1f} KB  gzip {total[1] / 1000:7.1f} KB  brotli {total[2] / 1000:7.1f} KB")
+            (small, (a1, an)), (large, (b1, bn)) = sorted(sized.items())
+            print(f"Workload 4: current_user with {large:,} users vs {small:,}: latency (1 connection) "
+                  f"p50 x{b1['p50'] / a1['p50']:.2f}, p99 x{b1['p99'] / a1['p99']:.2f}; "
+                  f"at {CONNS} connections p50 x{bn['p50'] / an['p50']:.2f}, req/s x{bn['rps'] / an['rps']:.2f}")
+        if "5" in ONLY:
+            print("\nWorkload 5: bytes shipped for the first page (release build, as served)")
+            total = [0, 0, 0]
+            for name, (raw, gz, br) in bytes_shipped().items():
+                print(f"  {name:<15} raw {raw / 1000:8.1f} KB  gzip {gz / 1000:7.1f} KB  brotli {(br or 0) / 1000:7.1f} KB")
+                total = [total[0] + raw, total[1] + gz, total[2] + (br or 0)]
+            print(f"  {'total':<15} raw {total[0] / 1000:8.1f} KB  gzip {total[1] / 1000:7.1f} KB  brotli {total[2] / 1000:7.1f} KB")
         print(f"\nMachine: {cores} cores; wrk -t {THREADS} -c {CONNS} -d {DURATION} on the same machine.")
+    except Exception:
+        servers.show_logs()
+        raise
     finally:
         servers.stop()
 
