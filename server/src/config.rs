@@ -42,6 +42,10 @@ pub struct Config {
     pub logins_per_ip_per_minute: NonZeroU32,
     /// `LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR`: accounts one address may create.
     pub registrations_per_ip_per_hour: NonZeroU32,
+    /// `LATCHKEY_TRUSTED_PROXIES`: how many proxies (load balancers) in front
+    /// of the app append to `X-Forwarded-For`; the client's address is read
+    /// from there. 0, the default, ignores the header.
+    pub trusted_proxies: usize,
     /// `LATCHKEY_TRUSTED_ORIGINS`: origins besides the request's own (scheme and
     /// `Host`) whose state-changing requests are accepted, for deployments where
     /// a proxy changes the host or scheme. Each is `scheme://host[:port]`.
@@ -109,6 +113,7 @@ impl Config {
                 .parse("a whole number of at least 1")?,
             registrations_per_ip_per_hour: get("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "20")
                 .parse("a whole number of at least 1")?,
+            trusted_proxies: get("LATCHKEY_TRUSTED_PROXIES", "0").parse("a whole number")?,
             leptos,
         })
     }
@@ -263,6 +268,7 @@ mod tests {
             ("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "0"),
             ("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "lots"),
             ("LATCHKEY_TRUSTED_ORIGINS", "https://example.com/path"),
+            ("LATCHKEY_TRUSTED_PROXIES", "-1"),
         ] {
             let err = config(&[(key, value)]).unwrap_err();
             assert_eq!(err.key, key);

@@ -13,13 +13,15 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::cross_site::{refuse_cross_site, Origins};
+use crate::forwarded::{client_address, TrustedProxies};
 use crate::Config;
 
 /// Largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Wraps the router in the layers every request passes through (outermost first:
-/// tracing, security headers, the cross-site check, body limit, error status).
+/// tracing, the client's address, security headers, the cross-site check, body
+/// limit, error status).
 pub fn around(router: Router, config: &Config) -> Router {
     let origins = Origins::new(config.secure_cookies, &config.trusted_origins);
     let mut router = router
@@ -29,7 +31,12 @@ pub fn around(router: Router, config: &Config) -> Router {
     for (name, value) in security_headers(config) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
-    router.layer(TraceLayer::new_for_http())
+    router
+        .layer(middleware::from_fn_with_state(
+            TrustedProxies(config.trusted_proxies),
+            client_address,
+        ))
+        .layer(TraceLayer::new_for_http())
 }
 
 fn security_headers(config: &Config) -> Vec<(HeaderName, HeaderValue)> {

@@ -4,6 +4,7 @@
 
 pub mod config;
 mod cross_site;
+mod forwarded;
 mod health;
 mod layers;
 mod remember;

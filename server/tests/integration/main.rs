@@ -12,6 +12,7 @@ mod cookies;
 mod cross_site;
 mod devices;
 mod enumeration;
+mod forwarded;
 mod hash_upgrades;
 mod headers;
 mod login;
