@@ -26,10 +26,10 @@ pub async fn resume_remembered(
         .find_map(|header| state.remember.read(header))
         .map(str::to_string);
     let session = request.extensions().get::<Session>().cloned();
-    let client = client_info(&request);
     let (Some(presented), Some(session)) = (presented, session) else {
         return next.run(request).await;
     };
+    let client = client_info(&request);
     let set_cookie = match resume(&state, &session, &presented, &client).await {
         Ok(set_cookie) => set_cookie,
         Err(e) => {
