@@ -15,11 +15,21 @@ use tower_sessions::Session;
 
 use super::ApiError;
 
-/// The request's session.
+/// The request's session, as the session layer left it in the request's
+/// extensions. Read in place: `leptos_axum::extract` would clone the whole
+/// request head (every header) for each call, and every server function makes one.
 pub async fn session() -> Result<Session, ApiError> {
-    leptos_axum::extract::<Session>()
-        .await
-        .map_err(|e| internal("the session layer is missing", &e))
+    with_request(|parts| parts.extensions.get::<Session>().cloned())
+        .flatten()
+        .ok_or_else(|| {
+            tracing::error!("the session layer is missing");
+            ApiError::Internal
+        })
+}
+
+/// Reads the request's head, which leptos_axum provides as context, without copying it.
+fn with_request<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Option<R> {
+    with_context::<http::request::Parts, _>(read)
 }
 
 /// The account service the server provided as context (shared, so taking it
@@ -129,20 +139,26 @@ pub async fn check_password(me: &Me, password: &str) -> Result<(), ApiError> {
 
 /// The browser and address of the request, for the device list and activity.
 pub fn client_info() -> ClientInfo {
-    let parts = use_context::<http::request::Parts>();
-    let user_agent = parts
-        .as_ref()
-        .and_then(|p| p.headers.get(http::header::USER_AGENT))
-        .and_then(|v| v.to_str().ok());
-    ClientInfo::new(user_agent, client_ip())
+    let ip = client_ip();
+    with_request(|parts| {
+        let user_agent = parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        ClientInfo::new(user_agent, ip)
+    })
+    .unwrap_or_else(|| ClientInfo::new(None, ip))
 }
 
 /// The address the request came from.
 pub fn client_ip() -> Option<std::net::IpAddr> {
-    use_context::<http::request::Parts>()?
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip())
+    with_request(|parts| {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+    })
+    .flatten()
 }
 
 /// The per-address limits the server provided as context.
@@ -189,7 +205,7 @@ pub fn finish<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
 }
 
 fn is_plain_form_post() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|parts| {
+    with_request(|parts| {
         let accepts_html = parts
             .headers
             .get(http::header::ACCEPT)
@@ -197,6 +213,7 @@ fn is_plain_form_post() -> bool {
             .is_some_and(|v| v.contains("text/html"));
         parts.method == http::Method::POST && parts.uri.path().starts_with("/api/") && accepts_html
     })
+    .unwrap_or(false)
 }
 
 /// Logs an internal failure with its cause chain; the user sees only "internal".
