@@ -7,10 +7,17 @@ import * as path from "node:path";
 // /healthz before the first test.
 const port = Number(process.env.E2E_PORT ?? 3300);
 const baseURL = `http://127.0.0.1:${port}`;
-const database = path.join(os.tmpdir(), `latchkey-e2e-${process.pid}-${Date.now()}.db`);
+// Chosen once by the runner and inherited by its workers and the teardown,
+// which deletes it (with its -wal and -shm) when the suite ends.
+process.env.LATCHKEY_E2E_DATABASE ??= path.join(
+  os.tmpdir(),
+  `latchkey-e2e-${process.pid}-${Date.now()}.db`,
+);
+const database = process.env.LATCHKEY_E2E_DATABASE;
 
 export default defineConfig({
   testDir: "./tests",
+  globalTeardown: "./teardown.ts",
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
