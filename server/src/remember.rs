@@ -29,7 +29,7 @@ pub async fn resume_remembered(
     let (Some(presented), Some(session)) = (presented, session) else {
         return next.run(request).await;
     };
-    let client = client_info(&request);
+    let client = app::api::client_of(request.headers(), request.extensions());
     let set_cookie = match resume(&state, &session, &presented, &client).await {
         Ok(set_cookie) => set_cookie,
         Err(e) => {
@@ -51,18 +51,6 @@ pub async fn resume_remembered(
         response.headers_mut().append(SET_COOKIE, value);
     }
     response
-}
-
-/// The browser and address of a request, for the device list and activity.
-fn client_info(request: &Request) -> ClientInfo {
-    let user_agent = request
-        .headers()
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    let peer = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-    ClientInfo::new(user_agent, peer.map(|info| info.0.ip()))
 }
 
 async fn resume(

@@ -24,7 +24,7 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
             };
             // Counted once the form is valid, so typos cost nothing.
             address_limits()?.register(client_ip())?;
-            let session = session().await?;
+            let session = session()?;
             let user = accounts()?.register(&name, &password).await?;
             session_policy()?
                 .log_in(&session, user.id, false, &client_info())
@@ -64,7 +64,7 @@ pub async fn log_in(
             }
             let attempt =
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
-            let session = session().await?;
+            let session = session()?;
             let user = match accounts()?.authenticate(&username, &attempt).await {
                 Err(AccountError::InvalidCredentials) => {
                     session_policy()?
@@ -101,7 +101,7 @@ pub async fn log_out() -> Result<(), ApiError> {
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             session_policy()?.log_out(&session, &client_info()).await?;
             send_cookie(&remember_cookie()?.clear());
             flash(&session, Flash::info("You have been logged out.")).await?;
@@ -117,7 +117,7 @@ pub async fn log_out() -> Result<(), ApiError> {
 pub async fn current_user() -> Result<Option<CurrentUser>, ApiError> {
     use super::server::{finish, session, signed_in};
 
-    finish(async move { Ok(signed_in(&session().await?).await?.map(|me| me.user)) }.await)
+    finish(async move { Ok(signed_in(&session()?).await?.map(|me| me.user)) }.await)
 }
 
 /// Takes this browser's pending flash message, so it shows once.
@@ -126,7 +126,7 @@ pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
     use super::server::{finish, session};
     use latchkey::sessions;
 
-    finish(async move { Ok(sessions::take_flash(&session().await?).await?) }.await)
+    finish(async move { Ok(sessions::take_flash(&session()?).await?) }.await)
 }
 
 /// Whether the log-in form offers "Remember me" (`LATCHKEY_REMEMBER_DAYS=0`

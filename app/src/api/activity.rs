@@ -10,7 +10,7 @@ pub async fn list_activity() -> Result<Vec<Activity>, ApiError> {
 
     finish(
         async move {
-            let me = require_user(&session().await?).await?;
+            let me = require_user(&session()?).await?;
             Ok(session_policy()?.activity(me.at).await?)
         }
         .await,

@@ -10,7 +10,7 @@ pub async fn list_devices() -> Result<Vec<Device>, ApiError> {
 
     finish(
         async move {
-            let me = require_user(&session().await?).await?;
+            let me = require_user(&session()?).await?;
             Ok(session_policy()?.devices(me.at).await?)
         }
         .await,
@@ -27,7 +27,7 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             let me = require_user(&session).await?;
             if DeviceId(device) == me.at.device {
                 return Err(ApiError::BadRequest(
@@ -56,7 +56,7 @@ pub async fn revoke_other_devices() -> Result<u64, ApiError> {
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             let me = require_user(&session).await?;
             require_sudo(&session).await?;
             let count = session_policy()?

@@ -13,7 +13,7 @@ pub async fn change_username(username: String) -> Result<(), ApiError> {
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             let me = require_user(&session).await?;
             require_sudo(&session).await?;
             let name = Username::parse(&username).map_err(|e| ApiError::Invalid(vec![e]))?;
@@ -46,7 +46,7 @@ pub async fn delete_account(password: String) -> Result<(), ApiError> {
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             let me = require_user(&session).await?;
             // The password is asked for here, which is itself the sudo check.
             check_password(&me, &password).await?;

@@ -18,7 +18,7 @@ pub async fn change_password(
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             let me = require_user(&session).await?;
             let current = PasswordAttempt::parse(&current_password)
                 .map_err(|_| ApiError::field(Field::CurrentPassword, "Enter your current password."));
@@ -79,7 +79,7 @@ pub async fn password_strength(
                     format!("Use at most {} characters.", NewPassword::MAX_CHARS),
                 ));
             }
-            let me = signed_in(&session().await?).await?;
+            let me = signed_in(&session()?).await?;
             let context: Vec<&str> = username
                 .as_deref()
                 .into_iter()

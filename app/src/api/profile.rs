@@ -18,7 +18,7 @@ pub async fn my_profile() -> Result<Profile, ApiError> {
 
     finish(
         async move {
-            let me = require_user(&session().await?).await?;
+            let me = require_user(&session()?).await?;
             Ok(accounts()?.profile(&me.user.username).await?)
         }
         .await,
@@ -39,7 +39,7 @@ pub async fn update_profile(
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             let user = require_user(&session).await?.user;
             let update =
                 ProfileUpdate::parse(&display_name, &bio, &location).map_err(ApiError::Invalid)?;

@@ -18,7 +18,7 @@ use super::ApiError;
 /// The request's session, as the session layer left it in the request's
 /// extensions. Read in place: `leptos_axum::extract` would clone the whole
 /// request head (every header) for each call, and every server function makes one.
-pub async fn session() -> Result<Session, ApiError> {
+pub fn session() -> Result<Session, ApiError> {
     with_request(|parts| parts.extensions.get::<Session>().cloned())
         .flatten()
         .ok_or_else(|| {
@@ -139,26 +139,30 @@ pub async fn check_password(me: &Me, password: &str) -> Result<(), ApiError> {
 
 /// The browser and address of the request, for the device list and activity.
 pub fn client_info() -> ClientInfo {
-    let ip = client_ip();
-    with_request(|parts| {
-        let user_agent = parts
-            .headers
-            .get(http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok());
-        ClientInfo::new(user_agent, ip)
-    })
-    .unwrap_or_else(|| ClientInfo::new(None, ip))
+    with_request(|parts| client_of(&parts.headers, &parts.extensions))
+        .unwrap_or_else(|| ClientInfo::new(None, None))
 }
 
 /// The address the request came from.
 pub fn client_ip() -> Option<std::net::IpAddr> {
-    with_request(|parts| {
-        parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip())
-    })
-    .flatten()
+    with_request(|parts| address_of(&parts.extensions)).flatten()
+}
+
+/// The browser and address of a request head: the one place both are read,
+/// for server functions and the server's middleware alike. The address is the
+/// connection's, or the client's behind trusted proxies (the server's
+/// forwarded-address layer puts it there).
+pub fn client_of(headers: &http::HeaderMap, extensions: &http::Extensions) -> ClientInfo {
+    let user_agent = headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    ClientInfo::new(user_agent, address_of(extensions))
+}
+
+fn address_of(extensions: &http::Extensions) -> Option<std::net::IpAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip())
 }
 
 /// The per-address limits the server provided as context.

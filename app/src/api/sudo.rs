@@ -10,7 +10,7 @@ pub async fn sudo_status() -> Result<bool, ApiError> {
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             if signed_in(&session).await?.is_none() {
                 return Ok(false);
             }
@@ -29,7 +29,7 @@ pub async fn confirm_password(password: String, next: Option<String>) -> Result<
 
     finish(
         async move {
-            let session = session().await?;
+            let session = session()?;
             let me = require_user(&session).await?;
             check_password(&me, &password).await?;
             session_policy()?.confirmed_password(&session).await?;
