@@ -9,6 +9,11 @@ use tokio::sync::Semaphore;
 
 use crate::domain::{NewPassword, PasswordAttempt};
 
+mod pepper;
+
+pub use pepper::Pepper;
+use pepper::{is_peppered, PEPPER_KEY_ID};
+
 /// argon2id cost parameters, OWASP's minimum by default (m=19 MiB, t=2, p=1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HashCost {
@@ -59,35 +64,6 @@ impl HashCost {
             && params.t_cost() >= self.iterations
             && params.p_cost() >= self.parallelism
             && is_peppered(&params) == peppered
-    }
-}
-
-/// The `keyid` a peppered hash carries in its PHC string.
-const PEPPER_KEY_ID: &[u8] = b"pepper";
-
-fn is_peppered(params: &Params) -> bool {
-    params.keyid() == PEPPER_KEY_ID
-}
-
-/// A secret mixed into every hash as argon2's secret key (ASVS 2.4.5): kept
-/// out of the database, so a stolen copy of the database alone cannot be
-/// guessed against. Its bytes never reach a log.
-#[derive(Clone)]
-pub struct Pepper(Arc<[u8]>);
-
-impl Pepper {
-    /// Fewest bytes a pepper may have.
-    pub const MIN_LEN: usize = 32;
-
-    /// A pepper of at least [`Self::MIN_LEN`] bytes (argon2 takes up to 2^32).
-    pub fn new(secret: &[u8]) -> Option<Self> {
-        (secret.len() >= Self::MIN_LEN).then(|| Self(secret.into()))
-    }
-}
-
-impl std::fmt::Debug for Pepper {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Pepper(<redacted>)")
     }
 }
 
@@ -192,10 +168,7 @@ impl PasswordHasher {
             let params = Params::try_from(&parsed).map_err(|e| HashError::Argon2(e.to_string()))?;
             let argon = match (&pepper, is_peppered(&params)) {
                 (_, false) => Argon2::default(),
-                (Some(pepper), true) => {
-                    Argon2::new_with_secret(&pepper.0, Algorithm::Argon2id, Version::V0x13, params)
-                        .map_err(|e| HashError::Argon2(e.to_string()))?
-                }
+                (Some(pepper), true) => pepper.argon2(params)?,
                 // A peppered hash, and no pepper to check it with.
                 (None, true) => {
                     return Err(HashError::Params(
@@ -237,10 +210,7 @@ fn hash_with(
 ) -> Result<String, HashError> {
     let params = cost.params(pepper.is_some())?;
     let argon = match pepper {
-        Some(pepper) => {
-            Argon2::new_with_secret(&pepper.0, Algorithm::Argon2id, Version::V0x13, params)
-                .map_err(|e| HashError::Argon2(e.to_string()))?
-        }
+        Some(pepper) => pepper.argon2(params)?,
         None => Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
     };
     argon
