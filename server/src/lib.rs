@@ -8,7 +8,6 @@ mod forwarded;
 mod health;
 mod layers;
 mod remember;
-mod session_store;
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -24,7 +23,7 @@ use axum::Router;
 use latchkey::accounts::Accounts;
 use latchkey::clock::Clock;
 use latchkey::password::PasswordHasher;
-use latchkey::sessions::{RememberCookie, SessionPolicy};
+use latchkey::sessions::{RememberCookie, SessionPolicy, SessionTable};
 use latchkey::store::Store;
 use latchkey::throttle::{AccountThrottle, AddressLimits};
 use leptos::prelude::*;
@@ -33,7 +32,6 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use config::Config;
-use session_store::Sessions;
 
 /// What every handler can reach. axum clones the state for each extractor and
 /// middleware, and the context clones each service again: behind one `Arc`
@@ -95,13 +93,17 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     )?;
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
 
-    let session_store = Sessions::open(&store).await?;
+    let sessions = SessionPolicy::new(store, clock, config.lifetimes);
     let limits = AddressLimits::new(
         config.logins_per_ip_per_minute,
         config.registrations_per_ip_per_hour,
     );
-    tokio::spawn(sweep_throttles(accounts.throttle().clone(), limits.clone()));
-    let session_layer = SessionManagerLayer::new(session_store.clone())
+    tokio::spawn(sweep(
+        sessions.table(),
+        accounts.throttle().clone(),
+        limits.clone(),
+    ));
+    let session_layer = SessionManagerLayer::new(sessions.table())
         .with_name(config.session_cookie_name())
         .with_secure(config.secure_cookies)
         .with_http_only(true)
@@ -112,12 +114,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let state = AppState(Arc::new(Services {
         leptos_options: config.leptos.clone(),
         accounts: Arc::new(accounts),
-        sessions: Arc::new(SessionPolicy::new(
-            store.clone(),
-            session_store.shared(),
-            clock,
-            config.lifetimes,
-        )),
+        sessions: Arc::new(sessions),
         remember: RememberCookie {
             secure: config.secure_cookies,
             max_age: config.lifetimes.remembered,
@@ -151,11 +148,15 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
     handle_server_fns_with_context(move || state.provide(), request).await
 }
 
-/// Hourly: forgets throttle records that no longer lock anything.
-async fn sweep_throttles(throttle: AccountThrottle, limits: AddressLimits) {
+/// Hourly: deletes expired sessions (and the devices only they signed in),
+/// and forgets throttle records that no longer lock anything.
+async fn sweep(sessions: SessionTable, throttle: AccountThrottle, limits: AddressLimits) {
     let mut every_hour = tokio::time::interval(Duration::from_secs(60 * 60));
     loop {
         every_hour.tick().await;
+        if let Err(e) = sessions.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
         limits.forget_idle();
         if let Err(e) = throttle.purge().await {
             tracing::warn!(error = %e, "could not purge old throttle records");

@@ -12,7 +12,7 @@ pub struct NotYourDevice;
 impl SessionPolicy {
     /// Every place `me.user` is signed in, this browser marked as current.
     pub async fn devices(&self, me: SignedInAs) -> Result<Vec<Device>, SessionError> {
-        let rows = self.store.list_devices(me.user).await?;
+        let rows = self.store.list_devices(me.user, self.clock.now()).await?;
         Ok(rows
             .into_iter()
             .map(|row| describe(row, me.device))
@@ -26,10 +26,9 @@ impl SessionPolicy {
         device: DeviceId,
         client: &ClientInfo,
     ) -> Result<Result<(), NotYourDevice>, SessionError> {
-        let Some(removed) = self.store.delete_device(me.user, device).await? else {
+        if !self.store.delete_device(me.user, device).await? {
             return Ok(Err(NotYourDevice));
-        };
-        self.end_sessions(&removed).await?;
+        }
         self.record(me.user, ActivityKind::DeviceRevoked, client)
             .await?;
         Ok(Ok(()))
@@ -51,15 +50,13 @@ impl SessionPolicy {
 }
 
 impl SessionPolicy {
-    /// Deletes every device of `me.user` but this one, and their sessions;
+    /// Deletes every device of `me.user` but this one, with their sessions;
     /// returns how many devices.
     async fn sign_out_others(&self, me: SignedInAs) -> Result<u64, SessionError> {
-        let removed = self
+        Ok(self
             .store
             .delete_other_devices(me.user, Some(me.device))
-            .await?;
-        self.end_sessions(&removed).await?;
-        Ok(removed.devices)
+            .await?)
     }
 
     /// After a password change: every other device is signed out, and this
@@ -72,7 +69,7 @@ impl SessionPolicy {
     ) -> Result<u64, SessionError> {
         let count = self.sign_out_others(me).await?;
         session.cycle_id().await?;
-        self.bind_session(session, me.device).await?;
+        session.save().await?;
         self.record(me.user, ActivityKind::PasswordChanged, client)
             .await?;
         Ok(count)
@@ -85,8 +82,7 @@ impl SessionPolicy {
         session: &tower_sessions::Session,
         user: crate::domain::UserId,
     ) -> Result<(), SessionError> {
-        let removed = self.store.delete_other_devices(user, None).await?;
-        self.end_sessions(&removed).await?;
+        self.store.delete_other_devices(user, None).await?;
         session.flush().await?;
         Ok(())
     }

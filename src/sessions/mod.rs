@@ -7,21 +7,20 @@ mod devices;
 mod lifetimes;
 mod remember;
 mod sudo;
-
-use std::str::FromStr;
-use std::sync::Arc;
+mod table;
 
 use serde::{Deserialize, Serialize};
-use tower_sessions::session::Id;
-use tower_sessions::{Expiry, Session, SessionStore};
+use tower_sessions::{Expiry, Session};
 
 use crate::clock::Clock;
 use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UserId};
-use crate::store::{NewDevice, Removed, Store, StoreError};
+use crate::store::{NewDevice, Store, StoreError};
 pub use devices::NotYourDevice;
 pub use lifetimes::{judge, Lifetimes, Verdict};
 pub use remember::{RememberCookie, RememberToken, Resumed};
 pub use sudo::SUDO_SECONDS;
+pub use table::SessionTable;
+use table::LOADED_USER_KEY;
 
 const SIGNED_IN_KEY: &str = "auth";
 const FLASH_KEY: &str = "flash";
@@ -100,26 +99,23 @@ pub struct SignedIn {
 #[derive(Clone, Debug)]
 pub struct SessionPolicy {
     store: Store,
-    sessions: Arc<dyn SessionStore>,
     clock: Clock,
     lifetimes: Lifetimes,
 }
 
 impl SessionPolicy {
-    /// A policy over `store`'s devices and the session layer's `sessions`
-    /// store, on `clock`, with these lifetimes.
-    pub fn new(
-        store: Store,
-        sessions: Arc<dyn SessionStore>,
-        clock: Clock,
-        lifetimes: Lifetimes,
-    ) -> Self {
+    /// A policy over `store`'s devices and sessions, on `clock`, with these lifetimes.
+    pub fn new(store: Store, clock: Clock, lifetimes: Lifetimes) -> Self {
         Self {
             store,
-            sessions,
             clock,
             lifetimes,
         }
+    }
+
+    /// The session store of this policy's database, for the session layer.
+    pub fn table(&self) -> SessionTable {
+        SessionTable::new(self.store.clone(), self.clock.clone(), self.lifetimes)
     }
 
     /// The lifetimes in force.
@@ -127,9 +123,7 @@ impl SessionPolicy {
         self.lifetimes
     }
 
-    /// Logs `user` in on this session. The id is cycled first, so an id planted
-    /// before log-in is worthless after it (no fixation). The session cookie dies
-    /// with the browser; with `remember`, the device also gets a remember token
+    /// Logs `user` in on this session, under a new id. With `remember`, the device also gets a remember token
     /// (returned, for its own cookie) that starts new sessions later. The browser
     /// is recorded as one of the user's devices.
     pub async fn log_in(
@@ -143,7 +137,6 @@ impl SessionPolicy {
         let remember = remember && self.lifetimes.remembers();
         // A browser signing in again replaces its previous device.
         self.forget_device(session).await?;
-        session.cycle_id().await?;
         let now = self.clock.now();
         let new_device = NewDevice {
             user,
@@ -161,9 +154,7 @@ impl SessionPolicy {
             remember,
             confirmed: Some(now),
         };
-        session.insert(SIGNED_IN_KEY, record).await?;
-        session.set_expiry(Some(Expiry::OnSessionEnd));
-        self.bind_session(session, device).await?;
+        start(session, record).await?;
         self.record(user, ActivityKind::SignedInWithPassword, client)
             .await?;
         if remember {
@@ -192,8 +183,7 @@ impl SessionPolicy {
         let (user, device) = (UserId(record.user), DeviceId(record.device));
         let live = match judge(&record, now, self.lifetimes) {
             Verdict::Live { touch } => self
-                .store
-                .live_device_user(device, user)
+                .user_of(session, device, user)
                 .await?
                 .map(|me| (touch, me)),
             Verdict::Expired => None,
@@ -239,28 +229,33 @@ impl SessionPolicy {
         Ok(())
     }
 
-    /// Saves the session now, so it has its id, and notes that id on its
-    /// device: signing the device out can then delete the session's row.
-    async fn bind_session(&self, session: &Session, device: DeviceId) -> Result<(), SessionError> {
-        session.save().await?;
-        if let Some(id) = session.id() {
-            self.store
-                .set_device_session(device, &id.to_string())
-                .await?;
+    /// The signed-in user of a live session. A session loaded from the table
+    /// brought its user in the same read, and its row stands only while its
+    /// device does (the foreign keys cascade); one written during this request
+    /// asks the database.
+    async fn user_of(
+        &self,
+        session: &Session,
+        device: DeviceId,
+        user: UserId,
+    ) -> Result<Option<CurrentUser>, SessionError> {
+        match session.get::<CurrentUser>(LOADED_USER_KEY).await? {
+            Some(me) if me.id == user => Ok(Some(me)),
+            _ => Ok(self.store.live_device_user(device, user).await?),
         }
-        Ok(())
     }
+}
 
-    /// Deletes the session rows of devices just removed, so they end now
-    /// rather than at their next request (which would refuse them anyway).
-    async fn end_sessions(&self, removed: &Removed) -> Result<(), SessionError> {
-        for id in &removed.sessions {
-            if let Ok(id) = Id::from_str(id) {
-                self.sessions.delete(&id).await?;
-            }
-        }
-        Ok(())
-    }
+/// Puts a new sign-in on `session` under a new id (an id planted before it is
+/// worthless after it: no fixation), and writes it at once, so that its
+/// device is never without its session. The session cookie dies with the browser.
+async fn start(session: &Session, record: SignedIn) -> Result<(), SessionError> {
+    session.cycle_id().await?;
+    session.remove_value(LOADED_USER_KEY).await?;
+    session.insert(SIGNED_IN_KEY, record).await?;
+    session.set_expiry(Some(Expiry::OnSessionEnd));
+    session.save().await?;
+    Ok(())
 }
 
 /// Stores a message for the next page this browser shows.

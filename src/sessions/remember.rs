@@ -7,9 +7,9 @@ use std::fmt;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use tower_sessions::{Expiry, Session};
+use tower_sessions::Session;
 
-use super::{ClientInfo, SessionError, SessionPolicy, SignedIn, SIGNED_IN_KEY};
+use super::{ClientInfo, SessionError, SessionPolicy, SignedIn};
 use crate::domain::{ActivityKind, DeviceId};
 
 /// How long after a rotation the old validator counts as a racing request
@@ -180,8 +180,7 @@ impl SessionPolicy {
             if just_rotated {
                 return Ok(Resumed::Raced);
             }
-            let removed = self.store.delete_device_by_id(row.device).await?;
-            self.end_sessions(&removed).await?;
+            self.store.delete_device_by_id(row.device).await?;
             self.record(row.user, ActivityKind::RememberTheftSignal, client)
                 .await?;
             tracing::warn!(
@@ -206,7 +205,6 @@ impl SessionPolicy {
         if !won {
             return Ok(Resumed::Raced);
         }
-        session.cycle_id().await?;
         let record = SignedIn {
             user: row.user.0,
             device: row.device.0,
@@ -215,9 +213,7 @@ impl SessionPolicy {
             remember: true,
             confirmed: None,
         };
-        session.insert(SIGNED_IN_KEY, record).await?;
-        session.set_expiry(Some(Expiry::OnSessionEnd));
-        self.bind_session(session, row.device).await?;
+        super::start(session, record).await?;
         self.store.touch_device(row.device, now).await?;
         self.record(row.user, ActivityKind::SignedInRemembered, client)
             .await?;

@@ -28,7 +28,7 @@ impl Store {
             self,
             pool,
             sqlx::query(&self.sql(
-                "INSERT INTO activity (user_id, kind, ip, user_agent, at) VALUES (?, ?, ?, ?, ?)"
+                "INSERT INTO latchkey_activity (user_id, kind, ip, user_agent, at) VALUES (?, ?, ?, ?, ?)"
             ),)
             .bind(user.0)
             .bind(kind)
@@ -49,7 +49,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ActivityRow>, StoreError> {
         let rows: Vec<(String, String, String, i64)> = on_pool!(self, pool, sqlx::query_as(
-            &self.sql("SELECT kind, ip, user_agent, at FROM activity WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?"),
+            &self.sql("SELECT kind, ip, user_agent, at FROM latchkey_activity WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?"),
         )
         .bind(user.0)
         .bind(limit)
@@ -70,7 +70,7 @@ impl Store {
         let id: Option<i64> = on_pool!(
             self,
             pool,
-            sqlx::query_scalar(&self.sql("SELECT id FROM users WHERE username_key = ?"))
+            sqlx::query_scalar(&self.sql("SELECT id FROM latchkey_users WHERE username_key = ?"))
                 .bind(key)
                 .fetch_optional(pool)
                 .await

@@ -38,7 +38,7 @@ impl Store {
     /// Records a signed-in device.
     pub async fn insert_device(&self, device: NewDevice<'_>) -> Result<DeviceId, StoreError> {
         let id: i64 = on_pool!(self, pool, sqlx::query_scalar(
-            &self.sql("INSERT INTO devices (user_id, user_agent, ip, remembered, signed_in_at, last_active_at)
+            &self.sql("INSERT INTO latchkey_devices (user_id, user_agent, ip, remembered, signed_in_at, last_active_at)
              VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
         )
         .bind(device.user.0)
@@ -59,8 +59,8 @@ impl Store {
         device: DeviceId,
         user: UserId,
     ) -> Result<Option<CurrentUser>, StoreError> {
-        const SQL: &str = "SELECT u.id, u.username, u.display_name FROM devices d
-             JOIN users u ON u.id = d.user_id WHERE d.id = ? AND d.user_id = ?";
+        const SQL: &str = "SELECT u.id, u.username, u.display_name FROM latchkey_devices d
+             JOIN latchkey_users u ON u.id = d.user_id WHERE d.id = ? AND d.user_id = ?";
         let row: Option<(i64, String, String)> = match &self.readers {
             Some(readers) => readers.with(|db| {
                 db.prepare_cached(SQL)?
@@ -89,7 +89,7 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("UPDATE devices SET last_active_at = ? WHERE id = ?"))
+            sqlx::query(&self.sql("UPDATE latchkey_devices SET last_active_at = ? WHERE id = ?"))
                 .bind(now)
                 .bind(device.0)
                 .execute(pool)
@@ -99,16 +99,20 @@ impl Store {
         Ok(())
     }
 
-    /// Every device of a user, most recently active first.
-    pub async fn list_devices(&self, user: UserId) -> Result<Vec<DeviceRow>, StoreError> {
+    /// Every device of a user that is signed in at `now`: remembered, or with
+    /// a live session. Most recently active first.
+    pub async fn list_devices(&self, user: UserId, now: i64) -> Result<Vec<DeviceRow>, StoreError> {
         let rows: Vec<(i64, String, String, bool, i64, i64)> = on_pool!(
             self,
             pool,
             sqlx::query_as(&self.sql(
-                "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at FROM devices
-             WHERE user_id = ? ORDER BY last_active_at DESC, id DESC"
-            ),)
+                "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at FROM latchkey_devices d
+                 WHERE user_id = ? AND (remembered OR EXISTS (
+                     SELECT 1 FROM latchkey_sessions s WHERE s.device_id = d.id AND s.expires_at > ?))
+                 ORDER BY last_active_at DESC, id DESC"
+            ))
             .bind(user.0)
+            .bind(now)
             .fetch_all(pool)
             .await
         )?;
@@ -127,18 +131,28 @@ impl Store {
             .collect())
     }
 
-    /// Records which session a device is signed in with (after sign-in, a
-    /// resumed session or a new session id).
-    pub async fn set_device_session(
-        &self,
-        device: DeviceId,
-        session_id: &str,
-    ) -> Result<(), StoreError> {
+    /// Deletes one of `user`'s devices, its sessions and its remember token
+    /// (the foreign keys cascade); false when it is not theirs or is gone.
+    pub async fn delete_device(&self, user: UserId, device: DeviceId) -> Result<bool, StoreError> {
+        let deleted = on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql("DELETE FROM latchkey_devices WHERE id = ? AND user_id = ?"))
+                .bind(device.0)
+                .bind(user.0)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(deleted > 0)
+    }
+
+    /// Deletes a device whoever owns it (a stolen remember cookie's), with its sessions.
+    pub async fn delete_device_by_id(&self, device: DeviceId) -> Result<(), StoreError> {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("UPDATE devices SET session_id = ? WHERE id = ?"))
-                .bind(session_id)
+            sqlx::query(&self.sql("DELETE FROM latchkey_devices WHERE id = ?"))
                 .bind(device.0)
                 .execute(pool)
                 .await
@@ -147,70 +161,47 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes one of `user`'s devices; `None` when it is not theirs or is gone.
-    pub async fn delete_device(
-        &self,
-        user: UserId,
-        device: DeviceId,
-    ) -> Result<Option<Removed>, StoreError> {
-        let removed = Removed::from_rows(on_pool!(
-            self,
-            pool,
-            sqlx::query_scalar(
-                &self.sql("DELETE FROM devices WHERE id = ? AND user_id = ? RETURNING session_id"),
-            )
-            .bind(device.0)
-            .bind(user.0)
-            .fetch_all(pool)
-            .await
-        )?);
-        Ok((removed.devices > 0).then_some(removed))
-    }
-
-    /// Deletes a device whoever owns it (a stolen remember cookie's).
-    pub async fn delete_device_by_id(&self, device: DeviceId) -> Result<Removed, StoreError> {
-        Ok(Removed::from_rows(on_pool!(
-            self,
-            pool,
-            sqlx::query_scalar(&self.sql("DELETE FROM devices WHERE id = ? RETURNING session_id"))
-                .bind(device.0)
-                .fetch_all(pool)
-                .await
-        )?))
-    }
-
-    /// Deletes all of `user`'s devices but `keep` (all of them with `None`).
+    /// Deletes all of `user`'s devices but `keep` (all of them with `None`),
+    /// with their sessions; returns how many devices.
     pub async fn delete_other_devices(
         &self,
         user: UserId,
         keep: Option<DeviceId>,
-    ) -> Result<Removed, StoreError> {
-        Ok(Removed::from_rows(
-            on_pool!(self, pool, sqlx::query_scalar(
-                &self.sql("DELETE FROM devices WHERE user_id = ? AND id IS DISTINCT FROM ? RETURNING session_id"),
+    ) -> Result<u64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query(
+                &self.sql(
+                    "DELETE FROM latchkey_devices WHERE user_id = ? AND id IS DISTINCT FROM ?"
+                )
             )
             .bind(user.0)
             .bind(keep.map(|d| d.0))
-            .fetch_all(pool).await)?,
-        ))
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?)
     }
 }
 
-/// What deleting devices removed: how many, and the sessions they were signed
-/// in with (whose rows the caller deletes from the session store).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Removed {
-    /// How many devices.
-    pub devices: u64,
-    /// Their session ids.
-    pub sessions: Vec<String>,
-}
-
-impl Removed {
-    fn from_rows(rows: Vec<Option<String>>) -> Self {
-        Self {
-            devices: rows.len() as u64,
-            sessions: rows.into_iter().flatten().collect(),
-        }
+impl Store {
+    /// Deletes the devices signed in before `before` that are not remembered
+    /// and have no session live at `now`: their browsers can never come back.
+    pub async fn delete_unused_devices(&self, now: i64, before: i64) -> Result<(), StoreError> {
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql(
+                "DELETE FROM latchkey_devices WHERE NOT remembered AND signed_in_at < ? AND NOT EXISTS (
+                     SELECT 1 FROM latchkey_sessions s WHERE s.device_id = latchkey_devices.id AND s.expires_at > ?)"
+            ))
+            .bind(before)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
+        Ok(())
     }
 }

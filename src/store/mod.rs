@@ -19,8 +19,14 @@ mod activity;
 mod devices;
 mod readers;
 mod remember;
+mod sessions;
 mod throttle;
 mod users;
+
+#[cfg(test)]
+mod migration_tests;
+#[cfg(test)]
+mod sessions_tests;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -34,8 +40,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use activity::ActivityRow;
-pub use devices::{DeviceRow, NewDevice, Removed};
+pub use devices::{DeviceRow, NewDevice};
 pub use remember::RememberRow;
+pub use sessions::{Created, SessionRead, SessionWrite};
 pub use users::NewUser;
 
 /// A database failure. Its text may hold SQL, so it is logged, never shown.
@@ -174,15 +181,6 @@ impl Store {
     /// The pool, for the session store that shares this database.
     pub fn pool(&self) -> &Pool {
         &self.pool
-    }
-
-    /// The stored data of tower-sessions' SQLite session `id`, read in place
-    /// (see [`readers`]); `None` when this store has no in-place path (on
-    /// PostgreSQL), so the session store's own query must run.
-    pub fn session_data(&self, id: &str) -> Option<Result<Option<Vec<u8>>, StoreError>> {
-        self.readers
-            .as_ref()
-            .map(|readers| readers.session_data(id))
     }
 
     /// `sql`, written with `?` (or `?N`) parameters, in this backend's style.

@@ -4,7 +4,7 @@
 //! every query to it over a channel and back. Profiled under load, those
 //! hand-offs (a futex wake and a context switch each way) were 68% of the CPU
 //! of a `current_user` request; SQLite itself was under 1%. So the two reads on
-//! that path (the session row and the device-and-user join) run on plain
+//! that path (the session row joined to its user) run on plain
 //! connections to the same file, called directly on the request's thread.
 //!
 //! Why that is safe to do on an async worker: the database is in WAL mode, so
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags};
 
 use super::StoreError;
 
@@ -88,16 +88,6 @@ impl Readers {
         connection.busy_timeout(Duration::from_secs(5))?;
         Ok(connection)
     }
-
-    /// The stored data of the session `id`, as tower-sessions' SQLite store
-    /// keeps it (its table and columns). Its expiry is inside the data.
-    pub(crate) fn session_data(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.with(|db| {
-            db.prepare_cached("SELECT data FROM tower_sessions WHERE id = ?")?
-                .query_row([id], |row| row.get(0))
-                .optional()
-        })
-    }
 }
 
 /// Whether a failed read is a passing condition (busy, locked, unreadable,
@@ -112,67 +102,6 @@ pub(crate) fn is_unavailable(error: &rusqlite::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{NewDevice, NewUser, Pool, Store};
-    use crate::domain::Username;
-
-    /// The in-place reads see every write sqlx commits, at once: nothing is cached.
-    #[tokio::test]
-    async fn reads_in_place_see_each_committed_write_at_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Store::connect(&url).await.unwrap();
-        assert!(store.readers.is_some());
-        let username = Username::parse("reader").unwrap();
-        let user = store
-            .insert_user(NewUser {
-                username: &username,
-                password_hash: "$argon2id$not-a-real-hash",
-                now: 1,
-            })
-            .await
-            .unwrap();
-        let device = store
-            .insert_device(NewDevice {
-                user,
-                user_agent: "test",
-                ip: "127.0.0.1",
-                remembered: false,
-                now: 1,
-            })
-            .await
-            .unwrap();
-        let me = store.live_device_user(device, user).await.unwrap();
-        assert_eq!(me.map(|me| me.username), Some("reader".to_string()));
-
-        let Pool::Sqlite(pool) = store.pool() else {
-            unreachable!()
-        };
-        sqlx::query(
-            "CREATE TABLE tower_sessions (id TEXT PRIMARY KEY, data BLOB, expiry_date INTEGER)",
-        )
-        .execute(pool)
-        .await
-        .unwrap();
-        assert!(store.session_data("s1").unwrap().unwrap().is_none());
-        sqlx::query("INSERT INTO tower_sessions VALUES ('s1', x'0102', 0)")
-            .execute(pool)
-            .await
-            .unwrap();
-        assert_eq!(store.session_data("s1").unwrap().unwrap(), Some(vec![1, 2]));
-
-        store.delete_device(user, device).await.unwrap();
-        assert!(store
-            .live_device_user(device, user)
-            .await
-            .unwrap()
-            .is_none());
-        sqlx::query("DELETE FROM tower_sessions")
-            .execute(pool)
-            .await
-            .unwrap();
-        assert!(store.session_data("s1").unwrap().unwrap().is_none());
-    }
-
     #[test]
     fn a_busy_database_is_unavailable_and_a_missing_table_is_a_bug() {
         let busy = rusqlite::Error::SqliteFailure(

@@ -31,7 +31,7 @@ impl Store {
             self,
             pool,
             sqlx::query(&self.sql(
-                "UPDATE remember_tokens
+                "UPDATE latchkey_remember_tokens
              SET previous_hash = validator_hash, rotated_at = ?, validator_hash = ?, expires_at = ?
              WHERE selector = ? AND validator_hash = ?"
             ),)
@@ -55,9 +55,9 @@ impl Store {
         validator_hash: &[u8],
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        let delete = self.sql("DELETE FROM remember_tokens WHERE device_id = ?");
+        let delete = self.sql("DELETE FROM latchkey_remember_tokens WHERE device_id = ?");
         let insert = self.sql(
-            "INSERT INTO remember_tokens (selector, device_id, validator_hash, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO latchkey_remember_tokens (selector, device_id, validator_hash, expires_at) VALUES (?, ?, ?, ?)",
         );
         on_pool!(self, pool, {
             let mut tx = pool.begin().await?;
@@ -85,7 +85,7 @@ impl Store {
         type Found = (i64, i64, Vec<u8>, Option<Vec<u8>>, Option<i64>, i64);
         let row: Option<Found> = on_pool!(self, pool, sqlx::query_as(
             &self.sql("SELECT t.device_id, d.user_id, t.validator_hash, t.previous_hash, t.rotated_at, t.expires_at
-             FROM remember_tokens t JOIN devices d ON d.id = t.device_id WHERE t.selector = ?"),
+             FROM latchkey_remember_tokens t JOIN latchkey_devices d ON d.id = t.device_id WHERE t.selector = ?"),
         )
         .bind(selector)
         .fetch_optional(pool).await)?;
@@ -105,7 +105,7 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM remember_tokens WHERE selector = ?"))
+            sqlx::query(&self.sql("DELETE FROM latchkey_remember_tokens WHERE selector = ?"))
                 .bind(selector)
                 .execute(pool)
                 .await

@@ -6,10 +6,12 @@ impl Store {
         Ok(on_pool!(
             self,
             pool,
-            sqlx::query_scalar(&self.sql("SELECT locked_until FROM login_throttle WHERE key = ?"))
-                .bind(key)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_scalar(
+                &self.sql("SELECT locked_until FROM latchkey_login_throttle WHERE key = ?")
+            )
+            .bind(key)
+            .fetch_optional(pool)
+            .await
         )?)
     }
 
@@ -26,13 +28,13 @@ impl Store {
             self,
             pool,
             sqlx::query_as(&self.sql(
-                "INSERT INTO login_throttle (key, failures, window_start, locked_until)
+                "INSERT INTO latchkey_login_throttle (key, failures, window_start, locked_until)
              VALUES (?1, 1, ?2, 0)
              ON CONFLICT (key) DO UPDATE SET
-               failures = CASE WHEN ?2 - login_throttle.window_start >= ?3
-                               THEN 1 ELSE login_throttle.failures + 1 END,
-               window_start = CASE WHEN ?2 - login_throttle.window_start >= ?3
-                                   THEN ?2 ELSE login_throttle.window_start END
+               failures = CASE WHEN ?2 - latchkey_login_throttle.window_start >= ?3
+                               THEN 1 ELSE latchkey_login_throttle.failures + 1 END,
+               window_start = CASE WHEN ?2 - latchkey_login_throttle.window_start >= ?3
+                                   THEN ?2 ELSE latchkey_login_throttle.window_start END
              RETURNING failures, window_start"
             ),)
             .bind(key)
@@ -46,7 +48,7 @@ impl Store {
 
     /// Locks `key` until `until`, unless it is already locked for longer.
     pub async fn lock_throttle(&self, key: &str, until: i64) -> Result<(), StoreError> {
-        on_pool!(self, pool, sqlx::query(&self.sql("UPDATE login_throttle SET locked_until = CASE WHEN locked_until > ?1 THEN locked_until ELSE ?1 END WHERE key = ?2"))
+        on_pool!(self, pool, sqlx::query(&self.sql("UPDATE latchkey_login_throttle SET locked_until = CASE WHEN locked_until > ?1 THEN locked_until ELSE ?1 END WHERE key = ?2"))
             .bind(until)
             .bind(key)
             .execute(pool).await.map(|done| done.rows_affected()))?;
@@ -58,7 +60,7 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM login_throttle WHERE key = ?"))
+            sqlx::query(&self.sql("DELETE FROM latchkey_login_throttle WHERE key = ?"))
                 .bind(key)
                 .execute(pool)
                 .await
@@ -69,19 +71,18 @@ impl Store {
 
     /// Deletes records whose window and lock are both over; returns how many.
     pub async fn purge_throttles(&self, now: i64, window: i64) -> Result<u64, StoreError> {
-        let done =
-            on_pool!(
-                self,
-                pool,
-                sqlx::query(&self.sql(
-                    "DELETE FROM login_throttle WHERE window_start <= ? AND locked_until <= ?"
-                ))
-                .bind(now - window)
-                .bind(now)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
-            )?;
+        let done = on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql(
+                "DELETE FROM latchkey_login_throttle WHERE window_start <= ? AND locked_until <= ?"
+            ))
+            .bind(now - window)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
         Ok(done)
     }
 }

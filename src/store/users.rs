@@ -18,7 +18,7 @@ impl Store {
             self,
             pool,
             sqlx::query_scalar(&self.sql(
-                "INSERT INTO users (username, username_key, password_hash, created_at, updated_at)
+                "INSERT INTO latchkey_users (username, username_key, password_hash, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?) RETURNING id"
             ),)
             .bind(user.username.as_str())
@@ -38,7 +38,7 @@ impl Store {
         key: &str,
     ) -> Result<Option<(CurrentUser, String)>, StoreError> {
         let row: Option<(i64, String, String, String)> = on_pool!(self, pool, sqlx::query_as(
-            &self.sql("SELECT id, username, display_name, password_hash FROM users WHERE username_key = ?"),
+            &self.sql("SELECT id, username, display_name, password_hash FROM latchkey_users WHERE username_key = ?"),
         )
         .bind(key)
         .fetch_optional(pool).await)?;
@@ -52,7 +52,7 @@ impl Store {
         Ok(on_pool!(
             self,
             pool,
-            sqlx::query_scalar(&self.sql("SELECT password_hash FROM users WHERE id = ?"))
+            sqlx::query_scalar(&self.sql("SELECT password_hash FROM latchkey_users WHERE id = ?"))
                 .bind(id.0)
                 .fetch_optional(pool)
                 .await
@@ -64,10 +64,12 @@ impl Store {
         let row: Option<(i64, String, String)> = on_pool!(
             self,
             pool,
-            sqlx::query_as(&self.sql("SELECT id, username, display_name FROM users WHERE id = ?"))
-                .bind(id.0)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as(
+                &self.sql("SELECT id, username, display_name FROM latchkey_users WHERE id = ?")
+            )
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
         )?;
         Ok(row.map(|(id, username, display_name)| current_user(id, username, display_name)))
     }
@@ -75,7 +77,7 @@ impl Store {
     /// The public profile of the user with this name (any case).
     pub async fn find_profile(&self, key: &str) -> Result<Option<(UserId, Profile)>, StoreError> {
         let row: Option<(i64, String, String, String, String)> = on_pool!(self, pool, sqlx::query_as(
-            &self.sql("SELECT id, username, display_name, bio, location FROM users WHERE username_key = ?"),
+            &self.sql("SELECT id, username, display_name, bio, location FROM latchkey_users WHERE username_key = ?"),
         )
         .bind(key)
         .fetch_optional(pool).await)?;
@@ -98,7 +100,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         on_pool!(self, pool, sqlx::query(
-            &self.sql("UPDATE users SET display_name = ?, bio = ?, location = ?, updated_at = ? WHERE id = ?"),
+            &self.sql("UPDATE latchkey_users SET display_name = ?, bio = ?, location = ?, updated_at = ? WHERE id = ?"),
         )
         .bind(update.display_name.as_str())
         .bind(update.bio.as_str())
@@ -120,7 +122,9 @@ impl Store {
             self,
             pool,
             sqlx::query(
-                &self.sql("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+                &self.sql(
+                    "UPDATE latchkey_users SET password_hash = ?, updated_at = ? WHERE id = ?"
+                )
             )
             .bind(hash)
             .bind(now)
@@ -145,7 +149,7 @@ impl Store {
             self,
             pool,
             sqlx::query(&self.sql(
-                "UPDATE users SET username = ?, username_key = ?, updated_at = ?
+                "UPDATE latchkey_users SET username = ?, username_key = ?, updated_at = ?
                  WHERE id = ? AND username <> ?"
             ))
             .bind(username.as_str())
@@ -166,7 +170,7 @@ impl Store {
         let done = on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM users WHERE id = ?"))
+            sqlx::query(&self.sql("DELETE FROM latchkey_users WHERE id = ?"))
                 .bind(id.0)
                 .execute(pool)
                 .await

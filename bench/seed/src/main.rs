@@ -16,8 +16,8 @@ use std::io::Write;
 use anyhow::{bail, Context};
 use rand::seq::index::sample;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::Value;
-use tower_sessions::session::{Id, Record};
+use serde_json::{Map, Value};
+use tower_sessions::session::Id;
 
 /// The key Latchkey keeps its sign-in record under, and that record's fields naming the account.
 const SIGNED_IN_KEY: &str = "auth";
@@ -34,7 +34,7 @@ fn main() -> anyhow::Result<()> {
     let mut db = Connection::open(db).with_context(|| format!("opening {db}"))?;
     db.busy_timeout(std::time::Duration::from_secs(30))?;
     let template = template(&db)?;
-    let existing: usize = db.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+    let existing: usize = db.query_row("SELECT count(*) FROM latchkey_users", [], |r| r.get(0))?;
     let mut ids = Vec::with_capacity(count.saturating_sub(existing));
 
     let now = std::time::SystemTime::now()
@@ -43,25 +43,24 @@ fn main() -> anyhow::Result<()> {
     let tx = db.transaction()?;
     {
         let mut user = tx.prepare(
-            "INSERT INTO users (username, username_key, password_hash, created_at, updated_at)
+            "INSERT INTO latchkey_users (username, username_key, password_hash, created_at, updated_at)
              VALUES (?1, ?1, ?2, ?3, ?3)",
         )?;
         let mut device = tx.prepare(
-            "INSERT INTO devices (user_id, user_agent, ip, remembered, signed_in_at, last_active_at, session_id)
-             VALUES (?, 'bench-seed', '127.0.0.1', 0, ?, ?, ?)",
+            "INSERT INTO latchkey_devices (user_id, user_agent, ip, remembered, signed_in_at, last_active_at)
+             VALUES (?, 'bench-seed', '127.0.0.1', 0, ?, ?)",
         )?;
-        let mut session =
-            tx.prepare("INSERT INTO tower_sessions (id, data, expiry_date) VALUES (?, ?, ?)")?;
+        let mut session = tx.prepare(
+            "INSERT INTO latchkey_sessions (id, user_id, device_id, data, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )?;
         for n in existing..count {
             let user_id =
                 user.insert(params![format!("seed{n:07}"), template.hash, template.at])?;
             let id = Id::default();
-            let device_id =
-                device.insert(params![user_id, template.at, template.at, id.to_string()])?;
-            let mut record = template.record.clone();
-            record.id = id;
-            let signed_in = record
-                .data
+            let device_id = device.insert(params![user_id, template.at, template.at])?;
+            let mut data = template.data.clone();
+            let signed_in = data
                 .get_mut(SIGNED_IN_KEY)
                 .and_then(Value::as_object_mut)
                 .context("the template session has no sign-in record")?;
@@ -71,8 +70,10 @@ fn main() -> anyhow::Result<()> {
             signed_in.insert("seen".into(), now.into());
             session.execute(params![
                 id.to_string(),
-                rmp_serde::to_vec(&record)?,
-                template.expiry
+                user_id,
+                device_id,
+                serde_json::to_string(&data)?,
+                template.expires_at
             ])?;
             ids.push(id);
         }
@@ -98,18 +99,18 @@ fn main() -> anyhow::Result<()> {
 
 /// The one real signed-in session to copy, with its user's password hash.
 struct Template {
-    record: Record,
-    expiry: rusqlite::types::Value,
+    data: Map<String, Value>,
+    expires_at: i64,
     hash: String,
     at: i64,
 }
 
 fn template(db: &Connection) -> anyhow::Result<Template> {
-    let mut rows = db.prepare("SELECT data, expiry_date FROM tower_sessions")?;
+    let mut rows = db.prepare("SELECT data, expires_at FROM latchkey_sessions")?;
     let mut rows = rows.query([])?;
     while let Some(row) = rows.next()? {
-        let record: Record = rmp_serde::from_slice(&row.get::<_, Vec<u8>>(0)?)?;
-        let Some(signed_in) = record.data.get(SIGNED_IN_KEY) else {
+        let data: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        let Some(signed_in) = data.get(SIGNED_IN_KEY) else {
             continue;
         };
         let user = signed_in["user"]
@@ -120,17 +121,18 @@ fn template(db: &Connection) -> anyhow::Result<Template> {
             .context("a sign-in record without a time")?;
         let hash: Option<String> = db
             .query_row(
-                "SELECT password_hash FROM users WHERE id = ?",
+                "SELECT password_hash FROM latchkey_users WHERE id = ?",
                 [user],
                 |r| r.get(0),
             )
             .optional()?;
-        // Kept as stored (sqlx writes it as text).
-        let expiry: rusqlite::types::Value = row.get(1)?;
+        // The template's own expiry (its idle lifetime) is far enough for a
+        // run; every copy is "seen" now, so each lives as long.
+        let expires_at: i64 = row.get(1)?;
         if let Some(hash) = hash {
             return Ok(Template {
-                record,
-                expiry,
+                data,
+                expires_at,
                 hash,
                 at,
             });

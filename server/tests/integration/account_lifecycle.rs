@@ -248,11 +248,11 @@ async fn a_deleted_account_leaves_no_rows_behind() {
     let user_id = app.user_id(&name).await;
     let mine = |table: &str| {
         let column = if table == "users" { "id" } else { "user_id" };
-        format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?")
+        format!("SELECT COUNT(*) FROM latchkey_{table} WHERE {column} = ?")
     };
     assert_eq!(app.count(&mine("devices"), Some(user_id)).await, 3);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM remember_tokens", None)
+        app.count("SELECT COUNT(*) FROM latchkey_remember_tokens", None)
             .await,
         1
     );
@@ -304,18 +304,20 @@ async fn a_deleted_account_leaves_no_rows_behind() {
         assert_eq!(app.count(&mine(table), Some(user_id)).await, 0, "{table}");
     }
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM remember_tokens", None)
+        app.count("SELECT COUNT(*) FROM latchkey_remember_tokens", None)
             .await,
         0
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM login_throttle", None).await,
+        app.count("SELECT COUNT(*) FROM latchkey_login_throttle", None)
+            .await,
         0,
         "no throttle record of the name or the user"
     );
     // Only the bystander's session is left in the session store.
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM tower_sessions", None).await,
+        app.count("SELECT COUNT(*) FROM latchkey_sessions", None)
+            .await,
         1
     );
     assert_eq!(

@@ -252,17 +252,17 @@ async fn fingerprint(app: &TestApp) -> String {
     let mut all = String::new();
     let queries = if on_postgres() {
         [
-            "SELECT string_agg(id || username || display_name || bio || location || password_hash, '|' ORDER BY id) FROM users",
-            "SELECT string_agg(id || '.' || user_id || ip || last_active_at || COALESCE(session_id, ''), '|' ORDER BY id) FROM devices",
-            "SELECT string_agg(selector || encode(validator_hash, 'hex'), '|' ORDER BY selector) FROM remember_tokens",
-            "SELECT string_agg(id || encode(data, 'hex'), '|' ORDER BY id) FROM tower_sessions.session",
+            "SELECT string_agg(id || username || display_name || bio || location || password_hash, '|' ORDER BY id) FROM latchkey_users",
+            "SELECT string_agg(id || '.' || user_id || ip || last_active_at || remembered, '|' ORDER BY id) FROM latchkey_devices",
+            "SELECT string_agg(selector || encode(validator_hash, 'hex'), '|' ORDER BY selector) FROM latchkey_remember_tokens",
+            "SELECT string_agg(id || data, '|' ORDER BY id) FROM latchkey_sessions",
         ]
     } else {
         [
-            "SELECT group_concat(id || username || display_name || bio || location || password_hash, '|') FROM users",
-            "SELECT group_concat(id || '.' || user_id || ip || last_active_at || IFNULL(session_id, ''), '|') FROM devices",
-            "SELECT group_concat(selector || hex(validator_hash), '|') FROM remember_tokens",
-            "SELECT group_concat(id || hex(data), '|') FROM tower_sessions",
+            "SELECT group_concat(id || username || display_name || bio || location || password_hash, '|') FROM latchkey_users",
+            "SELECT group_concat(id || '.' || user_id || ip || last_active_at || remembered, '|') FROM latchkey_devices",
+            "SELECT group_concat(selector || hex(validator_hash), '|') FROM latchkey_remember_tokens",
+            "SELECT group_concat(id || data, '|') FROM latchkey_sessions",
         ]
     };
     for query in queries {

@@ -37,7 +37,7 @@ async fn a_hundred_concurrent_registrations_of_one_name_create_one_account() {
     }
     assert_eq!(created, 1);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM users", None).await,
+        app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
         1,
         "exactly one account"
     );

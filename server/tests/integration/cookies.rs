@@ -143,7 +143,7 @@ async fn a_logged_out_browser_keeps_no_session_row_once_its_message_is_shown() {
     app.register(&name, PASSWORD).await;
     app.log_out().await;
     // The "logged out" message waits in a session of its own...
-    let sessions = "SELECT COUNT(*) FROM tower_sessions";
+    let sessions = "SELECT COUNT(*) FROM latchkey_sessions";
     assert_eq!(app.count(sessions, None).await, 1);
     // ...which is gone once the next page has shown it.
     let home = app.get("/").await.text().await.unwrap();

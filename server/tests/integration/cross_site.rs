@@ -47,12 +47,13 @@ async fn a_forged_post_from_another_site_is_refused_and_changes_nothing() {
         let body = response.text().await.unwrap();
         assert!(body.contains("came from another site"), "{body}");
         assert_eq!(
-            app.count("SELECT COUNT(*) FROM users", None).await,
+            app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
             0,
             "{headers:?}"
         );
         assert_eq!(
-            app.count("SELECT COUNT(*) FROM tower_sessions", None).await,
+            app.count("SELECT COUNT(*) FROM latchkey_sessions", None)
+                .await,
             0
         );
     }
@@ -68,7 +69,10 @@ async fn a_forged_post_from_another_site_is_refused_and_changes_nothing() {
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users", None).await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
+        2
+    );
 }
 
 #[tokio::test]

@@ -56,7 +56,7 @@ async fn signing_out_device_b_from_a_makes_b_anonymous_at_once_while_a_stays() {
         .find(|d| d["current"] == false)
         .unwrap()["id"]
         .to_string();
-    let sessions = "SELECT COUNT(*) FROM tower_sessions";
+    let sessions = "SELECT COUNT(*) FROM latchkey_sessions";
     assert_eq!(app.count(sessions, None).await, 2);
     let response = app.post("revoke_device", &[("device", &other)]).await;
     assert_eq!(response.status(), StatusCode::OK);

@@ -226,11 +226,13 @@ impl TestApp {
     /// The id of the user with this exact name.
     pub async fn user_id(&self, username: &str) -> i64 {
         let pool = self.database().await;
-        let id = sqlx::query_scalar(&in_dialect("SELECT id FROM users WHERE username = ?"))
-            .bind(username)
-            .fetch_one(&pool)
-            .await
-            .expect("the user exists");
+        let id = sqlx::query_scalar(&in_dialect(
+            "SELECT id FROM latchkey_users WHERE username = ?",
+        ))
+        .bind(username)
+        .fetch_one(&pool)
+        .await
+        .expect("the user exists");
         pool.close().await;
         id
     }
@@ -346,14 +348,12 @@ pub async fn open_database(url: &str) -> sqlx::AnyPool {
         .expect("open the test database")
 }
 
-/// A test query written for SQLite (`?` parameters, the `tower_sessions`
-/// table), in this run's dialect: on PostgreSQL, `$n` parameters and the
-/// session store's `tower_sessions.session` table.
+/// A test query written for SQLite (`?` parameters) in this run's dialect:
+/// on PostgreSQL, `$n` parameters.
 pub fn in_dialect(sql: &str) -> String {
     if !on_postgres() {
         return sql.to_string();
     }
-    let sql = sql.replace("FROM tower_sessions", "FROM tower_sessions.session");
     let mut n = 0;
     sql.chars()
         .map(|c| {

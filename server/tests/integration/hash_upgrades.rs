@@ -10,7 +10,7 @@ const PEPPER: &str = "an operator's secret of at least thirty-two bytes";
 async fn stored_hash(app: &TestApp, name: &str) -> String {
     let pool = app.database().await;
     let hash = sqlx::query_scalar(&in_dialect(
-        "SELECT password_hash FROM users WHERE username = ?",
+        "SELECT password_hash FROM latchkey_users WHERE username = ?",
     ))
     .bind(name)
     .fetch_one(&pool)

@@ -90,6 +90,9 @@ async fn an_oversized_body_gets_413_and_changes_nothing() {
     let huge = "a".repeat(10 * 1024 * 1024);
     let response = app.register(&unique_name("huge"), &huge).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users", None).await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
+        0
+    );
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 }

@@ -56,7 +56,10 @@ async fn a_stopped_postgres_gets_503_and_the_app_recovers_when_it_is_back() {
         StatusCode::OK,
         "recovered without a restart"
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM users", None).await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -68,7 +71,7 @@ async fn a_database_that_takes_no_writes_gets_503_and_the_app_recovers_without_a
     let app = TestApp::start().await;
     let name = unique_name("outage");
     app.register(&name, PASSWORD).await;
-    let users_before = app.count("SELECT COUNT(*) FROM users", None).await;
+    let users_before = app.count("SELECT COUNT(*) FROM latchkey_users", None).await;
 
     let mut blocker = sqlx::SqliteConnection::connect(&app.config.database_url)
         .await
@@ -99,7 +102,7 @@ async fn a_database_that_takes_no_writes_gets_503_and_the_app_recovers_without_a
 
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM users", None).await,
+        app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
         users_before,
         "the refused registration left nothing behind"
     );

@@ -27,7 +27,10 @@ async fn registration_refuses_guessable_passwords_and_creates_nothing() {
         );
         assert!(body.contains("\"field\":\"Password\""), "{body}");
     }
-    assert_eq!(app.count("SELECT COUNT(*) FROM users", None).await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
+        0
+    );
 }
 
 #[tokio::test]

@@ -288,14 +288,15 @@ fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
         secrets.extend(set_cookie(&response, "latchkey_session"));
 
         let db = open_database(&url).await;
-        let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
+        let hash: String = sqlx::query_scalar("SELECT password_hash FROM latchkey_users")
             .fetch_one(&db)
             .await
             .unwrap();
-        let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT validator_hash FROM remember_tokens")
-            .fetch_all(&db)
-            .await
-            .unwrap();
+        let stored: Vec<Vec<u8>> =
+            sqlx::query_scalar("SELECT validator_hash FROM latchkey_remember_tokens")
+                .fetch_all(&db)
+                .await
+                .unwrap();
         secrets.push(hash.clone());
         // The hash's salt and digest, each on its own.
         secrets.extend(hash.rsplit('$').take(2).map(str::to_string));

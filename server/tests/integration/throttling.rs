@@ -146,5 +146,8 @@ async fn one_address_may_create_only_so_many_accounts() {
     let response = app.register(&unique_name("bulk"), PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(retry_after(&response).unwrap() > 60);
-    assert_eq!(app.count("SELECT COUNT(*) FROM users", None).await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
+        2
+    );
 }

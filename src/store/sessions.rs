@@ -1,0 +1,210 @@
+//! The `sessions` table: one row per browser session, holding its data as
+//! JSON and, while someone is signed in on it, its user and device as columns
+//! whose foreign keys cascade. Deleting a device or a user deletes its
+//! sessions in the same statement, on every app server at once.
+
+use rusqlite::OptionalExtension;
+
+use super::{Store, StoreError};
+use crate::domain::{CurrentUser, DeviceId, UserId};
+
+/// A session as written: its id, its data, whose it is, and until when it lives.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionWrite<'a> {
+    /// The session's id as its cookie carries it.
+    pub id: &'a str,
+    /// The session's data, as JSON.
+    pub data: &'a str,
+    /// Who is signed in on it, and on which device; `None` while anonymous.
+    pub owner: Option<(UserId, DeviceId)>,
+    /// Unix seconds after which it is no longer read.
+    pub expires_at: i64,
+}
+
+/// A live session as read: its data and, when someone is signed in on it,
+/// that user's view, from the same indexed read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRead {
+    /// The session's data, as JSON.
+    pub data: String,
+    /// Unix seconds after which it is no longer read.
+    pub expires_at: i64,
+    /// The signed-in user, while the session has one.
+    pub user: Option<CurrentUser>,
+}
+
+/// What writing a new session did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    /// The row is written.
+    Written,
+    /// Another session has that id; the caller draws another.
+    IdTaken,
+    /// Its device or user was deleted meanwhile: nothing was written, so a
+    /// signed-out device never gets a session back.
+    OwnerGone,
+}
+
+/// The one read every request with a session cookie makes. The user comes
+/// from the row's own `user_id`; the foreign keys guarantee that a row still
+/// standing has its device and user.
+const LOAD: &str = "SELECT s.data, s.expires_at, u.id, u.username, u.display_name
+    FROM latchkey_sessions s LEFT JOIN latchkey_users u ON u.id = s.user_id
+    WHERE s.id = ? AND s.expires_at > ?";
+
+type LoadRow = (String, i64, Option<i64>, Option<String>, Option<String>);
+
+impl Store {
+    /// The session `id` if it lives at `now`, with its signed-in user.
+    pub async fn load_session(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<SessionRead>, StoreError> {
+        let row: Option<LoadRow> = match &self.readers {
+            Some(readers) => readers.with(|db| {
+                db.prepare_cached(LOAD)?
+                    .query_row(rusqlite::params![id, now], |row| {
+                        Ok((
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            row.get(3)?,
+                            row.get(4)?,
+                        ))
+                    })
+                    .optional()
+            })?,
+            None => on_pool!(
+                self,
+                pool,
+                sqlx::query_as(&self.sql(LOAD))
+                    .bind(id)
+                    .bind(now)
+                    .fetch_optional(pool)
+                    .await
+            )?,
+        };
+        Ok(
+            row.map(|(data, expires_at, user_id, username, display_name)| {
+                let user = match (user_id, username, display_name) {
+                    (Some(id), Some(username), Some(display_name)) => {
+                        Some(super::users::current_user(id, username, display_name))
+                    }
+                    _ => None,
+                };
+                SessionRead {
+                    data,
+                    expires_at,
+                    user,
+                }
+            }),
+        )
+    }
+
+    /// Writes a new session, unless its id is taken or its owner is gone.
+    pub async fn create_session(&self, session: SessionWrite<'_>) -> Result<Created, StoreError> {
+        let (user, device) = split(session.owner);
+        let written = on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql(
+                "INSERT INTO latchkey_sessions (id, user_id, device_id, data, expires_at)
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+            ))
+            .bind(session.id)
+            .bind(user)
+            .bind(device)
+            .bind(session.data)
+            .bind(session.expires_at)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        );
+        match written {
+            Ok(1) => Ok(Created::Written),
+            Ok(_) => Ok(Created::IdTaken),
+            Err(e) if is_foreign_key_violation(&e) => Ok(Created::OwnerGone),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Rewrites a session that exists. A session deleted meanwhile (signed
+    /// out, revoked, its account deleted) stays deleted: this never inserts.
+    pub async fn update_session(&self, session: SessionWrite<'_>) -> Result<(), StoreError> {
+        let (user, device) = split(session.owner);
+        let updated = on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql(
+                "UPDATE latchkey_sessions SET user_id = ?, device_id = ?, data = ?, expires_at = ?
+                 WHERE id = ?"
+            ))
+            .bind(user)
+            .bind(device)
+            .bind(session.data)
+            .bind(session.expires_at)
+            .bind(session.id)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        );
+        match updated {
+            Ok(_) => Ok(()),
+            // Its device went between the read and this write: so does it.
+            Err(e) if is_foreign_key_violation(&e) => self.delete_session(session.id).await,
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes a session.
+    pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql("DELETE FROM latchkey_sessions WHERE id = ?"))
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(())
+    }
+
+    /// Deletes every session past its expiry at `now`; returns how many.
+    pub async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query(&self.sql("DELETE FROM latchkey_sessions WHERE expires_at <= ?"))
+                .bind(now)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?)
+    }
+
+    /// How many sessions `user` is signed in with.
+    pub async fn count_sessions(&self, user: UserId) -> Result<i64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                &self.sql("SELECT COUNT(*) FROM latchkey_sessions WHERE user_id = ?")
+            )
+            .bind(user.0)
+            .fetch_one(pool)
+            .await
+        )?)
+    }
+}
+
+fn split(owner: Option<(UserId, DeviceId)>) -> (Option<i64>, Option<i64>) {
+    owner.map_or((None, None), |(user, device)| {
+        (Some(user.0), Some(device.0))
+    })
+}
+
+fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_foreign_key_violation())
+}
