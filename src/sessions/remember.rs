@@ -235,12 +235,32 @@ mod tests {
         assert_eq!(token.cookie_value().len(), 32 + 1 + 64);
     }
 
+    /// 32 and 64 hex digits are 128 and 256 bits, and each digit is drawn:
+    /// over 200 tokens every position takes many values, which a constant,
+    /// a counter or a short random part padded out would not.
     #[test]
     fn tokens_carry_at_least_128_random_bits_each_part() {
-        let a = RememberToken::generate(None);
-        let b = RememberToken::generate(None);
-        assert_ne!(a.selector, b.selector);
-        assert_ne!(a.validator, b.validator);
+        let tokens: Vec<_> = (0..200).map(|_| RememberToken::generate(None)).collect();
+        for (part, digits) in [(0, 2 * SELECTOR_BYTES), (1, 2 * VALIDATOR_BYTES)] {
+            let values: Vec<&str> = tokens
+                .iter()
+                .map(|t| {
+                    if part == 0 {
+                        t.selector.as_str()
+                    } else {
+                        t.validator.as_str()
+                    }
+                })
+                .collect();
+            assert!(values
+                .iter()
+                .all(|v| v.len() == digits && v.len() * 4 >= 128));
+            for position in 0..digits {
+                let seen: std::collections::HashSet<u8> =
+                    values.iter().map(|v| v.as_bytes()[position]).collect();
+                assert!(seen.len() >= 8, "part {part}, digit {position}: {seen:?}");
+            }
+        }
     }
 
     #[test]

@@ -62,3 +62,55 @@ async fn a_version_6_database_keeps_its_accounts_remembered_devices_and_history(
     };
     assert_eq!(store.insert_user(new_user).await.unwrap(), UserId(4));
 }
+
+/// A host app hands Latchkey its own pool, and keeps its own tables (even a
+/// `users` of its own) and sqlx migrations beside Latchkey's in one database.
+#[tokio::test]
+async fn a_host_apps_pool_tables_and_migrations_sit_beside_latchkeys() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("host.db").display());
+    let pool = SqlitePoolOptions::new().connect(&url).await.unwrap();
+    let store = Store::from_pool(Pool::Sqlite(pool.clone())).await.unwrap();
+    assert!(
+        store.readers.is_some(),
+        "the host's file is read in place too"
+    );
+
+    let host_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        host_dir.path().join("20240101000000_host.sql"),
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+         INSERT INTO users (email) VALUES ('host@example.com');",
+    )
+    .unwrap();
+    let mut host = sqlx::migrate::Migrator::new(host_dir.path()).await.unwrap();
+    // sqlx keeps one list of applied versions per database; the host's
+    // migrator must not take Latchkey's versions for missing ones of its own.
+    host.set_ignore_missing(true);
+    host.run(&pool).await.unwrap();
+
+    let username = crate::domain::Username::parse("alice").unwrap();
+    let new_user = NewUser {
+        username: &username,
+        password_hash: "h",
+        now: 1,
+    };
+    let alice = store.insert_user(new_user).await.unwrap();
+    assert_eq!(
+        store
+            .find_current_user(alice)
+            .await
+            .unwrap()
+            .unwrap()
+            .username,
+        "alice"
+    );
+    let email: String = sqlx::query_scalar("SELECT email FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(email, "host@example.com");
+    // Both run again at the next start, each finding nothing to do.
+    Store::from_pool(Pool::Sqlite(pool.clone())).await.unwrap();
+    host.run(&pool).await.unwrap();
+}
