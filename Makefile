@@ -11,6 +11,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 CARGO_LEPTOS_VERSION := 0.3.10
+CARGO_MACHETE_VERSION := 0.9.2
 # The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/[^0-9.]/,""); print; exit}' Cargo.lock)
 # cargo-leptos uses the first wasm-opt on PATH: the npm package's, not Debian's.
@@ -22,7 +23,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 CARGO_TEST := cargo test --locked -p latchkey -p app -p server --features latchkey/server,app/ssr
 
 .PHONY: help run test test-cargo test-e2e build-frontend release setup setup-test \
-        wasm-target cargo-leptos wasm-bindgen npm chromium postgres wrk bench fmt lint clean-data
+        wasm-target cargo-leptos wasm-bindgen cargo-machete npm chromium postgres wrk bench \
+        fmt lint clean-data
 
 help:
 	@echo "make run    install what is missing, serve on http://127.0.0.1:3000 (SQLite in data/)"
@@ -33,7 +35,7 @@ help:
 run: setup
 	cargo leptos watch
 
-test: setup-test test-cargo build-frontend test-e2e
+test: setup-test lint test-cargo build-frontend test-e2e
 
 # The integration suite runs again on PostgreSQL: the tests start their own
 # throwaway server (initdb + pg_ctl in a temporary directory) and stop it.
@@ -66,7 +68,7 @@ wrk:
 
 setup: wasm-target cargo-leptos wasm-bindgen
 
-setup-test: setup npm chromium postgres
+setup-test: setup npm chromium postgres cargo-machete
 
 wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
@@ -76,6 +78,10 @@ cargo-leptos:
 	@cargo leptos --version 2>/dev/null | grep -qF "$(CARGO_LEPTOS_VERSION)" \
 	  || { echo "installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 20 minutes on 2 cores, once)"; \
 	       cargo install cargo-leptos --locked --version $(CARGO_LEPTOS_VERSION); }
+
+cargo-machete:
+	@cargo machete --version 2>/dev/null | grep -qF "$(CARGO_MACHETE_VERSION)" \
+	  || cargo install cargo-machete --locked --version $(CARGO_MACHETE_VERSION)
 
 wasm-bindgen:
 	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
@@ -100,8 +106,11 @@ postgres:
 fmt:
 	cargo fmt --all
 
-lint:
-	cargo clippy --locked -p latchkey -p app -p server --features latchkey/server,app/ssr --all-targets -- -D warnings
+# Formatting, clippy on the native and wasm builds, and unused dependencies.
+lint: cargo-machete
+	cargo fmt --all --check
+	cargo machete
+	cargo clippy --locked -p latchkey -p app -p server -p bench-seed --features latchkey/server,app/ssr --all-targets -- -D warnings
 	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 clean-data:

@@ -1,0 +1,111 @@
+//! Latchkey's core inside another axum app: the host's own SQLite pool,
+//! Latchkey's session store, and three JSON routes. `make test` builds it;
+//! run it with `cargo run --example host_app --features server`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use latchkey::accounts::{AccountError, Accounts};
+use latchkey::clock::Clock;
+use latchkey::domain::{CurrentUser, NewPassword, PasswordAttempt, Username};
+use latchkey::password::{HashCost, PasswordHasher};
+use latchkey::sessions::{ClientInfo, Lifetimes, SessionPolicy};
+use latchkey::store::{Pool, Store};
+use serde::Deserialize;
+use sqlx::sqlite::SqlitePoolOptions;
+use tower_sessions::{Session, SessionManagerLayer};
+
+#[derive(Clone)]
+struct Auth {
+    accounts: Arc<Accounts>,
+    sessions: Arc<SessionPolicy>,
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // The host's pool; Latchkey runs its migrations on it beside the host's.
+    let pool = SqlitePoolOptions::new()
+        .connect("sqlite://host_app.db?mode=rwc")
+        .await?;
+    let store = Store::from_pool(Pool::Sqlite(pool)).await?;
+    let hasher = PasswordHasher::new(HashCost::default(), 2)?;
+    let clock = Clock::system();
+    let accounts = Accounts::new(store.clone(), hasher, clock.clone());
+    let sessions = SessionPolicy::new(store, clock, Lifetimes::default());
+    let layer = SessionManagerLayer::new(sessions.table()).with_secure(false);
+    let auth = Auth {
+        accounts: Arc::new(accounts),
+        sessions: Arc::new(sessions),
+    };
+    let app = Router::new()
+        .route("/register", post(register))
+        .route("/login", post(log_in))
+        .route("/me", get(me))
+        .layer(layer)
+        .with_state(auth);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:3100").await?;
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+async fn register(
+    State(auth): State<Auth>,
+    Form(form): Form<Credentials>,
+) -> Result<Json<CurrentUser>, (StatusCode, String)> {
+    let username = Username::parse(&form.username).map_err(bad)?;
+    let password = NewPassword::parse(&form.password).map_err(bad)?;
+    let user = auth.accounts.register(&username, &password).await;
+    Ok(Json(user.map_err(refused)?))
+}
+
+async fn log_in(
+    State(auth): State<Auth>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<Credentials>,
+) -> Result<Json<CurrentUser>, (StatusCode, String)> {
+    let attempt = PasswordAttempt::parse(&form.password).map_err(bad)?;
+    let user = auth.accounts.authenticate(&form.username, &attempt).await;
+    let user = user.map_err(refused)?;
+    let agent = headers.get("user-agent").and_then(|v| v.to_str().ok());
+    let client = ClientInfo::new(agent, Some(peer.ip()));
+    let remember = false;
+    let signed_in = auth.sessions.log_in(&session, user.id, remember, &client).await;
+    signed_in.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(Json(user))
+}
+
+async fn me(
+    State(auth): State<Auth>,
+    session: Session,
+) -> Result<Json<Option<CurrentUser>>, (StatusCode, String)> {
+    let me = auth.sessions.signed_in_user(&session).await;
+    let me = me.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(Json(me.map(|(_, user)| user)))
+}
+
+fn bad(error: impl std::fmt::Display) -> (StatusCode, String) {
+    (StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
+}
+
+fn refused(error: AccountError) -> (StatusCode, String) {
+    let status = match error {
+        AccountError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        AccountError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+        AccountError::UsernameTaken => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (status, error.to_string())
+}
