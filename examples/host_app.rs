@@ -82,7 +82,10 @@ async fn log_in(
     let agent = headers.get("user-agent").and_then(|v| v.to_str().ok());
     let client = ClientInfo::new(agent, Some(peer.ip()));
     let remember = false;
-    let signed_in = auth.sessions.log_in(&session, user.id, remember, &client).await;
+    let signed_in = auth
+        .sessions
+        .log_in(&session, user.id, remember, &client)
+        .await;
     signed_in.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(Json(user))
 }
