@@ -42,6 +42,17 @@ async fn device(store: &Store, user: UserId) -> DeviceId {
         .unwrap()
 }
 
+/// Alice, her laptop, and a session `id` on it that expires at 100.
+async fn signed_in(db: &Db, id: &str) -> (UserId, DeviceId) {
+    let alice = user(&db.store, "alice").await;
+    let laptop = device(&db.store, alice).await;
+    let created = db
+        .store
+        .create_session(write(id, Some((alice, laptop)), 100));
+    assert_eq!(created.await.unwrap(), Created::Written);
+    (alice, laptop)
+}
+
 fn write<'a>(id: &'a str, owner: Option<(UserId, DeviceId)>, expires_at: i64) -> SessionWrite<'a> {
     SessionWrite {
         id,
@@ -54,13 +65,7 @@ fn write<'a>(id: &'a str, owner: Option<(UserId, DeviceId)>, expires_at: i64) ->
 #[tokio::test]
 async fn a_signed_in_session_is_read_with_its_user_in_one_read() {
     let db = db().await;
-    let alice = user(&db.store, "alice").await;
-    let laptop = device(&db.store, alice).await;
-    let created = db
-        .store
-        .create_session(write("s1", Some((alice, laptop)), 100))
-        .await;
-    assert_eq!(created.unwrap(), Created::Written);
+    let (alice, _) = signed_in(&db, "s1").await;
 
     let read = db.store.load_session("s1", 99).await.unwrap().unwrap();
     assert_eq!(read.data, r#"{"k":1}"#);
@@ -123,12 +128,7 @@ async fn deleting_a_device_or_its_user_deletes_its_sessions_at_once() {
 #[tokio::test]
 async fn a_deleted_session_is_never_written_back() {
     let db = db().await;
-    let alice = user(&db.store, "alice").await;
-    let laptop = device(&db.store, alice).await;
-    db.store
-        .create_session(write("s", Some((alice, laptop)), 100))
-        .await
-        .unwrap();
+    let (alice, laptop) = signed_in(&db, "s").await;
     // Another request revokes the device while this one still holds the session.
     db.store.delete_device(alice, laptop).await.unwrap();
     db.store
@@ -185,12 +185,7 @@ async fn user_and_device_ids_are_never_reused() {
 #[tokio::test]
 async fn devices_without_a_live_session_are_unlisted_and_swept_unless_remembered() {
     let db = db().await;
-    let alice = user(&db.store, "alice").await;
-    let laptop = device(&db.store, alice).await;
-    db.store
-        .create_session(write("s", Some((alice, laptop)), 100))
-        .await
-        .unwrap();
+    let (alice, laptop) = signed_in(&db, "s").await;
     assert_eq!(db.store.list_devices(alice, 99).await.unwrap().len(), 1);
     assert!(db.store.list_devices(alice, 100).await.unwrap().is_empty());
 
