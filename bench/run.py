@@ -23,7 +23,9 @@ Workloads:
 Environment: DURATION [10s], CONNS [32], THREADS [2], PEER [path to the
 Flask anchor], SKIP_BUILD [1 = use the binaries already built], SIZES
 [1000,1000000: workload 4's two database sizes], ONLY [1,2,3,4,5: the
-workloads to run, for working on one].
+workloads to run, for working on one], BASELINE [the path of another
+release server binary, e.g. built from an earlier commit: workload 1 also
+runs against it, on its own fresh database, and the run prints after/before].
 """
 
 import gzip
@@ -51,6 +53,7 @@ PEER = os.environ.get("PEER", os.path.join(ROOT, "..", "shared", "anchors", "fla
 USER, PASSWORD = "bench", "correct horse battery staple"
 ONLY = set(os.environ.get("ONLY", "1,2,3,4,5").split(","))  # which workloads run
 SIZES = [int(n) for n in os.environ.get("SIZES", "1000,1000000").split(",")]
+BASELINE = os.environ.get("BASELINE")  # another server binary for workload 1
 SAMPLE = 1000  # the sessions workload 4's requests pick from
 
 
@@ -167,9 +170,10 @@ class Servers:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def start_latchkey(servers, db=None, register=True):
+def start_latchkey(servers, db=None, register=True, binary=None):
     """(process, base URL, the registered user's cookie) of a release server
-    on the SQLite file `db` (a fresh one by default)."""
+    (`binary`, by default this tree's) on the SQLite file `db` (a fresh one
+    by default)."""
     port = free_port()
     env = dict(os.environ,
                DATABASE_URL=f"sqlite://{db or os.path.join(servers.tmp, 'latchkey.db')}",
@@ -179,7 +183,7 @@ def start_latchkey(servers, db=None, register=True):
                RUST_LOG="warn",
                LATCHKEY_LOGINS_PER_IP_PER_MINUTE="100000000",
                LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR="100000000")
-    proc = servers.start([os.path.join(ROOT, "target", "release", "server")], env=env)
+    proc = servers.start([binary or os.path.join(ROOT, "target", "release", "server")], env=env)
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/healthz")
     if not register:
@@ -314,6 +318,11 @@ def main():
         if "1" in ONLY:
             results[("1 current_user", "latchkey")] = wrk(lk + "/api/current_user", "post.lua",
                                                           {"COOKIE": lk_cookie, "ORIGIN": lk})
+            if BASELINE:
+                _, before, before_cookie = start_latchkey(
+                    servers, os.path.join(servers.tmp, "baseline.db"), binary=BASELINE)
+                results[("1 current_user", "baseline")] = wrk(before + "/api/current_user", "post.lua",
+                                                              {"COOKIE": before_cookie, "ORIGIN": before})
             results[("1 current_user", "bare axum")] = wrk(bare + "/api/current_user", "post.lua")
             if flask:
                 results[("1 current_user", "flask")] = wrk(flask + "/api/me", "get.lua", {"COOKIE": flask_cookie})
@@ -346,6 +355,10 @@ def main():
                 results[(f"4 {users:,} users, {CONNS} conns", "latchkey")] = loaded
 
         print_table(results, flask is not None)
+        now, then = results.get(("1 current_user", "latchkey")), results.get(("1 current_user", "baseline"))
+        if now and then:
+            print(f"\nBefore/after ({BASELINE}): current_user req/s x{now['rps'] / then['rps']:.2f}, "
+                  f"p50 x{now['p50'] / then['p50']:.2f}, p99 x{now['p99'] / then['p99']:.2f}")
         if logins is not None:
             limit = cores / hash_s
             print(f"\nWorkload 3: logins/s {logins:.1f}; hash limit (cores {cores} / one hash "
