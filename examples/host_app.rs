@@ -9,7 +9,8 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use latchkey::accounts::{AccountError, Accounts};
+use latchkey::accounts::Accounts;
+use latchkey::auth::{Auth, AuthError};
 use latchkey::clock::Clock;
 use latchkey::domain::{CurrentUser, NewPassword, PasswordAttempt, Username};
 use latchkey::password::{HashCost, PasswordHasher};
@@ -18,12 +19,6 @@ use latchkey::store::{Pool, Store};
 use serde::Deserialize;
 use sqlx::sqlite::SqlitePoolOptions;
 use tower_sessions::{Session, SessionManagerLayer};
-
-#[derive(Clone)]
-struct Auth {
-    accounts: Arc<Accounts>,
-    sessions: Arc<SessionPolicy>,
-}
 
 #[derive(Deserialize)]
 struct Credentials {
@@ -41,12 +36,10 @@ async fn main() -> anyhow::Result<()> {
     let hasher = PasswordHasher::new(HashCost::default(), 2)?;
     let clock = Clock::system();
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
-    let sessions = SessionPolicy::new(store, clock, Lifetimes::default());
+    let sessions = SessionPolicy::new(store, clock.clone(), Lifetimes::default());
     let layer = SessionManagerLayer::new(sessions.table()).with_secure(false);
-    let auth = Auth {
-        accounts: Arc::new(accounts),
-        sessions: Arc::new(sessions),
-    };
+    // Every use case (register, log in, change password ...) is a method of Auth.
+    let auth = Arc::new(Auth::new(accounts, sessions, clock));
     let app = Router::new()
         .route("/register", post(register))
         .route("/login", post(log_in))
@@ -60,54 +53,60 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn register(
-    State(auth): State<Auth>,
+    State(auth): State<Arc<Auth>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    session: Session,
     Form(form): Form<Credentials>,
 ) -> Result<Json<CurrentUser>, (StatusCode, String)> {
     let username = Username::parse(&form.username).map_err(bad)?;
     let password = NewPassword::parse(&form.password).map_err(bad)?;
-    let user = auth.accounts.register(&username, &password).await;
+    let client = client(&headers, peer);
+    let user = auth.register(&session, &username, &password, &client).await;
     Ok(Json(user.map_err(refused)?))
 }
 
 async fn log_in(
-    State(auth): State<Auth>,
+    State(auth): State<Arc<Auth>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     session: Session,
     Form(form): Form<Credentials>,
 ) -> Result<Json<CurrentUser>, (StatusCode, String)> {
     let attempt = PasswordAttempt::parse(&form.password).map_err(bad)?;
-    let user = auth.accounts.authenticate(&form.username, &attempt).await;
-    let user = user.map_err(refused)?;
-    let agent = headers.get("user-agent").and_then(|v| v.to_str().ok());
-    let client = ClientInfo::new(agent, Some(peer.ip()));
+    let client = client(&headers, peer);
     let remember = false;
     let signed_in = auth
-        .sessions
-        .log_in(&session, user.id, remember, &client)
+        .log_in(&session, &form.username, &attempt, remember, &client)
         .await;
-    signed_in.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let (user, _no_token) = signed_in.map_err(refused)?;
     Ok(Json(user))
 }
 
 async fn me(
-    State(auth): State<Auth>,
+    State(auth): State<Arc<Auth>>,
     session: Session,
 ) -> Result<Json<Option<CurrentUser>>, (StatusCode, String)> {
-    let me = auth.sessions.signed_in_user(&session).await;
-    let me = me.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(Json(me.map(|(_, user)| user)))
+    let me = auth.current_user(&session).await.map_err(refused)?;
+    Ok(Json(me.map(|me| me.user)))
+}
+
+fn client(headers: &HeaderMap, peer: SocketAddr) -> ClientInfo {
+    let agent = headers.get("user-agent").and_then(|v| v.to_str().ok());
+    ClientInfo::new(agent, Some(peer.ip()))
 }
 
 fn bad(error: impl std::fmt::Display) -> (StatusCode, String) {
     (StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
 }
 
-fn refused(error: AccountError) -> (StatusCode, String) {
+fn refused(error: AuthError) -> (StatusCode, String) {
     let status = match error {
-        AccountError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        AccountError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-        AccountError::UsernameTaken => StatusCode::CONFLICT,
+        AuthError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        AuthError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+        AuthError::UsernameTaken => StatusCode::CONFLICT,
+        AuthError::WeakPassword(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ if error.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     (status, error.to_string())

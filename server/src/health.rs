@@ -7,7 +7,8 @@ use crate::AppState;
 
 /// `GET /healthz`: 200 when the database answers within a second, else 503.
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    let ping = tokio::time::timeout(Duration::from_secs(1), state.accounts.store().ping()).await;
+    let ping =
+        tokio::time::timeout(Duration::from_secs(1), state.auth.accounts().store().ping()).await;
     match ping {
         Ok(Ok(())) => (StatusCode::OK, "ok"),
         Ok(Err(e)) => {

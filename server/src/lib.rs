@@ -21,6 +21,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use latchkey::accounts::Accounts;
+use latchkey::auth::Auth;
 use latchkey::clock::Clock;
 use latchkey::password::PasswordHasher;
 use latchkey::sessions::{RememberCookie, SessionPolicy, SessionTable};
@@ -44,8 +45,7 @@ pub struct AppState(Arc<Services>);
 /// The services themselves.
 pub struct Services {
     leptos_options: LeptosOptions,
-    accounts: Arc<Accounts>,
-    sessions: Arc<SessionPolicy>,
+    auth: Arc<Auth>,
     remember: RememberCookie,
     limits: AddressLimits,
 }
@@ -63,8 +63,7 @@ impl AppState {
     /// request, so the identity cache is the request's own.
     fn provide(&self) {
         provide_context(app::api::RequestIdentity::default());
-        provide_context(self.accounts.clone());
-        provide_context(self.sessions.clone());
+        provide_context(self.auth.clone());
         provide_context(self.remember);
         provide_context(self.limits.clone());
     }
@@ -93,7 +92,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     )?;
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
 
-    let sessions = SessionPolicy::new(store, clock, config.lifetimes);
+    let sessions = SessionPolicy::new(store, clock.clone(), config.lifetimes);
     let limits = AddressLimits::new(
         config.logins_per_ip_per_minute,
         config.registrations_per_ip_per_hour,
@@ -113,8 +112,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
 
     let state = AppState(Arc::new(Services {
         leptos_options: config.leptos.clone(),
-        accounts: Arc::new(accounts),
-        sessions: Arc::new(sessions),
+        auth: Arc::new(Auth::new(accounts, sessions, clock)),
         remember: RememberCookie {
             secure: config.secure_cookies,
             max_age: config.lifetimes.remembered,

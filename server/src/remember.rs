@@ -6,7 +6,8 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use latchkey::sessions::{ClientInfo, Resumed, SessionError};
+use latchkey::auth::AuthError;
+use latchkey::sessions::{ClientInfo, Resumed};
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -58,15 +59,10 @@ async fn resume(
     session: &Session,
     presented: &str,
     client: &ClientInfo,
-) -> Result<Option<String>, SessionError> {
-    if state.sessions.signed_in(session).await?.is_some() {
-        return Ok(None);
-    }
-    Ok(
-        match state.sessions.resume(session, presented, client).await? {
-            Resumed::SignedIn(token) => Some(state.remember.set(&token)),
-            Resumed::Rejected | Resumed::TheftSuspected => Some(state.remember.clear()),
-            Resumed::Raced => None,
-        },
-    )
+) -> Result<Option<String>, AuthError> {
+    Ok(match state.auth.resume(session, presented, client).await? {
+        Some(Resumed::SignedIn(token)) => Some(state.remember.set(&token)),
+        Some(Resumed::Rejected | Resumed::TheftSuspected) => Some(state.remember.clear()),
+        Some(Resumed::Raced) | None => None,
+    })
 }

@@ -63,6 +63,11 @@ impl Accounts {
         }
     }
 
+    /// The same service with every query on `store` (a transaction's).
+    pub(crate) fn on(&self, store: Store) -> Self {
+        Self::new(store, self.hasher.clone(), self.clock.clone())
+    }
+
     /// The per-account throttle on password checks.
     pub fn throttle(&self) -> &AccountThrottle {
         &self.throttle
@@ -196,17 +201,27 @@ impl Accounts {
         new: &NewPassword,
     ) -> Result<(), AccountError> {
         self.verify_password(user, current).await?;
+        let hash = self.new_password_hash(user, new).await?;
+        self.store
+            .update_password_hash(user, &hash, self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// The hash to store for `user`'s new password, which must not be too
+    /// easy to guess (their username counting as known).
+    pub async fn new_password_hash(
+        &self,
+        user: UserId,
+        new: &NewPassword,
+    ) -> Result<String, AccountError> {
         let me = self
             .store
             .find_current_user(user)
             .await?
             .ok_or(AccountError::NotFound)?;
         refuse_weak(new, &me.username)?;
-        let hash = self.hasher.hash(new).await?;
-        self.store
-            .update_password_hash(user, &hash, self.clock.now())
-            .await?;
-        Ok(())
+        Ok(self.hasher.hash(new).await?)
     }
 
     /// Renames `user`. The rules are registration's; a name another account has
@@ -236,9 +251,9 @@ impl Accounts {
     }
 
     /// Deletes `user`'s account: the user row and, by cascade, their profile,
-    /// devices, remember tokens and activity. The caller checks the password
-    /// first ([`Self::verify_password`]) and ends the user's sessions
-    /// ([`crate::sessions::SessionPolicy::sign_out_everywhere`]).
+    /// devices, sessions, remember tokens and activity, and the account's
+    /// throttle records. The caller checks the password first
+    /// ([`crate::auth::Auth::delete_account`] does).
     pub async fn delete_account(&self, user: UserId) -> Result<(), AccountError> {
         if let Some(me) = self.current_user(user).await? {
             self.throttle

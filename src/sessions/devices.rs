@@ -1,13 +1,9 @@
-//! The device list: where a user is signed in, and signing those places out.
+//! The device list: where a user is signed in. (Signing devices out is a
+//! use case of [`crate::auth::Auth`].)
 
-use super::{ClientInfo, SessionError, SessionPolicy, SignedInAs};
-use crate::domain::{ActivityKind, Device, DeviceId};
+use super::{SessionError, SessionPolicy, SignedInAs};
+use crate::domain::{Device, DeviceId};
 use crate::store::DeviceRow;
-
-/// The device is not one of the user's (or is already gone).
-#[derive(Debug, thiserror::Error)]
-#[error("that device is not one of yours")]
-pub struct NotYourDevice;
 
 impl SessionPolicy {
     /// Every place `me.user` is signed in, this browser marked as current.
@@ -17,74 +13,6 @@ impl SessionPolicy {
             .into_iter()
             .map(|row| describe(row, me.device))
             .collect())
-    }
-
-    /// Signs one of `me.user`'s devices out: its next request is anonymous.
-    pub async fn revoke(
-        &self,
-        me: SignedInAs,
-        device: DeviceId,
-        client: &ClientInfo,
-    ) -> Result<Result<(), NotYourDevice>, SessionError> {
-        if !self.store.delete_device(me.user, device).await? {
-            return Ok(Err(NotYourDevice));
-        }
-        self.record(me.user, ActivityKind::DeviceRevoked, client)
-            .await?;
-        Ok(Ok(()))
-    }
-
-    /// Signs every device of `me.user` out but this one; returns how many.
-    pub async fn revoke_others(
-        &self,
-        me: SignedInAs,
-        client: &ClientInfo,
-    ) -> Result<u64, SessionError> {
-        let count = self.sign_out_others(me).await?;
-        if count > 0 {
-            self.record(me.user, ActivityKind::DeviceRevoked, client)
-                .await?;
-        }
-        Ok(count)
-    }
-}
-
-impl SessionPolicy {
-    /// Deletes every device of `me.user` but this one, with their sessions;
-    /// returns how many devices.
-    async fn sign_out_others(&self, me: SignedInAs) -> Result<u64, SessionError> {
-        Ok(self
-            .store
-            .delete_other_devices(me.user, Some(me.device))
-            .await?)
-    }
-
-    /// After a password change: every other device is signed out, and this
-    /// session gets a new id (an old copy of its cookie is worthless).
-    pub async fn password_changed(
-        &self,
-        session: &tower_sessions::Session,
-        me: SignedInAs,
-        client: &ClientInfo,
-    ) -> Result<u64, SessionError> {
-        let count = self.sign_out_others(me).await?;
-        session.cycle_id().await?;
-        session.save().await?;
-        self.record(me.user, ActivityKind::PasswordChanged, client)
-            .await?;
-        Ok(count)
-    }
-
-    /// Before an account is deleted: every device and session of `user` ends,
-    /// this browser's included (it is left anonymous).
-    pub async fn sign_out_everywhere(
-        &self,
-        session: &tower_sessions::Session,
-        user: crate::domain::UserId,
-    ) -> Result<(), SessionError> {
-        self.store.delete_other_devices(user, None).await?;
-        session.flush().await?;
-        Ok(())
     }
 }
 

@@ -15,7 +15,6 @@ use tower_sessions::{Expiry, Session};
 use crate::clock::Clock;
 use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UserId};
 use crate::store::{NewDevice, Store, StoreError};
-pub use devices::NotYourDevice;
 pub use lifetimes::{judge, Lifetimes, Verdict};
 pub use remember::{RememberCookie, RememberToken, Resumed};
 pub use sudo::SUDO_SECONDS;
@@ -113,6 +112,15 @@ impl SessionPolicy {
         }
     }
 
+    /// The same policy with every query on `store` (a transaction's).
+    pub(crate) fn on(&self, store: Store) -> Self {
+        Self {
+            store,
+            clock: self.clock.clone(),
+            lifetimes: self.lifetimes,
+        }
+    }
+
     /// The session store of this policy's database, for the session layer.
     pub fn table(&self) -> SessionTable {
         SessionTable::new(self.store.clone(), self.clock.clone(), self.lifetimes)
@@ -135,8 +143,32 @@ impl SessionPolicy {
     ) -> Result<Option<RememberToken>, SessionError> {
         // With "Remember me" turned off (a zero period), nothing is remembered.
         let remember = remember && self.lifetimes.remembers();
-        // A browser signing in again replaces its previous device.
-        self.forget_device(session).await?;
+        let previous = session.get::<SignedIn>(SIGNED_IN_KEY).await?;
+        // The device, its token and the activity row are written together;
+        // the session row (which needs the device) right after.
+        let (record, token) = self
+            .store
+            .transaction(|store| async move {
+                let policy = self.on(store);
+                // A browser signing in again replaces its previous device.
+                if let Some(previous) = previous {
+                    policy.forget(previous).await?;
+                }
+                policy.new_device(user, remember, client).await
+            })
+            .await?;
+        start(session, record).await?;
+        Ok(token)
+    }
+
+    /// Records a new device of `user` signed in now, with its activity row
+    /// and, with `remember`, its token; returns the sign-in to start.
+    async fn new_device(
+        &self,
+        user: UserId,
+        remember: bool,
+        client: &ClientInfo,
+    ) -> Result<(SignedIn, Option<RememberToken>), SessionError> {
         let now = self.clock.now();
         let new_device = NewDevice {
             user,
@@ -146,6 +178,12 @@ impl SessionPolicy {
             now,
         };
         let device = self.store.insert_device(new_device).await?;
+        self.record(user, ActivityKind::SignedInWithPassword, client)
+            .await?;
+        let token = match remember {
+            true => Some(self.issue_token(device).await?),
+            false => None,
+        };
         let record = SignedIn {
             user: user.0,
             device: device.0,
@@ -154,13 +192,7 @@ impl SessionPolicy {
             remember,
             confirmed: Some(now),
         };
-        start(session, record).await?;
-        self.record(user, ActivityKind::SignedInWithPassword, client)
-            .await?;
-        if remember {
-            return Ok(Some(self.issue_token(device).await?));
-        }
-        Ok(None)
+        Ok((record, token))
     }
 
     /// Who this session belongs to, if it is still alive. A session past its
@@ -212,20 +244,24 @@ impl SessionPolicy {
         client: &ClientInfo,
     ) -> Result<(), SessionError> {
         if let Some(record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? {
-            self.record(UserId(record.user), ActivityKind::SignedOut, client)
+            self.store
+                .transaction(|store| async move {
+                    let policy = self.on(store);
+                    let user = UserId(record.user);
+                    policy.record(user, ActivityKind::SignedOut, client).await?;
+                    policy.forget(record).await
+                })
                 .await?;
         }
-        self.forget_device(session).await?;
         session.flush().await?;
         Ok(())
     }
 
-    async fn forget_device(&self, session: &Session) -> Result<(), SessionError> {
-        if let Some(record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? {
-            self.store
-                .delete_device(UserId(record.user), DeviceId(record.device))
-                .await?;
-        }
+    /// Deletes a sign-in's device, and so its sessions and token.
+    async fn forget(&self, record: SignedIn) -> Result<(), SessionError> {
+        self.store
+            .delete_device(UserId(record.user), DeviceId(record.device))
+            .await?;
         Ok(())
     }
 
@@ -249,7 +285,7 @@ impl SessionPolicy {
 /// Puts a new sign-in on `session` under a new id (an id planted before it is
 /// worthless after it: no fixation), and writes it at once, so that its
 /// device is never without its session. The session cookie dies with the browser.
-async fn start(session: &Session, record: SignedIn) -> Result<(), SessionError> {
+pub(crate) async fn start(session: &Session, record: SignedIn) -> Result<(), SessionError> {
     session.cycle_id().await?;
     session.remove_value(LOADED_USER_KEY).await?;
     session.insert(SIGNED_IN_KEY, record).await?;

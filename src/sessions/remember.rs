@@ -180,8 +180,14 @@ impl SessionPolicy {
             if just_rotated {
                 return Ok(Resumed::Raced);
             }
-            self.store.delete_device_by_id(row.device).await?;
-            self.record(row.user, ActivityKind::RememberTheftSignal, client)
+            self.store
+                .transaction(|store| async move {
+                    store.delete_device_by_id(row.device).await?;
+                    let policy = self.on(store);
+                    policy
+                        .record(row.user, ActivityKind::RememberTheftSignal, client)
+                        .await
+                })
                 .await?;
             tracing::warn!(
                 user = row.user.0,
@@ -192,15 +198,23 @@ impl SessionPolicy {
         }
         let rotated = RememberToken::generate(Some(token.selector.clone()));
         let expires_at = now + self.lifetimes.remembered;
+        let new_hash = rotated.validator_hash();
+        let (selector, device) = (&token.selector, row.device);
         let won = self
             .store
-            .rotate_remember_token(
-                &token.selector,
-                &presented,
-                &rotated.validator_hash(),
-                now,
-                expires_at,
-            )
+            .transaction(|store| async move {
+                let won = store
+                    .rotate_remember_token(selector, &presented, &new_hash, now, expires_at)
+                    .await?;
+                if won {
+                    store.touch_device(device, now).await?;
+                    let policy = self.on(store);
+                    policy
+                        .record(row.user, ActivityKind::SignedInRemembered, client)
+                        .await?;
+                }
+                Ok::<_, SessionError>(won)
+            })
             .await?;
         if !won {
             return Ok(Resumed::Raced);
@@ -214,9 +228,6 @@ impl SessionPolicy {
             confirmed: None,
         };
         super::start(session, record).await?;
-        self.store.touch_device(row.device, now).await?;
-        self.record(row.user, ActivityKind::SignedInRemembered, client)
-            .await?;
         Ok(Resumed::SignedIn(rotated))
     }
 }

@@ -3,14 +3,31 @@
 //!
 //! Every query is written once, in SQLite's `?` style; [`Store::sql`] renumbers
 //! it to `$n` for PostgreSQL, and [`on_pool!`] runs it on whichever pool the
-//! store has, with each backend's native types.
+//! store has, with each backend's native types, or inside the transaction
+//! of a store handed out by [`Store::transaction`].
 
-/// Runs `$body` with `$pool` bound to the store's pool, whichever backend.
+/// Runs `$body` with `$pool` bound to the store's executor: its open
+/// transaction if it has one, else its pool, whichever backend.
 macro_rules! on_pool {
     ($store:expr, $pool:ident, $body:expr) => {
-        match &$store.pool {
-            $crate::store::Pool::Sqlite($pool) => $body,
-            $crate::store::Pool::Postgres($pool) => $body,
+        match (&$store.tx, &$store.pool) {
+            (Some(tx), _) => {
+                let mut open = tx.lock().await;
+                match open.as_mut() {
+                    Some($crate::store::Tx::Sqlite(tx)) => {
+                        let $pool = &mut **tx;
+                        $body
+                    }
+                    Some($crate::store::Tx::Postgres(tx)) => {
+                        let $pool = &mut **tx;
+                        $body
+                    }
+                    // Only reachable by keeping a store past its transaction.
+                    None => Err(sqlx::Error::PoolClosed),
+                }
+            }
+            (None, $crate::store::Pool::Sqlite($pool)) => $body,
+            (None, $crate::store::Pool::Postgres($pool)) => $body,
         }
     };
 }
@@ -115,12 +132,21 @@ pub enum Pool {
     Postgres(PgPool),
 }
 
+/// An open transaction of one backend.
+#[derive(Debug)]
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
 /// The connection pool and the queries over it.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
     /// On a SQLite file, the in-place path for the reads on every request.
     readers: Option<Arc<readers::Readers>>,
+    /// Inside [`Store::transaction`]: the transaction every query runs in.
+    tx: Option<Arc<tokio::sync::Mutex<Option<Tx>>>>,
 }
 
 impl Store {
@@ -171,7 +197,50 @@ impl Store {
                 None
             }
         };
-        Ok(Self { pool, readers })
+        Ok(Self {
+            pool,
+            readers,
+            tx: None,
+        })
+    }
+
+    /// Runs `work` on a store whose every query is in one transaction,
+    /// committed when `work` succeeds and rolled back when it fails (or
+    /// panics, or its future is dropped). On SQLite the transaction takes
+    /// the write lock at once (`BEGIN IMMEDIATE`), so two of them queue
+    /// instead of failing to upgrade. Inside a transaction, it is reused.
+    pub async fn transaction<T, E, F, Fut>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(Store) -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+        E: From<StoreError>,
+    {
+        if self.tx.is_some() {
+            return work(self.clone()).await;
+        }
+        let tx = match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(
+                pool.begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(StoreError::from)?,
+            ),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await.map_err(StoreError::from)?),
+        };
+        let open = Arc::new(tokio::sync::Mutex::new(Some(tx)));
+        let inner = Store {
+            pool: self.pool.clone(),
+            // Reads must see the transaction's own writes.
+            readers: None,
+            tx: Some(open.clone()),
+        };
+        let value = work(inner).await?;
+        let committed = match open.lock().await.take() {
+            Some(Tx::Sqlite(tx)) => tx.commit().await,
+            Some(Tx::Postgres(tx)) => tx.commit().await,
+            None => Err(sqlx::Error::PoolClosed),
+        };
+        committed.map_err(StoreError::from)?;
+        Ok(value)
     }
 
     /// SQLite runs in WAL mode with a busy timeout, so readers never block the

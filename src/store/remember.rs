@@ -59,22 +59,31 @@ impl Store {
         let insert = self.sql(
             "INSERT INTO latchkey_remember_tokens (selector, device_id, validator_hash, expires_at) VALUES (?, ?, ?, ?)",
         );
-        on_pool!(self, pool, {
-            let mut tx = pool.begin().await?;
-            sqlx::query(&delete)
-                .bind(device.0)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(&insert)
-                .bind(selector)
-                .bind(device.0)
-                .bind(validator_hash)
-                .bind(expires_at)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await
-        })?;
-        Ok(())
+        self.transaction(|store| async move {
+            on_pool!(
+                store,
+                pool,
+                sqlx::query(&delete)
+                    .bind(device.0)
+                    .execute(pool)
+                    .await
+                    .map(|done| done.rows_affected())
+            )?;
+            on_pool!(
+                store,
+                pool,
+                sqlx::query(&insert)
+                    .bind(selector)
+                    .bind(device.0)
+                    .bind(validator_hash)
+                    .bind(expires_at)
+                    .execute(pool)
+                    .await
+                    .map(|done| done.rows_affected())
+            )?;
+            Ok::<_, StoreError>(())
+        })
+        .await
     }
 
     /// The token with this selector, with its device's user.

@@ -6,9 +6,7 @@ use super::ApiError;
 /// Creates an account, signs it in and lands on its profile with a welcome.
 #[server(endpoint = "register")]
 pub async fn register(username: String, password: String) -> Result<(), ApiError> {
-    use super::server::{
-        accounts, address_limits, client_info, client_ip, finish, flash, session, session_policy,
-    };
+    use super::server::{address_limits, auth, client_info, client_ip, finish, flash, session};
     use latchkey::domain::{NewPassword, Username};
 
     finish(
@@ -25,9 +23,8 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
             // Counted once the form is valid, so typos cost nothing.
             address_limits()?.register(client_ip())?;
             let session = session()?;
-            let user = accounts()?.register(&name, &password).await?;
-            session_policy()?
-                .log_in(&session, user.id, false, &client_info())
+            let user = auth()?
+                .register(&session, &name, &password, &client_info())
                 .await?;
             flash(
                 &session,
@@ -50,10 +47,9 @@ pub async fn log_in(
     next: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{
-        accounts, address_limits, client_info, client_ip, finish, flash, remember_cookie,
-        send_cookie, session, session_policy,
+        address_limits, auth, client_info, client_ip, finish, flash, remember_cookie, send_cookie,
+        session,
     };
-    use latchkey::accounts::AccountError;
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
 
     finish(
@@ -65,17 +61,14 @@ pub async fn log_in(
             let attempt =
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
-            let user = match accounts()?.authenticate(&username, &attempt).await {
-                Err(AccountError::InvalidCredentials) => {
-                    session_policy()?
-                        .record_failed_sign_in(&username, &client_info())
-                        .await?;
-                    return Err(ApiError::InvalidCredentials);
-                }
-                other => other?,
-            };
-            let token = session_policy()?
-                .log_in(&session, user.id, remember.is_some(), &client_info())
+            let (user, token) = auth()?
+                .log_in(
+                    &session,
+                    &username,
+                    &attempt,
+                    remember.is_some(),
+                    &client_info(),
+                )
                 .await?;
             if let Some(token) = token {
                 send_cookie(&remember_cookie()?.set(&token));
@@ -95,14 +88,12 @@ pub async fn log_in(
 /// Signs out: the server-side session is deleted, so the old cookie is worthless.
 #[server(endpoint = "logout")]
 pub async fn log_out() -> Result<(), ApiError> {
-    use super::server::{
-        client_info, finish, flash, remember_cookie, send_cookie, session, session_policy,
-    };
+    use super::server::{auth, client_info, finish, flash, remember_cookie, send_cookie, session};
 
     finish(
         async move {
             let session = session()?;
-            session_policy()?.log_out(&session, &client_info()).await?;
+            auth()?.log_out(&session, &client_info()).await?;
             send_cookie(&remember_cookie()?.clear());
             flash(&session, Flash::info("You have been logged out.")).await?;
             leptos_axum::redirect("/");
@@ -133,7 +124,7 @@ pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
 /// turns it off).
 #[server(endpoint = "remember_offered")]
 pub async fn remember_offered() -> Result<bool, ApiError> {
-    use super::server::{finish, session_policy};
+    use super::server::{auth, finish};
 
-    finish(Ok(session_policy()?.lifetimes().remembers()))
+    finish(Ok(auth()?.remembers()))
 }

@@ -6,12 +6,12 @@ use super::ApiError;
 /// The signed-in user's latest security events, newest first.
 #[server(endpoint = "activity")]
 pub async fn list_activity() -> Result<Vec<Activity>, ApiError> {
-    use super::server::{finish, require_user, session, session_policy};
+    use super::server::{auth, finish, require_user, session};
 
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(session_policy()?.activity(me.at).await?)
+            Ok(auth()?.activity(&me).await?)
         }
         .await,
     )

@@ -6,12 +6,12 @@ use super::ApiError;
 /// Every place the signed-in user is signed in, this browser marked.
 #[server(endpoint = "devices")]
 pub async fn list_devices() -> Result<Vec<Device>, ApiError> {
-    use super::server::{finish, require_user, session, session_policy};
+    use super::server::{auth, finish, require_user, session};
 
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(session_policy()?.devices(me.at).await?)
+            Ok(auth()?.devices(&me).await?)
         }
         .await,
     )
@@ -20,25 +20,16 @@ pub async fn list_devices() -> Result<Vec<Device>, ApiError> {
 /// Signs one of the user's devices out at once (sudo mode); anyone else's is refused.
 #[server(endpoint = "revoke_device")]
 pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
-    use super::server::{
-        client_info, finish, flash, require_sudo, require_user, session, session_policy,
-    };
+    use super::server::{auth, client_info, finish, flash, require_user, session};
     use latchkey::domain::{DeviceId, Flash};
 
     finish(
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            if DeviceId(device) == me.at.device {
-                return Err(ApiError::BadRequest(
-                    "To sign out this device, use Log out.".into(),
-                ));
-            }
-            require_sudo(&session).await?;
-            session_policy()?
-                .revoke(me.at, DeviceId(device), &client_info())
-                .await?
-                .map_err(|_| ApiError::Forbidden("That device is not one of yours.".into()))?;
+            auth()?
+                .revoke_device(&session, &me, DeviceId(device), &client_info())
+                .await?;
             flash(&session, Flash::success("That device has been signed out.")).await?;
             Ok(())
         }
@@ -49,18 +40,15 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
 /// Signs out every device of the user but this one (sudo mode).
 #[server(endpoint = "revoke_other_devices")]
 pub async fn revoke_other_devices() -> Result<u64, ApiError> {
-    use super::server::{
-        client_info, finish, flash, require_sudo, require_user, session, session_policy,
-    };
+    use super::server::{auth, client_info, finish, flash, require_user, session};
     use latchkey::domain::Flash;
 
     finish(
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            require_sudo(&session).await?;
-            let count = session_policy()?
-                .revoke_others(me.at, &client_info())
+            let count = auth()?
+                .revoke_other_devices(&session, &me, &client_info())
                 .await?;
             let message = match count {
                 0 => "No other device was signed in.".to_string(),

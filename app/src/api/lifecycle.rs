@@ -6,20 +6,16 @@ use super::ApiError;
 /// the old name is free at once.
 #[server(endpoint = "change_username")]
 pub async fn change_username(username: String) -> Result<(), ApiError> {
-    use super::server::{
-        accounts, client_info, finish, flash, require_sudo, require_user, session, session_policy,
-    };
-    use latchkey::domain::{ActivityKind, Flash, Username};
+    use super::server::{auth, client_info, finish, flash, require_user, session};
+    use latchkey::domain::{Flash, Username};
 
     finish(
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            require_sudo(&session).await?;
             let name = Username::parse(&username).map_err(|e| ApiError::Invalid(vec![e]))?;
-            let user = accounts()?.change_username(me.user.id, &name).await?;
-            session_policy()?
-                .record(me.user.id, ActivityKind::UsernameChanged, &client_info())
+            let user = auth()?
+                .change_username(&session, &me, &name, &client_info())
                 .await?;
             flash(
                 &session,
@@ -39,28 +35,23 @@ pub async fn change_username(username: String) -> Result<(), ApiError> {
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(password: String) -> Result<(), ApiError> {
     use super::server::{
-        accounts, check_password, finish, flash, remember_cookie, require_user, send_cookie,
-        session, session_policy,
+        auth, finish, flash, password_of, remember_cookie, require_user, send_cookie, session,
     };
-    use latchkey::domain::Flash;
+    use latchkey::domain::{Field, Flash};
 
     finish(
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
             // The password is asked for here, which is itself the sudo check.
-            check_password(&me, &password).await?;
-            session_policy()?
-                .sign_out_everywhere(&session, me.user.id)
-                .await?;
-            accounts()?.delete_account(me.user.id).await?;
+            let password = password_of(Field::Password, &password)?;
+            auth()?.delete_account(&session, &me, &password).await?;
             send_cookie(&remember_cookie()?.clear());
             flash(
                 &session,
                 Flash::info("Your account and everything in it has been deleted. Goodbye."),
             )
             .await?;
-            tracing::info!(user = me.user.id.0, "account deleted");
             leptos_axum::redirect("/");
             Ok(())
         }

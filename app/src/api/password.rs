@@ -10,10 +10,8 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), ApiError> {
-    use super::server::{
-        accounts, client_info, finish, flash, require_user, session, session_policy,
-    };
-    use latchkey::accounts::AccountError;
+    use super::server::{auth, client_info, finish, flash, require_user, session};
+    use latchkey::auth::AuthError;
     use latchkey::domain::{Field, FieldError, Flash, NewPassword, PasswordAttempt};
 
     finish(
@@ -34,19 +32,21 @@ pub async fn change_password(
                     return Err(ApiError::Invalid(fields));
                 }
             };
-            match accounts()?.change_password(me.user.id, &current, &new).await {
-                Err(AccountError::WeakPassword(message)) => {
+            let others = match auth()?
+                .change_password(&session, &me, &current, &new, &client_info())
+                .await
+            {
+                Err(AuthError::WeakPassword(message)) => {
                     return Err(ApiError::field(Field::NewPassword, message))
                 }
-                Err(AccountError::InvalidCredentials) => {
-                    return Err(ApiError::field(Field::CurrentPassword, "That is not your current password."))
+                Err(AuthError::WrongPassword) => {
+                    return Err(ApiError::field(
+                        Field::CurrentPassword,
+                        "That is not your current password.",
+                    ))
                 }
                 other => other?,
-            }
-            let policy = session_policy()?;
-            // The current password was just checked: that counts as sudo mode.
-            policy.confirmed_password(&session).await?;
-            let others = policy.password_changed(&session, me.at, &client_info()).await?;
+            };
             let message = match others {
                 0 => "Your password has been changed.".to_string(),
                 1 => "Your password has been changed, and your other device has been signed out.".to_string(),

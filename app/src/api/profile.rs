@@ -6,20 +6,20 @@ use super::ApiError;
 /// A user's public profile, by name in any case.
 #[server(endpoint = "profile")]
 pub async fn get_profile(username: String) -> Result<Profile, ApiError> {
-    use super::server::{accounts, finish};
+    use super::server::{auth, finish};
 
-    finish(async move { Ok(accounts()?.profile(&username).await?) }.await)
+    finish(async move { Ok(auth()?.profile(&username).await?) }.await)
 }
 
 /// The signed-in user's own profile, for the edit form.
 #[server(endpoint = "my_profile")]
 pub async fn my_profile() -> Result<Profile, ApiError> {
-    use super::server::{accounts, finish, require_user, session};
+    use super::server::{auth, finish, require_user, session};
 
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(accounts()?.profile(&me.user.username).await?)
+            Ok(auth()?.profile(&me.user.username).await?)
         }
         .await,
     )
@@ -33,21 +33,18 @@ pub async fn update_profile(
     bio: String,
     location: String,
 ) -> Result<(), ApiError> {
-    use super::server::{accounts, finish, flash, require_user, session};
-    use latchkey::accounts::AccountError;
+    use super::server::{auth, finish, flash, require_user, session};
+    use latchkey::auth::AuthError;
     use latchkey::domain::{Flash, ProfileUpdate};
 
     finish(
         async move {
             let session = session()?;
-            let user = require_user(&session).await?.user;
+            let me = require_user(&session).await?;
             let update =
                 ProfileUpdate::parse(&display_name, &bio, &location).map_err(ApiError::Invalid)?;
-            let saved = match accounts()?
-                .update_profile(user.id, &username, &update)
-                .await
-            {
-                Err(AccountError::Forbidden) => {
+            let saved = match auth()?.update_profile(&me, &username, &update).await {
+                Err(AuthError::Forbidden) => {
                     return Err(ApiError::Forbidden(
                         "You can only edit your own profile.".into(),
                     ))

@@ -3,11 +3,9 @@
 use std::error::Error;
 use std::sync::Arc;
 
-use latchkey::accounts::{AccountError, Accounts};
-use latchkey::domain::{CurrentUser, Field, Flash};
-use latchkey::sessions::{
-    self, ClientInfo, RememberCookie, SessionError, SessionPolicy, SignedInAs,
-};
+use latchkey::auth::{Auth, AuthError, Me};
+use latchkey::domain::{Field, Flash};
+use latchkey::sessions::{self, ClientInfo, RememberCookie, SessionError};
 use latchkey::throttle::{AddressLimits, RetryAfter};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -32,19 +30,11 @@ fn with_request<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Option<R> {
     with_context::<http::request::Parts, _>(read)
 }
 
-/// The account service the server provided as context (shared, so taking it
-/// from the context is a counter increment, not a copy of its pools).
-pub fn accounts() -> Result<Arc<Accounts>, ApiError> {
-    use_context::<Arc<Accounts>>().ok_or_else(|| {
-        tracing::error!("the Accounts service is missing from the context");
-        ApiError::Internal
-    })
-}
-
-/// The session rules the server provided as context.
-pub fn session_policy() -> Result<Arc<SessionPolicy>, ApiError> {
-    use_context::<Arc<SessionPolicy>>().ok_or_else(|| {
-        tracing::error!("the SessionPolicy is missing from the context");
+/// The use cases the server provided as context (shared, so taking them
+/// from the context is a counter increment, not a copy of their pools).
+pub fn auth() -> Result<Arc<Auth>, ApiError> {
+    use_context::<Arc<Auth>>().ok_or_else(|| {
+        tracing::error!("the Auth use cases are missing from the context");
         ApiError::Internal
     })
 }
@@ -69,15 +59,6 @@ pub fn send_cookie(set_cookie: &str) {
     response.append_header(http::header::SET_COOKIE, value);
 }
 
-/// The signed-in user and which of their devices is asking.
-#[derive(Clone)]
-pub struct Me {
-    /// The user.
-    pub user: CurrentUser,
-    /// Their session and device.
-    pub at: SignedInAs,
-}
-
 /// Who is signed in, looked up at most once per request: an SSR page runs
 /// several server functions (the current user, the page's own data), and each
 /// would otherwise repeat the session, device and user look-ups. It is the
@@ -100,10 +81,7 @@ pub async fn signed_in(session: &Session) -> Result<Option<Me>, ApiError> {
 }
 
 async fn look_up(session: &Session) -> Result<Option<Me>, ApiError> {
-    Ok(session_policy()?
-        .signed_in_user(session)
-        .await?
-        .map(|(at, user)| Me { user, at }))
+    Ok(auth()?.current_user(session).await?)
 }
 
 /// The signed-in user, or `NotLoggedIn`.
@@ -111,30 +89,14 @@ pub async fn require_user(session: &Session) -> Result<Me, ApiError> {
     signed_in(session).await?.ok_or(ApiError::NotLoggedIn)
 }
 
-/// Refuses a sensitive action unless this session gave the password within
-/// the last ten minutes ("sudo mode").
-pub async fn require_sudo(session: &Session) -> Result<(), ApiError> {
-    if session_policy()?.sudo_active(session).await? {
-        Ok(())
-    } else {
-        Err(ApiError::ConfirmPassword)
-    }
-}
-
-/// Checks `password` as the signed-in user's: a blank one or a wrong one is a
-/// message on the password field.
-pub async fn check_password(me: &Me, password: &str) -> Result<(), ApiError> {
-    use latchkey::domain::PasswordAttempt;
-
-    let attempt = PasswordAttempt::parse(password)
-        .map_err(|_| ApiError::field(Field::Password, "Enter your password."))?;
-    match accounts()?.verify_password(me.user.id, &attempt).await {
-        Err(AccountError::InvalidCredentials) => Err(ApiError::field(
-            Field::Password,
-            "That is not your password.",
-        )),
-        other => Ok(other?),
-    }
+/// A password the signed-in user gives again: a blank one is a message on
+/// `field`.
+pub fn password_of(
+    field: Field,
+    password: &str,
+) -> Result<latchkey::domain::PasswordAttempt, ApiError> {
+    latchkey::domain::PasswordAttempt::parse(password)
+        .map_err(|_| ApiError::field(field, "Enter your password."))
 }
 
 /// The browser and address of the request, for the device list and activity.
@@ -233,43 +195,39 @@ pub fn internal(what: &str, error: &dyn Error) -> ApiError {
     ApiError::Internal
 }
 
-impl From<AccountError> for ApiError {
-    fn from(e: AccountError) -> Self {
+/// The one mapping from the core's answers to what the client is told;
+/// the status and `Retry-After` follow from the variant ([`finish`]).
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
         match e {
-            AccountError::UsernameTaken => {
-                ApiError::field(Field::Username, "That username is taken.")
-            }
-            AccountError::UsernameUnchanged => {
+            AuthError::UsernameTaken => ApiError::field(Field::Username, "That username is taken."),
+            AuthError::UsernameUnchanged => {
                 ApiError::field(Field::Username, "That is already your username.")
             }
-            AccountError::InvalidCredentials => ApiError::InvalidCredentials,
-            AccountError::Forbidden => {
-                ApiError::Forbidden("You are not allowed to do that.".into())
+            AuthError::InvalidCredentials => ApiError::InvalidCredentials,
+            AuthError::WrongPassword => {
+                ApiError::field(Field::Password, "That is not your password.")
             }
-            AccountError::NotFound => ApiError::NotFound("There is no such user.".into()),
-            AccountError::Throttled(wait) => wait.into(),
-            AccountError::WeakPassword(message) => ApiError::field(Field::Password, message),
-            AccountError::Store(ref store) if store.is_unavailable() => unavailable(&e),
-            AccountError::Store(_) | AccountError::Hash(_) => {
-                internal("account operation failed", &e)
+            AuthError::WeakPassword(message) => ApiError::field(Field::Password, message),
+            AuthError::Throttled(wait) => wait.into(),
+            AuthError::ConfirmPassword => ApiError::ConfirmPassword,
+            AuthError::Forbidden => ApiError::Forbidden("You are not allowed to do that.".into()),
+            AuthError::NotFound => ApiError::NotFound("There is no such user.".into()),
+            AuthError::ThisDevice => {
+                ApiError::BadRequest("To sign out this device, use Log out.".into())
             }
+            AuthError::NotYourDevice => {
+                ApiError::Forbidden("That device is not one of yours.".into())
+            }
+            _ if e.is_unavailable() => unavailable(&e),
+            _ => internal("a use case failed", &e),
         }
     }
 }
 
 impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
-        match &e {
-            SessionError::Store(store) if !store.is_unavailable() => {
-                internal("session store failed", &e)
-            }
-            SessionError::Session(tower_sessions::session::Error::SerdeJson(_)) => {
-                internal("session data could not be read", &e)
-            }
-            // The session store's own failures reach us only as text; the
-            // only thing that fails it is the database it lives in.
-            _ => unavailable(&e),
-        }
+        AuthError::from(e).into()
     }
 }
 

@@ -6,7 +6,7 @@ use super::ApiError;
 /// last ten minutes, so sensitive actions go ahead without asking again.
 #[server(endpoint = "sudo")]
 pub async fn sudo_status() -> Result<bool, ApiError> {
-    use super::server::{finish, session, session_policy, signed_in};
+    use super::server::{auth, finish, session, signed_in};
 
     finish(
         async move {
@@ -14,7 +14,7 @@ pub async fn sudo_status() -> Result<bool, ApiError> {
             if signed_in(&session).await?.is_none() {
                 return Ok(false);
             }
-            Ok(session_policy()?.sudo_active(&session).await?)
+            Ok(auth()?.sudo_active(&session).await?)
         }
         .await,
     )
@@ -24,15 +24,15 @@ pub async fn sudo_status() -> Result<bool, ApiError> {
 /// minutes, and returns to `next` (a local path) to carry on.
 #[server(endpoint = "confirm_password")]
 pub async fn confirm_password(password: String, next: Option<String>) -> Result<(), ApiError> {
-    use super::server::{check_password, finish, require_user, session, session_policy};
-    use latchkey::domain::ReturnTo;
+    use super::server::{auth, finish, password_of, require_user, session};
+    use latchkey::domain::{Field, ReturnTo};
 
     finish(
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            check_password(&me, &password).await?;
-            session_policy()?.confirmed_password(&session).await?;
+            let password = password_of(Field::Password, &password)?;
+            auth()?.confirm_password(&session, &me, &password).await?;
             leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
             Ok(())
         }

@@ -1,0 +1,108 @@
+use crate::accounts::AccountError;
+use crate::password::HashError;
+use crate::sessions::SessionError;
+use crate::store::StoreError;
+use crate::throttle::RetryAfter;
+
+/// What a use case of [`super::Auth`] can answer instead of success: each
+/// variant but the last three is something a form can show.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Another account has this name, in some case.
+    #[error("that username is taken")]
+    UsernameTaken,
+    /// The new username is exactly the current one.
+    #[error("that is already the username")]
+    UsernameUnchanged,
+    /// Log-in: unknown user or wrong password, deliberately one answer.
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    /// The signed-in user's password, asked for again, is not theirs.
+    #[error("that is not the password")]
+    WrongPassword,
+    /// The new password is too easy to guess; the text says why.
+    #[error("weak password")]
+    WeakPassword(String),
+    /// Too many wrong passwords for this account lately; try again later.
+    #[error("too many attempts")]
+    Throttled(RetryAfter),
+    /// The action needs the password given on this session lately (sudo mode).
+    #[error("the password must be confirmed first")]
+    ConfirmPassword,
+    /// The actor may not touch this resource.
+    #[error("not allowed")]
+    Forbidden,
+    /// No such user.
+    #[error("no such user")]
+    NotFound,
+    /// The device to sign out is this one: that is logging out.
+    #[error("that is this device")]
+    ThisDevice,
+    /// The device is not one of the user's (or is already gone).
+    #[error("that device is not one of yours")]
+    NotYourDevice,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    /// The session failed.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+}
+
+impl AuthError {
+    /// Whether the failure is a passing database outage (answer 503 and let
+    /// the client retry) rather than a bug.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            AuthError::Store(e) | AuthError::Session(SessionError::Store(e)) => e.is_unavailable(),
+            // The session crate's store failures reach us only as text; the
+            // only thing that fails that store is the database it lives in.
+            AuthError::Session(
+                SessionError::SessionStore(_)
+                | SessionError::Session(tower_sessions::session::Error::Store(_)),
+            ) => true,
+            _ => false,
+        }
+    }
+}
+
+impl From<AccountError> for AuthError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::UsernameTaken => AuthError::UsernameTaken,
+            AccountError::UsernameUnchanged => AuthError::UsernameUnchanged,
+            AccountError::InvalidCredentials => AuthError::InvalidCredentials,
+            AccountError::WeakPassword(why) => AuthError::WeakPassword(why),
+            AccountError::Throttled(wait) => AuthError::Throttled(wait),
+            AccountError::Forbidden => AuthError::Forbidden,
+            AccountError::NotFound => AuthError::NotFound,
+            AccountError::Store(e) => AuthError::Store(e),
+            AccountError::Hash(e) => AuthError::Hash(e),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for AuthError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        AuthError::Session(e.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_sessions::{session, session_store};
+
+    #[test]
+    fn a_failing_session_store_is_an_outage_and_unreadable_session_data_a_bug() {
+        let backend = session_store::Error::Backend("database error: pool timed out".into());
+        assert!(AuthError::from(session::Error::Store(backend)).is_unavailable());
+        let garbled = serde_json::from_str::<i64>("{").unwrap_err();
+        assert!(!AuthError::from(session::Error::SerdeJson(garbled)).is_unavailable());
+        assert!(AuthError::from(StoreError::ReadOnly).is_unavailable());
+        assert!(!AuthError::WrongPassword.is_unavailable());
+    }
+}

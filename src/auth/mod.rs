@@ -1,0 +1,335 @@
+//! The use cases: one method for each thing a user can do, as phx.gen.auth's
+//! accounts context has them. Each takes domain types (it parses nothing),
+//! runs its writes in one transaction, records its own activity, and answers
+//! one error enum, [`AuthError`]. Server functions and other hosts only read
+//! the request, parse, call one of these and map the answer.
+//!
+//! Two steps stay outside the transaction, on purpose: password hashing (so
+//! no lock is held for its milliseconds) and the session row, which the
+//! session layer writes through its own store once the transaction is
+//! committed (on SQLite, writing it inside would wait on our own lock).
+
+mod error;
+#[cfg(test)]
+mod tests;
+
+pub use error::AuthError;
+
+use tower_sessions::Session;
+
+use crate::accounts::Accounts;
+use crate::clock::Clock;
+use crate::domain::{
+    Activity, ActivityKind, CurrentUser, Device, DeviceId, NewPassword, PasswordAttempt, Profile,
+    ProfileUpdate, Username,
+};
+use crate::sessions::{ClientInfo, RememberToken, Resumed, SessionPolicy, SignedInAs};
+use crate::store::Store;
+
+/// The signed-in user of a request, and which of their devices it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Me {
+    /// The user.
+    pub user: CurrentUser,
+    /// Their session's user and device.
+    pub at: SignedInAs,
+}
+
+/// Latchkey's use cases over one database.
+#[derive(Clone)]
+pub struct Auth {
+    store: Store,
+    clock: Clock,
+    accounts: Accounts,
+    sessions: SessionPolicy,
+}
+
+impl Auth {
+    /// The use cases over these services (which share `store` and `clock`).
+    pub fn new(accounts: Accounts, sessions: SessionPolicy, clock: Clock) -> Self {
+        Self {
+            store: accounts.store().clone(),
+            clock,
+            accounts,
+            sessions,
+        }
+    }
+
+    /// The account service (throttle sweeps, health checks).
+    pub fn accounts(&self) -> &Accounts {
+        &self.accounts
+    }
+
+    /// The session rules (the session table, lifetimes).
+    pub fn sessions(&self) -> &SessionPolicy {
+        &self.sessions
+    }
+
+    /// Who is signed in on `session`, if anyone: one indexed read. A session
+    /// past its lifetimes, or whose device or account is gone, is anonymous.
+    pub async fn current_user(&self, session: &Session) -> Result<Option<Me>, AuthError> {
+        let signed_in = self.sessions.signed_in_user(session).await?;
+        Ok(signed_in.map(|(at, user)| Me { user, at }))
+    }
+
+    /// Creates an account and signs it in on `session`.
+    pub async fn register(
+        &self,
+        session: &Session,
+        username: &Username,
+        password: &NewPassword,
+        client: &ClientInfo,
+    ) -> Result<CurrentUser, AuthError> {
+        let user = self.accounts.register(username, password).await?;
+        self.sessions
+            .log_in(session, user.id, false, client)
+            .await?;
+        Ok(user)
+    }
+
+    /// Signs in by name and password, under a new session id. A wrong
+    /// password is recorded in the account's activity (if there is one);
+    /// the answer is the same either way. With `remember`, the device gets a
+    /// token for its own cookie.
+    pub async fn log_in(
+        &self,
+        session: &Session,
+        username: &str,
+        password: &PasswordAttempt,
+        remember: bool,
+        client: &ClientInfo,
+    ) -> Result<(CurrentUser, Option<RememberToken>), AuthError> {
+        let user = match self.accounts.authenticate(username, password).await {
+            Err(crate::accounts::AccountError::InvalidCredentials) => {
+                self.sessions
+                    .record_failed_sign_in(username, client)
+                    .await?;
+                return Err(AuthError::InvalidCredentials);
+            }
+            other => other?,
+        };
+        let token = self
+            .sessions
+            .log_in(session, user.id, remember, client)
+            .await?;
+        Ok((user, token))
+    }
+
+    /// Signs out: the session and its device are deleted.
+    pub async fn log_out(&self, session: &Session, client: &ClientInfo) -> Result<(), AuthError> {
+        Ok(self.sessions.log_out(session, client).await?)
+    }
+
+    /// Signs a browser with no live session back in from its remember-me
+    /// cookie; `None` when its session is alive (nothing to do).
+    pub async fn resume(
+        &self,
+        session: &Session,
+        cookie: &str,
+        client: &ClientInfo,
+    ) -> Result<Option<Resumed>, AuthError> {
+        if self.sessions.signed_in(session).await?.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(self.sessions.resume(session, cookie, client).await?))
+    }
+
+    /// Whether this session gave the password lately (sudo mode).
+    pub async fn sudo_active(&self, session: &Session) -> Result<bool, AuthError> {
+        Ok(self.sessions.sudo_active(session).await?)
+    }
+
+    /// Checks `me`'s password and unlocks sensitive actions on this session
+    /// for a while. Wrong ones are throttled per user.
+    pub async fn confirm_password(
+        &self,
+        session: &Session,
+        me: &Me,
+        password: &PasswordAttempt,
+    ) -> Result<(), AuthError> {
+        self.check_password(me, password).await?;
+        Ok(self.sessions.confirmed_password(session).await?)
+    }
+
+    /// Replaces `me`'s password after checking the current one. In one
+    /// transaction: the new hash, every other device signed out, the
+    /// activity row. Then this session gets a new id (an old copy of its
+    /// cookie is worthless) and counts as confirmed. Answers how many other
+    /// devices were signed out.
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        me: &Me,
+        current: &PasswordAttempt,
+        new: &NewPassword,
+        client: &ClientInfo,
+    ) -> Result<u64, AuthError> {
+        self.check_password(me, current).await?;
+        let hash = self.accounts.new_password_hash(me.user.id, new).await?;
+        let now = self.clock.now();
+        let signed_out = self
+            .store
+            .transaction(|store| async move {
+                store.update_password_hash(me.user.id, &hash, now).await?;
+                let others = store
+                    .delete_other_devices(me.user.id, Some(me.at.device))
+                    .await?;
+                self.sessions
+                    .on(store)
+                    .record(me.user.id, ActivityKind::PasswordChanged, client)
+                    .await?;
+                Ok::<_, AuthError>(others)
+            })
+            .await?;
+        session.cycle_id().await?;
+        self.sessions.confirmed_password(session).await?;
+        session.save().await?;
+        Ok(signed_out)
+    }
+
+    /// Renames `me` (sudo mode). The rules are registration's; the old name
+    /// is free at once.
+    pub async fn change_username(
+        &self,
+        session: &Session,
+        me: &Me,
+        username: &Username,
+        client: &ClientInfo,
+    ) -> Result<CurrentUser, AuthError> {
+        self.require_sudo(session).await?;
+        self.store
+            .transaction(|store| async move {
+                let renamed = self
+                    .accounts
+                    .on(store.clone())
+                    .change_username(me.user.id, username)
+                    .await?;
+                self.sessions
+                    .on(store)
+                    .record(me.user.id, ActivityKind::UsernameChanged, client)
+                    .await?;
+                Ok(renamed)
+            })
+            .await
+    }
+
+    /// A user's public profile, by name in any case.
+    pub async fn profile(&self, username: &str) -> Result<Profile, AuthError> {
+        Ok(self.accounts.profile(username).await?)
+    }
+
+    /// Edits the profile named `target`, which must be `me`'s own.
+    pub async fn update_profile(
+        &self,
+        me: &Me,
+        target: &str,
+        update: &ProfileUpdate,
+    ) -> Result<Profile, AuthError> {
+        Ok(self
+            .accounts
+            .update_profile(me.user.id, target, update)
+            .await?)
+    }
+
+    /// Every place `me` is signed in, this browser marked as current.
+    pub async fn devices(&self, me: &Me) -> Result<Vec<Device>, AuthError> {
+        Ok(self.sessions.devices(me.at).await?)
+    }
+
+    /// Signs one of `me`'s other devices out (sudo mode): it and its sessions
+    /// are deleted, so its next request is anonymous on every app server.
+    pub async fn revoke_device(
+        &self,
+        session: &Session,
+        me: &Me,
+        device: DeviceId,
+        client: &ClientInfo,
+    ) -> Result<(), AuthError> {
+        if device == me.at.device {
+            return Err(AuthError::ThisDevice);
+        }
+        self.require_sudo(session).await?;
+        self.store
+            .transaction(|store| async move {
+                if !store.delete_device(me.user.id, device).await? {
+                    return Err(AuthError::NotYourDevice);
+                }
+                self.sessions
+                    .on(store)
+                    .record(me.user.id, ActivityKind::DeviceRevoked, client)
+                    .await?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Signs every device of `me` out but this one (sudo mode); answers how many.
+    pub async fn revoke_other_devices(
+        &self,
+        session: &Session,
+        me: &Me,
+        client: &ClientInfo,
+    ) -> Result<u64, AuthError> {
+        self.require_sudo(session).await?;
+        self.store
+            .transaction(|store| async move {
+                let count = store
+                    .delete_other_devices(me.user.id, Some(me.at.device))
+                    .await?;
+                if count > 0 {
+                    self.sessions
+                        .on(store)
+                        .record(me.user.id, ActivityKind::DeviceRevoked, client)
+                        .await?;
+                }
+                Ok(count)
+            })
+            .await
+    }
+
+    /// `me`'s latest security events, newest first.
+    pub async fn activity(&self, me: &Me) -> Result<Vec<Activity>, AuthError> {
+        Ok(self.sessions.activity(me.at).await?)
+    }
+
+    /// Deletes `me`'s account after checking the password: the user and, by
+    /// cascade in the same transaction, their profile, devices, sessions,
+    /// remember tokens and activity, and their throttle records. This browser
+    /// is left anonymous.
+    pub async fn delete_account(
+        &self,
+        session: &Session,
+        me: &Me,
+        password: &PasswordAttempt,
+    ) -> Result<(), AuthError> {
+        self.check_password(me, password).await?;
+        self.store
+            .transaction(|store| async move {
+                self.accounts.on(store).delete_account(me.user.id).await?;
+                Ok::<_, AuthError>(())
+            })
+            .await?;
+        session.flush().await?;
+        tracing::info!(user = me.user.id.0, "account deleted");
+        Ok(())
+    }
+
+    /// Whether "Remember me" is offered at all.
+    pub fn remembers(&self) -> bool {
+        self.sessions.lifetimes().remembers()
+    }
+
+    async fn require_sudo(&self, session: &Session) -> Result<(), AuthError> {
+        match self.sessions.sudo_active(session).await? {
+            true => Ok(()),
+            false => Err(AuthError::ConfirmPassword),
+        }
+    }
+
+    async fn check_password(&self, me: &Me, password: &PasswordAttempt) -> Result<(), AuthError> {
+        match self.accounts.verify_password(me.user.id, password).await {
+            Err(crate::accounts::AccountError::InvalidCredentials) => Err(AuthError::WrongPassword),
+            other => Ok(other?),
+        }
+    }
+}

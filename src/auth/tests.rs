@@ -1,0 +1,265 @@
+//! The use cases on a real SQLite file, with real tower-sessions sessions
+//! over Latchkey's session table: each "browser" is a session id, and each
+//! "request" loads it afresh, as the session layer does.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::password::{HashCost, PasswordHasher};
+use crate::sessions::{Lifetimes, SessionTable};
+
+const PW: &str = "correct horse battery";
+const NEW_PW: &str = "a brand new passphrase";
+
+struct Fixture {
+    auth: Auth,
+    clock: Clock,
+    table: Arc<SessionTable>,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("auth.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    let clock = Clock::manual(1_800_000_000);
+    let hasher = PasswordHasher::new(HashCost::default(), 2).unwrap();
+    let accounts = Accounts::new(store.clone(), hasher, clock.clone());
+    let sessions = SessionPolicy::new(store, clock.clone(), Lifetimes::default());
+    let table = Arc::new(sessions.table());
+    Fixture {
+        auth: Auth::new(accounts, sessions, clock.clone()),
+        clock,
+        table,
+        _dir: dir,
+    }
+}
+
+fn client() -> ClientInfo {
+    ClientInfo::new(Some("test"), None)
+}
+
+impl Fixture {
+    /// A browser with no cookie yet.
+    fn browser(&self) -> Session {
+        Session::new(None, self.table.clone(), None)
+    }
+
+    /// The next request of a browser whose cookie holds `session`'s id.
+    fn again(&self, session: &Session) -> Session {
+        Session::new(session.id(), self.table.clone(), None)
+    }
+
+    async fn me(&self, session: &Session) -> Option<Me> {
+        self.auth.current_user(&self.again(session)).await.unwrap()
+    }
+
+    async fn registered(&self, name: &str) -> (Session, Me) {
+        let session = self.browser();
+        let username = Username::parse(name).unwrap();
+        let password = NewPassword::parse(PW).unwrap();
+        self.auth
+            .register(&session, &username, &password, &client())
+            .await
+            .unwrap();
+        let me = self.me(&session).await.unwrap();
+        (session, me)
+    }
+
+    async fn logged_in(&self, name: &str, password: &str) -> Result<Session, AuthError> {
+        let session = self.browser();
+        let attempt = PasswordAttempt::parse(password).unwrap();
+        self.auth
+            .log_in(&session, name, &attempt, false, &client())
+            .await?;
+        Ok(session)
+    }
+
+    async fn kinds(&self, me: &Me) -> Vec<ActivityKind> {
+        let activity = self.auth.activity(me).await.unwrap();
+        activity.into_iter().map(|a| a.kind).collect()
+    }
+
+    /// Makes every activity insert fail, as a crash or a full disk would.
+    async fn break_activity(&self) {
+        let crate::store::Pool::Sqlite(pool) = self.auth.store.pool() else {
+            unreachable!()
+        };
+        sqlx::query(
+            "CREATE TRIGGER no_activity BEFORE INSERT ON latchkey_activity
+             BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+}
+
+fn attempt(password: &str) -> PasswordAttempt {
+    PasswordAttempt::parse(password).unwrap()
+}
+
+#[tokio::test]
+async fn registering_signs_the_browser_in() {
+    let f = fixture().await;
+    let (_, me) = f.registered("ada").await;
+    assert_eq!(me.user.username, "ada");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_shown_in_the_owners_activity() {
+    let f = fixture().await;
+    let (_, me) = f.registered("ada").await;
+    let refused = f.logged_in("ada", "not the password").await;
+    assert!(matches!(refused, Err(AuthError::InvalidCredentials)));
+    assert_eq!(f.kinds(&me).await[0], ActivityKind::SignInFailed);
+}
+
+#[tokio::test]
+async fn a_password_change_signs_the_others_out_and_renews_this_session() {
+    let f = fixture().await;
+    let (laptop, me) = f.registered("ada").await;
+    let phone = f.logged_in("ada", PW).await.unwrap();
+    let old_id = laptop.id();
+
+    let new = NewPassword::parse(NEW_PW).unwrap();
+    let others = f
+        .auth
+        .change_password(&laptop, &me, &attempt(PW), &new, &client())
+        .await
+        .unwrap();
+    assert_eq!(others, 1);
+    assert_ne!(laptop.id(), old_id, "a new session id");
+    assert!(
+        f.me(&laptop).await.is_some(),
+        "this browser stays signed in"
+    );
+    let old_cookie = Session::new(old_id, f.table.clone(), None);
+    assert!(f.auth.current_user(&old_cookie).await.unwrap().is_none());
+    assert!(f.me(&phone).await.is_none(), "the other device is out");
+    assert!(f.auth.sudo_active(&f.again(&laptop)).await.unwrap());
+    assert_eq!(f.kinds(&me).await[0], ActivityKind::PasswordChanged);
+    assert!(f.logged_in("ada", NEW_PW).await.is_ok());
+    assert!(f.logged_in("ada", PW).await.is_err());
+}
+
+/// The change, the sign-out of the others and the activity row are one
+/// transaction: when the last write fails, the first two are undone.
+#[tokio::test]
+async fn a_password_change_that_fails_midway_changes_nothing() {
+    let f = fixture().await;
+    let (laptop, me) = f.registered("ada").await;
+    let phone = f.logged_in("ada", PW).await.unwrap();
+    f.break_activity().await;
+
+    let new = NewPassword::parse(NEW_PW).unwrap();
+    let failed = f
+        .auth
+        .change_password(&laptop, &me, &attempt(PW), &new, &client())
+        .await;
+    assert!(matches!(failed, Err(AuthError::Session(_))), "{failed:?}");
+    assert!(f.me(&phone).await.is_some(), "the other device is still in");
+    // (Checked without signing in, which would write activity too.)
+    let old = f.auth.accounts().authenticate("ada", &attempt(PW)).await;
+    assert!(old.is_ok(), "the old password still works: {old:?}");
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_changes_nothing() {
+    let f = fixture().await;
+    let (laptop, me) = f.registered("ada").await;
+    let phone = f.logged_in("ada", PW).await.unwrap();
+    let new = NewPassword::parse(NEW_PW).unwrap();
+    let refused = f
+        .auth
+        .change_password(&laptop, &me, &attempt("not the password"), &new, &client())
+        .await;
+    assert!(matches!(refused, Err(AuthError::WrongPassword)));
+    assert!(f.me(&phone).await.is_some());
+    assert!(f.logged_in("ada", PW).await.is_ok());
+}
+
+#[tokio::test]
+async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices() {
+    let f = fixture().await;
+    let (laptop, me) = f.registered("ada").await;
+    let phone = f.logged_in("ada", PW).await.unwrap();
+    let phone_device = f.me(&phone).await.unwrap().at.device;
+    let (_, bob) = f.registered("bob").await;
+
+    let this = f
+        .auth
+        .revoke_device(&laptop, &me, me.at.device, &client())
+        .await;
+    assert!(matches!(this, Err(AuthError::ThisDevice)));
+    let theirs = f
+        .auth
+        .revoke_device(&laptop, &me, bob.at.device, &client())
+        .await;
+    assert!(matches!(theirs, Err(AuthError::NotYourDevice)));
+
+    // Ten minutes after the sign-in, its password no longer counts.
+    f.clock.advance(crate::sessions::SUDO_SECONDS);
+    let stale = f.again(&laptop);
+    let me = f.auth.current_user(&stale).await.unwrap().unwrap();
+    let unconfirmed = f
+        .auth
+        .revoke_device(&stale, &me, phone_device, &client())
+        .await;
+    assert!(matches!(unconfirmed, Err(AuthError::ConfirmPassword)));
+    assert!(f.me(&phone).await.is_some());
+
+    f.auth
+        .confirm_password(&stale, &me, &attempt(PW))
+        .await
+        .unwrap();
+    f.auth
+        .revoke_device(&stale, &me, phone_device, &client())
+        .await
+        .unwrap();
+    assert!(f.me(&phone).await.is_none());
+    assert!(f.me(&stale).await.is_some());
+    assert_eq!(f.kinds(&me).await[0], ActivityKind::DeviceRevoked);
+}
+
+#[tokio::test]
+async fn a_rename_that_fails_midway_keeps_the_old_name() {
+    let f = fixture().await;
+    let (laptop, me) = f.registered("ada").await;
+    f.break_activity().await;
+    let new_name = Username::parse("lovelace").unwrap();
+    let failed = f
+        .auth
+        .change_username(&laptop, &me, &new_name, &client())
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(f.auth.profile("ada").await.unwrap().username, "ada");
+    assert!(matches!(
+        f.auth.profile("lovelace").await,
+        Err(AuthError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn deleting_an_account_needs_its_password_then_leaves_nothing_signed_in() {
+    let f = fixture().await;
+    let (laptop, me) = f.registered("ada").await;
+    let phone = f.logged_in("ada", PW).await.unwrap();
+    let refused = f
+        .auth
+        .delete_account(&laptop, &me, &attempt("not the password"))
+        .await;
+    assert!(matches!(refused, Err(AuthError::WrongPassword)));
+    assert!(f.me(&phone).await.is_some());
+
+    f.auth
+        .delete_account(&laptop, &me, &attempt(PW))
+        .await
+        .unwrap();
+    assert!(f.me(&laptop).await.is_none());
+    assert!(f.me(&phone).await.is_none());
+    assert!(matches!(
+        f.auth.profile("ada").await,
+        Err(AuthError::NotFound)
+    ));
+}
