@@ -27,9 +27,10 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql(
-                "INSERT INTO latchkey_activity (user_id, kind, ip, user_agent, at) VALUES (?, ?, ?, ?, ?)"
-            ),)
+            sqlx::query(
+                "INSERT INTO latchkey_activity (user_id, kind, ip, user_agent, at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
             .bind(user.0)
             .bind(kind)
             .bind(ip)
@@ -48,12 +49,20 @@ impl Store {
         user: UserId,
         limit: i64,
     ) -> Result<Vec<ActivityRow>, StoreError> {
-        let rows: Vec<(String, String, String, i64)> = on_pool!(self, pool, sqlx::query_as(
-            &self.sql("SELECT kind, ip, user_agent, at FROM latchkey_activity WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?"),
-        )
-        .bind(user.0)
-        .bind(limit)
-        .fetch_all(pool).await)?;
+        let rows: Vec<(String, String, String, i64)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT kind, ip, user_agent, at
+                 FROM latchkey_activity
+                 WHERE user_id = $1
+                 ORDER BY at DESC, id DESC LIMIT $2",
+            )
+            .bind(user.0)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        )?;
         Ok(rows
             .into_iter()
             .map(|(kind, ip, user_agent, at)| ActivityRow {
@@ -70,7 +79,7 @@ impl Store {
         let id: Option<i64> = on_pool!(
             self,
             pool,
-            sqlx::query_scalar(&self.sql("SELECT id FROM latchkey_users WHERE username_key = ?"))
+            sqlx::query_scalar("SELECT id FROM latchkey_users WHERE username_key = $1")
                 .bind(key)
                 .fetch_optional(pool)
                 .await

@@ -37,17 +37,24 @@ pub struct DeviceRow {
 impl Store {
     /// Records a signed-in device.
     pub async fn insert_device(&self, device: NewDevice<'_>) -> Result<DeviceId, StoreError> {
-        let id: i64 = on_pool!(self, pool, sqlx::query_scalar(
-            &self.sql("INSERT INTO latchkey_devices (user_id, user_agent, ip, remembered, signed_in_at, last_active_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
-        )
-        .bind(device.user.0)
-        .bind(device.user_agent)
-        .bind(device.ip)
-        .bind(device.remembered)
-        .bind(device.now)
-        .bind(device.now)
-        .fetch_one(pool).await)?;
+        let id: i64 = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                "INSERT INTO latchkey_devices (user_id, user_agent, ip, remembered,
+                 signed_in_at, last_active_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 RETURNING id",
+            )
+            .bind(device.user.0)
+            .bind(device.user_agent)
+            .bind(device.ip)
+            .bind(device.remembered)
+            .bind(device.now)
+            .bind(device.now)
+            .fetch_one(pool)
+            .await
+        )?;
         Ok(DeviceId(id))
     }
 
@@ -59,8 +66,9 @@ impl Store {
         device: DeviceId,
         user: UserId,
     ) -> Result<Option<CurrentUser>, StoreError> {
-        const SQL: &str = "SELECT u.id, u.username, u.display_name FROM latchkey_devices d
-             JOIN latchkey_users u ON u.id = d.user_id WHERE d.id = ? AND d.user_id = ?";
+        const SQL: &str = "SELECT u.id, u.username, u.display_name
+            FROM latchkey_devices d JOIN latchkey_users u ON u.id = d.user_id
+            WHERE d.id = $1 AND d.user_id = $2";
         let row: Option<(i64, String, String)> = match &self.readers {
             Some(readers) => readers.with(|db| {
                 db.prepare_cached(SQL)?
@@ -72,7 +80,7 @@ impl Store {
             None => on_pool!(
                 self,
                 pool,
-                sqlx::query_as(&self.sql(SQL))
+                sqlx::query_as(SQL)
                     .bind(device.0)
                     .bind(user.0)
                     .fetch_optional(pool)
@@ -89,7 +97,7 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("UPDATE latchkey_devices SET last_active_at = ? WHERE id = ?"))
+            sqlx::query("UPDATE latchkey_devices SET last_active_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(device.0)
                 .execute(pool)
@@ -105,12 +113,15 @@ impl Store {
         let rows: Vec<(i64, String, String, bool, i64, i64)> = on_pool!(
             self,
             pool,
-            sqlx::query_as(&self.sql(
-                "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at FROM latchkey_devices d
-                 WHERE user_id = ? AND (remembered OR EXISTS (
-                     SELECT 1 FROM latchkey_sessions s WHERE s.device_id = d.id AND s.expires_at > ?))
+            sqlx::query_as(
+                "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at
+                 FROM latchkey_devices d
+                 WHERE user_id = $1 AND (remembered OR EXISTS (
+                     SELECT 1 FROM latchkey_sessions s
+                     WHERE s.device_id = d.id AND s.expires_at > $2
+                 ))
                  ORDER BY last_active_at DESC, id DESC"
-            ))
+            )
             .bind(user.0)
             .bind(now)
             .fetch_all(pool)
@@ -137,7 +148,7 @@ impl Store {
         let deleted = on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM latchkey_devices WHERE id = ? AND user_id = ?"))
+            sqlx::query("DELETE FROM latchkey_devices WHERE id = $1 AND user_id = $2")
                 .bind(device.0)
                 .bind(user.0)
                 .execute(pool)
@@ -152,7 +163,7 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM latchkey_devices WHERE id = ?"))
+            sqlx::query("DELETE FROM latchkey_devices WHERE id = $1")
                 .bind(device.0)
                 .execute(pool)
                 .await
@@ -172,9 +183,7 @@ impl Store {
             self,
             pool,
             sqlx::query(
-                &self.sql(
-                    "DELETE FROM latchkey_devices WHERE user_id = ? AND id IS DISTINCT FROM ?"
-                )
+                "DELETE FROM latchkey_devices WHERE user_id = $1 AND id IS DISTINCT FROM $2"
             )
             .bind(user.0)
             .bind(keep.map(|d| d.0))
@@ -192,10 +201,13 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql(
-                "DELETE FROM latchkey_devices WHERE NOT remembered AND signed_in_at < ? AND NOT EXISTS (
-                     SELECT 1 FROM latchkey_sessions s WHERE s.device_id = latchkey_devices.id AND s.expires_at > ?)"
-            ))
+            sqlx::query(
+                "DELETE FROM latchkey_devices
+                 WHERE NOT remembered AND signed_in_at < $1 AND NOT EXISTS (
+                     SELECT 1 FROM latchkey_sessions s
+                     WHERE s.device_id = latchkey_devices.id AND s.expires_at > $2
+                 )"
+            )
             .bind(before)
             .bind(now)
             .execute(pool)

@@ -1,10 +1,11 @@
 //! The database: connection, migrations and every query the core runs, on
 //! SQLite (the embedded default) or PostgreSQL (chosen by `DATABASE_URL`).
 //!
-//! Every query is written once, in SQLite's `?` style; [`Store::sql`] renumbers
-//! it to `$n` for PostgreSQL, and [`on_pool!`] runs it on whichever pool the
-//! store has, with each backend's native types, or inside the transaction
-//! of a store handed out by [`Store::transaction`].
+//! Every query is written once, with numbered `$n` parameters, which both
+//! PostgreSQL and sqlx's SQLite driver bind by number: no SQL is rewritten at
+//! run time. [`on_pool!`] runs it on whichever pool the store has, with each
+//! backend's native types, or inside the transaction of a store handed out
+//! by [`Store::transaction`].
 
 /// Runs `$body` with `$pool` bound to the store's executor: its open
 /// transaction if it has one, else its pool, whichever backend.
@@ -49,8 +50,6 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::borrow::Cow;
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -269,14 +268,6 @@ impl Store {
         &self.pool
     }
 
-    /// `sql`, written with `?` (or `?N`) parameters, in this backend's style.
-    pub(crate) fn sql<'a>(&self, sql: &'a str) -> Cow<'a, str> {
-        match self.pool {
-            Pool::Sqlite(_) => Cow::Borrowed(sql),
-            Pool::Postgres(_) => Cow::Owned(numbered_parameters(sql)),
-        }
-    }
-
     /// Answers when the database answers and would take a write. On SQLite it
     /// briefly takes the write lock and lets it go; on PostgreSQL it asks
     /// whether the server is read-only (a standby, or read-only by setting).
@@ -310,46 +301,11 @@ fn create_folder(folder: &Path) -> Result<(), StoreError> {
     })
 }
 
-/// `?` and `?N` parameters as PostgreSQL's `$N` (the first `?` is `$1`, the
-/// next `$2`, ...; `?N` keeps its number). Our SQL has no `?` inside literals.
-fn numbered_parameters(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut next = 0;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '?' {
-            out.push(c);
-            continue;
-        }
-        out.push('$');
-        if chars.peek().is_some_and(char::is_ascii_digit) {
-            while let Some(d) = chars.next_if(char::is_ascii_digit) {
-                out.push(d);
-            }
-        } else {
-            next += 1;
-            out.push_str(&next.to_string());
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::borrow::Cow;
 
-    #[test]
-    fn parameters_are_numbered_for_postgres() {
-        assert_eq!(
-            numbered_parameters("SELECT a FROM t WHERE b = ? AND c = ?"),
-            "SELECT a FROM t WHERE b = $1 AND c = $2"
-        );
-        assert_eq!(
-            numbered_parameters("VALUES (?1, ?2) WHERE x > ?1 AND y = ?12"),
-            "VALUES ($1, $2) WHERE x > $1 AND y = $12"
-        );
-        assert_eq!(numbered_parameters("SELECT 1"), "SELECT 1");
-    }
+    use super::*;
 
     /// A PostgreSQL error carrying only its SQLSTATE, as the server sends it.
     #[derive(Debug)]

@@ -30,11 +30,12 @@ impl Store {
         let done = on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql(
+            sqlx::query(
                 "UPDATE latchkey_remember_tokens
-             SET previous_hash = validator_hash, rotated_at = ?, validator_hash = ?, expires_at = ?
-             WHERE selector = ? AND validator_hash = ?"
-            ),)
+                 SET previous_hash = validator_hash, rotated_at = $1,
+                 validator_hash = $2, expires_at = $3
+                 WHERE selector = $4 AND validator_hash = $5",
+            )
             .bind(now)
             .bind(new_hash)
             .bind(expires_at)
@@ -55,15 +56,15 @@ impl Store {
         validator_hash: &[u8],
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        let delete = self.sql("DELETE FROM latchkey_remember_tokens WHERE device_id = ?");
-        let insert = self.sql(
-            "INSERT INTO latchkey_remember_tokens (selector, device_id, validator_hash, expires_at) VALUES (?, ?, ?, ?)",
-        );
+        let delete = "DELETE FROM latchkey_remember_tokens WHERE device_id = $1";
+        let insert = "INSERT INTO latchkey_remember_tokens (selector, device_id,
+                      validator_hash, expires_at)
+                      VALUES ($1, $2, $3, $4)";
         self.transaction(|store| async move {
             on_pool!(
                 store,
                 pool,
-                sqlx::query(&delete)
+                sqlx::query(delete)
                     .bind(device.0)
                     .execute(pool)
                     .await
@@ -72,7 +73,7 @@ impl Store {
             on_pool!(
                 store,
                 pool,
-                sqlx::query(&insert)
+                sqlx::query(insert)
                     .bind(selector)
                     .bind(device.0)
                     .bind(validator_hash)
@@ -92,12 +93,20 @@ impl Store {
         selector: &str,
     ) -> Result<Option<RememberRow>, StoreError> {
         type Found = (i64, i64, Vec<u8>, Option<Vec<u8>>, Option<i64>, i64);
-        let row: Option<Found> = on_pool!(self, pool, sqlx::query_as(
-            &self.sql("SELECT t.device_id, d.user_id, t.validator_hash, t.previous_hash, t.rotated_at, t.expires_at
-             FROM latchkey_remember_tokens t JOIN latchkey_devices d ON d.id = t.device_id WHERE t.selector = ?"),
-        )
-        .bind(selector)
-        .fetch_optional(pool).await)?;
+        let row: Option<Found> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT t.device_id, d.user_id, t.validator_hash, t.previous_hash,
+                 t.rotated_at, t.expires_at
+                 FROM latchkey_remember_tokens t
+                 JOIN latchkey_devices d ON d.id = t.device_id
+                 WHERE t.selector = $1",
+            )
+            .bind(selector)
+            .fetch_optional(pool)
+            .await
+        )?;
         Ok(row.map(
             |(device, user, validator_hash, previous_hash, rotated_at, expires_at)| RememberRow {
                 device: DeviceId(device),
@@ -114,7 +123,7 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM latchkey_remember_tokens WHERE selector = ?"))
+            sqlx::query("DELETE FROM latchkey_remember_tokens WHERE selector = $1")
                 .bind(selector)
                 .execute(pool)
                 .await

@@ -49,8 +49,8 @@ pub enum Created {
 /// from the row's own `user_id`; the foreign keys guarantee that a row still
 /// standing has its device and user.
 const LOAD: &str = "SELECT s.data, s.expires_at, u.id, u.username, u.display_name
-    FROM latchkey_sessions s LEFT JOIN latchkey_users u ON u.id = s.user_id
-    WHERE s.id = ? AND s.expires_at > ?";
+                    FROM latchkey_sessions s LEFT JOIN latchkey_users u ON u.id = s.user_id
+                    WHERE s.id = $1 AND s.expires_at > $2";
 
 type LoadRow = (String, i64, Option<i64>, Option<String>, Option<String>);
 
@@ -78,7 +78,7 @@ impl Store {
             None => on_pool!(
                 self,
                 pool,
-                sqlx::query_as(&self.sql(LOAD))
+                sqlx::query_as(LOAD)
                     .bind(id)
                     .bind(now)
                     .fetch_optional(pool)
@@ -108,10 +108,10 @@ impl Store {
         let written = on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql(
+            sqlx::query(
                 "INSERT INTO latchkey_sessions (id, user_id, device_id, data, expires_at)
-                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
-            ))
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING"
+            )
             .bind(session.id)
             .bind(user)
             .bind(device)
@@ -136,10 +136,11 @@ impl Store {
         let updated = on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql(
-                "UPDATE latchkey_sessions SET user_id = ?, device_id = ?, data = ?, expires_at = ?
-                 WHERE id = ?"
-            ))
+            sqlx::query(
+                "UPDATE latchkey_sessions
+                 SET user_id = $1, device_id = $2, data = $3, expires_at = $4
+                 WHERE id = $5"
+            )
             .bind(user)
             .bind(device)
             .bind(session.data)
@@ -162,7 +163,7 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM latchkey_sessions WHERE id = ?"))
+            sqlx::query("DELETE FROM latchkey_sessions WHERE id = $1")
                 .bind(id)
                 .execute(pool)
                 .await
@@ -176,7 +177,7 @@ impl Store {
         Ok(on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM latchkey_sessions WHERE expires_at <= ?"))
+            sqlx::query("DELETE FROM latchkey_sessions WHERE expires_at <= $1")
                 .bind(now)
                 .execute(pool)
                 .await
@@ -189,12 +190,10 @@ impl Store {
         Ok(on_pool!(
             self,
             pool,
-            sqlx::query_scalar(
-                &self.sql("SELECT COUNT(*) FROM latchkey_sessions WHERE user_id = ?")
-            )
-            .bind(user.0)
-            .fetch_one(pool)
-            .await
+            sqlx::query_scalar("SELECT COUNT(*) FROM latchkey_sessions WHERE user_id = $1")
+                .bind(user.0)
+                .fetch_one(pool)
+                .await
         )?)
     }
 }

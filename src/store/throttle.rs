@@ -6,12 +6,10 @@ impl Store {
         Ok(on_pool!(
             self,
             pool,
-            sqlx::query_scalar(
-                &self.sql("SELECT locked_until FROM latchkey_login_throttle WHERE key = ?")
-            )
-            .bind(key)
-            .fetch_optional(pool)
-            .await
+            sqlx::query_scalar("SELECT locked_until FROM latchkey_login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await
         )?)
     }
 
@@ -27,16 +25,16 @@ impl Store {
         let row: (i64, i64) = on_pool!(
             self,
             pool,
-            sqlx::query_as(&self.sql(
+            sqlx::query_as(
                 "INSERT INTO latchkey_login_throttle (key, failures, window_start, locked_until)
-             VALUES (?1, 1, ?2, 0)
-             ON CONFLICT (key) DO UPDATE SET
-               failures = CASE WHEN ?2 - latchkey_login_throttle.window_start >= ?3
-                               THEN 1 ELSE latchkey_login_throttle.failures + 1 END,
-               window_start = CASE WHEN ?2 - latchkey_login_throttle.window_start >= ?3
-                                   THEN ?2 ELSE latchkey_login_throttle.window_start END
-             RETURNING failures, window_start"
-            ),)
+                 VALUES ($1, 1, $2, 0)
+                 ON CONFLICT (key) DO UPDATE SET
+                 failures = CASE WHEN $2 - latchkey_login_throttle.window_start >= $3
+                 THEN 1 ELSE latchkey_login_throttle.failures + 1 END,
+                 window_start = CASE WHEN $2 - latchkey_login_throttle.window_start >= $3
+                 THEN $2 ELSE latchkey_login_throttle.window_start END
+                 RETURNING failures, window_start",
+            )
             .bind(key)
             .bind(now)
             .bind(window)
@@ -48,10 +46,20 @@ impl Store {
 
     /// Locks `key` until `until`, unless it is already locked for longer.
     pub async fn lock_throttle(&self, key: &str, until: i64) -> Result<(), StoreError> {
-        on_pool!(self, pool, sqlx::query(&self.sql("UPDATE latchkey_login_throttle SET locked_until = CASE WHEN locked_until > ?1 THEN locked_until ELSE ?1 END WHERE key = ?2"))
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(
+                "UPDATE latchkey_login_throttle
+                 SET locked_until = CASE WHEN locked_until > $1 THEN locked_until ELSE $1 END
+                 WHERE key = $2"
+            )
             .bind(until)
             .bind(key)
-            .execute(pool).await.map(|done| done.rows_affected()))?;
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
@@ -60,7 +68,7 @@ impl Store {
         on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM latchkey_login_throttle WHERE key = ?"))
+            sqlx::query("DELETE FROM latchkey_login_throttle WHERE key = $1")
                 .bind(key)
                 .execute(pool)
                 .await
@@ -74,9 +82,11 @@ impl Store {
         let done = on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql(
-                "DELETE FROM latchkey_login_throttle WHERE window_start <= ? AND locked_until <= ?"
-            ))
+            sqlx::query(
+                "DELETE
+                 FROM latchkey_login_throttle
+                 WHERE window_start <= $1 AND locked_until <= $2"
+            )
             .bind(now - window)
             .bind(now)
             .execute(pool)

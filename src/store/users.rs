@@ -17,10 +17,12 @@ impl Store {
         let id: i64 = on_pool!(
             self,
             pool,
-            sqlx::query_scalar(&self.sql(
-                "INSERT INTO latchkey_users (username, username_key, password_hash, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id"
-            ),)
+            sqlx::query_scalar(
+                "INSERT INTO latchkey_users (username, username_key,
+                 password_hash, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 RETURNING id",
+            )
             .bind(user.username.as_str())
             .bind(user.username.key())
             .bind(user.password_hash)
@@ -37,11 +39,18 @@ impl Store {
         &self,
         key: &str,
     ) -> Result<Option<(CurrentUser, String)>, StoreError> {
-        let row: Option<(i64, String, String, String)> = on_pool!(self, pool, sqlx::query_as(
-            &self.sql("SELECT id, username, display_name, password_hash FROM latchkey_users WHERE username_key = ?"),
-        )
-        .bind(key)
-        .fetch_optional(pool).await)?;
+        let row: Option<(i64, String, String, String)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT id, username, display_name, password_hash
+                 FROM latchkey_users
+                 WHERE username_key = $1",
+            )
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+        )?;
         Ok(row.map(|(id, username, display_name, hash)| {
             (current_user(id, username, display_name), hash)
         }))
@@ -52,7 +61,7 @@ impl Store {
         Ok(on_pool!(
             self,
             pool,
-            sqlx::query_scalar(&self.sql("SELECT password_hash FROM latchkey_users WHERE id = ?"))
+            sqlx::query_scalar("SELECT password_hash FROM latchkey_users WHERE id = $1")
                 .bind(id.0)
                 .fetch_optional(pool)
                 .await
@@ -64,23 +73,28 @@ impl Store {
         let row: Option<(i64, String, String)> = on_pool!(
             self,
             pool,
-            sqlx::query_as(
-                &self.sql("SELECT id, username, display_name FROM latchkey_users WHERE id = ?")
-            )
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await
+            sqlx::query_as("SELECT id, username, display_name FROM latchkey_users WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await
         )?;
         Ok(row.map(|(id, username, display_name)| current_user(id, username, display_name)))
     }
 
     /// The public profile of the user with this name (any case).
     pub async fn find_profile(&self, key: &str) -> Result<Option<(UserId, Profile)>, StoreError> {
-        let row: Option<(i64, String, String, String, String)> = on_pool!(self, pool, sqlx::query_as(
-            &self.sql("SELECT id, username, display_name, bio, location FROM latchkey_users WHERE username_key = ?"),
-        )
-        .bind(key)
-        .fetch_optional(pool).await)?;
+        let row: Option<(i64, String, String, String, String)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT id, username, display_name, bio, location
+                 FROM latchkey_users
+                 WHERE username_key = $1",
+            )
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+        )?;
         Ok(row.map(|(id, username, display_name, bio, location)| {
             let profile = Profile {
                 username,
@@ -99,15 +113,23 @@ impl Store {
         update: &ProfileUpdate,
         now: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool, sqlx::query(
-            &self.sql("UPDATE latchkey_users SET display_name = ?, bio = ?, location = ?, updated_at = ? WHERE id = ?"),
-        )
-        .bind(update.display_name.as_str())
-        .bind(update.bio.as_str())
-        .bind(update.location.as_str())
-        .bind(now)
-        .bind(id.0)
-        .execute(pool).await.map(|done| done.rows_affected()))?;
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(
+                "UPDATE latchkey_users
+                 SET display_name = $1, bio = $2, location = $3, updated_at = $4
+                 WHERE id = $5",
+            )
+            .bind(update.display_name.as_str())
+            .bind(update.bio.as_str())
+            .bind(update.location.as_str())
+            .bind(now)
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
@@ -122,9 +144,7 @@ impl Store {
             self,
             pool,
             sqlx::query(
-                &self.sql(
-                    "UPDATE latchkey_users SET password_hash = ?, updated_at = ? WHERE id = ?"
-                )
+                "UPDATE latchkey_users SET password_hash = $1, updated_at = $2 WHERE id = $3"
             )
             .bind(hash)
             .bind(now)
@@ -148,10 +168,10 @@ impl Store {
         let changed = on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql(
-                "UPDATE latchkey_users SET username = ?, username_key = ?, updated_at = ?
-                 WHERE id = ? AND username <> ?"
-            ))
+            sqlx::query(
+                "UPDATE latchkey_users SET username = $1, username_key = $2, updated_at = $3
+                 WHERE id = $4 AND username <> $5"
+            )
             .bind(username.as_str())
             .bind(username.key())
             .bind(now)
@@ -170,7 +190,7 @@ impl Store {
         let done = on_pool!(
             self,
             pool,
-            sqlx::query(&self.sql("DELETE FROM latchkey_users WHERE id = ?"))
+            sqlx::query("DELETE FROM latchkey_users WHERE id = $1")
                 .bind(id.0)
                 .execute(pool)
                 .await

@@ -248,7 +248,7 @@ async fn a_deleted_account_leaves_no_rows_behind() {
     let user_id = app.user_id(&name).await;
     let mine = |table: &str| {
         let column = if table == "users" { "id" } else { "user_id" };
-        format!("SELECT COUNT(*) FROM latchkey_{table} WHERE {column} = ?")
+        format!("SELECT COUNT(*) FROM latchkey_{table} WHERE {column} = $1")
     };
     assert_eq!(app.count(&mine("devices"), Some(user_id)).await, 3);
     assert_eq!(

@@ -213,12 +213,11 @@ impl TestApp {
     /// on the app's database file, as an operator would.
     pub async fn count(&self, sql: &str, param: Option<i64>) -> i64 {
         let pool = self.database().await;
-        let sql = in_dialect(sql);
-        let mut query = sqlx::query_scalar::<_, i64>(&sql);
+        let mut query = sqlx::query_scalar::<_, i64>(sql);
         if let Some(param) = param {
             query = query.bind(param);
         }
-        let count = query.fetch_one(&pool).await.expect(&sql);
+        let count = query.fetch_one(&pool).await.expect(sql);
         pool.close().await;
         count
     }
@@ -226,13 +225,11 @@ impl TestApp {
     /// The id of the user with this exact name.
     pub async fn user_id(&self, username: &str) -> i64 {
         let pool = self.database().await;
-        let id = sqlx::query_scalar(&in_dialect(
-            "SELECT id FROM latchkey_users WHERE username = ?",
-        ))
-        .bind(username)
-        .fetch_one(&pool)
-        .await
-        .expect("the user exists");
+        let id = sqlx::query_scalar("SELECT id FROM latchkey_users WHERE username = $1")
+            .bind(username)
+            .fetch_one(&pool)
+            .await
+            .expect("the user exists");
         pool.close().await;
         id
     }
@@ -346,23 +343,4 @@ pub async fn open_database(url: &str) -> sqlx::AnyPool {
         .connect(url)
         .await
         .expect("open the test database")
-}
-
-/// A test query written for SQLite (`?` parameters) in this run's dialect:
-/// on PostgreSQL, `$n` parameters.
-pub fn in_dialect(sql: &str) -> String {
-    if !on_postgres() {
-        return sql.to_string();
-    }
-    let mut n = 0;
-    sql.chars()
-        .map(|c| {
-            if c == '?' {
-                n += 1;
-                format!("${n}")
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }

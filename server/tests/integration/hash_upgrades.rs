@@ -3,19 +3,17 @@
 
 use reqwest::StatusCode;
 
-use crate::harness::{fresh_database, in_dialect, unique_name, TestApp, PASSWORD};
+use crate::harness::{fresh_database, unique_name, TestApp, PASSWORD};
 
 const PEPPER: &str = "an operator's secret of at least thirty-two bytes";
 
 async fn stored_hash(app: &TestApp, name: &str) -> String {
     let pool = app.database().await;
-    let hash = sqlx::query_scalar(&in_dialect(
-        "SELECT password_hash FROM latchkey_users WHERE username = ?",
-    ))
-    .bind(name)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let hash = sqlx::query_scalar("SELECT password_hash FROM latchkey_users WHERE username = $1")
+        .bind(name)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     pool.close().await;
     hash
 }
