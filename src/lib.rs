@@ -22,3 +22,5 @@ pub mod store;
 pub mod strength;
 #[cfg(feature = "server")]
 pub mod throttle;
+#[cfg(feature = "server")]
+pub mod web;

@@ -14,38 +14,48 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use latchkey::web::ClientAddress;
 
 /// How many proxies in front of the app append to `X-Forwarded-For`.
 #[derive(Debug, Clone, Copy)]
 pub struct TrustedProxies(pub usize);
 
-/// Replaces the connection's address, as handlers see it, by the client's.
-/// A request whose header has fewer entries than there are trusted proxies
-/// did not come through them all; it keeps the connection's address.
+/// Records the client's address for everything after it
+/// ([`latchkey::web::ClientAddress`]): the connection's, or behind trusted
+/// proxies the one they forwarded. A request whose header has fewer entries
+/// than there are trusted proxies did not come through them all; it keeps the
+/// connection's address.
 pub async fn client_address(
     State(proxies): State<TrustedProxies>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    if proxies.0 > 0 {
-        let headers = request.headers().get_all("x-forwarded-for");
-        let entries: Vec<&str> = headers
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .map(str::trim)
-            .collect();
-        let client = entries
-            .len()
-            .checked_sub(proxies.0)
-            .and_then(|i| parse(entries[i]));
-        if let Some(ip) = client {
-            request
-                .extensions_mut()
-                .insert(ConnectInfo(SocketAddr::new(ip, 0)));
-        }
+    let forwarded = (proxies.0 > 0)
+        .then(|| forwarded_client(&request, proxies.0))
+        .flatten();
+    let connection = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(ip) = forwarded.or(connection) {
+        request.extensions_mut().insert(ClientAddress(ip));
     }
     next.run(request).await
+}
+
+/// The address the outermost of `proxies` trusted proxies saw, if the
+/// request came through them all.
+fn forwarded_client(request: &Request, proxies: usize) -> Option<IpAddr> {
+    let entries: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    let first_trusted = entries.len().checked_sub(proxies)?;
+    parse(entries[first_trusted])
 }
 
 /// An address as proxies write it: bare, or with a port (`[v6]:port`, `v4:port`).

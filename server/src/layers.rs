@@ -96,7 +96,7 @@ async fn framework_error_status(request: Request, next: Next) -> Response {
             .into_response();
         unavailable.headers_mut().insert(
             header::RETRY_AFTER,
-            HeaderValue::from(app::api::UNAVAILABLE_RETRY),
+            HeaderValue::from(latchkey::web::UNAVAILABLE_RETRY_SECONDS),
         );
         return unavailable;
     }

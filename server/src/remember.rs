@@ -30,7 +30,7 @@ pub async fn resume_remembered(
     let (Some(presented), Some(session)) = (presented, session) else {
         return next.run(request).await;
     };
-    let client = app::api::client_of(request.headers(), request.extensions());
+    let client = latchkey::web::client_of(request.headers(), request.extensions());
     let set_cookie = match resume(&state, &session, &presented, &client).await {
         Ok(set_cookie) => set_cookie,
         Err(e) => {

@@ -13,7 +13,7 @@ mod profile;
 mod server;
 mod sudo;
 #[cfg(feature = "ssr")]
-pub use server::{client_of, RequestIdentity, UNAVAILABLE_RETRY};
+pub use server::RequestIdentity;
 
 pub use account::{
     current_user, log_in, log_out, register, remember_offered, take_flash, CurrentUserFn, LogIn,

@@ -101,30 +101,13 @@ pub fn password_of(
 
 /// The browser and address of the request, for the device list and activity.
 pub fn client_info() -> ClientInfo {
-    with_request(|parts| client_of(&parts.headers, &parts.extensions))
+    with_request(|parts| latchkey::web::client_of(&parts.headers, &parts.extensions))
         .unwrap_or_else(|| ClientInfo::new(None, None))
 }
 
 /// The address the request came from.
 pub fn client_ip() -> Option<std::net::IpAddr> {
-    with_request(|parts| address_of(&parts.extensions)).flatten()
-}
-
-/// The browser and address of a request head: the one place both are read,
-/// for server functions and the server's middleware alike. The address is the
-/// connection's, or the client's behind trusted proxies (the server's
-/// forwarded-address layer puts it there).
-pub fn client_of(headers: &http::HeaderMap, extensions: &http::Extensions) -> ClientInfo {
-    let user_agent = headers
-        .get(http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
-    ClientInfo::new(user_agent, address_of(extensions))
-}
-
-fn address_of(extensions: &http::Extensions) -> Option<std::net::IpAddr> {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip())
+    with_request(|parts| latchkey::web::client_address(&parts.extensions)).flatten()
 }
 
 /// The per-address limits the server provided as context.
@@ -146,9 +129,6 @@ pub async fn flash(session: &Session, flash: Flash) -> Result<(), ApiError> {
     Ok(sessions::push_flash(session, flash).await?)
 }
 
-/// Seconds a client is asked to wait when the database is unavailable.
-pub const UNAVAILABLE_RETRY: u64 = 5;
-
 /// Sets the response status from the error, for API calls and SSR alike. A form
 /// posted without JavaScript is answered with a redirect back to the form (the
 /// error travels in its URL), so its status is left alone.
@@ -162,7 +142,10 @@ pub fn finish<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
                 response.insert_header(http::header::RETRY_AFTER, (*seconds).into());
             }
             ApiError::Unavailable => {
-                response.insert_header(http::header::RETRY_AFTER, UNAVAILABLE_RETRY.into());
+                response.insert_header(
+                    http::header::RETRY_AFTER,
+                    latchkey::web::UNAVAILABLE_RETRY_SECONDS.into(),
+                );
             }
             _ => {}
         }
