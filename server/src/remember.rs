@@ -24,8 +24,7 @@ pub async fn resume_remembered(
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|header| state.remember.read(header))
-        .map(str::to_string);
+        .find_map(|header| state.remember.read(header));
     let session = request.extensions().get::<Session>().cloned();
     let (Some(presented), Some(session)) = (presented, session) else {
         return next.run(request).await;
@@ -39,12 +38,11 @@ pub async fn resume_remembered(
         }
     };
     let mut response = next.run(request).await;
-    let prefix = format!("{}=", state.remember.name());
     let handler_set_it = response
         .headers()
         .get_all(SET_COOKIE)
         .iter()
-        .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)));
+        .any(|v| v.to_str().is_ok_and(|v| state.remember.is_set_by(v)));
     if let (false, Some(value)) = (
         handler_set_it,
         set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()),

@@ -7,6 +7,8 @@ use std::fmt;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::cookie::{Cookie, SameSite};
 use tower_sessions::Session;
 
 use super::{ClientInfo, SessionError, SessionPolicy, SignedIn};
@@ -94,29 +96,35 @@ impl RememberCookie {
 
     /// A `Set-Cookie` value that stores `token`.
     pub fn set(&self, token: &RememberToken) -> String {
-        self.header(&token.cookie_value(), self.max_age)
+        self.cookie(token.cookie_value(), self.max_age).to_string()
     }
 
     /// A `Set-Cookie` value that deletes the cookie.
     pub fn clear(&self) -> String {
-        self.header("", 0)
+        self.cookie(String::new(), 0).to_string()
     }
 
     /// This cookie's value in a request's `Cookie` header, if present.
-    pub fn read<'a>(&self, cookie_header: &'a str) -> Option<&'a str> {
-        cookie_header
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == self.name())
-            .map(|(_, value)| value)
+    pub fn read(&self, cookie_header: &str) -> Option<String> {
+        Cookie::split_parse(cookie_header)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == self.name())
+            .map(|cookie| cookie.value().to_string())
     }
 
-    fn header(&self, value: &str, max_age: i64) -> String {
-        let secure = if self.secure { "; Secure" } else { "" };
-        format!(
-            "{}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax{secure}",
-            self.name()
-        )
+    /// Whether a `Set-Cookie` value is this cookie's.
+    pub fn is_set_by(&self, set_cookie: &str) -> bool {
+        Cookie::parse(set_cookie).is_ok_and(|cookie| cookie.name() == self.name())
+    }
+
+    fn cookie(&self, value: String, max_age: i64) -> Cookie<'static> {
+        Cookie::build((self.name(), value))
+            .max_age(Duration::seconds(max_age))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            .build()
     }
 }
 
@@ -302,22 +310,27 @@ mod tests {
             secure: false,
             max_age: 60,
         };
-        let set = plain.set(&token);
-        assert!(set.starts_with(&format!(
-            "latchkey_remember={}; Max-Age=60;",
-            token.cookie_value()
-        )));
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"));
-        assert!(!set.contains("Secure"));
+        let set = Cookie::parse(plain.set(&token)).unwrap();
+        assert_eq!(set.name(), "latchkey_remember");
+        assert_eq!(set.value(), token.cookie_value());
+        assert_eq!(set.max_age(), Some(Duration::seconds(60)));
+        assert_eq!(set.http_only(), Some(true));
+        assert_eq!(set.same_site(), Some(SameSite::Lax));
+        assert_eq!(set.path(), Some("/"));
+        assert_ne!(set.secure(), Some(true));
+
         let https = RememberCookie {
             secure: true,
             max_age: 60,
         };
-        assert!(
-            https.set(&token).starts_with("__Host-latchkey_remember=")
-                && https.set(&token).ends_with("; Secure")
+        let set = Cookie::parse(https.set(&token)).unwrap();
+        assert_eq!(set.name(), "__Host-latchkey_remember");
+        assert_eq!(set.secure(), Some(true));
+        let cleared = Cookie::parse(plain.clear()).unwrap();
+        assert_eq!(
+            (cleared.value(), cleared.max_age()),
+            ("", Some(Duration::ZERO))
         );
-        assert!(plain.clear().contains("Max-Age=0"));
     }
 
     #[test]
@@ -327,11 +340,14 @@ mod tests {
             max_age: 60,
         };
         assert_eq!(
-            plain.read("a=1; latchkey_remember=abc.def; b=2"),
+            plain.read("a=1; latchkey_remember=abc.def; b=2").as_deref(),
             Some("abc.def")
         );
         assert_eq!(plain.read("latchkey_session=x"), None);
         assert_eq!(plain.read("xlatchkey_remember=1"), None);
+        assert!(plain.is_set_by(&plain.clear()));
+        assert!(!plain.is_set_by("latchkey_session=1; Path=/"));
+        assert!(!plain.is_set_by("latchkey_remember_other=1"));
     }
 
     #[test]
