@@ -23,13 +23,20 @@ impl NewPassword {
                 format!("Use at least {} characters.", Self::MIN_CHARS),
             ));
         }
-        if chars > Self::MAX_CHARS {
+        Self::refuse_too_long(raw)?;
+        Ok(Self(raw.to_string()))
+    }
+
+    /// Refuses text longer than any password may be: what the strength meter
+    /// scores while the user types, too short or not.
+    pub fn refuse_too_long(raw: &str) -> Result<(), FieldError> {
+        if raw.chars().count() > Self::MAX_CHARS {
             return Err(FieldError::new(
                 Field::Password,
                 format!("Use at most {} characters.", Self::MAX_CHARS),
             ));
         }
-        Ok(Self(raw.to_string()))
+        Ok(())
     }
 
     /// The secret itself, for hashing only.

@@ -65,8 +65,8 @@ mod tests {
 
     fn signed_in(at: i64, seen: i64, remember: bool) -> SignedIn {
         SignedIn {
-            user: 1,
-            device: 1,
+            user: crate::domain::UserId(1),
+            device: crate::domain::DeviceId(1),
             at,
             seen,
             remember,

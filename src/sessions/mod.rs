@@ -73,13 +73,14 @@ pub struct SignedInAs {
     pub device: DeviceId,
 }
 
-/// What a signed-in session records about its sign-in (Unix seconds).
+/// What a signed-in session records about its sign-in (Unix seconds). The
+/// ids are stored as plain numbers (the newtypes serialize transparently).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedIn {
     /// Who.
-    pub user: i64,
+    pub user: UserId,
     /// Which of their devices this browser is.
-    pub device: i64,
+    pub device: DeviceId,
     /// When they signed in.
     pub at: i64,
     /// When the session was last used (updated at most once a minute).
@@ -185,8 +186,8 @@ impl SessionPolicy {
             false => None,
         };
         let record = SignedIn {
-            user: user.0,
-            device: device.0,
+            user,
+            device,
             at: now,
             seen: now,
             remember,
@@ -212,7 +213,7 @@ impl SessionPolicy {
             return Ok(None);
         };
         let now = self.clock.now();
-        let (user, device) = (UserId(record.user), DeviceId(record.device));
+        let (user, device) = (record.user, record.device);
         let live = match judge(&record, now, self.lifetimes) {
             Verdict::Live { touch } => self
                 .user_of(session, device, user)
@@ -247,7 +248,7 @@ impl SessionPolicy {
             self.store
                 .transaction(|store| async move {
                     let policy = self.on(store);
-                    let user = UserId(record.user);
+                    let user = record.user;
                     policy.record(user, ActivityKind::SignedOut, client).await?;
                     policy.forget(record).await
                 })
@@ -259,9 +260,7 @@ impl SessionPolicy {
 
     /// Deletes a sign-in's device, and so its sessions and token.
     async fn forget(&self, record: SignedIn) -> Result<(), SessionError> {
-        self.store
-            .delete_device(UserId(record.user), DeviceId(record.device))
-            .await?;
+        self.store.delete_device(record.user, record.device).await?;
         Ok(())
     }
 

@@ -228,8 +228,8 @@ impl SessionPolicy {
             return Ok(Resumed::Raced);
         }
         let record = SignedIn {
-            user: row.user.0,
-            device: row.device.0,
+            user: row.user,
+            device: row.device,
             at: now,
             seen: now,
             remember: true,

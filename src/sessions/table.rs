@@ -78,7 +78,7 @@ impl SessionTable {
         Ok(Encoded {
             id: record.id.to_string(),
             data: serde_json::to_string(&data).map_err(|e| Error::Encode(e.to_string()))?,
-            owner: signed_in.map(|record| (UserId(record.user), DeviceId(record.device))),
+            owner: signed_in.map(|record| (record.user, record.device)),
             expires_at,
         })
     }
@@ -217,8 +217,8 @@ mod tests {
         };
         let device = store.insert_device(new_device).await.unwrap();
         let signed_in = SignedIn {
-            user: user.0,
-            device: device.0,
+            user,
+            device,
             at: 5_000,
             seen: 5_000,
             remember: false,
@@ -259,8 +259,8 @@ mod tests {
         let clock = Clock::manual(5_000);
         let (table, _) = table(&dir, &clock).await;
         let signed_in = SignedIn {
-            user: 1,
-            device: 1,
+            user: UserId(1),
+            device: DeviceId(1),
             at: 4_000,
             seen: 4_990,
             remember: false,

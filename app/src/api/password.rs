@@ -69,16 +69,11 @@ pub async fn password_strength(
     username: Option<String>,
 ) -> Result<Strength, ApiError> {
     use super::server::{finish, session, signed_in};
-    use latchkey::domain::{Field, NewPassword};
+    use latchkey::domain::NewPassword;
 
     finish(
         async move {
-            if password.chars().count() > NewPassword::MAX_CHARS {
-                return Err(ApiError::field(
-                    Field::Password,
-                    format!("Use at most {} characters.", NewPassword::MAX_CHARS),
-                ));
-            }
+            NewPassword::refuse_too_long(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let me = signed_in(&session()?).await?;
             let context: Vec<&str> = username
                 .as_deref()
