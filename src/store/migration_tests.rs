@@ -37,6 +37,18 @@ async fn a_version_6_database_keeps_its_accounts_remembered_devices_and_history(
     old.close().await;
 
     let store = Store::connect(&url).await.unwrap();
+    // Versions 1 to 6 were adopted from sqlx's table, which keeps none of ours.
+    let pool = SqlitePoolOptions::new().connect(&url).await.unwrap();
+    let ours: Vec<i64> = sqlx::query_scalar("SELECT version FROM latchkey_migrations ORDER BY 1")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(ours, (1..=7).collect::<Vec<i64>>());
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
     let alice = store.find_current_user(UserId(1)).await.unwrap().unwrap();
     assert_eq!(
         (alice.username.as_str(), alice.display_name.as_str()),
@@ -83,10 +95,8 @@ async fn a_host_apps_pool_tables_and_migrations_sit_beside_latchkeys() {
          INSERT INTO users (email) VALUES ('host@example.com');",
     )
     .unwrap();
-    let mut host = sqlx::migrate::Migrator::new(host_dir.path()).await.unwrap();
-    // sqlx keeps one list of applied versions per database; the host's
-    // migrator must not take Latchkey's versions for missing ones of its own.
-    host.set_ignore_missing(true);
+    // The host's own migrator, as it comes: it finds no versions but its own.
+    let host = sqlx::migrate::Migrator::new(host_dir.path()).await.unwrap();
     host.run(&pool).await.unwrap();
 
     let username = crate::domain::Username::parse("alice").unwrap();
@@ -113,4 +123,61 @@ async fn a_host_apps_pool_tables_and_migrations_sit_beside_latchkeys() {
     // Both run again at the next start, each finding nothing to do.
     Store::from_pool(Pool::Sqlite(pool.clone())).await.unwrap();
     host.run(&pool).await.unwrap();
+}
+
+/// A host that migrated first keeps its own versions to itself; Latchkey
+/// records its versions apart from them.
+#[tokio::test]
+async fn a_host_that_migrated_first_and_latchkey_never_see_each_others_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("host.db").display());
+    let pool = SqlitePoolOptions::new().connect(&url).await.unwrap();
+    let host_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        host_dir.path().join("20240101000000_posts.sql"),
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+    )
+    .unwrap();
+    let host = sqlx::migrate::Migrator::new(host_dir.path()).await.unwrap();
+    host.run(&pool).await.unwrap();
+    Store::from_pool(Pool::Sqlite(pool.clone())).await.unwrap();
+    host.run(&pool).await.unwrap();
+    Store::from_pool(Pool::Sqlite(pool.clone())).await.unwrap();
+    let host_versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(host_versions, [20240101000000]);
+}
+
+/// Two servers starting at once on a new database both come up: each
+/// migration runs once, under the write lock.
+#[tokio::test]
+async fn two_servers_migrating_at_once_both_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("new.db").display());
+    let (a, b) = tokio::join!(Store::connect(&url), Store::connect(&url));
+    a.unwrap();
+    b.unwrap();
+}
+
+/// A migration edited after it ran would leave databases that differ by
+/// when they were made: start-up refuses, naming it.
+#[tokio::test]
+async fn a_migration_changed_after_it_ran_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    let Pool::Sqlite(pool) = store.pool() else {
+        unreachable!()
+    };
+    sqlx::query("UPDATE latchkey_migrations SET checksum = 'edited' WHERE version = 3")
+        .execute(pool)
+        .await
+        .unwrap();
+    let refused = Store::connect(&url).await.unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Latchkey migration 3 was changed after it was applied"
+    );
 }

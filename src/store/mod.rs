@@ -35,6 +35,7 @@ macro_rules! on_pool {
 
 mod activity;
 mod devices;
+mod migrate;
 mod readers;
 mod remember;
 mod sessions;
@@ -67,9 +68,9 @@ pub enum StoreError {
     /// The database refused or failed a query.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    /// A migration failed at start-up.
-    #[error("migration failed: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A migration recorded as applied was changed since.
+    #[error(transparent)]
+    Migration(#[from] migrate::MigrationError),
     /// A read on the in-place path failed (see [`readers`]).
     #[error("database error: {0}")]
     Read(#[from] rusqlite::Error),
@@ -173,15 +174,12 @@ impl Store {
     /// (see [`readers`]). The pool should enforce foreign keys (sqlx's
     /// SQLite default) and, for SQLite, be in WAL mode.
     ///
-    /// sqlx 0.8 records every migrator's versions in one `_sqlx_migrations`
-    /// table, so both sides ignore versions that are not theirs: Latchkey's
-    /// are 1, 2, 3...; a host's (timestamps, as `sqlx migrate add` makes
-    /// them) need `set_ignore_missing(true)` on the host's migrator too.
+    /// Latchkey's migrations are recorded in `latchkey_migrations`, so a
+    /// host's own sqlx migrations (in `_sqlx_migrations`) run beside them
+    /// untouched (see [`migrate`]).
     pub async fn from_pool(pool: Pool) -> Result<Self, StoreError> {
         let readers = match &pool {
             Pool::Sqlite(pool) => {
-                let mut migrator = sqlx::migrate!("src/store/migrations/sqlite");
-                migrator.set_ignore_missing(true).run(pool).await?;
                 let options = pool.connect_options();
                 let file = options.get_filename();
                 // An in-memory database is private to its sqlx connections.
@@ -190,17 +188,15 @@ impl Store {
                     || file.to_string_lossy().contains("mode=memory");
                 (!in_memory).then(|| Arc::new(readers::Readers::new(file)))
             }
-            Pool::Postgres(pool) => {
-                let mut migrator = sqlx::migrate!("src/store/migrations/postgres");
-                migrator.set_ignore_missing(true).run(pool).await?;
-                None
-            }
+            Pool::Postgres(_) => None,
         };
-        Ok(Self {
+        let store = Self {
             pool,
             readers,
             tx: None,
-        })
+        };
+        store.migrate().await?;
+        Ok(store)
     }
 
     /// Runs `work` on a store whose every query is in one transaction,
@@ -217,29 +213,39 @@ impl Store {
         if self.tx.is_some() {
             return work(self.clone()).await;
         }
+        let inner = self.begin().await?;
+        let value = work(inner.clone()).await?;
+        inner.commit().await?;
+        Ok(value)
+    }
+
+    /// A store whose queries all run in a new transaction, until
+    /// [`Store::commit`]; dropped uncommitted, it rolls back.
+    async fn begin(&self) -> Result<Store, StoreError> {
         let tx = match &self.pool {
-            Pool::Sqlite(pool) => Tx::Sqlite(
-                pool.begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .map_err(StoreError::from)?,
-            ),
-            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await.map_err(StoreError::from)?),
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         };
-        let open = Arc::new(tokio::sync::Mutex::new(Some(tx)));
-        let inner = Store {
+        Ok(Store {
             pool: self.pool.clone(),
             // Reads must see the transaction's own writes.
             readers: None,
-            tx: Some(open.clone()),
+            tx: Some(Arc::new(tokio::sync::Mutex::new(Some(tx)))),
+        })
+    }
+
+    /// Commits the transaction [`Store::begin`] opened.
+    async fn commit(&self) -> Result<(), StoreError> {
+        let open = match &self.tx {
+            Some(open) => open.lock().await.take(),
+            None => None,
         };
-        let value = work(inner).await?;
-        let committed = match open.lock().await.take() {
-            Some(Tx::Sqlite(tx)) => tx.commit().await,
-            Some(Tx::Postgres(tx)) => tx.commit().await,
-            None => Err(sqlx::Error::PoolClosed),
-        };
-        committed.map_err(StoreError::from)?;
-        Ok(value)
+        match open {
+            Some(Tx::Sqlite(tx)) => tx.commit().await?,
+            Some(Tx::Postgres(tx)) => tx.commit().await?,
+            None => return Err(sqlx::Error::PoolClosed.into()),
+        }
+        Ok(())
     }
 
     /// SQLite runs in WAL mode with a busy timeout, so readers never block the

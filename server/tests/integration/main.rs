@@ -16,6 +16,7 @@ mod forwarded;
 mod hash_upgrades;
 mod headers;
 mod login;
+mod migrations;
 mod multi_server;
 mod outage;
 mod pages;

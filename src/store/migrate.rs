@@ -1,0 +1,157 @@
+//! Latchkey's migrations, recorded in a table of their own,
+//! `latchkey_migrations`, so that a host app's sqlx migrations (in sqlx's
+//! `_sqlx_migrations`) run beside them and neither sees the other's versions.
+//!
+//! Each migration runs in one transaction with its record. Two app servers
+//! starting at once take turns: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's
+//! transaction-scoped advisory lock. A database migrated before this table
+//! existed has Latchkey's versions in `_sqlx_migrations`; each one whose
+//! version and checksum are ours is moved across instead of being run again.
+
+use sqlx::migrate::{Migration, Migrator};
+
+use super::{Pool, Store, StoreError};
+
+/// Any number, the same on every server: the advisory lock's key.
+const LOCK_KEY: i64 = 0x6c61_7463_686b_6579; // "latchkey"
+
+/// Why migrating stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    /// A migration recorded as applied differs from the one in this build.
+    #[error("Latchkey migration {0} was changed after it was applied")]
+    Changed(i64),
+}
+
+impl Store {
+    /// Applies every Latchkey migration this database lacks.
+    pub(super) async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match &self.pool {
+            Pool::Sqlite(_) => sqlx::migrate!("src/store/migrations/sqlite"),
+            Pool::Postgres(_) => sqlx::migrate!("src/store/migrations/postgres"),
+        };
+        // PostgreSQL's CREATE TABLE IF NOT EXISTS races with itself: under the lock.
+        let step = self.begin().await?;
+        step.lock().await?;
+        on_pool!(
+            step,
+            pool,
+            sqlx::query(
+                "CREATE TABLE IF NOT EXISTS latchkey_migrations (
+                     version     BIGINT PRIMARY KEY,
+                     description TEXT   NOT NULL,
+                     checksum    TEXT   NOT NULL
+                 )"
+            )
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
+        step.commit().await?;
+        for migration in migrator_steps(&migrator) {
+            let step = self.begin().await?;
+            step.apply(migration).await?;
+            step.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Inside a transaction: runs `migration` unless it is recorded, or
+    /// adopts it from sqlx's table.
+    async fn apply(&self, migration: &Migration) -> Result<(), StoreError> {
+        self.lock().await?;
+        let checksum = hex::encode(&migration.checksum);
+        let recorded: Option<String> = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar("SELECT checksum FROM latchkey_migrations WHERE version = $1")
+                .bind(migration.version)
+                .fetch_optional(pool)
+                .await
+        )?;
+        match recorded {
+            Some(recorded) if recorded == checksum => return Ok(()),
+            Some(_) => return Err(MigrationError::Changed(migration.version).into()),
+            None => {}
+        }
+        if !self.adopt(migration).await? {
+            on_pool!(
+                self,
+                pool,
+                sqlx::Executor::execute(pool, migration.sql.as_ref())
+                    .await
+                    .map(|done| done.rows_affected())
+            )?;
+        }
+        on_pool!(
+            self,
+            pool,
+            sqlx::query(
+                "INSERT INTO latchkey_migrations (version, description, checksum)
+                 VALUES ($1, $2, $3)"
+            )
+            .bind(migration.version)
+            .bind(migration.description.as_ref())
+            .bind(&checksum)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
+        Ok(())
+    }
+
+    /// Inside a transaction: waits for any other server's migration step to
+    /// end (SQLite's `BEGIN IMMEDIATE` already did).
+    async fn lock(&self) -> Result<(), StoreError> {
+        if let Pool::Postgres(_) = self.pool {
+            on_pool!(
+                self,
+                pool,
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(LOCK_KEY)
+                    .execute(pool)
+                    .await
+                    .map(|done| done.rows_affected())
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Whether sqlx's table says `migration` (this very version and checksum)
+    /// was applied; if so its row there is removed, since it is ours.
+    async fn adopt(&self, migration: &Migration) -> Result<bool, StoreError> {
+        let exists = match self.pool {
+            Pool::Sqlite(_) => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Pool::Postgres(_) => {
+                "SELECT COUNT(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let tables: i64 = on_pool!(self, pool, sqlx::query_scalar(exists).fetch_one(pool).await)?;
+        if tables == 0 {
+            return Ok(false);
+        }
+        let adopted = on_pool!(
+            self,
+            pool,
+            sqlx::query(
+                "DELETE FROM _sqlx_migrations
+                 WHERE version = $1 AND checksum = $2 AND success"
+            )
+            .bind(migration.version)
+            .bind(migration.checksum.as_ref())
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        )?;
+        Ok(adopted == 1)
+    }
+}
+
+fn migrator_steps(migrator: &Migrator) -> impl Iterator<Item = &Migration> {
+    migrator
+        .iter()
+        .filter(|migration| migration.migration_type.is_up_migration())
+}
