@@ -23,7 +23,10 @@ use crate::domain::{
     Activity, ActivityKind, CurrentUser, Device, DeviceId, NewPassword, PasswordAttempt, Profile,
     ProfileUpdate, Username,
 };
-use crate::sessions::{ClientInfo, RememberToken, Resumed, SessionPolicy, SignedInAs};
+use crate::sessions::{
+    ActivityLog, ClientInfo, DeviceList, RememberToken, RememberTokens, Resumed, SessionPolicy,
+    SignedInAs,
+};
 use crate::store::Store;
 
 /// The signed-in user of a request, and which of their devices it is.
@@ -42,6 +45,9 @@ pub struct Auth {
     clock: Clock,
     accounts: Accounts,
     sessions: SessionPolicy,
+    devices: DeviceList,
+    activity: ActivityLog,
+    tokens: RememberTokens,
 }
 
 impl Auth {
@@ -50,6 +56,9 @@ impl Auth {
         Self {
             store: accounts.store().clone(),
             clock,
+            devices: sessions.devices(),
+            activity: sessions.activity(),
+            tokens: sessions.tokens(),
             accounts,
             sessions,
         }
@@ -101,7 +110,7 @@ impl Auth {
     ) -> Result<(CurrentUser, Option<RememberToken>), AuthError> {
         let user = match self.accounts.authenticate(username, password).await {
             Err(crate::accounts::AccountError::InvalidCredentials) => {
-                self.sessions
+                self.activity
                     .record_failed_sign_in(username, client)
                     .await?;
                 return Err(AuthError::InvalidCredentials);
@@ -131,7 +140,7 @@ impl Auth {
         if self.sessions.signed_in(session).await?.is_some() {
             return Ok(None);
         }
-        Ok(Some(self.sessions.resume(session, cookie, client).await?))
+        Ok(Some(self.tokens.resume(session, cookie, client).await?))
     }
 
     /// Whether this session gave the password lately (sudo mode).
@@ -174,7 +183,7 @@ impl Auth {
                 let others = store
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
-                self.sessions
+                self.activity
                     .on(store)
                     .record(me.user.id, ActivityKind::PasswordChanged, client)
                     .await?;
@@ -204,7 +213,7 @@ impl Auth {
                     .on(store.clone())
                     .change_username(me.user.id, username)
                     .await?;
-                self.sessions
+                self.activity
                     .on(store)
                     .record(me.user.id, ActivityKind::UsernameChanged, client)
                     .await?;
@@ -233,7 +242,7 @@ impl Auth {
 
     /// Every place `me` is signed in, this browser marked as current.
     pub async fn devices(&self, me: &Me) -> Result<Vec<Device>, AuthError> {
-        Ok(self.sessions.devices(me.at).await?)
+        Ok(self.devices.list(me.at).await?)
     }
 
     /// Signs one of `me`'s other devices out (sudo mode): it and its sessions
@@ -254,7 +263,7 @@ impl Auth {
                 if !store.delete_device(me.user.id, device).await? {
                     return Err(AuthError::NotYourDevice);
                 }
-                self.sessions
+                self.activity
                     .on(store)
                     .record(me.user.id, ActivityKind::DeviceRevoked, client)
                     .await?;
@@ -277,7 +286,7 @@ impl Auth {
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
                 if count > 0 {
-                    self.sessions
+                    self.activity
                         .on(store)
                         .record(me.user.id, ActivityKind::DeviceRevoked, client)
                         .await?;
@@ -289,7 +298,7 @@ impl Auth {
 
     /// `me`'s latest security events, newest first.
     pub async fn activity(&self, me: &Me) -> Result<Vec<Activity>, AuthError> {
-        Ok(self.sessions.activity(me.at).await?)
+        Ok(self.activity.list(me.user.id).await?)
     }
 
     /// Deletes `me`'s account after checking the password: the user and, by

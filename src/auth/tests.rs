@@ -157,7 +157,7 @@ async fn a_password_change_that_fails_midway_changes_nothing() {
         .auth
         .change_password(&laptop, &me, &attempt(PW), &new, &client())
         .await;
-    assert!(matches!(failed, Err(AuthError::Session(_))), "{failed:?}");
+    assert!(matches!(failed, Err(AuthError::Store(_))), "{failed:?}");
     assert!(f.me(&phone).await.is_some(), "the other device is still in");
     // (Checked without signing in, which would write activity too.)
     let old = f.auth.accounts().authenticate("ada", &attempt(PW)).await;

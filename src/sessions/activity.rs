@@ -1,20 +1,39 @@
 //! The security events a user can review on their activity page.
 
 use super::devices::browser_and_os;
-use super::{ClientInfo, SessionError, SessionPolicy, SignedInAs};
+use super::ClientInfo;
+use crate::clock::Clock;
 use crate::domain::{Activity, ActivityKind, UserId, Username};
+use crate::store::{Store, StoreError};
 
 /// How many events the activity page shows.
 pub const ACTIVITY_SHOWN: i64 = 100;
 
-impl SessionPolicy {
+/// Each user's log of security events.
+#[derive(Clone, Debug)]
+pub struct ActivityLog {
+    store: Store,
+    clock: Clock,
+}
+
+impl ActivityLog {
+    /// The log in `store`, timed by `clock`.
+    pub fn new(store: Store, clock: Clock) -> Self {
+        Self { store, clock }
+    }
+
+    /// The same log with every query on `store` (a transaction's).
+    pub(crate) fn on(&self, store: Store) -> Self {
+        Self::new(store, self.clock.clone())
+    }
+
     /// Records an event in `user`'s activity, from `client`, now.
     pub async fn record(
         &self,
         user: UserId,
         kind: ActivityKind,
         client: &ClientInfo,
-    ) -> Result<(), SessionError> {
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         self.store
             .insert_activity(user, kind.code(), &client.ip, &client.user_agent, now)
@@ -28,7 +47,7 @@ impl SessionPolicy {
         &self,
         username: &str,
         client: &ClientInfo,
-    ) -> Result<(), SessionError> {
+    ) -> Result<(), StoreError> {
         let Ok(name) = Username::parse(username) else {
             return Ok(());
         };
@@ -39,9 +58,9 @@ impl SessionPolicy {
         Ok(())
     }
 
-    /// `me.user`'s latest events, newest first.
-    pub async fn activity(&self, me: SignedInAs) -> Result<Vec<Activity>, SessionError> {
-        let rows = self.store.list_activity(me.user, ACTIVITY_SHOWN).await?;
+    /// `user`'s latest events, newest first.
+    pub async fn list(&self, user: UserId) -> Result<Vec<Activity>, StoreError> {
+        let rows = self.store.list_activity(user, ACTIVITY_SHOWN).await?;
         Ok(rows
             .into_iter()
             .filter_map(|row| {

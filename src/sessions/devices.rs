@@ -1,13 +1,26 @@
 //! The device list: where a user is signed in. (Signing devices out is a
 //! use case of [`crate::auth::Auth`].)
 
-use super::{SessionError, SessionPolicy, SignedInAs};
+use super::SignedInAs;
+use crate::clock::Clock;
 use crate::domain::{Device, DeviceId};
-use crate::store::DeviceRow;
+use crate::store::{DeviceRow, Store, StoreError};
 
-impl SessionPolicy {
+/// The list of places each user is signed in.
+#[derive(Clone, Debug)]
+pub struct DeviceList {
+    store: Store,
+    clock: Clock,
+}
+
+impl DeviceList {
+    /// The list in `store`, live as of `clock`.
+    pub fn new(store: Store, clock: Clock) -> Self {
+        Self { store, clock }
+    }
+
     /// Every place `me.user` is signed in, this browser marked as current.
-    pub async fn devices(&self, me: SignedInAs) -> Result<Vec<Device>, SessionError> {
+    pub async fn list(&self, me: SignedInAs) -> Result<Vec<Device>, StoreError> {
         let rows = self.store.list_devices(me.user, self.clock.now()).await?;
         Ok(rows
             .into_iter()

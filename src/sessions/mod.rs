@@ -6,6 +6,7 @@ mod activity;
 mod devices;
 mod lifetimes;
 mod remember;
+mod resume;
 mod sudo;
 mod table;
 
@@ -15,8 +16,11 @@ use tower_sessions::{Expiry, Session};
 use crate::clock::Clock;
 use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UserId};
 use crate::store::{NewDevice, Store, StoreError};
+pub use activity::ActivityLog;
+pub use devices::DeviceList;
 pub use lifetimes::{judge, Lifetimes, Verdict};
-pub use remember::{RememberCookie, RememberToken, Resumed};
+pub use remember::{RememberCookie, RememberToken};
+pub use resume::{RememberTokens, Resumed};
 pub use sudo::SUDO_SECONDS;
 pub use table::SessionTable;
 use table::LOADED_USER_KEY;
@@ -95,7 +99,9 @@ pub struct SignedIn {
 }
 
 /// Signs users in and out, and decides whether a session is still alive: within
-/// its lifetimes, and its device not signed out.
+/// its lifetimes, and its device not signed out. The device list, the
+/// activity log and the remember-me tokens are services of their own
+/// ([`DeviceList`], [`ActivityLog`], [`RememberTokens`]).
 #[derive(Clone, Debug)]
 pub struct SessionPolicy {
     store: Store,
@@ -130,6 +136,21 @@ impl SessionPolicy {
     /// The lifetimes in force.
     pub fn lifetimes(&self) -> Lifetimes {
         self.lifetimes
+    }
+
+    /// The activity log on this policy's store.
+    pub fn activity(&self) -> ActivityLog {
+        ActivityLog::new(self.store.clone(), self.clock.clone())
+    }
+
+    /// The device list on this policy's store.
+    pub fn devices(&self) -> DeviceList {
+        DeviceList::new(self.store.clone(), self.clock.clone())
+    }
+
+    /// The remember-me tokens on this policy's store.
+    pub fn tokens(&self) -> RememberTokens {
+        RememberTokens::new(self.store.clone(), self.clock.clone(), self.lifetimes)
     }
 
     /// Logs `user` in on this session, under a new id. With `remember`, the device also gets a remember token
@@ -179,10 +200,11 @@ impl SessionPolicy {
             now,
         };
         let device = self.store.insert_device(new_device).await?;
-        self.record(user, ActivityKind::SignedInWithPassword, client)
+        self.activity()
+            .record(user, ActivityKind::SignedInWithPassword, client)
             .await?;
         let token = match remember {
-            true => Some(self.issue_token(device).await?),
+            true => Some(self.tokens().issue(device).await?),
             false => None,
         };
         let record = SignedIn {
@@ -249,7 +271,10 @@ impl SessionPolicy {
                 .transaction(|store| async move {
                     let policy = self.on(store);
                     let user = record.user;
-                    policy.record(user, ActivityKind::SignedOut, client).await?;
+                    let activity = policy.activity();
+                    activity
+                        .record(user, ActivityKind::SignedOut, client)
+                        .await?;
                     policy.forget(record).await
                 })
                 .await?;

@@ -1,0 +1,138 @@
+//! Resuming a session from a remember-me cookie: the token is checked,
+//! rotated, and a fresh session starts on the same device. A reused old
+//! validator means the cookie was copied: the device is signed out for good.
+
+use subtle::ConstantTimeEq;
+use tower_sessions::Session;
+
+use super::activity::ActivityLog;
+use super::remember::{RememberToken, RACE_GRACE_SECONDS};
+use super::{ClientInfo, Lifetimes, SessionError, SignedIn};
+use crate::clock::Clock;
+use crate::domain::{ActivityKind, DeviceId};
+use crate::store::{Store, StoreError};
+
+/// What presenting a remember cookie led to.
+#[derive(Debug)]
+pub enum Resumed {
+    /// A fresh session was started; the browser must get this rotated token.
+    SignedIn(RememberToken),
+    /// Unknown, malformed or expired: the cookie should be cleared.
+    Rejected,
+    /// A known selector with a wrong validator: a copy of an old cookie. The
+    /// device was signed out; the cookie should be cleared.
+    TheftSuspected,
+    /// The validator was rotated seconds ago by a parallel request of the same
+    /// browser: this request stays anonymous and the cookie is left alone.
+    Raced,
+}
+
+/// The remember-me tokens: one per remembered device, stored hashed, rotated
+/// at every use.
+#[derive(Clone, Debug)]
+pub struct RememberTokens {
+    store: Store,
+    clock: Clock,
+    lifetimes: Lifetimes,
+}
+
+impl RememberTokens {
+    /// The tokens in `store`, on `clock`, living `lifetimes.remembered`.
+    pub fn new(store: Store, clock: Clock, lifetimes: Lifetimes) -> Self {
+        Self {
+            store,
+            clock,
+            lifetimes,
+        }
+    }
+
+    /// A new token for `device` (replacing any it had), valid for the remember period.
+    pub async fn issue(&self, device: DeviceId) -> Result<RememberToken, StoreError> {
+        let token = RememberToken::generate(None);
+        let expires_at = self.clock.now() + self.lifetimes.remembered;
+        self.store
+            .put_remember_token(device, &token.selector, &token.validator_hash(), expires_at)
+            .await?;
+        Ok(token)
+    }
+
+    /// Signs a browser with no live session back in from its remember cookie: a
+    /// fresh session (new id) on the same device, and a rotated validator.
+    pub async fn resume(
+        &self,
+        session: &Session,
+        cookie_value: &str,
+        client: &ClientInfo,
+    ) -> Result<Resumed, SessionError> {
+        let Some(token) = RememberToken::parse(cookie_value) else {
+            return Ok(Resumed::Rejected);
+        };
+        if !self.lifetimes.remembers() {
+            // Turned off since this cookie was issued.
+            return Ok(Resumed::Rejected);
+        }
+        let Some(row) = self.store.find_remember_token(&token.selector).await? else {
+            return Ok(Resumed::Rejected);
+        };
+        let now = self.clock.now();
+        if row.expires_at <= now {
+            self.store.delete_remember_token(&token.selector).await?;
+            return Ok(Resumed::Rejected);
+        }
+        let presented = token.validator_hash();
+        if !bool::from(row.validator_hash.as_slice().ct_eq(&presented)) {
+            let just_rotated = row.previous.as_ref().is_some_and(|(previous, at)| {
+                now - at <= RACE_GRACE_SECONDS && bool::from(previous.as_slice().ct_eq(&presented))
+            });
+            if just_rotated {
+                return Ok(Resumed::Raced);
+            }
+            self.store
+                .transaction(|store| async move {
+                    store.delete_device_by_id(row.device).await?;
+                    ActivityLog::new(store, self.clock.clone())
+                        .record(row.user, ActivityKind::RememberTheftSignal, client)
+                        .await
+                })
+                .await?;
+            tracing::warn!(
+                user = row.user.0,
+                device = row.device.0,
+                "an old remember-me validator was presented again: device signed out"
+            );
+            return Ok(Resumed::TheftSuspected);
+        }
+        let rotated = RememberToken::generate(Some(token.selector.clone()));
+        let expires_at = now + self.lifetimes.remembered;
+        let new_hash = rotated.validator_hash();
+        let (selector, device) = (&token.selector, row.device);
+        let won = self
+            .store
+            .transaction(|store| async move {
+                let won = store
+                    .rotate_remember_token(selector, &presented, &new_hash, now, expires_at)
+                    .await?;
+                if won {
+                    store.touch_device(device, now).await?;
+                    ActivityLog::new(store, self.clock.clone())
+                        .record(row.user, ActivityKind::SignedInRemembered, client)
+                        .await?;
+                }
+                Ok::<_, StoreError>(won)
+            })
+            .await?;
+        if !won {
+            return Ok(Resumed::Raced);
+        }
+        let record = SignedIn {
+            user: row.user,
+            device: row.device,
+            at: now,
+            seen: now,
+            remember: true,
+            confirmed: None,
+        };
+        super::start(session, record).await?;
+        Ok(Resumed::SignedIn(rotated))
+    }
+}
