@@ -84,6 +84,18 @@ impl Accounts {
         username: &Username,
         password: &NewPassword,
     ) -> Result<CurrentUser, AccountError> {
+        let hash = self.new_account_hash(username, password).await?;
+        self.insert_account(username, &hash).await
+    }
+
+    /// The hash to store for a new account's password, after the checks that
+    /// need no write: the password is not too easy to guess, the name looks
+    /// free. (Hashing is slow, so it happens outside any transaction.)
+    pub async fn new_account_hash(
+        &self,
+        username: &Username,
+        password: &NewPassword,
+    ) -> Result<String, AccountError> {
         refuse_weak(password, username.as_str())?;
         // A cheap early answer; the unique index below is what guarantees it.
         if self
@@ -94,10 +106,18 @@ impl Accounts {
         {
             return Err(AccountError::UsernameTaken);
         }
-        let hash = self.hasher.hash(password).await?;
+        Ok(self.hasher.hash(password).await?)
+    }
+
+    /// Inserts the account; a name taken in any case meanwhile is `UsernameTaken`.
+    pub async fn insert_account(
+        &self,
+        username: &Username,
+        hash: &str,
+    ) -> Result<CurrentUser, AccountError> {
         let new_user = NewUser {
             username,
-            password_hash: &hash,
+            password_hash: hash,
             now: self.clock.now(),
         };
         match self.store.insert_user(new_user).await {

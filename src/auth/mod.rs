@@ -81,7 +81,8 @@ impl Auth {
         Ok(signed_in.map(|(at, user)| Me { user, at }))
     }
 
-    /// Creates an account and signs it in on `session`.
+    /// Creates an account and signs it in on `session`: the user, its first
+    /// device and the sign-in's activity row in one transaction.
     pub async fn register(
         &self,
         session: &Session,
@@ -89,10 +90,21 @@ impl Auth {
         password: &NewPassword,
         client: &ClientInfo,
     ) -> Result<CurrentUser, AuthError> {
-        let user = self.accounts.register(username, password).await?;
-        self.sessions
-            .log_in(session, user.id, false, client)
+        let hash = self.accounts.new_account_hash(username, password).await?;
+        let (user, record) = self
+            .store
+            .transaction(|store| async move {
+                let user = self
+                    .accounts
+                    .on(store.clone())
+                    .insert_account(username, &hash)
+                    .await?;
+                let sessions = self.sessions.on(store);
+                let (record, _) = sessions.new_device(user.id, false, client).await?;
+                Ok::<_, AuthError>((user, record))
+            })
             .await?;
+        crate::sessions::start(session, record).await?;
         Ok(user)
     }
 

@@ -263,3 +263,24 @@ async fn deleting_an_account_needs_its_password_then_leaves_nothing_signed_in() 
         Err(AuthError::NotFound)
     ));
 }
+
+/// The account, its first device and the activity row are one transaction:
+/// a registration that fails midway leaves the name free.
+#[tokio::test]
+async fn a_registration_that_fails_midway_creates_nothing() {
+    let f = fixture().await;
+    f.break_activity().await;
+    let session = f.browser();
+    let username = Username::parse("ada").unwrap();
+    let password = NewPassword::parse(PW).unwrap();
+    let failed = f
+        .auth
+        .register(&session, &username, &password, &client())
+        .await;
+    assert!(failed.is_err());
+    assert!(matches!(
+        f.auth.profile("ada").await,
+        Err(AuthError::NotFound)
+    ));
+    assert!(f.auth.current_user(&session).await.unwrap().is_none());
+}

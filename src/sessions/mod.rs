@@ -185,7 +185,7 @@ impl SessionPolicy {
 
     /// Records a new device of `user` signed in now, with its activity row
     /// and, with `remember`, its token; returns the sign-in to start.
-    async fn new_device(
+    pub(crate) async fn new_device(
         &self,
         user: UserId,
         remember: bool,
