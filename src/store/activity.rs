@@ -24,9 +24,8 @@ impl Store {
         user_agent: &str,
         at: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
             sqlx::query(
                 "INSERT INTO latchkey_activity (user_id, kind, ip, user_agent, at)
                  VALUES ($1, $2, $3, $4, $5)",
@@ -36,9 +35,6 @@ impl Store {
             .bind(ip)
             .bind(user_agent)
             .bind(at)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(())
     }

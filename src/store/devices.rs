@@ -94,15 +94,11 @@ impl Store {
 
     /// Notes that a device was used.
     pub async fn touch_device(&self, device: DeviceId, now: i64) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
             sqlx::query("UPDATE latchkey_devices SET last_active_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(device.0)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
         )?;
         Ok(())
     }
@@ -145,29 +141,20 @@ impl Store {
     /// Deletes one of `user`'s devices, its sessions and its remember token
     /// (the foreign keys cascade); false when it is not theirs or is gone.
     pub async fn delete_device(&self, user: UserId, device: DeviceId) -> Result<bool, StoreError> {
-        let deleted = on_pool!(
+        let deleted = execute!(
             self,
-            pool,
             sqlx::query("DELETE FROM latchkey_devices WHERE id = $1 AND user_id = $2")
                 .bind(device.0)
                 .bind(user.0)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
         )?;
         Ok(deleted > 0)
     }
 
     /// Deletes a device whoever owns it (a stolen remember cookie's), with its sessions.
     pub async fn delete_device_by_id(&self, device: DeviceId) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
-            sqlx::query("DELETE FROM latchkey_devices WHERE id = $1")
-                .bind(device.0)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM latchkey_devices WHERE id = $1").bind(device.0)
         )?;
         Ok(())
     }
@@ -179,17 +166,13 @@ impl Store {
         user: UserId,
         keep: Option<DeviceId>,
     ) -> Result<u64, StoreError> {
-        Ok(on_pool!(
+        Ok(execute!(
             self,
-            pool,
             sqlx::query(
                 "DELETE FROM latchkey_devices WHERE user_id = $1 AND id IS DISTINCT FROM $2"
             )
             .bind(user.0)
             .bind(keep.map(|d| d.0))
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?)
     }
 }
@@ -198,9 +181,8 @@ impl Store {
     /// Deletes the devices signed in before `before` that are not remembered
     /// and have no session live at `now`: their browsers can never come back.
     pub async fn delete_unused_devices(&self, now: i64, before: i64) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
             sqlx::query(
                 "DELETE FROM latchkey_devices
                  WHERE NOT remembered AND signed_in_at < $1 AND NOT EXISTS (
@@ -210,9 +192,6 @@ impl Store {
             )
             .bind(before)
             .bind(now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(())
     }

@@ -33,9 +33,8 @@ impl Store {
         // PostgreSQL's CREATE TABLE IF NOT EXISTS races with itself: under the lock.
         let step = self.begin().await?;
         step.lock().await?;
-        on_pool!(
+        execute!(
             step,
-            pool,
             sqlx::query(
                 "CREATE TABLE IF NOT EXISTS latchkey_migrations (
                      version     BIGINT PRIMARY KEY,
@@ -43,9 +42,6 @@ impl Store {
                      checksum    TEXT   NOT NULL
                  )"
             )
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         step.commit().await?;
         for migration in migrator_steps(&migrator) {
@@ -83,9 +79,8 @@ impl Store {
                     .map(|done| done.rows_affected())
             )?;
         }
-        on_pool!(
+        execute!(
             self,
-            pool,
             sqlx::query(
                 "INSERT INTO latchkey_migrations (version, description, checksum)
                  VALUES ($1, $2, $3)"
@@ -93,9 +88,6 @@ impl Store {
             .bind(migration.version)
             .bind(migration.description.as_ref())
             .bind(&checksum)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(())
     }
@@ -104,14 +96,9 @@ impl Store {
     /// end (SQLite's `BEGIN IMMEDIATE` already did).
     async fn lock(&self) -> Result<(), StoreError> {
         if let Pool::Postgres(_) = self.pool {
-            on_pool!(
+            execute!(
                 self,
-                pool,
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(LOCK_KEY)
-                    .execute(pool)
-                    .await
-                    .map(|done| done.rows_affected())
+                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOCK_KEY)
             )?;
         }
         Ok(())
@@ -133,18 +120,14 @@ impl Store {
         if tables == 0 {
             return Ok(false);
         }
-        let adopted = on_pool!(
+        let adopted = execute!(
             self,
-            pool,
             sqlx::query(
                 "DELETE FROM _sqlx_migrations
                  WHERE version = $1 AND checksum = $2 AND success"
             )
             .bind(migration.version)
             .bind(migration.checksum.as_ref())
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(adopted == 1)
     }

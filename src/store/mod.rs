@@ -33,6 +33,19 @@ macro_rules! on_pool {
     };
 }
 
+/// Runs the statement `$query` on the store's executor (see [`on_pool!`])
+/// and answers how many rows it changed: the one place the two backends'
+/// results are made to agree.
+macro_rules! execute {
+    ($store:expr, $query:expr) => {
+        on_pool!(
+            $store,
+            pool,
+            $query.execute(pool).await.map(|done| done.rows_affected())
+        )
+    };
+}
+
 mod activity;
 mod devices;
 mod migrate;

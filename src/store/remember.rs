@@ -27,9 +27,8 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> Result<bool, StoreError> {
-        let done = on_pool!(
+        let done = execute!(
             self,
-            pool,
             sqlx::query(
                 "UPDATE latchkey_remember_tokens
                  SET previous_hash = validator_hash, rotated_at = $1,
@@ -41,9 +40,6 @@ impl Store {
             .bind(expires_at)
             .bind(selector)
             .bind(old_hash)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(done == 1)
     }
@@ -61,26 +57,14 @@ impl Store {
                       validator_hash, expires_at)
                       VALUES ($1, $2, $3, $4)";
         self.transaction(|store| async move {
-            on_pool!(
+            execute!(store, sqlx::query(delete).bind(device.0))?;
+            execute!(
                 store,
-                pool,
-                sqlx::query(delete)
-                    .bind(device.0)
-                    .execute(pool)
-                    .await
-                    .map(|done| done.rows_affected())
-            )?;
-            on_pool!(
-                store,
-                pool,
                 sqlx::query(insert)
                     .bind(selector)
                     .bind(device.0)
                     .bind(validator_hash)
                     .bind(expires_at)
-                    .execute(pool)
-                    .await
-                    .map(|done| done.rows_affected())
             )?;
             Ok::<_, StoreError>(())
         })
@@ -120,14 +104,9 @@ impl Store {
 
     /// Deletes a token that has expired.
     pub async fn delete_remember_token(&self, selector: &str) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
-            sqlx::query("DELETE FROM latchkey_remember_tokens WHERE selector = $1")
-                .bind(selector)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM latchkey_remember_tokens WHERE selector = $1").bind(selector)
         )?;
         Ok(())
     }

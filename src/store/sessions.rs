@@ -105,9 +105,8 @@ impl Store {
     /// Writes a new session, unless its id is taken or its owner is gone.
     pub async fn create_session(&self, session: SessionWrite<'_>) -> Result<Created, StoreError> {
         let (user, device) = split(session.owner);
-        let written = on_pool!(
+        let written = execute!(
             self,
-            pool,
             sqlx::query(
                 "INSERT INTO latchkey_sessions (id, user_id, device_id, data, expires_at)
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING"
@@ -117,9 +116,6 @@ impl Store {
             .bind(device)
             .bind(session.data)
             .bind(session.expires_at)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         );
         match written {
             Ok(1) => Ok(Created::Written),
@@ -133,9 +129,8 @@ impl Store {
     /// out, revoked, its account deleted) stays deleted: this never inserts.
     pub async fn update_session(&self, session: SessionWrite<'_>) -> Result<(), StoreError> {
         let (user, device) = split(session.owner);
-        let updated = on_pool!(
+        let updated = execute!(
             self,
-            pool,
             sqlx::query(
                 "UPDATE latchkey_sessions
                  SET user_id = $1, device_id = $2, data = $3, expires_at = $4
@@ -146,9 +141,6 @@ impl Store {
             .bind(session.data)
             .bind(session.expires_at)
             .bind(session.id)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         );
         match updated {
             Ok(_) => Ok(()),
@@ -160,28 +152,18 @@ impl Store {
 
     /// Deletes a session.
     pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
-            sqlx::query("DELETE FROM latchkey_sessions WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM latchkey_sessions WHERE id = $1").bind(id)
         )?;
         Ok(())
     }
 
     /// Deletes every session past its expiry at `now`; returns how many.
     pub async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
-        Ok(on_pool!(
+        Ok(execute!(
             self,
-            pool,
-            sqlx::query("DELETE FROM latchkey_sessions WHERE expires_at <= $1")
-                .bind(now)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM latchkey_sessions WHERE expires_at <= $1").bind(now)
         )?)
     }
 

@@ -46,9 +46,8 @@ impl Store {
 
     /// Locks `key` until `until`, unless it is already locked for longer.
     pub async fn lock_throttle(&self, key: &str, until: i64) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
             sqlx::query(
                 "UPDATE latchkey_login_throttle
                  SET locked_until = CASE WHEN locked_until > $1 THEN locked_until ELSE $1 END
@@ -56,32 +55,23 @@ impl Store {
             )
             .bind(until)
             .bind(key)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(())
     }
 
     /// Forgets `key`'s failures (after a success).
     pub async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
-            sqlx::query("DELETE FROM latchkey_login_throttle WHERE key = $1")
-                .bind(key)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM latchkey_login_throttle WHERE key = $1").bind(key)
         )?;
         Ok(())
     }
 
     /// Deletes records whose window and lock are both over; returns how many.
     pub async fn purge_throttles(&self, now: i64, window: i64) -> Result<u64, StoreError> {
-        let done = on_pool!(
+        let done = execute!(
             self,
-            pool,
             sqlx::query(
                 "DELETE
                  FROM latchkey_login_throttle
@@ -89,9 +79,6 @@ impl Store {
             )
             .bind(now - window)
             .bind(now)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(done)
     }

@@ -113,9 +113,8 @@ impl Store {
         update: &ProfileUpdate,
         now: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
             sqlx::query(
                 "UPDATE latchkey_users
                  SET display_name = $1, bio = $2, location = $3, updated_at = $4
@@ -126,9 +125,6 @@ impl Store {
             .bind(update.location.as_str())
             .bind(now)
             .bind(id.0)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(())
     }
@@ -140,18 +136,14 @@ impl Store {
         hash: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        on_pool!(
+        execute!(
             self,
-            pool,
             sqlx::query(
                 "UPDATE latchkey_users SET password_hash = $1, updated_at = $2 WHERE id = $3"
             )
             .bind(hash)
             .bind(now)
             .bind(id.0)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(())
     }
@@ -165,9 +157,8 @@ impl Store {
         username: &Username,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let changed = on_pool!(
+        let changed = execute!(
             self,
-            pool,
             sqlx::query(
                 "UPDATE latchkey_users SET username = $1, username_key = $2, updated_at = $3
                  WHERE id = $4 AND username <> $5"
@@ -177,9 +168,6 @@ impl Store {
             .bind(now)
             .bind(id.0)
             .bind(username.as_str())
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
         )?;
         Ok(changed == 1)
     }
@@ -187,14 +175,9 @@ impl Store {
     /// Deletes a user and, by cascade, their devices, remember tokens and
     /// activity. False when there was no such user.
     pub async fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
-        let done = on_pool!(
+        let done = execute!(
             self,
-            pool,
-            sqlx::query("DELETE FROM latchkey_users WHERE id = $1")
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query("DELETE FROM latchkey_users WHERE id = $1").bind(id.0)
         )?;
         Ok(done == 1)
     }
