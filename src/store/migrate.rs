@@ -7,10 +7,18 @@
 //! transaction-scoped advisory lock. A database migrated before this table
 //! existed has Latchkey's versions in `_sqlx_migrations`; each one whose
 //! version and checksum are ours is moved across instead of being run again.
+//!
+//! A database with none of Latchkey in it gets the schema of `baseline/` in
+//! one step, and migrations up to [`BASELINE_VERSION`] are recorded as
+//! applied: the first migrations created unprefixed tables (`users`), which
+//! would collide with a host's own.
 
 use sqlx::migrate::{Migration, Migrator};
 
 use super::{Pool, Store, StoreError};
+
+/// The last migration that `baseline/` already contains.
+const BASELINE_VERSION: i64 = 7;
 
 /// Any number, the same on every server: the advisory lock's key.
 const LOCK_KEY: i64 = 0x6c61_7463_686b_6579; // "latchkey"
@@ -43,6 +51,7 @@ impl Store {
                  )"
             )
         )?;
+        step.baseline(&migrator).await?;
         step.commit().await?;
         for migration in migrator_steps(&migrator) {
             let step = self.begin().await?;
@@ -50,6 +59,62 @@ impl Store {
             step.commit().await?;
         }
         Ok(())
+    }
+
+    /// Inside the first step's transaction: a database with no Latchkey
+    /// migration recorded here or in sqlx's table gets the baseline schema.
+    async fn baseline(&self, migrator: &Migrator) -> Result<(), StoreError> {
+        let recorded: i64 = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar("SELECT COUNT(*) FROM latchkey_migrations")
+                .fetch_one(pool)
+                .await
+        )?;
+        if recorded > 0 || self.sqlx_recorded_ours(migrator).await? {
+            return Ok(());
+        }
+        let schema = match self.pool {
+            Pool::Sqlite(_) => include_str!("baseline/sqlite.sql"),
+            Pool::Postgres(_) => include_str!("baseline/postgres.sql"),
+        };
+        on_pool!(
+            self,
+            pool,
+            sqlx::Executor::execute(pool, schema)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        let covered = migrator_steps(migrator).filter(|m| m.version <= BASELINE_VERSION);
+        for migration in covered {
+            self.record(migration).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether sqlx's table holds any migration of ours (a database made
+    /// before `latchkey_migrations`).
+    async fn sqlx_recorded_ours(&self, migrator: &Migrator) -> Result<bool, StoreError> {
+        if !self.sqlx_table_exists().await? {
+            return Ok(false);
+        }
+        for migration in migrator_steps(migrator) {
+            let found: i64 = on_pool!(
+                self,
+                pool,
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM _sqlx_migrations WHERE version = $1 AND checksum = $2"
+                )
+                .bind(migration.version)
+                .bind(migration.checksum.as_ref())
+                .fetch_one(pool)
+                .await
+            )?;
+            if found > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Inside a transaction: runs `migration` unless it is recorded, or
@@ -79,6 +144,11 @@ impl Store {
                     .map(|done| done.rows_affected())
             )?;
         }
+        self.record(migration).await
+    }
+
+    /// Records `migration` as applied.
+    async fn record(&self, migration: &Migration) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query(
@@ -87,7 +157,7 @@ impl Store {
             )
             .bind(migration.version)
             .bind(migration.description.as_ref())
-            .bind(&checksum)
+            .bind(hex::encode(&migration.checksum))
         )?;
         Ok(())
     }
@@ -107,17 +177,7 @@ impl Store {
     /// Whether sqlx's table says `migration` (this very version and checksum)
     /// was applied; if so its row there is removed, since it is ours.
     async fn adopt(&self, migration: &Migration) -> Result<bool, StoreError> {
-        let exists = match self.pool {
-            Pool::Sqlite(_) => {
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
-            }
-            Pool::Postgres(_) => {
-                "SELECT COUNT(*) FROM information_schema.tables
-                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
-            }
-        };
-        let tables: i64 = on_pool!(self, pool, sqlx::query_scalar(exists).fetch_one(pool).await)?;
-        if tables == 0 {
+        if !self.sqlx_table_exists().await? {
             return Ok(false);
         }
         let adopted = execute!(
@@ -130,6 +190,22 @@ impl Store {
             .bind(migration.checksum.as_ref())
         )?;
         Ok(adopted == 1)
+    }
+
+    /// Whether this database has sqlx's migrations table.
+    async fn sqlx_table_exists(&self) -> Result<bool, StoreError> {
+        let exists = match self.pool {
+            Pool::Sqlite(_) => {
+                "SELECT COUNT(*) FROM sqlite_master
+                 WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Pool::Postgres(_) => {
+                "SELECT COUNT(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let tables: i64 = on_pool!(self, pool, sqlx::query_scalar(exists).fetch_one(pool).await)?;
+        Ok(tables > 0)
     }
 }
 

@@ -181,3 +181,98 @@ async fn a_migration_changed_after_it_ran_stops_start_up() {
         "Latchkey migration 3 was changed after it was applied"
     );
 }
+
+/// A host whose own `users` table exists before Latchkey first runs: a new
+/// database gets Latchkey's schema at once, prefixed, and the host's table
+/// is left as it was.
+#[tokio::test]
+async fn a_host_users_table_made_before_latchkey_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("host.db").display());
+    let pool = SqlitePoolOptions::new().connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+         INSERT INTO users (email) VALUES ('host@example.com');",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let store = Store::from_pool(Pool::Sqlite(pool.clone())).await.unwrap();
+    let username = crate::domain::Username::parse("alice").unwrap();
+    let new_user = NewUser {
+        username: &username,
+        password_hash: "h",
+        now: 1,
+    };
+    store.insert_user(new_user).await.unwrap();
+    let email: String = sqlx::query_scalar("SELECT email FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(email, "host@example.com");
+    let recorded: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM latchkey_migrations ORDER BY 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(recorded, (1..=7).collect::<Vec<i64>>());
+}
+
+/// Each table's columns, foreign keys and named indexes, as SQLite reports them.
+async fn schema(pool: &sqlx::SqlitePool) -> Vec<String> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'latchkey\\_%' ESCAPE '\\'
+         AND name <> 'latchkey_migrations' ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut facts = Vec::new();
+    for table in tables {
+        let columns: Vec<(String, String, i64, Option<String>, i64)> = sqlx::query_as(&format!(
+            "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{table}')"
+        ))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let keys: Vec<(String, String, String, String)> = sqlx::query_as(&format!(
+            "SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('{table}')"
+        ))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let indexes: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT name, \"unique\" FROM pragma_index_list('{table}')
+             WHERE name NOT LIKE 'sqlite_autoindex%' ORDER BY name"
+        ))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        facts.push(format!("{table}: {columns:?} {keys:?} {indexes:?}"));
+    }
+    facts
+}
+
+/// The baseline a new database gets is the schema migrations 1 to 7 build.
+#[tokio::test]
+async fn the_baseline_is_the_schema_the_migrations_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrated = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let old = SqlitePoolOptions::new().connect(&migrated).await.unwrap();
+    let mut migrator = sqlx::migrate!("src/store/migrations/sqlite");
+    let up_to_6: Vec<_> = migrator
+        .iter()
+        .filter(|m| m.version <= 6)
+        .cloned()
+        .collect();
+    migrator.migrations = Cow::Owned(up_to_6);
+    migrator.run(&old).await.unwrap();
+    Store::connect(&migrated).await.unwrap();
+
+    let fresh = format!("sqlite://{}", dir.path().join("new.db").display());
+    Store::connect(&fresh).await.unwrap();
+    let new = SqlitePoolOptions::new().connect(&fresh).await.unwrap();
+    let (before, after) = (schema(&old).await, schema(&new).await);
+    assert_eq!(before.len(), 6, "{before:#?}");
+    assert_eq!(before, after);
+}
