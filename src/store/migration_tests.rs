@@ -8,11 +8,10 @@ use sqlx::sqlite::SqlitePoolOptions;
 use super::*;
 use crate::domain::{DeviceId, UserId};
 
-#[tokio::test]
-async fn a_version_6_database_keeps_its_accounts_remembered_devices_and_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
-    let old = SqlitePoolOptions::new().connect(&url).await.unwrap();
+/// A database at `url` as sqlx's migrator left it at version 6, the last
+/// release before `latchkey_migrations`.
+async fn version_6(url: &str) -> sqlx::SqlitePool {
+    let pool = SqlitePoolOptions::new().connect(url).await.unwrap();
     let mut migrator = sqlx::migrate!("src/store/migrations/sqlite");
     let up_to_6: Vec<_> = migrator
         .iter()
@@ -20,7 +19,15 @@ async fn a_version_6_database_keeps_its_accounts_remembered_devices_and_history(
         .cloned()
         .collect();
     migrator.migrations = Cow::Owned(up_to_6);
-    migrator.run(&old).await.unwrap();
+    migrator.run(&pool).await.unwrap();
+    pool
+}
+
+#[tokio::test]
+async fn a_version_6_database_keeps_its_accounts_remembered_devices_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let old = version_6(&url).await;
     sqlx::raw_sql(
         "INSERT INTO users (id, username, username_key, password_hash, display_name, created_at, updated_at)
              VALUES (1, 'Alice', 'alice', 'h1', 'Al', 10, 11), (3, 'bob', 'bob', 'h3', '', 12, 12);
@@ -258,15 +265,7 @@ async fn schema(pool: &sqlx::SqlitePool) -> Vec<String> {
 async fn the_baseline_is_the_schema_the_migrations_build() {
     let dir = tempfile::tempdir().unwrap();
     let migrated = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
-    let old = SqlitePoolOptions::new().connect(&migrated).await.unwrap();
-    let mut migrator = sqlx::migrate!("src/store/migrations/sqlite");
-    let up_to_6: Vec<_> = migrator
-        .iter()
-        .filter(|m| m.version <= 6)
-        .cloned()
-        .collect();
-    migrator.migrations = Cow::Owned(up_to_6);
-    migrator.run(&old).await.unwrap();
+    let old = version_6(&migrated).await;
     Store::connect(&migrated).await.unwrap();
 
     let fresh = format!("sqlite://{}", dir.path().join("new.db").display());
