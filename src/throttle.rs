@@ -67,6 +67,18 @@ pub fn user_key(user: UserId) -> String {
     format!("user:{}", user.0)
 }
 
+/// Why a reservation was not made.
+enum Reserve {
+    Locked(RetryAfter),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Reserve {
+    fn from(e: StoreError) -> Self {
+        Reserve::Store(e)
+    }
+}
+
 /// Per-account throttling, stored in the database.
 #[derive(Clone, Debug)]
 pub struct AccountThrottle {
@@ -80,28 +92,38 @@ impl AccountThrottle {
         Self { store, clock }
     }
 
-    /// `Err` while `key` is locked.
-    pub async fn check(&self, key: &str) -> Result<Result<(), RetryAfter>, StoreError> {
+    /// Counts an attempt on `key` before its password is checked, or refuses
+    /// it while `key` is locked. The count and the lock it calls for are one
+    /// transaction that holds `key`'s row (SQLite's write lock, PostgreSQL's
+    /// row lock), so attempts arriving at once are counted one after another
+    /// and at most one of them passes each lock: a burst gets no more checks
+    /// than the same guesses sent one by one. A refused attempt is not
+    /// counted. A success clears the count ([`Self::succeeded`]).
+    pub async fn reserve(&self, key: &str) -> Result<Result<(), RetryAfter>, StoreError> {
         let now = self.clock.now();
-        Ok(match self.store.throttle_locked_until(key).await? {
-            Some(until) if until > now => Err(RetryAfter::seconds(until - now)),
-            _ => Ok(()),
-        })
-    }
-
-    /// Counts a failure and locks `key` for as long as the count calls for.
-    pub async fn failed(&self, key: &str) -> Result<(), StoreError> {
-        let now = self.clock.now();
-        let (failures, window_start) = self
+        let reserved = self
             .store
-            .count_throttle_failure(key, now, WINDOW_SECONDS)
-            .await?;
-        let lock = lock_seconds(failures, window_start + WINDOW_SECONDS - now);
-        if lock > 0 {
-            self.store.lock_throttle(key, now + lock).await?;
-            tracing::warn!(failures, lock, "an account's password checks are throttled");
+            .transaction(|store| async move {
+                let (attempts, window_start, locked_until) = store
+                    .count_throttle_attempt(key, now, WINDOW_SECONDS)
+                    .await?;
+                if locked_until > now {
+                    // Rolled back: a refusal is not an attempt.
+                    return Err(Reserve::Locked(RetryAfter::seconds(locked_until - now)));
+                }
+                let lock = lock_seconds(attempts, window_start + WINDOW_SECONDS - now);
+                if lock > 0 {
+                    store.lock_throttle(key, now + lock).await?;
+                    tracing::warn!(attempts, lock, "an account's password checks are throttled");
+                }
+                Ok(())
+            })
+            .await;
+        match reserved {
+            Ok(()) => Ok(Ok(())),
+            Err(Reserve::Locked(wait)) => Ok(Err(wait)),
+            Err(Reserve::Store(e)) => Err(e),
         }
-        Ok(())
     }
 
     /// A success forgets the failures.

@@ -143,7 +143,7 @@ impl Accounts {
     ) -> Result<CurrentUser, AccountError> {
         let key = throttle::login_key(username);
         self.throttle
-            .check(&key)
+            .reserve(&key)
             .await?
             .map_err(AccountError::Throttled)?;
         let account = match Username::parse(username) {
@@ -159,10 +159,8 @@ impl Accounts {
                 }
                 Ok(user)
             }
-            _ => {
-                self.throttle.failed(&key).await?;
-                Err(AccountError::InvalidCredentials)
-            }
+            // The attempt was counted when it was reserved.
+            _ => Err(AccountError::InvalidCredentials),
         }
     }
 
@@ -195,7 +193,7 @@ impl Accounts {
     ) -> Result<(), AccountError> {
         let key = throttle::user_key(user);
         self.throttle
-            .check(&key)
+            .reserve(&key)
             .await?
             .map_err(AccountError::Throttled)?;
         let stored = self
@@ -205,10 +203,7 @@ impl Accounts {
             .ok_or(AccountError::NotFound)?;
         match self.hasher.verify(attempt, Some(&stored)).await? {
             Verification::Match { .. } => Ok(self.throttle.succeeded(&key).await?),
-            Verification::Mismatch => {
-                self.throttle.failed(&key).await?;
-                Err(AccountError::InvalidCredentials)
-            }
+            Verification::Mismatch => Err(AccountError::InvalidCredentials),
         }
     }
 

@@ -1,28 +1,16 @@
 use super::{Store, StoreError};
 
 impl Store {
-    /// Until when `key` is locked (Unix seconds), if it has failures on record.
-    pub async fn throttle_locked_until(&self, key: &str) -> Result<Option<i64>, StoreError> {
-        Ok(on_pool!(
-            self,
-            pool,
-            sqlx::query_scalar("SELECT locked_until FROM latchkey_login_throttle WHERE key = $1")
-                .bind(key)
-                .fetch_optional(pool)
-                .await
-        )?)
-    }
-
-    /// Counts one more failure for `key`, in a window of `window` seconds that
-    /// starts at the first failure; returns the failures in the window and when
-    /// it started. Atomic, so concurrent failures are all counted.
-    pub async fn count_throttle_failure(
+    /// Counts one more attempt on `key`, in a window of `window` seconds that
+    /// starts at the first one; returns the attempts in the window, when it
+    /// started, and until when `key` is locked. Atomic: it takes `key`'s row.
+    pub async fn count_throttle_attempt(
         &self,
         key: &str,
         now: i64,
         window: i64,
-    ) -> Result<(i64, i64), StoreError> {
-        let row: (i64, i64) = on_pool!(
+    ) -> Result<(i64, i64, i64), StoreError> {
+        let row: (i64, i64, i64) = on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -33,7 +21,7 @@ impl Store {
                  THEN 1 ELSE latchkey_login_throttle.failures + 1 END,
                  window_start = CASE WHEN $2 - latchkey_login_throttle.window_start >= $3
                  THEN $2 ELSE latchkey_login_throttle.window_start END
-                 RETURNING failures, window_start",
+                 RETURNING failures, window_start, locked_until",
             )
             .bind(key)
             .bind(now)

@@ -151,3 +151,42 @@ async fn one_address_may_create_only_so_many_accounts() {
         2
     );
 }
+
+/// The attack that beat the old throttle: 40 wrong guesses for one account
+/// sent at the same instant, from an attacker whose per-address limit is no
+/// obstacle (many addresses). Each attempt is counted before its hash, one
+/// after another, so the burst gets exactly the checks that 40 guesses sent
+/// one by one would get: the free ones and the one that sets the first lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_simultaneous_guesses_get_no_more_password_checks_than_sequential_ones() {
+    let clock = Clock::manual(1_800_000_000);
+    let limits = [("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "1000")];
+    let app = TestApp::start_with_clock(&limits, clock).await;
+    let name = unique_name("burst");
+    app.register(&name, PASSWORD).await;
+    app.log_out().await;
+
+    let guesses: Vec<_> = (0..40)
+        .map(|i| {
+            let (client, url, name) = (app.stranger(), app.url("/api/login"), name.clone());
+            tokio::spawn(async move {
+                let form = [("username", name), ("password", format!("wrong guess {i}"))];
+                client.post(url).form(&form).send().await.unwrap().status()
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    let mut refused = 0;
+    for guess in guesses {
+        match guess.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(checked, FREE_FAILURES + 1, "password checks");
+    assert_eq!(refused, 40 - checked);
+    // And the owner's right password waits for the lock like anyone's.
+    let response = app.log_in(&name, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
