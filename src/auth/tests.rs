@@ -213,6 +213,7 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
         .confirm_password(&stale, &me, &attempt(PW))
         .await
         .unwrap();
+    stale.save().await.unwrap(); // as the session layer does at the end of a request
     f.auth
         .revoke_device(&stale, &me, phone_device, &client())
         .await
@@ -283,4 +284,25 @@ async fn a_registration_that_fails_midway_creates_nothing() {
         Err(AuthError::NotFound)
     ));
     assert!(f.auth.current_user(&session).await.unwrap().is_none());
+}
+
+/// Confirming the password issues a new session id: a copy of the cookie
+/// taken before gains nothing (it is signed out).
+#[tokio::test]
+async fn confirming_the_password_renews_the_session_id() {
+    let f = fixture().await;
+    let (laptop, _) = f.registered("ada").await;
+    f.clock.advance(crate::sessions::SUDO_SECONDS);
+    let browser = f.again(&laptop);
+    let me = f.auth.current_user(&browser).await.unwrap().unwrap();
+    let copied = browser.id();
+    f.auth
+        .confirm_password(&browser, &me, &attempt(PW))
+        .await
+        .unwrap();
+    browser.save().await.unwrap();
+    assert_ne!(browser.id(), copied);
+    assert!(f.auth.sudo_active(&f.again(&browser)).await.unwrap());
+    let copy = Session::new(copied, f.table.clone(), None);
+    assert!(f.auth.current_user(&copy).await.unwrap().is_none());
 }

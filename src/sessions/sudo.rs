@@ -19,9 +19,12 @@ impl SessionPolicy {
             .is_some_and(|at| within_sudo_window(at, self.clock.now())))
     }
 
-    /// Notes that the password was just checked on this session.
+    /// Notes that the password was just checked on this session, under a new
+    /// id, as a sign-in does: a copy of the cookie taken earlier does not
+    /// gain sudo mode (its id no longer exists).
     pub async fn confirmed_password(&self, session: &Session) -> Result<(), SessionError> {
         if let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? {
+            session.cycle_id().await?;
             record.confirmed = Some(self.clock.now());
             session.insert(SIGNED_IN_KEY, record).await?;
         }
