@@ -221,6 +221,36 @@ impl Var {
     }
 }
 
+/// `url` fit for a log line or an error message: a password in it (as
+/// `user:password@` or a `password=` parameter) is replaced by `***`.
+pub fn redacted(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme_end) = out.find("://") {
+        let authority_start = scheme_end + 3;
+        let authority_end = out[authority_start..]
+            .find(['/', '?'])
+            .map_or(out.len(), |i| authority_start + i);
+        if let Some(at) = out[authority_start..authority_end].rfind('@') {
+            let userinfo = authority_start..authority_start + at;
+            if let Some(colon) = out[userinfo.clone()].find(':') {
+                out.replace_range(userinfo.start + colon + 1..userinfo.end, "***");
+            }
+        }
+    }
+    if let Some(query) = out.find('?') {
+        let (base, params) = out.split_at(query + 1);
+        let params: Vec<String> = params
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if name.eq_ignore_ascii_case("password") => format!("{name}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out = format!("{base}{}", params.join("&"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,5 +339,25 @@ mod tests {
         .unwrap();
         assert_eq!(c.hash_cost.memory_kib, 65536);
         assert_eq!(c.hash_cost.iterations, 3);
+    }
+
+    #[test]
+    fn a_database_url_is_shown_without_its_password() {
+        assert_eq!(
+            redacted("postgres://app:s3cr%40t@db.internal:5432/latchkey"),
+            "postgres://app:***@db.internal:5432/latchkey"
+        );
+        assert_eq!(
+            redacted("postgres://db/latchkey?user=app&password=hunter2&sslmode=require"),
+            "postgres://db/latchkey?user=app&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redacted("postgres://app@db/latchkey"),
+            "postgres://app@db/latchkey"
+        );
+        assert_eq!(
+            redacted("sqlite://data/latchkey.db"),
+            "sqlite://data/latchkey.db"
+        );
     }
 }

@@ -84,7 +84,10 @@ pub async fn build(config: &Config) -> anyhow::Result<Router> {
 pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<Router> {
     let store = Store::connect(&config.database_url)
         .await
-        .with_context(|| format!("DATABASE_URL: cannot open {}", config.database_url))?;
+        .with_context(|| {
+            let url = config::redacted(&config.database_url);
+            format!("DATABASE_URL: cannot open {url}")
+        })?;
     let hasher = PasswordHasher::with_pepper(
         config.hash_cost,
         config.hash_concurrency,
