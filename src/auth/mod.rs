@@ -136,8 +136,9 @@ impl Auth {
         Ok((user, token))
     }
 
-    /// Signs out: the session and its device are deleted.
-    pub async fn log_out(&self, session: &Session, client: &ClientInfo) -> Result<(), AuthError> {
+    /// Signs out: the session and its device are deleted. Answers whether
+    /// anyone was signed in.
+    pub async fn log_out(&self, session: &Session, client: &ClientInfo) -> Result<bool, AuthError> {
         Ok(self.sessions.log_out(session, client).await?)
     }
 

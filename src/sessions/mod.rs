@@ -260,13 +260,15 @@ impl SessionPolicy {
         Ok(Some((SignedInAs { user, device }, me)))
     }
 
-    /// Logs out: deletes the session and its device, so a replayed cookie is anonymous.
+    /// Logs out: deletes the session and its device, so a replayed cookie is
+    /// anonymous. Answers whether anyone was signed in.
     pub async fn log_out(
         &self,
         session: &Session,
         client: &ClientInfo,
-    ) -> Result<(), SessionError> {
-        if let Some(record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? {
+    ) -> Result<bool, SessionError> {
+        let signed_in = session.get::<SignedIn>(SIGNED_IN_KEY).await?;
+        if let Some(record) = signed_in {
             self.store
                 .transaction(|store| async move {
                     let policy = self.on(store);
@@ -280,7 +282,7 @@ impl SessionPolicy {
                 .await?;
         }
         session.flush().await?;
-        Ok(())
+        Ok(signed_in.is_some())
     }
 
     /// Deletes a sign-in's device, and so its sessions and token.

@@ -93,9 +93,12 @@ pub async fn log_out() -> Result<(), ApiError> {
     finish(
         async move {
             let session = session()?;
-            auth()?.log_out(&session, &client_info()).await?;
+            let was_signed_in = auth()?.log_out(&session, &client_info()).await?;
             send_cookie(&remember_cookie()?.clear());
-            flash(&session, Flash::info("You have been logged out.")).await?;
+            // A visitor who was not signed in gets no message, and so no session row.
+            if was_signed_in {
+                flash(&session, Flash::info("You have been logged out.")).await?;
+            }
             leptos_axum::redirect("/");
             Ok(())
         }

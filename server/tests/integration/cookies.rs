@@ -150,3 +150,22 @@ async fn a_logged_out_browser_keeps_no_session_row_once_its_message_is_shown() {
     assert!(home.contains("You have been logged out."));
     assert_eq!(app.count(sessions, None).await, 0);
 }
+
+/// Logging out when not signed in writes nothing: no session row, however
+/// often a stranger posts it.
+#[tokio::test]
+async fn an_anonymous_log_out_leaves_no_session_row() {
+    let app = TestApp::start().await;
+    for _ in 0..5 {
+        let response = app
+            .stranger()
+            .post(app.url("/api/logout"))
+            .form(&[("", ""); 0])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let sessions = "SELECT COUNT(*) FROM latchkey_sessions";
+    assert_eq!(app.count(sessions, None).await, 0);
+}
