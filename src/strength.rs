@@ -3,7 +3,46 @@
 //! changes refuse what it scores below [`MIN_SCORE`]; the forms show the same
 //! score as a meter while the user types.
 
+use std::sync::LazyLock;
+
+use tokio::sync::Semaphore;
+
 pub use crate::domain::Strength;
+
+/// How many characters are scored. zxcvbn's work grows fast with length
+/// (120 characters of l33t symbols took seconds); a password whose first 64
+/// characters are hard to guess is hard to guess.
+pub const SCORED_CHARS: usize = 64;
+
+/// Scorings at once: half the cores, so scoring never takes them all.
+static SCORERS: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Semaphore::new((cores / 2).max(1))
+});
+
+/// [`assess`], on the blocking pool and at most [`SCORERS`] at a time, of
+/// the first [`SCORED_CHARS`] characters: no request can hold an async
+/// worker (and so every other request) with this CPU work.
+pub async fn score(password: &str, context: &[&str]) -> Strength {
+    let password: String = password.chars().take(SCORED_CHARS).collect();
+    let context: Vec<String> = context.iter().map(|word| word.to_string()).collect();
+    // The semaphore is never closed; should it be, scoring goes on unbounded.
+    let _turn = SCORERS.acquire().await.ok();
+    let scored = tokio::task::spawn_blocking(move || {
+        let context: Vec<&str> = context.iter().map(String::as_str).collect();
+        assess(&password, &context)
+    })
+    .await;
+    scored.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "password scoring failed");
+        // Refusing is the safe answer when the score is unknown.
+        Strength {
+            score: 0,
+            acceptable: false,
+            advice: "Please try again.".to_string(),
+        }
+    })
+}
 
 /// The lowest acceptable score (0 to 4): "safely unguessable", on the order of
 /// 10^8 or more guesses even with the user's own name as a hint.
@@ -80,6 +119,17 @@ mod tests {
             let s = assess(strong, &["alice"]);
             assert!(s.acceptable, "{strong}: {s:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn scoring_off_the_workers_agrees_with_assess_and_bounds_the_length() {
+        let strong = "correct horse battery staple";
+        assert_eq!(score(strong, &["alice"]).await, assess(strong, &["alice"]));
+        // Only the first 64 characters count: a weak start is refused however
+        // it goes on.
+        let padded = format!("{}{}", "a".repeat(SCORED_CHARS), "x7#Qp!z9 unusual tail");
+        assert!(assess(&padded, &[]).acceptable, "scored whole, it would pass");
+        assert!(!score(&padded, &[]).await.acceptable);
     }
 
     #[test]

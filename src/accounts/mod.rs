@@ -96,7 +96,7 @@ impl Accounts {
         username: &Username,
         password: &NewPassword,
     ) -> Result<String, AccountError> {
-        refuse_weak(password, username.as_str())?;
+        refuse_weak(password, username.as_str()).await?;
         // A cheap early answer; the unique index below is what guarantees it.
         if self
             .store
@@ -235,7 +235,7 @@ impl Accounts {
             .find_current_user(user)
             .await?
             .ok_or(AccountError::NotFound)?;
-        refuse_weak(new, &me.username)?;
+        refuse_weak(new, &me.username).await?;
         Ok(self.hasher.hash(new).await?)
     }
 
@@ -320,8 +320,8 @@ impl Accounts {
 
 /// Refuses a password that is too easy to guess, the username counting as
 /// known to an attacker.
-fn refuse_weak(password: &NewPassword, username: &str) -> Result<(), AccountError> {
-    let strength = crate::strength::assess(password.expose(), &[username]);
+async fn refuse_weak(password: &NewPassword, username: &str) -> Result<(), AccountError> {
+    let strength = crate::strength::score(password.expose(), &[username]).await;
     if strength.acceptable {
         Ok(())
     } else {

@@ -80,7 +80,7 @@ pub async fn password_strength(
                 .into_iter()
                 .chain(me.as_ref().map(|me| me.user.username.as_str()))
                 .collect();
-            Ok(latchkey::strength::assess(&password, &context))
+            Ok(latchkey::strength::score(&password, &context).await)
         }
         .await,
     )
