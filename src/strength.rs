@@ -128,7 +128,10 @@ mod tests {
         // Only the first 64 characters count: a weak start is refused however
         // it goes on.
         let padded = format!("{}{}", "a".repeat(SCORED_CHARS), "x7#Qp!z9 unusual tail");
-        assert!(assess(&padded, &[]).acceptable, "scored whole, it would pass");
+        assert!(
+            assess(&padded, &[]).acceptable,
+            "scored whole, it would pass"
+        );
         assert!(!score(&padded, &[]).await.acceptable);
     }
 
