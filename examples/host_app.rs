@@ -39,7 +39,7 @@ async fn main() -> anyhow::Result<()> {
     let sessions = SessionPolicy::new(store, clock.clone(), Lifetimes::default());
     let layer = SessionManagerLayer::new(sessions.table()).with_secure(false);
     // Every use case (register, log in, change password ...) is a method of Auth.
-    let auth = Arc::new(Auth::new(accounts, sessions, clock));
+    let auth = Arc::new(Auth::new(accounts, sessions));
     let app = Router::new()
         .route("/register", post(register))
         .route("/login", post(log_in))

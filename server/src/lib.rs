@@ -115,7 +115,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
 
     let state = AppState(Arc::new(Services {
         leptos_options: config.leptos.clone(),
-        auth: Arc::new(Auth::new(accounts, sessions, clock)),
+        auth: Arc::new(Auth::new(accounts, sessions)),
         remember: RememberCookie {
             secure: config.secure_cookies,
             max_age: config.lifetimes.remembered,

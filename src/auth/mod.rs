@@ -23,10 +23,7 @@ use crate::domain::{
     Activity, ActivityKind, CurrentUser, Device, DeviceId, NewPassword, PasswordAttempt, Profile,
     ProfileUpdate, Username,
 };
-use crate::sessions::{
-    ActivityLog, ClientInfo, DeviceList, RememberToken, RememberTokens, Resumed, SessionPolicy,
-    SignedInAs,
-};
+use crate::sessions::{ClientInfo, RememberToken, Resumed, SessionPolicy, SignedInAs};
 use crate::store::Store;
 
 /// The signed-in user of a request, and which of their devices it is.
@@ -45,20 +42,15 @@ pub struct Auth {
     clock: Clock,
     accounts: Accounts,
     sessions: SessionPolicy,
-    devices: DeviceList,
-    activity: ActivityLog,
-    tokens: RememberTokens,
 }
 
 impl Auth {
-    /// The use cases over these services (which share `store` and `clock`).
-    pub fn new(accounts: Accounts, sessions: SessionPolicy, clock: Clock) -> Self {
+    /// The use cases over these services, which share one store and clock
+    /// (the accounts' store; the sessions' clock).
+    pub fn new(accounts: Accounts, sessions: SessionPolicy) -> Self {
         Self {
             store: accounts.store().clone(),
-            clock,
-            devices: sessions.devices(),
-            activity: sessions.activity(),
-            tokens: sessions.tokens(),
+            clock: sessions.clock().clone(),
             accounts,
             sessions,
         }
@@ -122,7 +114,8 @@ impl Auth {
     ) -> Result<(CurrentUser, Option<RememberToken>), AuthError> {
         let user = match self.accounts.authenticate(username, password).await {
             Err(crate::accounts::AccountError::InvalidCredentials) => {
-                self.activity
+                self.sessions
+                    .activity()
                     .record_failed_sign_in(username, client)
                     .await?;
                 return Err(AuthError::InvalidCredentials);
@@ -153,7 +146,12 @@ impl Auth {
         if self.sessions.signed_in(session).await?.is_some() {
             return Ok(None);
         }
-        Ok(Some(self.tokens.resume(session, cookie, client).await?))
+        Ok(Some(
+            self.sessions
+                .tokens()
+                .resume(session, cookie, client)
+                .await?,
+        ))
     }
 
     /// Whether this session gave the password lately (sudo mode).
@@ -196,8 +194,9 @@ impl Auth {
                 let others = store
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
-                self.activity
+                self.sessions
                     .on(store)
+                    .activity()
                     .record(me.user.id, ActivityKind::PasswordChanged, client)
                     .await?;
                 Ok::<_, AuthError>(others)
@@ -226,8 +225,9 @@ impl Auth {
                     .on(store.clone())
                     .change_username(me.user.id, username)
                     .await?;
-                self.activity
+                self.sessions
                     .on(store)
+                    .activity()
                     .record(me.user.id, ActivityKind::UsernameChanged, client)
                     .await?;
                 Ok(renamed)
@@ -255,7 +255,7 @@ impl Auth {
 
     /// Every place `me` is signed in, this browser marked as current.
     pub async fn devices(&self, me: &Me) -> Result<Vec<Device>, AuthError> {
-        Ok(self.devices.list(me.at).await?)
+        Ok(self.sessions.devices().list(me.at).await?)
     }
 
     /// Signs one of `me`'s other devices out (sudo mode): it and its sessions
@@ -276,8 +276,9 @@ impl Auth {
                 if !store.delete_device(me.user.id, device).await? {
                     return Err(AuthError::NotYourDevice);
                 }
-                self.activity
+                self.sessions
                     .on(store)
+                    .activity()
                     .record(me.user.id, ActivityKind::DeviceRevoked, client)
                     .await?;
                 Ok(())
@@ -299,8 +300,9 @@ impl Auth {
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
                 if count > 0 {
-                    self.activity
+                    self.sessions
                         .on(store)
+                        .activity()
                         .record(me.user.id, ActivityKind::DeviceRevoked, client)
                         .await?;
                 }
@@ -311,7 +313,7 @@ impl Auth {
 
     /// `me`'s latest security events, newest first.
     pub async fn activity(&self, me: &Me) -> Result<Vec<Activity>, AuthError> {
-        Ok(self.activity.list(me.user.id).await?)
+        Ok(self.sessions.activity().list(me.user.id).await?)
     }
 
     /// Deletes `me`'s account after checking the password: the user and, by

@@ -28,7 +28,7 @@ async fn fixture() -> Fixture {
     let sessions = SessionPolicy::new(store, clock.clone(), Lifetimes::default());
     let table = Arc::new(sessions.table());
     Fixture {
-        auth: Auth::new(accounts, sessions, clock.clone()),
+        auth: Auth::new(accounts, sessions),
         clock,
         table,
         _dir: dir,

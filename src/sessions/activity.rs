@@ -22,11 +22,6 @@ impl ActivityLog {
         Self { store, clock }
     }
 
-    /// The same log with every query on `store` (a transaction's).
-    pub(crate) fn on(&self, store: Store) -> Self {
-        Self::new(store, self.clock.clone())
-    }
-
     /// Records an event in `user`'s activity, from `client`, now.
     pub async fn record(
         &self,

@@ -138,6 +138,11 @@ impl SessionPolicy {
         self.lifetimes
     }
 
+    /// The clock the lifetimes are judged on.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
     /// The activity log on this policy's store.
     pub fn activity(&self) -> ActivityLog {
         ActivityLog::new(self.store.clone(), self.clock.clone())
@@ -272,10 +277,10 @@ impl SessionPolicy {
             self.store
                 .transaction(|store| async move {
                     let policy = self.on(store);
-                    let user = record.user;
-                    let activity = policy.activity();
-                    activity
-                        .record(user, ActivityKind::SignedOut, client)
+                    let signed_out = ActivityKind::SignedOut;
+                    policy
+                        .activity()
+                        .record(record.user, signed_out, client)
                         .await?;
                     policy.forget(record).await
                 })
