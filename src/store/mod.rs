@@ -15,11 +15,11 @@ macro_rules! on_pool {
             (Some(tx), _) => {
                 let mut open = tx.lock().await;
                 match open.as_mut() {
-                    Some($crate::store::Tx::Sqlite(tx)) => {
+                    Some($crate::store::transaction::Tx::Sqlite(tx)) => {
                         let $pool = &mut **tx;
                         $body
                     }
-                    Some($crate::store::Tx::Postgres(tx)) => {
+                    Some($crate::store::transaction::Tx::Postgres(tx)) => {
                         let $pool = &mut **tx;
                         $body
                     }
@@ -53,6 +53,7 @@ mod readers;
 mod remember;
 mod sessions;
 mod throttle;
+mod transaction;
 mod users;
 
 #[cfg(test)]
@@ -73,6 +74,7 @@ pub use activity::ActivityRow;
 pub use devices::{DeviceRow, NewDevice};
 pub use remember::RememberRow;
 pub use sessions::{Created, SessionRead, SessionWrite};
+use transaction::Tx;
 pub use users::NewUser;
 
 /// A database failure. Its text may hold SQL, so it is logged, never shown.
@@ -145,13 +147,6 @@ pub enum Pool {
     Postgres(PgPool),
 }
 
-/// An open transaction of one backend.
-#[derive(Debug)]
-pub(crate) enum Tx {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-}
-
 /// The connection pool and the queries over it.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -210,55 +205,6 @@ impl Store {
         };
         store.migrate().await?;
         Ok(store)
-    }
-
-    /// Runs `work` on a store whose every query is in one transaction,
-    /// committed when `work` succeeds and rolled back when it fails (or
-    /// panics, or its future is dropped). On SQLite the transaction takes
-    /// the write lock at once (`BEGIN IMMEDIATE`), so two of them queue
-    /// instead of failing to upgrade. Inside a transaction, it is reused.
-    pub async fn transaction<T, E, F, Fut>(&self, work: F) -> Result<T, E>
-    where
-        F: FnOnce(Store) -> Fut,
-        Fut: std::future::Future<Output = Result<T, E>>,
-        E: From<StoreError>,
-    {
-        if self.tx.is_some() {
-            return work(self.clone()).await;
-        }
-        let inner = self.begin().await?;
-        let value = work(inner.clone()).await?;
-        inner.commit().await?;
-        Ok(value)
-    }
-
-    /// A store whose queries all run in a new transaction, until
-    /// [`Store::commit`]; dropped uncommitted, it rolls back.
-    async fn begin(&self) -> Result<Store, StoreError> {
-        let tx = match &self.pool {
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        };
-        Ok(Store {
-            pool: self.pool.clone(),
-            // Reads must see the transaction's own writes.
-            readers: None,
-            tx: Some(Arc::new(tokio::sync::Mutex::new(Some(tx)))),
-        })
-    }
-
-    /// Commits the transaction [`Store::begin`] opened.
-    async fn commit(&self) -> Result<(), StoreError> {
-        let open = match &self.tx {
-            Some(open) => open.lock().await.take(),
-            None => None,
-        };
-        match open {
-            Some(Tx::Sqlite(tx)) => tx.commit().await?,
-            Some(Tx::Postgres(tx)) => tx.commit().await?,
-            None => return Err(sqlx::Error::PoolClosed.into()),
-        }
-        Ok(())
     }
 
     /// SQLite runs in WAL mode with a busy timeout, so readers never block the
