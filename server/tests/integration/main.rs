@@ -27,4 +27,5 @@ mod profiles;
 mod register;
 mod remember_me;
 mod session_lifetimes;
+mod startup;
 mod throttling;
