@@ -19,10 +19,13 @@ Workloads:
      bench-seed), each request with a session picked at random: the ratio
   5. bytes shipped for the first page (release wasm + JS + CSS), raw, gzip
      and brotli
+  6. /healthz latency (paced, 4 connections) alone, then while CONNS
+     connections flood /api/password_strength with zxcvbn's worst case (120
+     characters of l33t symbols): the p99 ratio
 
 Environment: DURATION [10s], CONNS [32], THREADS [2], PEER [path to the
 Flask anchor], SKIP_BUILD [1 = use the binaries already built], SIZES
-[1000,1000000: workload 4's two database sizes], ONLY [1,2,3,4,5: the
+[1000,1000000: workload 4's two database sizes], ONLY [1,2,3,4,5,6: the
 workloads to run, for working on one], BASELINE [the path of another
 release server binary, e.g. built from an earlier commit: workload 1 also
 runs against it, on its own fresh database, and the run prints after/before].
@@ -42,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -51,7 +55,7 @@ CONNS = os.environ.get("CONNS", "32")
 THREADS = os.environ.get("THREADS", "2")
 PEER = os.environ.get("PEER", os.path.join(ROOT, "..", "shared", "anchors", "flask_login"))
 USER, PASSWORD = "bench", "correct horse battery staple"
-ONLY = set(os.environ.get("ONLY", "1,2,3,4,5").split(","))  # which workloads run
+ONLY = set(os.environ.get("ONLY", "1,2,3,4,5,6").split(","))  # which workloads run
 SIZES = [int(n) for n in os.environ.get("SIZES", "1000,1000000").split(",")]
 BASELINE = os.environ.get("BASELINE")  # another server binary for workload 1
 SAMPLE = 1000  # the sessions workload 4's requests pick from
@@ -182,7 +186,8 @@ def start_latchkey(servers, db=None, register=True, binary=None):
                LEPTOS_ENV="PROD",
                RUST_LOG="warn",
                LATCHKEY_LOGINS_PER_IP_PER_MINUTE="100000000",
-               LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR="100000000")
+               LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR="100000000",
+               LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE="100000000")
     proc = servers.start([binary or os.path.join(ROOT, "target", "release", "server")], env=env)
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/healthz")
@@ -285,6 +290,23 @@ def parallel_hashes_per_second(base, streams, each=20):
     return streams * each / (time.perf_counter() - started)
 
 
+def strength_flood(base):
+    """Workload 6: paced /healthz alone, then beside a flood of worst-case
+    strength checks (which must run off the async workers)."""
+    paced = {"COOKIE": "", "DELAY_MS": "20"}
+    alone = wrk(base + "/healthz", "get.lua", paced, conns="4")
+    worst = urllib.parse.quote("4@8({[</3!|1|0$5+7%2" * 6, safe="")
+    flood = subprocess.Popen(
+        ["wrk", "-t", "1", "-c", CONNS, "-d", DURATION, "--timeout", "30s",
+         "-s", os.path.join(BENCH, "post.lua"), base + "/api/password_strength"],
+        env=dict(os.environ, BODY=f"password={worst}", ORIGIN=base),
+        stdout=subprocess.PIPE, text=True)
+    time.sleep(1)
+    flooded = wrk(base + "/healthz", "get.lua", paced, conns="4")
+    flood.communicate()
+    return alone, flooded
+
+
 def bytes_shipped():
     """(raw, gzip, brotli) bytes of each file the first page loads, as served:
     the precompressed .gz and .br files `make release` writes."""
@@ -348,6 +370,10 @@ def main():
             flood_out = flood.communicate()[0]
             logins = float(re.search(r"Requests/sec:\s+([\d.]+)", flood_out).group(1))
             results[("3 pages during a login flood", "latchkey")] = pages
+        stall = None
+        if "6" in ONLY:
+            stall = strength_flood(lk)
+            results[("6 /healthz alone", "latchkey")], results[("6 /healthz, strength flood", "latchkey")] = stall
         if "4" in ONLY:
             for users in SIZES:
                 sized[users] = alone, loaded = sized_current_user(servers, users)
@@ -371,6 +397,11 @@ def main():
             print(f"Workload 4: current_user with {large:,} users vs {small:,}: latency (1 connection) "
                   f"p50 x{b1['p50'] / a1['p50']:.2f}, p99 x{b1['p99'] / a1['p99']:.2f}; "
                   f"at {CONNS} connections p50 x{bn['p50'] / an['p50']:.2f}, req/s x{bn['rps'] / an['rps']:.2f}")
+        if stall:
+            alone, flooded = stall
+            print(f"Workload 6: /healthz during a worst-case strength flood vs alone: "
+                  f"p50 x{flooded['p50'] / alone['p50']:.2f}, p99 x{flooded['p99'] / alone['p99']:.2f} "
+                  f"({alone['p99']:.2f} ms -> {flooded['p99']:.2f} ms)")
         total = None
         if "5" in ONLY:
             print("\nWorkload 5: bytes shipped for the first page (release build, as served)")

@@ -59,6 +59,7 @@ export default defineConfig({
       // Every test browser signs in from 127.0.0.1.
       LATCHKEY_LOGINS_PER_IP_PER_MINUTE: "1000",
       LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR: "1000",
+      LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE: "1000",
     },
   },
 });

@@ -42,6 +42,9 @@ pub struct Config {
     pub logins_per_ip_per_minute: NonZeroU32,
     /// `LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR`: accounts one address may create.
     pub registrations_per_ip_per_hour: NonZeroU32,
+    /// `LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE`: strength meter requests one
+    /// address may make.
+    pub strength_checks_per_ip_per_minute: NonZeroU32,
     /// `LATCHKEY_TRUSTED_PROXIES`: how many proxies (load balancers) in front
     /// of the app append to `X-Forwarded-For`; the client's address is read
     /// from there. 0, the default, ignores the header.
@@ -113,6 +116,11 @@ impl Config {
                 .parse("a whole number of at least 1")?,
             registrations_per_ip_per_hour: get("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "20")
                 .parse("a whole number of at least 1")?,
+            strength_checks_per_ip_per_minute: get(
+                "LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE",
+                "60",
+            )
+            .parse("a whole number of at least 1")?,
             trusted_proxies: get("LATCHKEY_TRUSTED_PROXIES", "0").parse("a whole number")?,
             leptos,
         })

@@ -26,7 +26,7 @@ use latchkey::clock::Clock;
 use latchkey::password::PasswordHasher;
 use latchkey::sessions::{RememberCookie, SessionPolicy, SessionTable};
 use latchkey::store::Store;
-use latchkey::throttle::{AccountThrottle, AddressLimits};
+use latchkey::throttle::{AccountThrottle, AddressLimits, AddressQuotas};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
@@ -96,10 +96,11 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
 
     let sessions = SessionPolicy::new(store, clock.clone(), config.lifetimes);
-    let limits = AddressLimits::new(
-        config.logins_per_ip_per_minute,
-        config.registrations_per_ip_per_hour,
-    );
+    let limits = AddressLimits::new(AddressQuotas {
+        logins_per_minute: config.logins_per_ip_per_minute,
+        registrations_per_hour: config.registrations_per_ip_per_hour,
+        strength_checks_per_minute: config.strength_checks_per_ip_per_minute,
+    });
     tokio::spawn(sweep(
         sessions.table(),
         accounts.throttle().clone(),

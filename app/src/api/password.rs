@@ -68,11 +68,12 @@ pub async fn password_strength(
     password: String,
     username: Option<String>,
 ) -> Result<Strength, ApiError> {
-    use super::server::{finish, session, signed_in};
+    use super::server::{address_limits, client_ip, finish, session, signed_in};
     use latchkey::domain::NewPassword;
 
     finish(
         async move {
+            address_limits()?.check_strength(client_ip())?;
             NewPassword::refuse_too_long(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let me = signed_in(&session()?).await?;
             let context: Vec<&str> = username

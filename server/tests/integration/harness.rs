@@ -64,6 +64,7 @@ impl TestApp {
         for limit in [
             "LATCHKEY_LOGINS_PER_IP_PER_MINUTE",
             "LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR",
+            "LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE",
         ] {
             map.entry(limit.into()).or_insert("100000".into());
         }

@@ -88,3 +88,104 @@ async fn the_meter_scores_as_the_forms_judge() {
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// zxcvbn's slowest kind of input: l33t symbols, each of which it tries as
+/// several letters.
+fn worst_case_password() -> String {
+    "4@8({[</3!|1|0$5+7%2".repeat(6)
+}
+
+// Two workers, as on a two-core server: were scoring done on them, 32 of
+// these at once would hold both for seconds, and `/healthz` with them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worst_case_password_sent_in_parallel_leaves_the_server_answering() {
+    let app = TestApp::start().await;
+    let payload = worst_case_password();
+    let flood: Vec<_> = (0..32)
+        .map(|_| {
+            let (client, url, payload) = (
+                app.stranger(),
+                app.url("/api/password_strength"),
+                payload.clone(),
+            );
+            tokio::spawn(async move {
+                let response = client
+                    .post(url)
+                    .form(&[("password", payload.as_str())])
+                    .send()
+                    .await
+                    .expect("request");
+                response.status()
+            })
+        })
+        .collect();
+    // Probe while the flood is being scored (one scoring takes about a
+    // quarter of a second here, one at a time on a two-core machine).
+    let mut slowest = std::time::Duration::ZERO;
+    let mut probes = 0;
+    while !flood.iter().all(|task| task.is_finished()) {
+        let started = std::time::Instant::now();
+        let health = app
+            .stranger()
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(health.status(), StatusCode::OK);
+        slowest = slowest.max(started.elapsed());
+        probes += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for task in flood {
+        assert_eq!(
+            task.await.unwrap(),
+            StatusCode::OK,
+            "every check is answered"
+        );
+    }
+    assert!(
+        probes >= 5,
+        "the flood lasted long enough to probe: {probes}"
+    );
+    // A generous bound: the answer takes milliseconds (bench/README.md has
+    // the measured latency); scoring on the workers held it for seconds.
+    assert!(
+        slowest < std::time::Duration::from_secs(1),
+        "/healthz took {slowest:?} during the flood"
+    );
+}
+
+#[tokio::test]
+async fn strength_checks_are_limited_per_address() {
+    let app = TestApp::start_with(&[("LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE", "3")]).await;
+    let payload = worst_case_password();
+    let requests: Vec<_> = (0..8)
+        .map(|_| {
+            let (client, url, payload) = (
+                app.stranger(),
+                app.url("/api/password_strength"),
+                payload.clone(),
+            );
+            tokio::spawn(async move {
+                let response = client
+                    .post(url)
+                    .form(&[("password", payload.as_str())])
+                    .send()
+                    .await
+                    .expect("request");
+                (
+                    response.status(),
+                    response.headers().contains_key("retry-after"),
+                )
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for request in requests {
+        answers.push(request.await.unwrap());
+    }
+    answers.sort();
+    let ok = (StatusCode::OK, false);
+    let refused = (StatusCode::TOO_MANY_REQUESTS, true);
+    assert_eq!(answers, [[ok; 3].as_slice(), &[refused; 5]].concat());
+}
