@@ -1,10 +1,24 @@
 use std::fmt;
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::{Field, FieldError};
 
+/// A password in Unicode normalisation form KC, the form NIST SP 800-63B
+/// 5.1.1.2 asks verifiers to apply: the same password typed as composed or
+/// decomposed characters ("é" or "e" + U+0301, as some keyboards and systems
+/// send it), or in compatibility forms (full-width letters from an East Asian
+/// input method, a no-break space, the "ﬁ" ligature), is one password. KC
+/// rather than C because those compatibility forms are what people cannot
+/// see they typed; folding them costs an attacker nothing they could not
+/// try anyway.
+pub fn normalize(password: &str) -> String {
+    password.nfkc().collect()
+}
+
 /// A password chosen by a user, checked against the policy: 12 to 128 characters
-/// of any Unicode, spaces and emoji included. Never trimmed, never truncated,
-/// no composition rules (OWASP ASVS 2.1).
+/// of any Unicode, spaces and emoji included, counted after [`normalize`].
+/// Never trimmed, never truncated, no composition rules (OWASP ASVS 2.1).
 #[derive(Clone)]
 pub struct NewPassword(String);
 
@@ -16,39 +30,54 @@ impl NewPassword {
 
     /// Checks a password typed into a registration or change form.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let chars = raw.chars().count();
-        if chars < Self::MIN_CHARS {
+        let password = Self::refuse_too_long(raw)?;
+        if password.chars().count() < Self::MIN_CHARS {
             return Err(FieldError::new(
                 Field::Password,
                 format!("Use at least {} characters.", Self::MIN_CHARS),
             ));
         }
-        Self::refuse_too_long(raw)?;
-        Ok(Self(raw.to_string()))
+        Ok(Self(password))
     }
 
-    /// Refuses text longer than any password may be: what the strength meter
-    /// scores while the user types, too short or not.
-    pub fn refuse_too_long(raw: &str) -> Result<(), FieldError> {
-        if raw.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError::new(
-                Field::Password,
-                format!("Use at most {} characters.", Self::MAX_CHARS),
-            ));
+    /// Refuses text longer than any password may be, or answers it
+    /// normalised: what the strength meter scores while the user types, too
+    /// short or not.
+    pub fn refuse_too_long(raw: &str) -> Result<String, FieldError> {
+        // Normalising can lengthen text (one character can become eighteen),
+        // so the raw text is bounded first: anything this long is refused
+        // whatever it normalises to.
+        if raw.chars().count() > Self::MAX_CHARS * 18 {
+            return Err(Self::too_long());
         }
-        Ok(())
+        let password = normalize(raw);
+        if password.chars().count() > Self::MAX_CHARS {
+            return Err(Self::too_long());
+        }
+        Ok(password)
     }
 
-    /// The secret itself, for hashing only.
+    fn too_long() -> FieldError {
+        FieldError::new(
+            Field::Password,
+            format!("Use at most {} characters.", Self::MAX_CHARS),
+        )
+    }
+
+    /// The secret itself (normalised), for scoring and hashing only.
     pub fn expose(&self) -> &str {
         &self.0
     }
 }
 
 /// A password typed at log-in. No policy applies (the account may predate it),
-/// but it is never empty.
+/// but it is never empty. Kept both as typed and [`normalize`]d: hashes made
+/// before passwords were normalised are checked against both.
 #[derive(Clone)]
-pub struct PasswordAttempt(String);
+pub struct PasswordAttempt {
+    typed: String,
+    normalized: String,
+}
 
 impl PasswordAttempt {
     /// Accepts any non-empty password attempt.
@@ -56,17 +85,33 @@ impl PasswordAttempt {
         if raw.is_empty() {
             return Err(FieldError::new(Field::Password, "Enter your password."));
         }
-        Ok(Self(raw.to_string()))
+        // An attempt no policy ever allowed is not normalised (it can only
+        // fail); a bound on the work a long one could cause.
+        let normalized = if raw.chars().count() <= NewPassword::MAX_CHARS * 18 {
+            normalize(raw)
+        } else {
+            raw.to_string()
+        };
+        Ok(Self {
+            typed: raw.to_string(),
+            normalized,
+        })
     }
 
-    /// The secret itself, for verification only.
+    /// The secret, normalised, for verification only.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.normalized
+    }
+
+    /// The secret exactly as typed, for hashes that predate normalisation.
+    pub fn expose_as_typed(&self) -> &str {
+        &self.typed
     }
 
     /// Whether the attempt could be a password the policy ever allowed.
     pub fn is_plausible(&self) -> bool {
-        self.0.chars().count() <= NewPassword::MAX_CHARS
+        self.typed.chars().count() <= NewPassword::MAX_CHARS
+            || self.normalized.chars().count() <= NewPassword::MAX_CHARS
     }
 }
 
@@ -170,5 +215,29 @@ mod tests {
         assert!(!PasswordAttempt::parse(&"a".repeat(129))
             .unwrap()
             .is_plausible());
+    }
+
+    #[test]
+    fn passwords_are_normalised_before_the_length_rule() {
+        let composed = NewPassword::parse("cr\u{e8}me br\u{fb}l\u{e9}e").unwrap();
+        let decomposed = NewPassword::parse("cre\u{300}me bru\u{302}le\u{301}e").unwrap();
+        assert_eq!(composed.expose(), decomposed.expose());
+        // Eleven characters once composed, fourteen code points as typed.
+        assert!(NewPassword::parse("e\u{301}e\u{301}e\u{301}abcdefgh").is_err());
+        // 128 composed characters typed as 256 code points are allowed.
+        assert!(NewPassword::parse(&"e\u{301}".repeat(128)).is_ok());
+        // One character that normalises to eighteen counts as eighteen.
+        assert_eq!(
+            NewPassword::parse(&"\u{fdfa}".repeat(7))
+                .unwrap()
+                .expose()
+                .chars()
+                .count(),
+            126
+        );
+        assert!(NewPassword::parse(&"\u{fdfa}".repeat(8)).is_err());
+        let attempt = PasswordAttempt::parse("ｐａｓｓ\u{a0}word").unwrap();
+        assert_eq!(attempt.expose(), "pass word");
+        assert_eq!(attempt.expose_as_typed(), "ｐａｓｓ\u{a0}word");
     }
 }

@@ -14,6 +14,15 @@ mod pepper;
 pub use pepper::Pepper;
 use pepper::{is_peppered, PEPPER_KEY_ID};
 
+/// The associated data of a hash made of a normalised password
+/// ([`crate::domain::normalize`]): it marks the hash, and is mixed into it.
+const NORMALIZED: &[u8] = b"nfkc";
+
+/// Whether a hash with these parameters is of a normalised password.
+fn is_normalized(params: &Params) -> bool {
+    params.data() == NORMALIZED
+}
+
 /// argon2id cost parameters, OWASP's minimum by default (m=19 MiB, t=2, p=1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HashCost {
@@ -44,7 +53,11 @@ impl HashCost {
         builder
             .m_cost(self.memory_kib)
             .t_cost(self.iterations)
-            .p_cost(self.parallelism);
+            .p_cost(self.parallelism)
+            .data(
+                argon2::AssociatedData::new(NORMALIZED)
+                    .map_err(|e| HashError::Params(e.to_string()))?,
+            );
         if peppered {
             // The hash records that it needs the pepper (never the pepper).
             let keyid = KeyId::new(PEPPER_KEY_ID).map_err(|e| HashError::Params(e.to_string()))?;
@@ -64,6 +77,7 @@ impl HashCost {
             && params.t_cost() >= self.iterations
             && params.p_cost() >= self.parallelism
             && is_peppered(&params) == peppered
+            && is_normalized(&params)
     }
 }
 
@@ -153,7 +167,10 @@ impl PasswordHasher {
     }
 
     /// Verifies an attempt against a stored hash, or against the dummy hash when
-    /// there is no account, so both cost the same.
+    /// there is no account, so both cost the same. A hash made before
+    /// passwords were normalised is checked against the attempt as typed and,
+    /// when that differs, normalised; a match asks for a rehash, which is of
+    /// the normalised form.
     pub async fn verify(
         &self,
         attempt: &PasswordAttempt,
@@ -162,10 +179,16 @@ impl PasswordHasher {
         let (cost, pepper) = (self.cost, self.pepper.clone());
         let known = stored.is_some();
         let hash = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_string);
-        let secret = attempt.expose().to_string();
+        let normalized = attempt.expose().to_string();
+        let typed = attempt.expose_as_typed().to_string();
         self.run(move || {
             let parsed = PasswordHash::new(&hash).map_err(|e| HashError::Argon2(e.to_string()))?;
             let params = Params::try_from(&parsed).map_err(|e| HashError::Argon2(e.to_string()))?;
+            let forms = if is_normalized(&params) || typed == normalized {
+                vec![normalized]
+            } else {
+                vec![typed, normalized]
+            };
             let argon = match (&pepper, is_peppered(&params)) {
                 (_, false) => Argon2::default(),
                 (Some(pepper), true) => pepper.argon2(params)?,
@@ -176,13 +199,18 @@ impl PasswordHasher {
                     ))
                 }
             };
-            match argon.verify_password(secret.as_bytes(), &parsed) {
-                Ok(()) if known => Ok(Verification::Match {
-                    needs_rehash: !cost.is_met_by(&parsed, pepper.is_some()),
-                }),
-                Ok(()) | Err(argon2::password_hash::Error::Password) => Ok(Verification::Mismatch),
-                Err(e) => Err(HashError::Argon2(e.to_string())),
+            for secret in forms {
+                match argon.verify_password(secret.as_bytes(), &parsed) {
+                    Ok(()) if known => {
+                        return Ok(Verification::Match {
+                            needs_rehash: !cost.is_met_by(&parsed, pepper.is_some()),
+                        })
+                    }
+                    Ok(()) | Err(argon2::password_hash::Error::Password) => {}
+                    Err(e) => return Err(HashError::Argon2(e.to_string())),
+                }
             }
+            Ok(Verification::Mismatch)
         })
         .await
     }
@@ -243,7 +271,7 @@ mod tests {
             .await
             .unwrap();
         assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1,data=bmZrYw$"),
             "{hash}"
         );
     }
@@ -338,6 +366,111 @@ mod tests {
                 .verify(&attempt("wrong horse battery"), Some(&old))
                 .await
                 .unwrap(),
+            Verification::Mismatch
+        );
+    }
+
+    /// A hash as made before passwords were normalised: of the text as
+    /// typed, without the mark.
+    fn legacy_hash(password: &str) -> String {
+        let params = ParamsBuilder::new()
+            .m_cost(19 * 1024)
+            .t_cost(2)
+            .p_cost(1)
+            .build()
+            .unwrap();
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string()
+    }
+
+    const COMPOSED: &str = "Cr\u{e8}me br\u{fb}l\u{e9}e au caramel";
+    const DECOMPOSED: &str = "Cre\u{300}me bru\u{302}le\u{301}e au caramel";
+
+    #[tokio::test]
+    async fn composed_and_decomposed_forms_are_one_password() {
+        let h = hasher(HashCost::default());
+        let hash = h.hash(&new_password(COMPOSED)).await.unwrap();
+        assert!(hash.contains(",data="), "marked as normalised: {hash}");
+        let matched = Verification::Match {
+            needs_rehash: false,
+        };
+        assert_eq!(
+            h.verify(&attempt(DECOMPOSED), Some(&hash)).await.unwrap(),
+            matched
+        );
+        let hash = h.hash(&new_password(DECOMPOSED)).await.unwrap();
+        assert_eq!(
+            h.verify(&attempt(COMPOSED), Some(&hash)).await.unwrap(),
+            matched
+        );
+        // Full-width letters and a no-break space fold too (NFKC).
+        let hash = h
+            .hash(&new_password("ｃｏｒｒｅｃｔ\u{a0}horse battery"))
+            .await
+            .unwrap();
+        assert_eq!(
+            h.verify(&attempt("correct horse battery"), Some(&hash))
+                .await
+                .unwrap(),
+            matched
+        );
+        assert_eq!(
+            h.verify(&attempt("Creme brulee au caramel"), Some(&hash))
+                .await
+                .unwrap(),
+            Verification::Mismatch
+        );
+    }
+
+    #[tokio::test]
+    async fn hashes_from_before_normalisation_verify_either_form_and_ask_for_a_rehash() {
+        let h = hasher(HashCost::default());
+        let rehash = Verification::Match { needs_rehash: true };
+        // Registered decomposed, as typed: that still works, and so does the
+        // composed form, which normalising the attempt reaches.
+        let old = legacy_hash(DECOMPOSED);
+        assert_eq!(
+            h.verify(&attempt(DECOMPOSED), Some(&old)).await.unwrap(),
+            rehash
+        );
+        // Registered composed (already normal): typed decomposed now works.
+        let old = legacy_hash(COMPOSED);
+        assert_eq!(
+            h.verify(&attempt(DECOMPOSED), Some(&old)).await.unwrap(),
+            rehash
+        );
+        assert_eq!(
+            h.verify(&attempt("Creme brulee au caramel"), Some(&old))
+                .await
+                .unwrap(),
+            Verification::Mismatch
+        );
+        // The rehash is of the normalised form, and marked.
+        let new = h.rehash(&attempt(DECOMPOSED)).await.unwrap();
+        assert_eq!(
+            h.verify(&attempt(COMPOSED), Some(&new)).await.unwrap(),
+            Verification::Match {
+                needs_rehash: false
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_marked_hash_is_never_checked_against_the_typed_form() {
+        // A hash of the decomposed bytes that claims to be normalised: only
+        // the normalised (composed) attempt is tried, so it cannot match.
+        let h = hasher(HashCost::default());
+        let forged = hash_with(
+            HashCost::default(),
+            None,
+            DECOMPOSED,
+            &SaltString::generate(&mut OsRng),
+        )
+        .unwrap();
+        assert_eq!(
+            h.verify(&attempt(DECOMPOSED), Some(&forged)).await.unwrap(),
             Verification::Mismatch
         );
     }

@@ -74,7 +74,8 @@ pub async fn password_strength(
     finish(
         async move {
             address_limits()?.check_strength(client_ip())?;
-            NewPassword::refuse_too_long(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
+            let password =
+                NewPassword::refuse_too_long(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let me = signed_in(&session()?).await?;
             let context: Vec<&str> = username
                 .as_deref()
