@@ -53,6 +53,11 @@ pub struct Config {
     /// `Host`) whose state-changing requests are accepted, for deployments where
     /// a proxy changes the host or scheme. Each is `scheme://host[:port]`.
     pub trusted_origins: Vec<String>,
+    /// `LATCHKEY_PUBLIC_ORIGIN`: the site's own origin (`https://example.com`).
+    /// When set, a POST's `Origin` is compared with it rather than with the
+    /// request's `Host`, which anyone who points a name at the server (DNS
+    /// rebinding) chooses.
+    pub public_origin: Option<String>,
     /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, ...).
     pub leptos: LeptosOptions,
 }
@@ -111,6 +116,7 @@ impl Config {
             hash_cost,
             hash_concurrency: get("LATCHKEY_HASH_CONCURRENCY", &cores.to_string()).at_least(1)?,
             trusted_origins: get("LATCHKEY_TRUSTED_ORIGINS", "").origins()?,
+            public_origin: get("LATCHKEY_PUBLIC_ORIGIN", "").origin()?,
             pepper: get("LATCHKEY_PASSWORD_PEPPER", "").pepper()?,
             logins_per_ip_per_minute: get("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "20")
                 .parse("a whole number of at least 1")?,
@@ -217,6 +223,13 @@ impl Var {
             origins.push(origin.trim_end_matches('/').to_ascii_lowercase());
         }
         Ok(origins)
+    }
+
+    fn origin(self) -> Result<Option<String>, ConfigError> {
+        if self.value.contains(',') {
+            return Err(self.invalid("one origin such as https://example.com"));
+        }
+        Ok(self.origins()?.pop())
     }
 
     fn database_url(self) -> Result<String, ConfigError> {
@@ -336,6 +349,23 @@ mod tests {
             ["https://example.com", "http://localhost:8080"]
         );
         assert!(config(&[]).unwrap().trusted_origins.is_empty());
+    }
+
+    #[test]
+    fn the_public_origin_is_one_origin() {
+        let c = config(&[("LATCHKEY_PUBLIC_ORIGIN", "https://Login.example.com/")]).unwrap();
+        assert_eq!(
+            c.public_origin.as_deref(),
+            Some("https://login.example.com")
+        );
+        assert_eq!(config(&[]).unwrap().public_origin, None);
+        for bad in [
+            "login.example.com",
+            "https://a.test,https://b.test",
+            "ftp://x",
+        ] {
+            assert!(config(&[("LATCHKEY_PUBLIC_ORIGIN", bad)]).is_err(), "{bad}");
+        }
     }
 
     #[test]

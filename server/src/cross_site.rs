@@ -19,15 +19,20 @@ use axum::response::{IntoResponse, Response};
 pub struct Origins {
     scheme: &'static str,
     trusted: Arc<[String]>,
+    public: Option<Arc<str>>,
 }
 
 impl Origins {
-    /// The site's own origin is the request's `Host` with this scheme
-    /// (`https` when cookies are secure); `trusted` are accepted as well.
-    pub fn new(https: bool, trusted: &[String]) -> Self {
+    /// The site's own origin is `public` when given, else the request's
+    /// `Host` with this scheme (`https` when cookies are secure); `trusted`
+    /// are accepted as well. A name the attacker controls can point at the
+    /// server (DNS rebinding), and its pages then send that name as `Host`
+    /// and `Origin` alike: only a configured public origin tells them apart.
+    pub fn new(https: bool, trusted: &[String], public: Option<&str>) -> Self {
         Self {
             scheme: if https { "https" } else { "http" },
             trusted: trusted.into(),
+            public: public.map(Into::into),
         }
     }
 
@@ -47,6 +52,9 @@ impl Origins {
 
     fn is_ours(&self, origin: &str, headers: &HeaderMap) -> bool {
         let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+        if let Some(public) = &self.public {
+            return **public == *origin || self.trusted.contains(&origin);
+        }
         let own = headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
@@ -91,7 +99,7 @@ mod tests {
     }
 
     fn plain() -> Origins {
-        Origins::new(false, &[])
+        Origins::new(false, &[], None)
     }
 
     #[test]
@@ -144,7 +152,7 @@ mod tests {
 
     #[test]
     fn over_https_the_origin_must_be_https_and_trusted_origins_pass() {
-        let https = Origins::new(true, &["https://www.app.test".to_string()]);
+        let https = Origins::new(true, &["https://www.app.test".to_string()], None);
         let own = headers(&[("host", "app.test"), ("origin", "https://app.test")]);
         assert!(https.allows(&Method::POST, &own));
         let trusted = headers(&[
@@ -154,5 +162,26 @@ mod tests {
         assert!(https.allows(&Method::POST, &trusted));
         let plain_http = headers(&[("host", "app.test"), ("origin", "http://app.test")]);
         assert!(!https.allows(&Method::POST, &plain_http));
+    }
+
+    #[test]
+    fn with_a_public_origin_the_host_header_decides_nothing() {
+        let public = Origins::new(
+            true,
+            &["https://www.app.test".to_string()],
+            Some("https://app.test"),
+        );
+        // A rebound name: Host and Origin agree, and are not the site.
+        let rebound = headers(&[("host", "evil.test"), ("origin", "https://evil.test")]);
+        let by_host = Origins::new(true, &[], None);
+        assert!(
+            by_host.allows(&Method::POST, &rebound),
+            "what Host alone allows"
+        );
+        assert!(!public.allows(&Method::POST, &rebound));
+        for origin in ["https://app.test", "https://www.app.test"] {
+            let h = headers(&[("host", "10.0.0.7:3000"), ("origin", origin)]);
+            assert!(public.allows(&Method::POST, &h), "{origin}");
+        }
     }
 }

@@ -23,7 +23,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// tracing, the client's address, security headers, the cross-site check, body
 /// limit, error status).
 pub fn around(router: Router, config: &Config) -> Router {
-    let origins = Origins::new(config.secure_cookies, &config.trusted_origins);
+    let origins = Origins::new(
+        config.secure_cookies,
+        &config.trusted_origins,
+        config.public_origin.as_deref(),
+    );
     let mut router = router
         .layer(middleware::from_fn(framework_error_status))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

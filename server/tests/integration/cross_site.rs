@@ -135,3 +135,45 @@ async fn a_trusted_origin_passes_behind_a_proxy() {
     .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn with_a_public_origin_a_rebound_name_cannot_post() {
+    // A page on a name the attacker points at this server (DNS rebinding)
+    // sends that name as both Host and Origin.
+    let rebound = [
+        ("host", "rebound.example:3000"),
+        ("origin", "http://rebound.example:3000"),
+    ];
+    {
+        // One app at a time: this one ends with the block.
+        let app = TestApp::start().await;
+        let response = register_with(&app, &rebound, &unique_name("rebound")).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "trusting Host lets it in"
+        );
+    }
+
+    let app = TestApp::start_with(&[("LATCHKEY_PUBLIC_ORIGIN", "http://login.example")]).await;
+    let response = register_with(&app, &rebound, &unique_name("rebound")).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let own = app.base.clone();
+    let response = register_with(&app, &[("origin", &own)], &unique_name("rebound")).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::FORBIDDEN,
+        "only the public origin is ours"
+    );
+    let response = register_with(
+        &app,
+        &[("origin", "http://login.example")],
+        &unique_name("public"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM latchkey_users", None).await,
+        1
+    );
+}
