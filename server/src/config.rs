@@ -206,6 +206,10 @@ impl Var {
     }
 
     fn origins(self) -> Result<Vec<String>, ConfigError> {
+        self.origins_or("comma-separated origins such as https://example.com")
+    }
+
+    fn origins_or(self, expected: &str) -> Result<Vec<String>, ConfigError> {
         let mut origins = Vec::new();
         for origin in self
             .value
@@ -213,23 +217,25 @@ impl Var {
             .map(str::trim)
             .filter(|o| !o.is_empty())
         {
+            let origin = origin.trim_end_matches('/');
             let (scheme, host) = origin.split_once("://").unwrap_or_default();
             let well_formed = matches!(scheme, "http" | "https")
                 && !host.is_empty()
                 && !host.contains(['/', '?', '#', ' ']);
             if !well_formed {
-                return Err(self.invalid("comma-separated origins such as https://example.com"));
+                return Err(self.invalid(expected));
             }
-            origins.push(origin.trim_end_matches('/').to_ascii_lowercase());
+            origins.push(origin.to_ascii_lowercase());
         }
         Ok(origins)
     }
 
     fn origin(self) -> Result<Option<String>, ConfigError> {
+        let expected = "one origin such as https://example.com";
         if self.value.contains(',') {
-            return Err(self.invalid("one origin such as https://example.com"));
+            return Err(self.invalid(expected));
         }
-        Ok(self.origins()?.pop())
+        Ok(self.origins_or(expected)?.pop())
     }
 
     fn database_url(self) -> Result<String, ConfigError> {
