@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use latchkey::accounts::Accounts;
@@ -16,6 +18,7 @@ use latchkey::domain::{CurrentUser, NewPassword, PasswordAttempt, Username};
 use latchkey::password::{HashCost, PasswordHasher};
 use latchkey::sessions::{ClientInfo, Lifetimes, SessionPolicy};
 use latchkey::store::{Pool, Store};
+use latchkey::throttle::KnownBrowsers;
 use serde::Deserialize;
 use sqlx::sqlite::SqlitePoolOptions;
 use tower_sessions::{Session, SessionManagerLayer};
@@ -36,10 +39,13 @@ async fn main() -> anyhow::Result<()> {
     let hasher = PasswordHasher::new(HashCost::default(), 2)?;
     let clock = Clock::system();
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
+    // Signs the cookie that exempts a browser its owner used from lockouts
+    // strangers cause; the key is made once and kept in the database.
+    let browsers = KnownBrowsers::load(&store, false).await?;
     let sessions = SessionPolicy::new(store, clock.clone(), Lifetimes::default());
     let layer = SessionManagerLayer::new(sessions.table()).with_secure(false);
     // Every use case (register, log in, change password ...) is a method of Auth.
-    let auth = Arc::new(Auth::new(accounts, sessions));
+    let auth = Arc::new(Auth::new(accounts, sessions, browsers));
     let app = Router::new()
         .route("/register", post(register))
         .route("/login", post(log_in))
@@ -72,15 +78,26 @@ async fn log_in(
     headers: HeaderMap,
     session: Session,
     Form(form): Form<Credentials>,
-) -> Result<Json<CurrentUser>, (StatusCode, String)> {
+) -> Result<impl IntoResponse, (StatusCode, String)> {
     let attempt = PasswordAttempt::parse(&form.password).map_err(bad)?;
     let client = client(&headers, peer);
     let remember = false;
+    let cookies = headers.get(COOKIE).and_then(|v| v.to_str().ok());
     let signed_in = auth
-        .log_in(&session, &form.username, &attempt, remember, &client)
-        .await;
-    let (user, _no_token) = signed_in.map_err(refused)?;
-    Ok(Json(user))
+        .log_in(
+            &session,
+            &form.username,
+            &attempt,
+            remember,
+            &client,
+            cookies,
+        )
+        .await
+        .map_err(refused)?;
+    Ok((
+        [(SET_COOKIE, signed_in.known_browser)],
+        Json(signed_in.user),
+    ))
 }
 
 async fn me(

@@ -26,7 +26,7 @@ use latchkey::clock::Clock;
 use latchkey::password::PasswordHasher;
 use latchkey::sessions::{RememberCookie, SessionPolicy, SessionTable};
 use latchkey::store::Store;
-use latchkey::throttle::{AccountThrottle, AddressLimits, AddressQuotas};
+use latchkey::throttle::{AccountThrottle, AddressLimits, AddressQuotas, KnownBrowsers};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
@@ -95,6 +95,9 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     )?;
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
 
+    let browsers = KnownBrowsers::load(&store, config.secure_cookies)
+        .await
+        .context("cannot read or make the known-browser cookie key")?;
     let sessions = SessionPolicy::new(store, clock.clone(), config.lifetimes);
     let limits = AddressLimits::new(AddressQuotas {
         logins_per_minute: config.logins_per_ip_per_minute,
@@ -116,7 +119,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
 
     let state = AppState(Arc::new(Services {
         leptos_options: config.leptos.clone(),
-        auth: Arc::new(Auth::new(accounts, sessions)),
+        auth: Arc::new(Auth::new(accounts, sessions, browsers)),
         remember: RememberCookie {
             secure: config.secure_cookies,
             max_age: config.lifetimes.remembered,

@@ -9,7 +9,7 @@ use crate::domain::{
 };
 use crate::password::{HashError, PasswordHasher, Verification};
 use crate::store::{NewUser, Store, StoreError};
-use crate::throttle::{self, AccountThrottle, RetryAfter};
+use crate::throttle::{self, AccountThrottle, KnownBrowser, RetryAfter};
 
 /// What can go wrong with an account operation.
 #[derive(Debug, thiserror::Error)]
@@ -141,15 +141,32 @@ impl Accounts {
         username: &str,
         attempt: &PasswordAttempt,
     ) -> Result<CurrentUser, AccountError> {
-        let key = throttle::login_key(username);
-        self.throttle
-            .reserve(&key)
-            .await?
-            .map_err(AccountError::Throttled)?;
+        self.authenticate_from(username, attempt, None).await
+    }
+
+    /// [`Self::authenticate`], from `browser` if it is a known one: when it
+    /// signed in to this very account before, its attempts are counted and
+    /// locked under its own key instead of the account's, so the locks
+    /// strangers' guesses set do not reach it (and its own failures lock it
+    /// alone, after as many as lock the account).
+    pub async fn authenticate_from(
+        &self,
+        username: &str,
+        attempt: &PasswordAttempt,
+        browser: Option<&KnownBrowser>,
+    ) -> Result<CurrentUser, AccountError> {
         let account = match Username::parse(username) {
             Ok(name) if attempt.is_plausible() => self.store.find_credentials(&name.key()).await?,
             _ => None,
         };
+        let key = match (browser, &account) {
+            (Some(browser), Some((user, _))) if browser.user == user.id => browser.throttle_key(),
+            _ => throttle::login_key(username),
+        };
+        self.throttle
+            .reserve(&key)
+            .await?
+            .map_err(AccountError::Throttled)?;
         let stored = account.as_ref().map(|(_, hash)| hash.as_str());
         match (self.hasher.verify(attempt, stored).await?, account) {
             (Verification::Match { needs_rehash }, Some((user, _))) => {

@@ -25,6 +25,7 @@ use crate::domain::{
 };
 use crate::sessions::{ClientInfo, RememberToken, Resumed, SessionPolicy, SignedInAs};
 use crate::store::Store;
+use crate::throttle::KnownBrowsers;
 
 /// The signed-in user of a request, and which of their devices it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,18 +43,38 @@ pub struct Auth {
     clock: Clock,
     accounts: Accounts,
     sessions: SessionPolicy,
+    browsers: KnownBrowsers,
+}
+
+/// A successful sign-in: who, their remember-me token if they asked for
+/// one, and the known-browser cookie to set (see [`KnownBrowsers`]).
+#[derive(Debug)]
+pub struct SignIn {
+    /// The user now signed in.
+    pub user: CurrentUser,
+    /// The device's remember-me token, with "Remember me".
+    pub remember: Option<RememberToken>,
+    /// A `Set-Cookie` value marking this browser as known to the account.
+    pub known_browser: String,
 }
 
 impl Auth {
     /// The use cases over these services, which share one store and clock
     /// (the accounts' store; the sessions' clock).
-    pub fn new(accounts: Accounts, sessions: SessionPolicy) -> Self {
+    pub fn new(accounts: Accounts, sessions: SessionPolicy, browsers: KnownBrowsers) -> Self {
         Self {
             store: accounts.store().clone(),
             clock: sessions.clock().clone(),
             accounts,
             sessions,
+            browsers,
         }
+    }
+
+    /// A `Set-Cookie` value marking a browser as one `user` signed in from:
+    /// for registration, which signs in too.
+    pub fn known_browser_cookie(&self, user: &CurrentUser) -> String {
+        self.browsers.issue(user.id)
     }
 
     /// The account service (throttle sweeps, health checks).
@@ -103,7 +124,9 @@ impl Auth {
     /// Signs in by name and password, under a new session id. A wrong
     /// password is recorded in the account's activity (if there is one);
     /// the answer is the same either way. With `remember`, the device gets a
-    /// token for its own cookie.
+    /// token for its own cookie. `cookies` is the request's `Cookie` header:
+    /// a browser whose known-browser cookie names this account is throttled
+    /// on its own, apart from everyone else's guesses.
     pub async fn log_in(
         &self,
         session: &Session,
@@ -111,8 +134,14 @@ impl Auth {
         password: &PasswordAttempt,
         remember: bool,
         client: &ClientInfo,
-    ) -> Result<(CurrentUser, Option<RememberToken>), AuthError> {
-        let user = match self.accounts.authenticate(username, password).await {
+        cookies: Option<&str>,
+    ) -> Result<SignIn, AuthError> {
+        let browser = cookies.and_then(|header| self.browsers.recognise(header));
+        let user = match self
+            .accounts
+            .authenticate_from(username, password, browser.as_ref())
+            .await
+        {
             Err(crate::accounts::AccountError::InvalidCredentials) => {
                 self.sessions
                     .activity()
@@ -122,11 +151,16 @@ impl Auth {
             }
             other => other?,
         };
-        let token = self
+        let remember = self
             .sessions
             .log_in(session, user.id, remember, client)
             .await?;
-        Ok((user, token))
+        let known_browser = self.browsers.issue(user.id);
+        Ok(SignIn {
+            user,
+            remember,
+            known_browser,
+        })
     }
 
     /// Signs out: the session and its device are deleted. Answers whether

@@ -48,6 +48,7 @@ macro_rules! execute {
 
 mod activity;
 mod devices;
+mod keys;
 mod migrate;
 mod readers;
 mod remember;

@@ -12,6 +12,10 @@ use crate::clock::Clock;
 use crate::domain::{UserId, Username};
 use crate::store::{Store, StoreError};
 
+mod browsers;
+
+pub use browsers::{KnownBrowser, KnownBrowsers, KNOWN_FOR_SECONDS};
+
 /// How long to wait before trying again, in whole seconds (at least 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RetryAfter(pub u64);

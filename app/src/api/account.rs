@@ -6,7 +6,9 @@ use super::ApiError;
 /// Creates an account, signs it in and lands on its profile with a welcome.
 #[server(endpoint = "register")]
 pub async fn register(username: String, password: String) -> Result<(), ApiError> {
-    use super::server::{address_limits, auth, client_info, client_ip, finish, flash, session};
+    use super::server::{
+        address_limits, auth, client_info, client_ip, finish, flash, send_cookie, session,
+    };
     use latchkey::domain::{NewPassword, Username};
 
     finish(
@@ -23,9 +25,11 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
             // Counted once the form is valid, so typos cost nothing.
             address_limits()?.register(client_ip())?;
             let session = session()?;
-            let user = auth()?
+            let auth = auth()?;
+            let user = auth
                 .register(&session, &name, &password, &client_info())
                 .await?;
+            send_cookie(&auth.known_browser_cookie(&user));
             flash(
                 &session,
                 Flash::success(format!("Welcome, {}", user.username)),
@@ -47,8 +51,8 @@ pub async fn log_in(
     next: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, finish, flash, remember_cookie, send_cookie,
-        session,
+        address_limits, auth, client_info, client_ip, cookie_header, finish, flash,
+        remember_cookie, send_cookie, session,
     };
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
 
@@ -61,18 +65,21 @@ pub async fn log_in(
             let attempt =
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
-            let (user, token) = auth()?
+            let signed_in = auth()?
                 .log_in(
                     &session,
                     &username,
                     &attempt,
                     remember.is_some(),
                     &client_info(),
+                    cookie_header().as_deref(),
                 )
                 .await?;
-            if let Some(token) = token {
-                send_cookie(&remember_cookie()?.set(&token));
+            if let Some(token) = &signed_in.remember {
+                send_cookie(&remember_cookie()?.set(token));
             }
+            send_cookie(&signed_in.known_browser);
+            let user = signed_in.user;
             flash(
                 &session,
                 Flash::success(format!("Welcome back, {}.", user.display_name)),

@@ -110,6 +110,20 @@ pub fn client_ip() -> Option<std::net::IpAddr> {
     with_request(|parts| latchkey::web::client_address(&parts.extensions)).flatten()
 }
 
+/// The request's `Cookie` header (every `Cookie` header, joined as one).
+pub fn cookie_header() -> Option<String> {
+    with_request(|parts| {
+        let values: Vec<&str> = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect();
+        (!values.is_empty()).then(|| values.join("; "))
+    })
+    .flatten()
+}
+
 /// The per-address limits the server provided as context.
 pub fn address_limits() -> Result<AddressLimits, ApiError> {
     use_context::<AddressLimits>().ok_or_else(|| {

@@ -12,9 +12,21 @@ use crate::harness::{location, unique_name, TestApp, PASSWORD};
 
 const WRONG: &str = "not the right password";
 
+/// A log-in from a browser that never signed in here (the test's own
+/// browser is a known one once it has registered).
+async fn log_in_elsewhere(app: &TestApp, name: &str, password: &str) -> reqwest::Response {
+    app.stranger()
+        .post(app.url("/api/login"))
+        .form(&[("username", name), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Strangers guess until the account is locked to strangers.
 async fn guess_until_locked(app: &TestApp, name: &str) {
     for _ in 0..=FREE_FAILURES {
-        let response = app.log_in(name, WRONG).await;
+        let response = log_in_elsewhere(app, name, WRONG).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
 }
@@ -38,15 +50,17 @@ async fn guessing_one_account_locks_it_with_429_and_retry_after_even_for_the_rig
     app.log_out().await;
 
     guess_until_locked(&app, &name).await;
-    let response = app.log_in(&name, PASSWORD).await;
+    let response = log_in_elsewhere(&app, &name, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(retry_after(&response), Some(2));
     let body: Value = response.json().await.unwrap();
     assert_eq!(body, json!({"TooManyAttempts": 2}));
-    assert_eq!(app.current_username().await, None);
 
     clock.advance(2);
-    assert_eq!(app.log_in(&name, PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(
+        log_in_elsewhere(&app, &name, PASSWORD).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -72,7 +86,7 @@ async fn the_lock_is_in_the_database_and_outlives_the_app_server() {
         guess_until_locked(&first, &name).await;
     }
     let second = TestApp::start_with_clock(&[("DATABASE_URL", &db)], clock.clone()).await;
-    let response = second.log_in(&name, PASSWORD).await;
+    let response = log_in_elsewhere(&second, &name, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -186,7 +200,85 @@ async fn forty_simultaneous_guesses_get_no_more_password_checks_than_sequential_
     }
     assert_eq!(checked, FREE_FAILURES + 1, "password checks");
     assert_eq!(refused, 40 - checked);
-    // And the owner's right password waits for the lock like anyone's.
-    let response = app.log_in(&name, PASSWORD).await;
+    // And the right password from a browser never used here waits for the
+    // lock like anyone's.
+    let response = log_in_elsewhere(&app, &name, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Lockout abuse, attacked as in the issue: forty strangers at once lock the
+/// account, and the owner, on the browser they signed in from before, still
+/// signs in; a new browser with the right password still waits.
+#[tokio::test]
+async fn strangers_guessing_at_once_do_not_lock_the_owner_out_of_a_known_browser() {
+    let clock = Clock::manual(1_800_000_000);
+    let limits = [("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "1000")];
+    let app = TestApp::start_with_clock(&limits, clock).await;
+    let name = unique_name("owner");
+    let registered = app.register(&name, PASSWORD).await;
+    let known = registered
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("latchkey_browser="))
+        .expect("registering marks the browser as known")
+        .to_string();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=31536000"] {
+        assert!(known.contains(attribute), "{attribute}: {known}");
+    }
+    app.log_out().await;
+
+    let guesses: Vec<_> = (0..40)
+        .map(|i| {
+            let (client, url, name) = (app.stranger(), app.url("/api/login"), name.clone());
+            tokio::spawn(async move {
+                let form = [("username", name), ("password", format!("wrong guess {i}"))];
+                client.post(url).form(&form).send().await.unwrap().status()
+            })
+        })
+        .collect();
+    let mut refused = 0;
+    for guess in guesses {
+        refused += usize::from(guess.await.unwrap() == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert!(
+        refused > 30,
+        "the account is locked to strangers: {refused}"
+    );
+    assert_eq!(
+        log_in_elsewhere(&app, &name, PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner's browser, with the cookie its sign-in left: in.
+    assert_eq!(app.log_in(&name, PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(app.current_username().await, Some(name.clone()));
+    app.log_out().await;
+    // The same cookie copied into a forged, altered form is a stranger's.
+    let value = known.split(';').next().unwrap();
+    let altered = format!(
+        "{}{}",
+        &value[..value.len() - 1],
+        if value.ends_with('0') { '1' } else { '0' }
+    );
+    let response = app
+        .stranger()
+        .post(app.url("/api/login"))
+        .header(reqwest::header::COOKIE, altered)
+        .form(&[("username", name.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Its own wrong guesses lock the known browser too, after as many.
+    for _ in 0..=FREE_FAILURES {
+        assert_eq!(
+            app.log_in(&name, WRONG).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.log_in(&name, PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }

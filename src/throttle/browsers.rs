@@ -1,0 +1,182 @@
+//! Known browsers: OWASP's "device cookies". A browser that has signed in to
+//! an account gets a cookie, signed by the server, naming that account. Its
+//! log-in attempts are then throttled on their own (per cookie), not with
+//! everyone else's, so strangers who lock an account out by guessing do not
+//! lock out its owner on a browser the owner has used before. A stolen
+//! cookie gains a thief no more guesses than the account's own limit: it is
+//! locked after the same failures as the account is.
+
+use std::sync::Arc;
+
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::cookie::{Cookie, SameSite};
+
+use crate::domain::UserId;
+use crate::store::{Store, StoreError};
+
+/// The name of the signing key in `latchkey_keys`.
+const KEY_NAME: &str = "browser_cookie";
+
+/// How long a browser stays known after its last sign-in: a year.
+pub const KNOWN_FOR_SECONDS: i64 = 365 * 24 * 60 * 60;
+
+/// A browser that signed in to `user` before, as its valid cookie says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownBrowser {
+    /// The account it signed in to.
+    pub user: UserId,
+    nonce: String,
+}
+
+impl KnownBrowser {
+    /// The throttle key of this browser's attempts.
+    pub fn throttle_key(&self) -> String {
+        format!("browser:{}", self.nonce)
+    }
+}
+
+/// Issues and checks known-browser cookies with a key every app server on
+/// the database shares.
+#[derive(Clone)]
+pub struct KnownBrowsers {
+    key: Arc<[u8]>,
+    secure: bool,
+}
+
+impl KnownBrowsers {
+    /// With the database's signing key (made by the first server to start);
+    /// `secure` when served over HTTPS (`Secure` and the `__Host-` prefix).
+    pub async fn load(store: &Store, secure: bool) -> Result<Self, StoreError> {
+        let mut candidate = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut candidate);
+        let key = store.secret(KEY_NAME, &candidate).await?;
+        Ok(Self {
+            key: key.into(),
+            secure,
+        })
+    }
+
+    /// The cookie's name.
+    pub fn name(&self) -> &'static str {
+        if self.secure {
+            "__Host-latchkey_browser"
+        } else {
+            "latchkey_browser"
+        }
+    }
+
+    /// A `Set-Cookie` value that marks this browser as one `user` signed in
+    /// from, with a fresh nonce (so its failures so far are left behind).
+    pub fn issue(&self, user: UserId) -> String {
+        let mut nonce = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let body = format!("{}.{}", user.0, hex::encode(nonce));
+        let value = format!(
+            "{body}.{}",
+            hex::encode(self.mac(&body).finalize().into_bytes())
+        );
+        Cookie::build((self.name(), value))
+            .max_age(Duration::seconds(KNOWN_FOR_SECONDS))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            .build()
+            .to_string()
+    }
+
+    /// The known browser a request's `Cookie` header names, if its cookie
+    /// is one this server's key signed.
+    pub fn recognise(&self, cookie_header: &str) -> Option<KnownBrowser> {
+        let value = Cookie::split_parse(cookie_header)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == self.name())?
+            .value()
+            .to_string();
+        let (body, signature) = value.rsplit_once('.')?;
+        let (user, nonce) = body.split_once('.')?;
+        let signature = hex::decode(signature).ok()?;
+        // Constant time: a guesser learns nothing from how long a refusal took.
+        self.mac(body).verify_slice(&signature).ok()?;
+        Some(KnownBrowser {
+            user: UserId(user.parse().ok()?),
+            nonce: nonce.to_string(),
+        })
+    }
+
+    fn mac(&self, body: &str) -> Hmac<Sha256> {
+        // HMAC takes a key of any length.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+        mac.update(body.as_bytes());
+        mac
+    }
+}
+
+impl std::fmt::Debug for KnownBrowsers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KnownBrowsers(<key redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn browsers(dir: &tempfile::TempDir) -> KnownBrowsers {
+        let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        KnownBrowsers::load(&store, false).await.unwrap()
+    }
+
+    fn header(set_cookie: &str) -> String {
+        set_cookie.split(';').next().unwrap().to_string()
+    }
+
+    #[tokio::test]
+    async fn a_cookie_is_recognised_by_every_server_on_the_database_and_nowhere_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, two) = (browsers(&dir).await, browsers(&dir).await);
+        let set = one.issue(UserId(7));
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
+        let known = two
+            .recognise(&format!("a=1; {}; b=2", header(&set)))
+            .unwrap();
+        assert_eq!(known.user, UserId(7));
+        assert!(known.throttle_key().starts_with("browser:"));
+        // Each issue is another browser.
+        let again = one.recognise(&header(&one.issue(UserId(7)))).unwrap();
+        assert_ne!(again.throttle_key(), known.throttle_key());
+
+        let elsewhere = browsers(&tempfile::tempdir().unwrap()).await;
+        assert_eq!(elsewhere.recognise(&header(&set)), None, "another key");
+    }
+
+    #[tokio::test]
+    async fn a_forged_or_altered_cookie_is_a_stranger() {
+        let dir = tempfile::tempdir().unwrap();
+        let browsers = browsers(&dir).await;
+        let cookie = header(&browsers.issue(UserId(7)));
+        let (name, value) = cookie.split_once('=').unwrap();
+        let (body, signature) = value.rsplit_once('.').unwrap();
+        let (_, nonce) = body.split_once('.').unwrap();
+        for forged in [
+            format!("{name}={}", value.replacen("7.", "8.", 1)),
+            format!("{name}=8.{nonce}.{signature}"),
+            format!("{name}={body}.{}", "0".repeat(64)),
+            format!("{name}={body}"),
+            format!("{name}={body}.zz"),
+            format!("{name}="),
+            format!("{name}=..."),
+            format!("xlatchkey_browser={value}"),
+        ] {
+            assert_eq!(browsers.recognise(&forged), None, "{forged}");
+        }
+    }
+}
