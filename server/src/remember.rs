@@ -59,7 +59,10 @@ async fn resume(
     client: &ClientInfo,
 ) -> Result<Option<String>, AuthError> {
     Ok(match state.auth.resume(session, presented, client).await? {
-        Some(Resumed::SignedIn(token)) => Some(state.remember.set(&token)),
+        Some(Resumed::SignedIn {
+            token,
+            seconds_left,
+        }) => Some(state.remember.set_rotated(&token, seconds_left)),
         Some(Resumed::Rejected | Resumed::TheftSuspected) => Some(state.remember.clear()),
         Some(Resumed::Raced) | None => None,
     })

@@ -88,9 +88,16 @@ impl RememberCookie {
         }
     }
 
-    /// A `Set-Cookie` value that stores `token`.
+    /// A `Set-Cookie` value that stores a new `token`.
     pub fn set(&self, token: &RememberToken) -> String {
         self.cookie(token.cookie_value(), self.max_age).to_string()
+    }
+
+    /// A `Set-Cookie` value that stores a rotated `token`, kept by the
+    /// browser only as long as the token lives.
+    pub fn set_rotated(&self, token: &RememberToken, seconds_left: i64) -> String {
+        self.cookie(token.cookie_value(), seconds_left.clamp(1, self.max_age))
+            .to_string()
     }
 
     /// A `Set-Cookie` value that deletes the cookie.

@@ -15,8 +15,14 @@ use crate::store::{Store, StoreError};
 /// What presenting a remember cookie led to.
 #[derive(Debug)]
 pub enum Resumed {
-    /// A fresh session was started; the browser must get this rotated token.
-    SignedIn(RememberToken),
+    /// A fresh session was started; the browser must get this rotated token,
+    /// which expires when the one it replaces did (`seconds_left` from now).
+    SignedIn {
+        /// The rotated token.
+        token: RememberToken,
+        /// Until the token expires: its cookie's `Max-Age`.
+        seconds_left: i64,
+    },
     /// Unknown, malformed or expired: the cookie should be cleared.
     Rejected,
     /// A known selector with a wrong validator: a copy of an old cookie. The
@@ -28,7 +34,10 @@ pub enum Resumed {
 }
 
 /// The remember-me tokens: one per remembered device, stored hashed, rotated
-/// at every use.
+/// at every use. A token lives `lifetimes.remembered` from the sign-in with
+/// the password that made it: using it rotates it but never extends it, so
+/// even a device in daily use gives the password again that often (ASVS
+/// 3.3.2).
 #[derive(Clone, Debug)]
 pub struct RememberTokens {
     store: Store,
@@ -103,7 +112,8 @@ impl RememberTokens {
             return Ok(Resumed::TheftSuspected);
         }
         let rotated = RememberToken::generate(Some(token.selector.clone()));
-        let expires_at = now + self.lifetimes.remembered;
+        // Not extended: the rotated validator expires with the token.
+        let expires_at = row.expires_at;
         let new_hash = rotated.validator_hash();
         let (selector, device) = (&token.selector, row.device);
         let won = self
@@ -133,6 +143,9 @@ impl RememberTokens {
             confirmed: None,
         };
         super::start(session, record).await?;
-        Ok(Resumed::SignedIn(rotated))
+        Ok(Resumed::SignedIn {
+            token: rotated,
+            seconds_left: expires_at - now,
+        })
     }
 }

@@ -124,6 +124,40 @@ async fn an_expired_token_does_not_sign_in() {
     assert!(cleared.is_some());
 }
 
+/// Using a token rotates it but never extends it: thirty days after the
+/// password was given, even a device used every day gives it again.
+#[tokio::test]
+async fn using_a_token_does_not_extend_it() {
+    let clock = Clock::manual(1_800_000_000);
+    let app = TestApp::start_with_clock(&[], clock.clone()).await;
+    let (name, mut token) = remembered_user(&app).await;
+    for _ in 0..29 {
+        clock.advance(DAY);
+        let response = app
+            .stranger()
+            .post(app.url("/api/current_user"))
+            .header(COOKIE, &token)
+            .form(&[("", ""); 0])
+            .send()
+            .await
+            .unwrap();
+        let set = set_cookies(response.headers())
+            .into_iter()
+            .find(|c| c.starts_with("latchkey_remember="))
+            .expect("signed in and rotated");
+        token = set.split(';').next().unwrap().to_string();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["username"].as_str(), Some(name.as_str()));
+        // The browser keeps the rotated cookie only as long as it lives.
+        let left = 1_800_000_000 + 30 * DAY - clock.now();
+        assert!(set.contains(&format!("Max-Age={left}")), "{set}");
+    }
+    clock.advance(DAY);
+    let (user, cleared) = present(&app, &token).await;
+    assert_eq!(user, None, "thirty days after the password");
+    assert!(cleared.is_some());
+}
+
 #[tokio::test]
 async fn logging_out_clears_the_cookie_and_kills_the_token() {
     let app = TestApp::start().await;
