@@ -4,6 +4,7 @@
 
 pub mod config;
 mod cross_site;
+mod form_errors;
 mod forwarded;
 mod health;
 mod layers;
@@ -23,6 +24,7 @@ use axum::Router;
 use latchkey::accounts::Accounts;
 use latchkey::auth::Auth;
 use latchkey::clock::Clock;
+use latchkey::keys::Signer;
 use latchkey::password::PasswordHasher;
 use latchkey::sessions::{RememberCookie, SessionPolicy, SessionTable};
 use latchkey::store::Store;
@@ -98,6 +100,9 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let browsers = KnownBrowsers::load(&store, config.secure_cookies)
         .await
         .context("cannot read or make the known-browser cookie key")?;
+    let form_signer = Signer::load(&store, form_errors::KEY_NAME)
+        .await
+        .context("cannot read or make the form error key")?;
     let sessions = SessionPolicy::new(store, clock.clone(), config.lifetimes);
     let limits = AddressLimits::new(AddressQuotas {
         logins_per_minute: config.logins_per_ip_per_minute,
@@ -145,6 +150,10 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            form_signer,
+            form_errors::sign_form_errors,
+        ))
         .with_state(state);
     Ok(layers::around(router, config))
 }

@@ -6,15 +6,12 @@
 //! cookie gains a thief no more guesses than the account's own limit: it is
 //! locked after the same failures as the account is.
 
-use std::sync::Arc;
-
-use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha2::Sha256;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::cookie::{Cookie, SameSite};
 
 use crate::domain::UserId;
+use crate::keys::Signer;
 use crate::store::{Store, StoreError};
 
 /// The name of the signing key in `latchkey_keys`.
@@ -40,9 +37,9 @@ impl KnownBrowser {
 
 /// Issues and checks known-browser cookies with a key every app server on
 /// the database shares.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct KnownBrowsers {
-    key: Arc<[u8]>,
+    signer: Signer,
     secure: bool,
 }
 
@@ -50,11 +47,8 @@ impl KnownBrowsers {
     /// With the database's signing key (made by the first server to start);
     /// `secure` when served over HTTPS (`Secure` and the `__Host-` prefix).
     pub async fn load(store: &Store, secure: bool) -> Result<Self, StoreError> {
-        let mut candidate = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut candidate);
-        let key = store.secret(KEY_NAME, &candidate).await?;
         Ok(Self {
-            key: key.into(),
+            signer: Signer::load(store, KEY_NAME).await?,
             secure,
         })
     }
@@ -74,10 +68,7 @@ impl KnownBrowsers {
         let mut nonce = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let body = format!("{}.{}", user.0, hex::encode(nonce));
-        let value = format!(
-            "{body}.{}",
-            hex::encode(self.mac(&body).finalize().into_bytes())
-        );
+        let value = format!("{body}.{}", self.signer.sign(&[&body]));
         Cookie::build((self.name(), value))
             .max_age(Duration::seconds(KNOWN_FOR_SECONDS))
             .path("/")
@@ -98,27 +89,14 @@ impl KnownBrowsers {
             .to_string();
         let (body, signature) = value.rsplit_once('.')?;
         let (user, nonce) = body.split_once('.')?;
-        let signature = hex::decode(signature).ok()?;
         // Constant time: a guesser learns nothing from how long a refusal took.
-        self.mac(body).verify_slice(&signature).ok()?;
+        if !self.signer.verify(&[body], signature) {
+            return None;
+        }
         Some(KnownBrowser {
             user: UserId(user.parse().ok()?),
             nonce: nonce.to_string(),
         })
-    }
-
-    fn mac(&self, body: &str) -> Hmac<Sha256> {
-        // HMAC takes a key of any length.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
-        mac.update(body.as_bytes());
-        mac
-    }
-}
-
-impl std::fmt::Debug for KnownBrowsers {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KnownBrowsers(<key redacted>)")
     }
 }
 

@@ -12,6 +12,7 @@ mod cookies;
 mod cross_site;
 mod devices;
 mod enumeration;
+mod form_errors;
 mod forwarded;
 mod hash_upgrades;
 mod headers;

@@ -1,0 +1,154 @@
+//! The errors of forms posted without JavaScript travel in the URL: the
+//! server function redirects back to the form with `__path` and `__err` (the
+//! error, serialized) in the query, and the page shows it. Unchecked, any
+//! link could make the real log-in page show an attacker's words (an error's
+//! free text: "Your account is suspended, call ..."). So each redirect that
+//! carries an error is signed (`__sig`, HMAC under a key in the database),
+//! and a page asked for with an error that is not ours is sent to the same
+//! address without it.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use latchkey::keys::Signer;
+use url::Url;
+
+/// The key's name in `latchkey_keys`.
+pub const KEY_NAME: &str = "form_errors";
+
+const PATH: &str = "__path";
+const ERROR: &str = "__err";
+const SIGNATURE: &str = "__sig";
+
+/// The middleware: refuses unsigned errors in page addresses, signs the
+/// errors our redirects carry.
+pub async fn sign_form_errors(
+    State(signer): State<Signer>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() == Method::GET {
+        if let Some(query) = request.uri().query() {
+            if let Some(clean) = unsigned_error_removed(&signer, request.uri().path(), query) {
+                tracing::warn!(
+                    path = request.uri().path(),
+                    "dropped an unsigned form error"
+                );
+                return (StatusCode::SEE_OTHER, [(header::LOCATION, clean)]).into_response();
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    let signed = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|location| location.to_str().ok())
+        .and_then(|location| signed_location(&signer, location))
+        .and_then(|location| HeaderValue::from_str(&location).ok());
+    if let Some(location) = signed {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+/// `location` with its error signed, if it carries one.
+fn signed_location(signer: &Signer, location: &str) -> Option<String> {
+    let mut url = Url::parse(location).ok()?;
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(key, _)| key != SIGNATURE)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let signature = signer.sign(&[value(PATH)?, value(ERROR)?]);
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(&pairs)
+        .append_pair(SIGNATURE, &signature);
+    Some(url.into())
+}
+
+/// Where to send a request for `path?query` whose error we did not sign:
+/// the same address without the error; `None` when there is no error or it
+/// is ours.
+fn unsigned_error_removed(signer: &Signer, path: &str, query: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if value(PATH).is_none() && value(ERROR).is_none() && value(SIGNATURE).is_none() {
+        return None;
+    }
+    if let (Some(from), Some(error), Some(signature)) =
+        (value(PATH), value(ERROR), value(SIGNATURE))
+    {
+        let once = |name: &str| pairs.iter().filter(|(k, _)| k == name).count() == 1;
+        if once(PATH) && once(ERROR) && signer.verify(&[from, error], signature) {
+            return None;
+        }
+    }
+    let kept: Vec<&(String, String)> = pairs
+        .iter()
+        .filter(|(key, _)| ![PATH, ERROR, SIGNATURE].contains(&key.as_str()))
+        .collect();
+    if kept.is_empty() {
+        return Some(path.to_string());
+    }
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    Some(format!("{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use latchkey::store::Store;
+
+    async fn signer() -> (Signer, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("k.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        (Signer::load(&store, KEY_NAME).await.unwrap(), dir)
+    }
+
+    #[tokio::test]
+    async fn a_signed_error_passes_and_anything_else_is_removed() {
+        let (signer, _dir) = signer().await;
+        let location =
+            "http://app.test/login?next=%2Fsettings&__path=%2Fapi%2Flogin&__err=eyJ4Ijp9";
+        let signed = signed_location(&signer, location).unwrap();
+        let query = signed.split_once('?').unwrap().1;
+        assert_eq!(unsigned_error_removed(&signer, "/login", query), None);
+
+        let forged = query.replace("eyJ4Ijp9", "eyJ5Ijp9");
+        assert_eq!(
+            unsigned_error_removed(&signer, "/login", &forged).as_deref(),
+            Some("/login?next=%2Fsettings")
+        );
+        assert_eq!(
+            unsigned_error_removed(&signer, "/login", "__path=%2Fapi%2Flogin&__err=eyJ4Ijp9")
+                .as_deref(),
+            Some("/login")
+        );
+        // A second __err beside a signed pair is not let through.
+        let doubled = format!("{query}&__err=eyJ5Ijp9");
+        assert!(unsigned_error_removed(&signer, "/login", &doubled).is_some());
+        assert_eq!(unsigned_error_removed(&signer, "/login", "next=%2F"), None);
+        assert_eq!(
+            signed_location(&signer, "http://app.test/login?next=%2F"),
+            None
+        );
+    }
+}
