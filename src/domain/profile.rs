@@ -44,6 +44,7 @@ impl Bio {
                 "Bios may not contain invisible control characters.",
             ));
         }
+        refuse_deceptive(Field::Bio, text, "Bios")?;
         check_len(Field::Bio, text, Self::MAX_CHARS, "Bios")?;
         Ok(Self(text.to_string()))
     }
@@ -105,8 +106,53 @@ fn single_line(field: Field, raw: &str, max: usize, what: &str) -> Result<String
             format!("{what} must be one line without control characters."),
         ));
     }
+    refuse_deceptive(field, text, what)?;
     check_len(field, text, max, what)?;
     Ok(text.to_string())
+}
+
+/// Characters that change how the text around them reads without showing
+/// themselves: the bidi embeddings, overrides and isolates that reorder it
+/// ("Trojan Source"; a display name could turn the nav's greeting around),
+/// and the invisible ones that make a name look empty or like another.
+fn is_deceptive(c: char) -> bool {
+    matches!(c,
+        '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
+        | '\u{2066}'..='\u{2069}' // bidi isolates
+        | '\u{200B}' // zero-width space
+        | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+        | '\u{FEFF}' // zero-width no-break space
+        | '\u{00AD}' // soft hyphen
+        | '\u{180E}' // Mongolian vowel separator
+        | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // Hangul fillers
+        | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+    )
+}
+
+/// Refuses deceptive characters. The zero-width joiner and non-joiner stay
+/// allowed where they do their work, between two visible characters (emoji
+/// sequences such as 👩‍💻, and Persian or Indic words); anywhere else they
+/// only hide.
+fn refuse_deceptive(field: Field, text: &str, what: &str) -> Result<(), FieldError> {
+    let chars: Vec<char> = text.chars().collect();
+    let visible = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| !c.is_whitespace() && !is_joiner(*c) && !is_deceptive(*c))
+    };
+    let hides = chars.iter().enumerate().any(|(i, &c)| {
+        is_deceptive(c) || (is_joiner(c) && !(visible(i.checked_sub(1)) && visible(Some(i + 1))))
+    });
+    if hides {
+        return Err(FieldError::new(
+            field,
+            format!("{what} may not contain invisible or text-direction characters."),
+        ));
+    }
+    Ok(())
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
 }
 
 fn check_len(field: Field, text: &str, max: usize, what: &str) -> Result<(), FieldError> {
@@ -167,5 +213,40 @@ mod tests {
     fn keeps_html_looking_text_as_plain_text() {
         let name = DisplayName::parse("<b>bold</b>").unwrap();
         assert_eq!(name.as_str(), "<b>bold</b>");
+    }
+
+    #[test]
+    fn direction_overrides_and_invisible_characters_are_refused() {
+        for deceptive in [
+            "\u{202E}nimda",               // shows as "admin" reversed
+            "ada\u{2066}lovelace\u{2069}", // an isolate
+            "ad\u{200B}min",               // zero-width space
+            "\u{200D}",                    // a joiner alone: looks empty
+            "admin\u{200D}",               // a trailing joiner
+            "a\u{200C}\u{200C}b",          // joiners in a row
+            "\u{3164}",                    // a Hangul filler: looks empty
+            "soft\u{AD}hyphen",
+            "\u{FEFF}bom",
+        ] {
+            for field in [
+                DisplayName::parse(deceptive).err(),
+                Location::parse(deceptive).err(),
+                Bio::parse(deceptive).err(),
+            ] {
+                let error = field.unwrap_or_else(|| panic!("{deceptive:?} accepted"));
+                assert!(
+                    error.message.contains("invisible or text-direction"),
+                    "{}",
+                    error.message
+                );
+            }
+        }
+        // What they are for still works: emoji sequences, Persian words,
+        // right-to-left names and their marks.
+        for fine in ["👩‍💻 Ada", "می‌خواهم", "שלום עולם", "Ada \u{200F}(she)", "Zoë"]
+        {
+            assert!(DisplayName::parse(fine).is_ok(), "{fine}");
+            assert!(Location::parse(fine).is_ok(), "{fine}");
+        }
     }
 }

@@ -128,3 +128,33 @@ async fn profile_text_is_shown_as_text_never_as_html() {
             || html.contains("&lt;script>alert(1)&lt;/script>")
     );
 }
+
+/// A display name shows in the nav and page titles: one that reverses the
+/// text around it, or hides what it is, would let one user pass as another.
+#[tokio::test]
+async fn display_names_that_reorder_or_hide_text_are_refused_and_change_nothing() {
+    let app = TestApp::start().await;
+    let name = unique_name("mimic");
+    app.register(&name, PASSWORD).await;
+    app.post("update_profile", &edit(&name, "Ada")).await;
+    for deceptive in ["\u{202E}nimda", "ad\u{200B}min", "\u{3164}"] {
+        let response = app.post("update_profile", &edit(&name, deceptive)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{deceptive:?}"
+        );
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains("DisplayName") && body.contains("text-direction"),
+            "{body}"
+        );
+    }
+    let profile: Value = app
+        .post("profile", &[("username", &name)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["display_name"], "Ada");
+}
