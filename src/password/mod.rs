@@ -276,6 +276,29 @@ mod tests {
         );
     }
 
+    /// ASVS 2.4.2: each hash has its own salt of at least 32 bits (here 128).
+    #[tokio::test]
+    async fn every_hash_has_its_own_salt_of_sixteen_bytes() {
+        let h = hasher(HashCost::default());
+        let password = new_password("correct horse battery");
+        let (a, b) = (
+            h.hash(&password).await.unwrap(),
+            h.hash(&password).await.unwrap(),
+        );
+        let salt = |hash: &str| PasswordHash::new(hash).unwrap().salt.unwrap().to_string();
+        assert_ne!(salt(&a), salt(&b), "the same password, two salts");
+        let mut bytes = [0u8; 64];
+        let len = PasswordHash::new(&a)
+            .unwrap()
+            .salt
+            .unwrap()
+            .decode_b64(&mut bytes)
+            .unwrap()
+            .len();
+        assert_eq!(len, 16);
+        assert_ne!(a, b);
+    }
+
     #[tokio::test]
     async fn verifies_the_right_password_and_refuses_a_wrong_one() {
         let h = hasher(HashCost::default());
