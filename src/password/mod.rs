@@ -322,6 +322,29 @@ mod tests {
         );
     }
 
+    /// ASVS 2.1.3: the whole password is hashed. bcrypt, say, would keep
+    /// only 72 bytes, and these two would match.
+    #[tokio::test]
+    async fn every_character_counts_up_to_the_last_of_a_long_password() {
+        let h = hasher(HashCost::default());
+        let long = format!("{}a", "🦀 passphrase ".repeat(9));
+        let hash = h.hash(&new_password(&long)).await.unwrap();
+        let last_changed = format!("{}b", "🦀 passphrase ".repeat(9));
+        assert_eq!(
+            h.verify(&attempt(&last_changed), Some(&hash))
+                .await
+                .unwrap(),
+            Verification::Mismatch
+        );
+        let space_dropped = long.trim_start_matches('🦀').to_string();
+        assert_eq!(
+            h.verify(&attempt(&space_dropped), Some(&hash))
+                .await
+                .unwrap(),
+            Verification::Mismatch
+        );
+    }
+
     #[tokio::test]
     async fn an_unknown_account_never_matches_not_even_the_dummy_password() {
         let h = hasher(HashCost::default());

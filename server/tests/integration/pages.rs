@@ -153,3 +153,67 @@ async fn the_activity_page_lists_this_sign_in() {
     let html = app.get("/settings/activity").await.text().await.unwrap();
     assert!(html.contains("Recent activity") && html.contains("Signed in with password"));
 }
+
+/// The `<input>` tags of a page, as written.
+fn inputs(html: &str) -> Vec<&str> {
+    html.split("<input")
+        .skip(1)
+        .map(|rest| rest.split('>').next().unwrap_or_default())
+        .collect()
+}
+
+/// ASVS 2.1.11: password managers fill and users paste. Every password field
+/// carries the autocomplete token a manager reads, the name field too, and
+/// nothing on the page blocks paste.
+#[tokio::test]
+async fn password_fields_name_themselves_to_password_managers_and_allow_paste() {
+    let app = TestApp::start().await;
+    let page = |path: &'static str| {
+        let app = &app;
+        async move { app.get(path).await.text().await.unwrap() }
+    };
+    let mut checked = Vec::new();
+    for (path, expected) in [
+        ("/login", "current-password"),
+        ("/register", "new-password"),
+    ] {
+        let html = page(path).await;
+        checked.push((path, html, expected));
+    }
+    app.register(&unique_name("manager"), PASSWORD).await;
+    checked.push((
+        "/settings/password",
+        page("/settings/password").await,
+        "new-password",
+    ));
+    for (path, html, expected) in &checked {
+        let passwords: Vec<_> = inputs(html)
+            .into_iter()
+            .filter(|tag| tag.contains(r#"type="password""#))
+            .collect();
+        assert!(!passwords.is_empty(), "{path} has a password field");
+        assert!(
+            passwords
+                .iter()
+                .any(|tag| tag.contains(&format!(r#"autocomplete="{expected}""#))),
+            "{path}: {passwords:?}"
+        );
+        assert!(
+            passwords.iter().all(|tag| tag.contains("autocomplete=\"")
+                && !tag.contains("autocomplete=\"off\"")),
+            "{path}: {passwords:?}"
+        );
+        for blocker in ["onpaste", "oncopy", "ondrop"] {
+            assert!(!html.contains(blocker), "{path} blocks with {blocker}");
+        }
+    }
+    for (path, html, _) in &checked[..2] {
+        assert!(
+            inputs(html)
+                .iter()
+                .any(|tag| tag.contains(r#"name="username""#)
+                    && tag.contains(r#"autocomplete="username""#)),
+            "{path}"
+        );
+    }
+}
