@@ -148,7 +148,18 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
             state.clone(),
             remember::resume_remembered,
         ))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Static files, else the 404 page, rendered with the app's context
+        // so that a signed-in visitor stays signed in there.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            {
+                let state = state.clone();
+                move || state.provide()
+            },
+            shell,
+        ))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(
             form_signer,

@@ -79,6 +79,24 @@ async fn unknown_pages_and_users_are_404() {
     );
 }
 
+/// The 404 page is the app's own page: a signed-in visitor is still signed
+/// in there (the nav shows their name), and nothing is missing from its
+/// context.
+#[tokio::test]
+async fn the_404_page_knows_who_is_signed_in() {
+    let app = TestApp::start().await;
+    let name = unique_name("lost");
+    app.register(&name, PASSWORD).await;
+    let response = app.get("/no/such/page").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains(&format!("/users/{name}")),
+        "the nav shows the user"
+    );
+    assert!(!html.contains(">Log in<"), "{html}");
+}
+
 #[tokio::test]
 async fn healthz_answers_when_the_database_does() {
     let app = TestApp::start().await;
