@@ -23,13 +23,38 @@ test("the strength meter scores while typing and a guessable password is refused
 test("a password field can be shown while typing and hidden again", async ({ page }) => {
   await page.goto("/login");
   await hydrated(page);
-  const field = page.getByLabel("Password");
+  const field = page.getByLabel("Password", { exact: true });
   await field.fill("typed secret");
   await expect(field).toHaveAttribute("type", "password");
-  await page.getByRole("button", { name: "Show" }).click();
+  // One name that says what it does; whether it is on is its pressed state.
+  const reveal = page.getByRole("button", { name: "Show password" });
+  await expect(reveal).toHaveAttribute("aria-pressed", "false");
+  await reveal.click();
   await expect(field).toHaveAttribute("type", "text");
-  await expect(page.getByRole("button", { name: "Hide" })).toHaveAttribute("aria-pressed", "true");
-  await page.getByRole("button", { name: "Hide" }).click();
+  await expect(reveal).toHaveAttribute("aria-pressed", "true");
+  await reveal.click();
   await expect(field).toHaveAttribute("type", "password");
+  await expect(reveal).toHaveAttribute("aria-pressed", "false");
   await expect(field).toHaveValue("typed secret");
+});
+
+test("a refused submit focuses the first invalid field, and editing a field clears its error", async ({ page }) => {
+  await page.goto("/register");
+  await hydrated(page);
+  await page.getByLabel("Username").fill("no");
+  const password = page.getByLabel("Password", { exact: true });
+  await password.fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  const username = page.getByLabel("Username");
+  await expect(username).toHaveAttribute("aria-invalid", "true");
+  await expect(password).toHaveAttribute("aria-invalid", "true");
+  await expect(username).toBeFocused();
+  await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+
+  // A strong password typed now: its old error goes at once, the other stays.
+  await password.fill(PASSWORD);
+  await expect(page.locator(".strength")).toContainText(/Strength: (Strong|Very strong)/);
+  await expect(page.getByText("Use at least 12 characters.")).toHaveCount(0);
+  await expect(password).not.toHaveAttribute("aria-invalid", "true");
+  await expect(username).toHaveAttribute("aria-invalid", "true");
 });

@@ -11,6 +11,9 @@ pub fn FlashArea() -> impl IntoView {
     let auth = use_auth();
     let flash = Resource::new(move || auth.any_version(), |_| take_flash());
     let dismissed = RwSignal::new(false);
+    // The dismiss button needs JavaScript: it appears once the page is live.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     Effect::new(move |_| {
         auth.any_version();
         dismissed.set(false);
@@ -27,9 +30,11 @@ pub fn FlashArea() -> impl IntoView {
                     <Show when=move || !dismissed.get()>
                         <div class=class role="status">
                             <span>{flash.message.clone()}</span>
-                            <button type="button" class="flash-close" aria-label="Dismiss" on:click=move |_| dismissed.set(true)>
-                                "×"
-                            </button>
+                            {move || live.get().then(|| view! {
+                                <button type="button" class="flash-close" aria-label="Dismiss" on:click=move |_| dismissed.set(true)>
+                                    "×"
+                                </button>
+                            })}
                         </div>
                     </Show>
                 })

@@ -58,30 +58,50 @@ pub fn TextField(
     #[prop(optional)]
     on_input: Option<Callback<String>>,
 ) -> impl IntoView {
+    // Editing a field takes its error away (it described what was there
+    // before); the form's next answer shows errors again.
+    let edited = RwSignal::new(false);
+    Effect::new(move |_| {
+        error.track();
+        edited.set(false);
+    });
     let typed = move |ev: leptos::ev::Event| {
+        edited.set(true);
         if let Some(on_input) = on_input {
             on_input.run(event_target_value(&ev));
         }
     };
     let name = field.name();
-    let message = move || error.get().and_then(|e| e.field_message(field));
+    let message = move || {
+        if edited.get() {
+            return None;
+        }
+        error.get().and_then(|e| e.field_message(field))
+    };
     let invalid = move || message().is_some().then_some("true");
     let described = move || described_by(name, hint.is_some(), message().is_some());
-    // A password can be shown while typing (ASVS 2.1.12); the button needs
-    // JavaScript, and without it the field simply stays masked.
+    focus_first_invalid(error, field, name);
+    // A password can be shown while typing (ASVS 2.1.12). The button needs
+    // JavaScript: it appears once the page is live, and without it the field
+    // simply stays masked. Its name says what it does and stays put; whether
+    // the password is shown is its pressed state.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     let shown = RwSignal::new(false);
     let input_type = move || if shown.get() { "text" } else { kind };
     let reveal = (kind == "password").then(|| {
         view! {
-            <button
-                type="button"
-                class="reveal"
-                aria-controls=name
-                aria-pressed=move || if shown.get() { "true" } else { "false" }
-                on:click=move |_| shown.update(|s| *s = !*s)
-            >
-                {move || if shown.get() { "Hide" } else { "Show" }}
-            </button>
+            <Show when=move || live.get()>
+                <button
+                    type="button"
+                    class="reveal"
+                    aria-controls=name
+                    aria-pressed=move || if shown.get() { "true" } else { "false" }
+                    on:click=move |_| shown.update(|s| *s = !*s)
+                >
+                    "Show password"
+                </button>
+            </Show>
         }
     });
     let control = match rows {
@@ -109,6 +129,7 @@ pub fn TextField(
                 maxlength=maxlength
                 aria-invalid=invalid
                 aria-describedby=described
+                on:input=typed
             >
                 {value}
             </textarea>
@@ -123,6 +144,33 @@ pub fn TextField(
             <p class="field-error" id=format!("{name}-error") role="alert">{message}</p>
         </div>
     }
+}
+
+/// After a failed submit, moves focus to the form's first invalid field, if
+/// that is this one (the form's fields run this each; only the first in the
+/// page's order takes focus).
+fn focus_first_invalid(error: Signal<Option<ApiError>>, field: Field, name: &'static str) {
+    Effect::new(move |_| {
+        let invalid = error.with(|e| e.as_ref().and_then(|e| e.field_message(field)).is_some());
+        if !invalid {
+            return;
+        }
+        // After this answer's attributes are in the page.
+        request_animation_frame(move || {
+            use leptos::wasm_bindgen::JsCast;
+            let first = document()
+                .query_selector("[aria-invalid='true']")
+                .ok()
+                .flatten();
+            if let Some(first) = first {
+                if first.id() == name {
+                    if let Ok(input) = first.dyn_into::<leptos::web_sys::HtmlElement>() {
+                        let _ = input.focus();
+                    }
+                }
+            }
+        });
+    });
 }
 
 fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
