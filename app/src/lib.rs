@@ -19,7 +19,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::auth::provide_auth;
-use crate::components::{FlashArea, Nav};
+use crate::components::{FlashArea, Nav, RouteFocus, SkipLink};
 use crate::pages::{
     ActivityPage, ConfirmPage, DeleteAccountPage, DevicesPage, EditProfilePage, HomePage,
     LoginPage, NotFoundPage, PasswordPage, RegisterPage, UserProfilePage, UsernamePage,
@@ -35,6 +35,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
+                <meta
+                    name="description"
+                    content="Latchkey: sign in, manage your profile, your devices and your account's activity."
+                />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -75,9 +79,10 @@ fn Layout() -> impl IntoView {
         }
     });
     view! {
-        <a class="skip-link" href="#content">"Skip to content"</a>
+        <SkipLink/>
         <Nav/>
-        <main id="content">
+        <RouteFocus/>
+        <main id="content" tabindex="-1">
             <FlashArea/>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>

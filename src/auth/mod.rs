@@ -377,6 +377,13 @@ impl Auth {
         self.sessions.lifetimes().remembers()
     }
 
+    /// For how many whole days "Remember me" keeps a device signed in (0:
+    /// not offered).
+    pub fn remember_days(&self) -> u32 {
+        let days = self.sessions.lifetimes().remembered / (24 * 60 * 60);
+        u32::try_from(days).unwrap_or(u32::MAX)
+    }
+
     async fn require_sudo(&self, session: &Session) -> Result<(), AuthError> {
         match self.sessions.sudo_active(session).await? {
             true => Ok(()),

@@ -130,11 +130,11 @@ pub async fn take_flash() -> Result<Option<Flash>, ApiError> {
     finish(async move { Ok(sessions::take_flash(&session()?).await?) }.await)
 }
 
-/// Whether the log-in form offers "Remember me" (`LATCHKEY_REMEMBER_DAYS=0`
-/// turns it off).
-#[server(endpoint = "remember_offered")]
-pub async fn remember_offered() -> Result<bool, ApiError> {
+/// For how many days the log-in form's "Remember me" keeps a device signed
+/// in; 0 when it is not offered (`LATCHKEY_REMEMBER_DAYS=0`).
+#[server(endpoint = "remember_days")]
+pub async fn remember_days() -> Result<u32, ApiError> {
     use super::server::{auth, finish};
 
-    finish(Ok(auth()?.remembers()))
+    finish(Ok(auth()?.remember_days()))
 }

@@ -26,7 +26,7 @@ pub enum ApiError {
     Forbidden(String),
     /// Too many attempts lately; the number is the seconds to wait. Answered
     /// with 429 and `Retry-After`.
-    #[error("Too many attempts, try again in {0} seconds.")]
+    #[error("Too many attempts, try again in {}.", crate::components::plural(*.0, "second"))]
     TooManyAttempts(u64),
     /// The thing asked for does not exist.
     #[error("{0}")]
@@ -151,6 +151,10 @@ mod tests {
         assert_eq!(
             ApiError::TooManyAttempts(5).to_string(),
             "Too many attempts, try again in 5 seconds."
+        );
+        assert_eq!(
+            ApiError::TooManyAttempts(1).to_string(),
+            "Too many attempts, try again in 1 second."
         );
     }
 

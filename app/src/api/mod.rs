@@ -16,8 +16,8 @@ mod sudo;
 pub use server::RequestIdentity;
 
 pub use account::{
-    current_user, log_in, log_out, register, remember_offered, take_flash, CurrentUserFn, LogIn,
-    LogOut, Register, RememberOffered, TakeFlash,
+    current_user, log_in, log_out, register, remember_days, take_flash, CurrentUserFn, LogIn,
+    LogOut, Register, RememberDays, TakeFlash,
 };
 pub use activity::{list_activity, ListActivity};
 pub use devices::{

@@ -5,8 +5,10 @@ mod form;
 mod nav;
 mod page_title;
 mod require_user;
+mod route_focus;
 mod settings_tabs;
 mod strength_meter;
+mod text;
 
 pub use flash::FlashArea;
 pub use form::{
@@ -15,5 +17,7 @@ pub use form::{
 pub use nav::Nav;
 pub use page_title::PageTitle;
 pub use require_user::{RequireSudo, RequireUser};
+pub use route_focus::{RouteFocus, SkipLink};
 pub use settings_tabs::SettingsTabs;
 pub use strength_meter::NewPasswordField;
+pub use text::plural;

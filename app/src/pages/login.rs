@@ -3,10 +3,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::remember_offered;
+use crate::api::remember_days;
 use crate::auth::use_auth;
 use crate::components::{
-    action_error, CurrentPasswordField, FormAlert, PageTitle, SubmitButton, TextField,
+    action_error, plural, CurrentPasswordField, FormAlert, PageTitle, SubmitButton, TextField,
 };
 
 /// `/login`: username, password, "Remember me"; returns to `?next=` afterwards.
@@ -16,7 +16,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = action_error(auth.log_in);
-    let remember = Resource::new(|| (), |_| remember_offered());
+    let remember = Resource::new(|| (), |_| remember_days());
     view! {
         <PageTitle text="Log in"/>
         <section class="card">
@@ -28,10 +28,11 @@ pub fn LoginPage() -> impl IntoView {
                 <CurrentPasswordField error/>
                 <Suspense>
                     {move || Suspend::new(async move {
-                        remember.await.unwrap_or(false).then(|| view! {
+                        let days = remember.await.unwrap_or(0);
+                        (days > 0).then(|| view! {
                             <label class="check">
                                 <input type="checkbox" name="remember" value="on"/>
-                                "Remember me on this device"
+                                {format!("Remember me on this device for {}", plural(days, "day"))}
                             </label>
                         })
                     })}
