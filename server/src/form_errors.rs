@@ -52,24 +52,33 @@ pub async fn sign_form_errors(
     response
 }
 
-/// `location` with its error signed, if it carries one.
+/// `location` with its error signed, if it carries one. The framework adds
+/// the error to the form's address, which may carry the last failure's
+/// error already: only the newest (the last) is kept, so a repeated failure
+/// does not grow the address.
 fn signed_location(signer: &Signer, location: &str) -> Option<String> {
     let mut url = Url::parse(location).ok()?;
     let pairs: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(key, _)| key != SIGNATURE)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let value = |name: &str| {
+    let newest = |name: &str| {
         pairs
             .iter()
+            .rev()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.clone())
     };
-    let signature = signer.sign(&[value(PATH)?, value(ERROR)?]);
+    let (from, error) = (newest(PATH)?, newest(ERROR)?);
+    let signature = signer.sign(&[&from, &error]);
+    let kept = pairs
+        .iter()
+        .filter(|(key, _)| ![PATH, ERROR, SIGNATURE].contains(&key.as_str()));
     url.query_pairs_mut()
         .clear()
-        .extend_pairs(&pairs)
+        .extend_pairs(kept)
+        .append_pair(PATH, &from)
+        .append_pair(ERROR, &error)
         .append_pair(SIGNATURE, &signature);
     Some(url.into())
 }

@@ -70,6 +70,23 @@ async fn the_errors_the_server_sends_back_are_shown() {
         .await
         .unwrap()
         .contains("Invalid username or password"));
+    // Failing again from there: the address keeps one error, and shows it.
+    let again = app
+        .post_html(
+            "login",
+            &[("username", "nobody-here"), ("password", "still not it")],
+            back,
+        )
+        .await;
+    let again = location(&again).expect("back to the form");
+    let again = again.trim_start_matches(&app.base);
+    assert_eq!(
+        again.len(),
+        back.len(),
+        "the address does not grow: {again}"
+    );
+    assert_eq!(again.matches("__err=").count(), 1, "{again}");
+    assert_eq!(app.get(again).await.status(), StatusCode::OK);
     // The same error moved to another form's address is still ours: it is
     // signed with the function it came from, not the page.
     let tampered = back.replace("__path=%2Fapi%2Flogin", "__path=%2Fapi%2Fregister");
