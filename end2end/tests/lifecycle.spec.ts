@@ -54,11 +54,18 @@ test("a fresh visit to the username page asks for the password first and comes b
   await context.close();
 });
 
-test("deleting the account needs the password and ends anonymous on the home page", async ({ page }) => {
+test("deleting the account needs the username typed and the password, and ends anonymous on the home page", async ({ page }) => {
   const name = freshName("bye");
   await registerThroughUi(page, name);
   await page.goto("/settings/delete");
   await hydrated(page);
+  await page.getByLabel("Your username").fill("someone-else");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page.getByText("Type your username")).toBeVisible();
+  await expect(page.getByLabel("Your username")).toBeFocused();
+
+  await page.getByLabel("Your username").fill(name);
   await page.getByLabel("Password").fill("not my password at all");
   await page.getByRole("button", { name: "Delete my account" }).click();
   await expect(page.getByText("That is not your password.")).toBeVisible();

@@ -1,9 +1,10 @@
+use latchkey::domain::Field;
 use leptos::prelude::*;
 
 use crate::auth::use_auth;
 use crate::components::{
     action_error, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SettingsTabs,
-    SubmitButton,
+    SubmitButton, TextField,
 };
 
 /// `/settings/delete` (login required): delete the account for good, after
@@ -15,7 +16,7 @@ pub fn DeleteAccountPage() -> impl IntoView {
     view! {
         <PageTitle text="Delete account"/>
         <RequireUser let:user>
-            <section class="card">
+            <section class="card settings">
                 <SettingsTabs/>
                 <h1>"Delete your account"</h1>
                 <p>
@@ -25,6 +26,13 @@ pub fn DeleteAccountPage() -> impl IntoView {
                 </p>
                 <FormAlert error/>
                 <ActionForm action=auth.delete_account>
+                    <TextField
+                        label="Your username"
+                        field=Field::Username
+                        error
+                        hint="Type it to confirm which account goes."
+                        required=true
+                    />
                     <CurrentPasswordField error/>
                     <SubmitButton
                         pending=auth.delete_account.pending().into()

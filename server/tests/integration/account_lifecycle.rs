@@ -270,10 +270,36 @@ async fn a_deleted_account_leaves_no_rows_behind() {
         .unwrap();
     assert_eq!(guess.status(), StatusCode::UNAUTHORIZED);
 
+    // The username not typed, or another's, deletes nothing and costs no
+    // password attempt.
+    for typed in ["", "someone-else", "x"] {
+        let (status, body) = error_of(
+            app.post(
+                "delete_account",
+                &[("username", typed), ("password", PASSWORD)],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.to_string().contains("Type your username"), "{body}");
+        assert!(
+            body.to_string().contains("\"field\":\"Username\""),
+            "{body}"
+        );
+    }
+    assert_eq!(app.count(&mine("users"), Some(user_id)).await, 1);
+
     // A wrong password deletes nothing.
     let (status, body) = error_of(
-        app.post("delete_account", &[("password", "not the password!")])
-            .await,
+        app.post(
+            "delete_account",
+            &[
+                ("username", &name.to_uppercase()),
+                ("password", "not the password!"),
+            ],
+        )
+        .await,
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -283,7 +309,12 @@ async fn a_deleted_account_leaves_no_rows_behind() {
     );
     assert_eq!(app.count(&mine("users"), Some(user_id)).await, 1);
 
-    let response = app.post("delete_account", &[("password", PASSWORD)]).await;
+    let response = app
+        .post(
+            "delete_account",
+            &[("username", name.as_str()), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(location(&response).as_deref(), Some("/"));
     assert!(

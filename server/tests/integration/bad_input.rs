@@ -36,7 +36,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("sudo", &[]),
     ("confirm_password", &["password", "next"]),
     ("change_username", &["username"]),
-    ("delete_account", &["password"]),
+    ("delete_account", &["username", "password"]),
     ("password_strength", &["password", "username"]),
 ];
 

@@ -293,7 +293,7 @@ fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
         let response = post(
             &browser,
             "delete_account",
-            form(&[("password", new_password)]),
+            form(&[("username", "logged"), ("password", new_password)]),
         )
         .await
         .unwrap();

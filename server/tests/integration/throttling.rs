@@ -120,7 +120,8 @@ async fn the_form_without_javascript_says_how_long_to_wait() {
 async fn password_confirmations_are_throttled_per_user() {
     let clock = Clock::manual(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock).await;
-    app.register(&unique_name("sudo"), PASSWORD).await;
+    let name = unique_name("sudo");
+    app.register(&name, PASSWORD).await;
     for _ in 0..=FREE_FAILURES {
         let response = app.post("confirm_password", &[("password", WRONG)]).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -129,7 +130,12 @@ async fn password_confirmations_are_throttled_per_user() {
         .post("confirm_password", &[("password", PASSWORD)])
         .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let response = app.post("delete_account", &[("password", PASSWORD)]).await;
+    let response = app
+        .post(
+            "delete_account",
+            &[("username", name.as_str()), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
