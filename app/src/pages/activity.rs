@@ -22,7 +22,7 @@ pub fn ActivityPage() -> impl IntoView {
 #[component]
 fn ActivityList(activity: Resource<Result<Vec<Activity>, ApiError>>) -> impl IntoView {
     view! {
-        <section class="card wide">
+        <section class="card settings">
             <SettingsTabs/>
             <h1>"Recent activity"</h1>
             <p class="muted">"Sign-ins, sign-outs and other security events in your account, newest first."</p>

@@ -31,7 +31,7 @@ fn DeviceList(devices: Resource<Result<Vec<Device>, ApiError>>) -> impl IntoView
     let revoke_error = action_error(revoke);
     let others_error = action_error(revoke_others);
     view! {
-        <section class="card wide">
+        <section class="card settings">
             <SettingsTabs/>
             <h1>"Where you're signed in"</h1>
             <p class="muted">"Sign out any browser you don't recognise. It is signed out at its next request."</p>

@@ -26,7 +26,7 @@ fn EditProfileForm(profile: Resource<Result<Profile, ApiError>>) -> impl IntoVie
     let auth = use_auth();
     let error = action_error(auth.update_profile);
     view! {
-        <section class="card">
+        <section class="card settings">
             <SettingsTabs/>
             <h1>"Edit your profile"</h1>
             <FormAlert error/>

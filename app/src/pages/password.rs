@@ -24,7 +24,7 @@ fn PasswordForm() -> impl IntoView {
     let auth = use_auth();
     let error = action_error(auth.change_password);
     view! {
-        <section class="card">
+        <section class="card settings">
             <SettingsTabs/>
             <h1>"Change your password"</h1>
             <p class="muted">"Every other device you are signed in on will be signed out."</p>

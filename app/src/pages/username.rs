@@ -16,7 +16,7 @@ pub fn UsernamePage() -> impl IntoView {
     view! {
         <PageTitle text="Change username"/>
         <RequireSudo let:user>
-            <section class="card">
+            <section class="card settings">
                 <SettingsTabs/>
                 <h1>"Change your username"</h1>
                 <p class="muted">
