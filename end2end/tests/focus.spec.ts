@@ -3,13 +3,13 @@ import { test, expect, hydrated } from "./helpers";
 test("after a client-side navigation focus is on the new page's heading, and its title is announced", async ({ page }) => {
   await page.goto("/");
   await hydrated(page);
-  await page.getByRole("link", { name: "Log in" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" }).click();
   await expect(page).toHaveURL("/login");
   const heading = page.locator("main h1");
   await expect(heading).toBeFocused();
   await expect(page.locator("[aria-live=polite].visually-hidden")).toHaveText(await page.title());
 
-  await page.getByRole("link", { name: "Register" }).first().click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Register" }).click();
   await expect(page).toHaveURL("/register");
   await expect(heading).toBeFocused();
   await expect(heading).toContainText(/account/i);
