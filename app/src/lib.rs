@@ -19,7 +19,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::auth::provide_auth;
-use crate::components::{FlashArea, Nav, RouteFocus, SkipLink};
+use crate::components::{provide_route_focus, FlashArea, Nav, RouteAnnouncer, SkipLink};
 use crate::pages::{
     ActivityPage, ConfirmPage, DeleteAccountPage, DevicesPage, EditProfilePage, HomePage,
     LoginPage, NotFoundPage, PasswordPage, RegisterPage, UserProfilePage, UsernamePage,
@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout() -> impl IntoView {
     provide_auth();
+    provide_route_focus();
     // Effects run only in the browser, after hydration: the mark tells tests
     // (and anyone curious) that the page is now interactive.
     Effect::new(move |_| {
@@ -81,7 +82,7 @@ fn Layout() -> impl IntoView {
     view! {
         <SkipLink/>
         <Nav/>
-        <RouteFocus/>
+        <RouteAnnouncer/>
         <main id="content" tabindex="-1">
             <FlashArea/>
             <Routes fallback=NotFoundPage>

@@ -7,17 +7,18 @@ test("a remembered browser confirms the password before sensitive actions, then 
   // A browser signed in only by its remember cookie has not given the password.
   const { context, tab } = await rememberedOnlyPage(browser, name);
 
+  // Asked before the click: no sign-out button until the password is given.
   await tab.goto("/settings/devices");
   await hydrated(tab);
-  await tab.getByRole("button", { name: "Sign out everywhere else" }).click();
-  const alert = tab.getByRole("alert");
-  await expect(alert).toContainText("Please confirm your password to continue.");
-  await alert.getByRole("link", { name: "Confirm your password" }).click();
+  await expect(tab.getByText("Signing a device out needs your password.")).toBeVisible();
+  await expect(tab.getByRole("button", { name: /Sign out/ })).toHaveCount(0);
+  await tab.getByRole("link", { name: "Confirm your password" }).click();
   await expect(tab).toHaveURL("/settings/confirm?next=/settings/devices");
   await hydrated(tab);
   await tab.getByLabel("Password").fill("not my password at all");
   await tab.getByRole("button", { name: "Confirm" }).click();
   await expect(tab.getByText("That is not your password.")).toBeVisible();
+  await expect(tab.getByRole("link", { name: "Cancel" })).toHaveAttribute("href", "/settings/profile");
   await screenshot(tab, "confirm-password");
   await tab.getByLabel("Password").fill(PASSWORD);
   await tab.getByRole("button", { name: "Confirm" }).click();

@@ -16,8 +16,9 @@ pub use form::{
 };
 pub use nav::Nav;
 pub use page_title::PageTitle;
+pub(crate) use require_user::here;
 pub use require_user::{RequireSudo, RequireUser};
-pub use route_focus::{RouteFocus, SkipLink};
+pub use route_focus::{provide_route_focus, RouteAnnouncer, SkipLink};
 pub use settings_tabs::SettingsTabs;
 pub use strength_meter::NewPasswordField;
 pub use text::plural;

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Sets the document title to "TEXT · Latchkey".
+/// Sets the document title to "TEXT · Latchkey", and moves focus to the page
+/// when it was navigated to.
 ///
 /// leptos_meta writes the title into the SSR HTML without escaping it, so a
 /// display name such as `</title><script>…` would end the element early. `<` is
@@ -9,6 +10,8 @@ use leptos_meta::Title;
 /// look-alike `‹` instead (escaping it would show `&lt;` in the browser tab).
 #[component]
 pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
+    // Every page has a title: the page is shown, focus follows it.
+    super::route_focus::page_shown();
     view! { <Title text=title_text(&text)/> }
 }
 

@@ -1,39 +1,61 @@
 //! Where focus goes when the page changes without a page load. A browser
 //! loading a page starts at its top; a client-side navigation would leave
-//! focus on the link that was clicked, in a page that is gone. So after each
-//! one, focus moves to the new page's main heading (or, while it loads, the
-//! main region), and its title is announced. The skip link, which the router
-//! would otherwise take for a navigation, moves focus to the main region.
+//! focus on the link that was clicked, in a page that is gone. So each page,
+//! once shown after a navigation, moves focus to its main heading (or, while
+//! its data loads, the main region), and its title is announced. The skip
+//! link, which the router would otherwise take for a navigation, moves focus
+//! to the main region.
+
+use std::cell::Cell;
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::HtmlElement;
-use leptos_router::hooks::use_location;
 
 /// How many frames to wait for the new page's heading (its data may still be
 /// loading) before settling for the main region.
 const FRAMES: u32 = 30;
 
-/// Moves focus after every client-side navigation; call once, inside the
-/// router. Renders the live region that announces the new title.
-#[component]
-pub fn RouteFocus() -> impl IntoView {
-    let location = use_location();
-    let announcement = RwSignal::new(String::new());
-    let first = StoredValue::new(true);
-    Effect::new(move |_| {
-        location.pathname.track();
-        if first.get_value() {
-            // The first page came from the server: the browser placed focus.
-            first.set_value(false);
-            return;
-        }
-        focus_heading(FRAMES, announcement);
-    });
-    view! { <p class="visually-hidden" aria-live="polite" aria-atomic="true">{announcement}</p> }
+thread_local! {
+    /// Whether the first page (the server's) has been hydrated: pages shown
+    /// after that came by navigation.
+    static LIVE: Cell<bool> = const { Cell::new(false) };
 }
 
-fn focus_heading(frames_left: u32, announcement: RwSignal<String>) {
+/// The polite live region's text: the title of the page navigated to.
+#[derive(Clone, Copy)]
+struct Announcement(RwSignal<String>);
+
+/// Sets up focus management; call once, above the routes.
+pub fn provide_route_focus() {
+    provide_context(Announcement(RwSignal::new(String::new())));
+    // After the first page's own effects (this frame), pages are navigated to.
+    Effect::new(move |_| request_animation_frame(|| LIVE.with(|live| live.set(true))));
+}
+
+/// The live region that announces each new page's title.
+#[component]
+pub fn RouteAnnouncer() -> impl IntoView {
+    let text = use_context::<Announcement>().map(|a| a.0);
+    view! {
+        <p class="visually-hidden" aria-live="polite" aria-atomic="true">
+            {move || text.map(|t| t.get()).unwrap_or_default()}
+        </p>
+    }
+}
+
+/// Called by every page when it is shown: after a navigation, focus moves to
+/// its heading and its title is announced.
+pub fn page_shown() {
+    Effect::new(move |_| {
+        if LIVE.with(Cell::get) {
+            let announcement = use_context::<Announcement>().map(|a| a.0);
+            focus_heading(FRAMES, announcement);
+        }
+    });
+}
+
+fn focus_heading(frames_left: u32, announcement: Option<RwSignal<String>>) {
     request_animation_frame(move || {
         let heading = document().query_selector("main h1").ok().flatten();
         let target = match heading {
@@ -51,7 +73,9 @@ fn focus_heading(frames_left: u32, announcement: RwSignal<String>) {
             }
             let _ = target.focus();
         }
-        announcement.set(document().title());
+        if let Some(announcement) = announcement {
+            announcement.set(document().title());
+        }
     });
 }
 

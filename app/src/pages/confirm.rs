@@ -27,7 +27,12 @@ pub fn ConfirmPage() -> impl IntoView {
                 <ActionForm action=auth.confirm_password>
                     <input type="hidden" name="next" value=next/>
                     <CurrentPasswordField error/>
-                    <SubmitButton pending=auth.confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
+                    <div class="actions">
+                        <SubmitButton pending=auth.confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
+                        // Back to the settings, not to `next`: that page would
+                        // only ask for the password again.
+                        <a class="button" href="/settings/profile">"Cancel"</a>
+                    </div>
                 </ActionForm>
             </section>
         </RequireUser>

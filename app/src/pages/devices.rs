@@ -1,10 +1,12 @@
 use latchkey::domain::Device;
 use leptos::prelude::*;
 
-use crate::api::{list_devices, ApiError, RevokeDevice};
+use leptos_router::hooks::use_location;
+
+use crate::api::{list_devices, sudo_status, ApiError, RevokeDevice};
 use crate::auth::use_auth;
 use crate::components::{
-    action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton,
+    action_error, here, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton,
 };
 
 /// `/settings/devices` (login required): every place you are signed in, each
@@ -16,17 +18,24 @@ pub fn DevicesPage() -> impl IntoView {
     // created in the same order on the server and in the browser, and code after
     // an await runs at different moments on the two sides.
     let devices = Resource::new(move || auth.devices_version(), |_| list_devices());
+    // Signing a device out needs the password given lately: asked before the
+    // click, not after it.
+    let sudo = Resource::new(move || auth.sudo_version(), |_| sudo_status());
     view! {
         <PageTitle text="Devices"/>
         <RequireUser let:_user>
-            <DeviceList devices/>
+            <DeviceList devices sudo/>
         </RequireUser>
     }
 }
 
 #[component]
-fn DeviceList(devices: Resource<Result<Vec<Device>, ApiError>>) -> impl IntoView {
+fn DeviceList(
+    devices: Resource<Result<Vec<Device>, ApiError>>,
+    sudo: Resource<Result<bool, ApiError>>,
+) -> impl IntoView {
     let auth = use_auth();
+    let location = use_location();
     let (revoke, revoke_others) = (auth.revoke_device, auth.revoke_other_devices);
     let revoke_error = action_error(revoke);
     let others_error = action_error(revoke_others);
@@ -38,15 +47,26 @@ fn DeviceList(devices: Resource<Result<Vec<Device>, ApiError>>) -> impl IntoView
             <FormAlert error=revoke_error/>
             <FormAlert error=others_error/>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let location = location.clone();
+                    Suspend::new(async move {
+                    let confirmed = sudo.await.unwrap_or(false);
                     match devices.await {
                         Ok(list) => {
                             let others = list.iter().filter(|d| !d.current).count();
+                            let confirm = here(&location).confirm_url();
                             view! {
+                                {(others > 0 && !confirmed).then(|| view! {
+                                    <p class="alert alert-info">
+                                        "Signing a device out needs your password. "
+                                        <a href=confirm>"Confirm your password"</a>
+                                        " and you will come back here."
+                                    </p>
+                                })}
                                 <ul class="devices" aria-label="Devices">
-                                    {list.into_iter().map(|d| view! { <DeviceRow device=d revoke/> }).collect_view()}
+                                    {list.into_iter().map(|d| view! { <DeviceRow device=d revoke confirmed/> }).collect_view()}
                                 </ul>
-                                {(others > 0).then(|| view! {
+                                {(others > 0 && confirmed).then(|| view! {
                                     <ActionForm action=revoke_others>
                                         <SubmitButton
                                             pending=revoke_others.pending().into()
@@ -61,14 +81,21 @@ fn DeviceList(devices: Resource<Result<Vec<Device>, ApiError>>) -> impl IntoView
                         }
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                     }
-                })}
+                    })
+                }}
             </Suspense>
         </section>
     }
 }
 
 #[component]
-fn DeviceRow(device: Device, revoke: ServerAction<RevokeDevice>) -> impl IntoView {
+fn DeviceRow(
+    device: Device,
+    revoke: ServerAction<RevokeDevice>,
+    /// Whether the password was given lately (else no button: the page says
+    /// how to confirm it first).
+    confirmed: bool,
+) -> impl IntoView {
     let label = format!("{} on {}", device.browser, device.os);
     let button_label = format!("Sign out {label}");
     view! {
@@ -88,7 +115,7 @@ fn DeviceRow(device: Device, revoke: ServerAction<RevokeDevice>) -> impl IntoVie
                     )}
                 </p>
             </div>
-            {(!device.current).then(|| view! {
+            {(!device.current && confirmed).then(|| view! {
                 <ActionForm action=revoke attr:class="inline">
                     <input type="hidden" name="device" value=device.id.0/>
                     <button type="submit" class="button small" aria-label=button_label.clone()>
