@@ -43,7 +43,8 @@ test("a login-required page sends you to log in and back again", async ({ page, 
   await registerOverApi(request, name);
 
   await page.goto("/settings/profile");
-  await expect(page).toHaveURL("/login?next=/settings/profile");
+  await expect(page).toHaveURL("/login?next=/settings/profile&why=needed");
+  await expect(page.getByRole("status")).toContainText("Please log in to see that page.");
   await hydrated(page);
   await screenshot(page, "login");
 
@@ -156,7 +157,8 @@ test("two browsers as two devices: both listed, one signs the other out", async 
 
   // The laptop is anonymous at its next request, and this browser is not.
   await laptop.goto("/settings/profile");
-  await expect(laptop).toHaveURL("/login?next=/settings/profile");
+  await expect(laptop).toHaveURL("/login?next=/settings/profile&why=ended");
+  await expect(laptop.getByRole("status")).toContainText("Your session has ended");
   await page.reload();
   await expect(page.getByRole("heading", { name: "Where you're signed in" })).toBeVisible();
   await laptopContext.close();
@@ -221,6 +223,6 @@ test("changing the password signs the other browser out", async ({ page, browser
   await expect(page.getByRole("list", { name: "Devices" }).getByRole("listitem")).toHaveCount(1);
 
   await laptop.goto("/settings/profile");
-  await expect(laptop).toHaveURL("/login?next=/settings/profile");
+  await expect(laptop).toHaveURL("/login?next=/settings/profile&why=ended");
   await other.close();
 });

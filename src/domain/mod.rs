@@ -17,6 +17,6 @@ pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};
 pub use password::{NewPassword, PasswordAttempt, Strength};
 pub use profile::{Bio, DisplayName, Location, ProfileUpdate};
-pub use return_to::ReturnTo;
+pub use return_to::{LoginReason, ReturnTo};
 pub use user::{CurrentUser, Profile, UserId};
 pub use username::Username;

@@ -2,6 +2,47 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// Why a page sent the visitor to log in: said on the log-in page, in words
+/// of ours (the address carries only a code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginReason {
+    /// The page needs someone signed in, and nobody was.
+    Needed,
+    /// This browser was signed in, and its session is over: unused too long,
+    /// too old, or signed out from another device.
+    Ended,
+}
+
+impl LoginReason {
+    /// The code in the log-in page's address.
+    pub fn code(self) -> &'static str {
+        match self {
+            LoginReason::Needed => "needed",
+            LoginReason::Ended => "ended",
+        }
+    }
+
+    /// The reason a code names; `None` for anything else.
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "needed" => Some(LoginReason::Needed),
+            "ended" => Some(LoginReason::Ended),
+            _ => None,
+        }
+    }
+
+    /// What the log-in page says.
+    pub fn message(self) -> &'static str {
+        match self {
+            LoginReason::Needed => "Please log in to see that page.",
+            LoginReason::Ended => {
+                "Your session has ended: it was unused for a while, it was signed in for many hours, \
+                 or this device was signed out from another one. Please log in again."
+            }
+        }
+    }
+}
+
 /// A safe place to send the user after log-in: a path on this site, never
 /// another host. Anything doubtful becomes `/`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +85,14 @@ impl ReturnTo {
     /// The log-in page's address that comes back here afterwards.
     pub fn login_url(&self) -> String {
         self.via("/login")
+    }
+
+    /// The log-in page's address that says why it was shown and comes back
+    /// here afterwards.
+    pub fn login_url_because(&self, reason: LoginReason) -> String {
+        let url = self.login_url();
+        let joint = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{joint}why={}", reason.code())
     }
 
     /// The password-confirmation ("sudo mode") page's address that comes back
@@ -164,5 +213,20 @@ mod tests {
             back.confirm_url(),
             "/settings/confirm?next=/settings/username"
         );
+    }
+
+    #[test]
+    fn the_login_address_carries_a_reason_code_and_only_ours_are_read() {
+        let here = ReturnTo::parse("/settings/profile?tab=bio").unwrap();
+        assert_eq!(
+            here.login_url_because(LoginReason::Ended),
+            "/login?next=/settings/profile%3Ftab%3Dbio&why=ended"
+        );
+        assert_eq!(
+            ReturnTo::home().login_url_because(LoginReason::Needed),
+            "/login?why=needed"
+        );
+        assert_eq!(LoginReason::parse("ended"), Some(LoginReason::Ended));
+        assert_eq!(LoginReason::parse("Your account is suspended"), None);
     }
 }

@@ -1,4 +1,4 @@
-use latchkey::domain::{CurrentUser, ReturnTo};
+use latchkey::domain::{CurrentUser, LoginReason, ReturnTo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use leptos_router::location::Location;
@@ -57,7 +57,12 @@ where
                         match (user, confirmed) {
                             (Ok(Some(user)), Ok(true)) => children(user).into_any(),
                             (Ok(None), _) => {
-                                platform::see_other(&here(&location).login_url());
+                                let reason = if platform::had_session() {
+                                    LoginReason::Ended
+                                } else {
+                                    LoginReason::Needed
+                                };
+                                platform::see_other(&here(&location).login_url_because(reason));
                                 view! { <p class="loading">"Redirecting to log in…"</p> }.into_any()
                             }
                             (Ok(Some(_)), Ok(false)) => {

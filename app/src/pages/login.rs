@@ -1,4 +1,4 @@
-use latchkey::domain::Field;
+use latchkey::domain::{Field, LoginReason};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -15,12 +15,22 @@ pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    // Why a page sent the visitor here, in our words (the address holds a
+    // code, never text).
+    let reason = move || {
+        query
+            .read()
+            .get("why")
+            .and_then(|code| LoginReason::parse(&code))
+            .map(LoginReason::message)
+    };
     let error = action_error(auth.log_in);
     let remember = Resource::new(|| (), |_| remember_days());
     view! {
         <PageTitle text="Log in"/>
         <section class="card">
             <h1>"Log in"</h1>
+            {move || reason().map(|reason| view! { <p class="alert alert-info" role="status">{reason}</p> })}
             <FormAlert error/>
             <ActionForm action=auth.log_in>
                 <input type="hidden" name="next" value=next/>

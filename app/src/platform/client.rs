@@ -21,3 +21,19 @@ pub fn see_other(url: &str) {
 
 /// The policy is a response header: nothing to do in the browser.
 pub fn content_security_policy() {}
+
+thread_local! {
+    /// Whether this page has seen someone signed in who did not log out.
+    static SIGNED_IN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Records whether someone is signed in (false when they log out).
+pub fn note_signed_in(signed_in: bool) {
+    SIGNED_IN.with(|seen| seen.set(signed_in));
+}
+
+/// Whether someone was signed in here and did not log out: if nobody is
+/// signed in now, their session ended.
+pub fn had_session() -> bool {
+    SIGNED_IN.with(std::cell::Cell::get)
+}

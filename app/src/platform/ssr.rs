@@ -48,3 +48,21 @@ pub fn content_security_policy() {
         Err(_) => tracing::error!("the Content-Security-Policy is not a valid header"),
     }
 }
+
+/// Whether this request came with a session cookie: a browser that was
+/// signed in, if nobody is signed in now, has seen its session end.
+pub fn had_session() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split('=').next())
+            .any(|name| matches!(name, "latchkey_session" | "__Host-latchkey_session"))
+    })
+}
+
+/// The browser's own record of being signed in; the server reads cookies.
+pub fn note_signed_in(_signed_in: bool) {}

@@ -9,7 +9,7 @@ async fn an_anonymous_visit_to_a_login_required_page_is_redirected_before_any_co
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&response).as_deref(),
-        Some("/login?next=/settings/profile")
+        Some("/login?next=/settings/profile&why=needed")
     );
     let body = response.text().await.unwrap();
     assert!(
@@ -24,7 +24,7 @@ async fn the_redirect_keeps_the_query_string() {
     let response = app.get("/settings/profile?tab=bio").await;
     assert_eq!(
         location(&response).as_deref(),
-        Some("/login?next=/settings/profile%3Ftab%3Dbio")
+        Some("/login?next=/settings/profile%3Ftab%3Dbio&why=needed")
     );
 }
 
@@ -149,7 +149,7 @@ async fn the_devices_page_needs_a_session_and_lists_this_browser() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&response).as_deref(),
-        Some("/login?next=/settings/devices")
+        Some("/login?next=/settings/devices&why=needed")
     );
 
     app.register(&unique_name("dev"), PASSWORD).await;

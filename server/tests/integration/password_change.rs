@@ -103,6 +103,6 @@ async fn changing_a_password_needs_a_session() {
     let page = app.get("/settings/password").await;
     assert_eq!(
         location(&page).as_deref(),
-        Some("/login?next=/settings/password")
+        Some("/login?next=/settings/password&why=needed")
     );
 }

@@ -30,12 +30,23 @@ async fn thirty_idle_minutes_make_a_session_anonymous_even_with_its_cookie() {
         current_username(&app.stranger(), &app.base, Some(&cookie)).await,
         None
     );
-    let page = app.get("/settings/profile").await;
+    // The old cookie, on a page that needs a session: it is told its session
+    // ended (a browser with no cookie at all is told a log-in is needed).
+    let page = app
+        .stranger()
+        .get(app.url("/settings/profile"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        location(&page).as_deref(),
-        Some("/login?next=/settings/profile")
-    );
+    let login = location(&page).unwrap();
+    assert_eq!(login, "/login?next=/settings/profile&why=ended");
+    let html = app.get(&login).await.text().await.unwrap();
+    assert!(html.contains("Your session has ended"), "{html}");
+    // A code that is not ours says nothing.
+    let html = app.get("/login?why=suspended").await.text().await.unwrap();
+    assert!(!html.contains("Your session has ended") && !html.contains("Please log in to see"));
 }
 
 #[tokio::test]
