@@ -4,10 +4,12 @@
 use app::api::ApiError;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, Version};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -35,6 +37,25 @@ pub fn around(router: Router, config: &Config) -> Router {
     for (name, value) in security_headers(config) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
+    // Pages and JSON answers compressed when the browser takes brotli or
+    // gzip (the built wasm, JS and CSS are served precompressed instead).
+    // No page carries a secret that a reflected guess could be compared
+    // with (no CSRF token: the Origin check stands in for one), so BREACH
+    // has nothing to find.
+    // Only pages and JSON: the wasm, JS and CSS are the build's own files
+    // (precompressed by `make release`; compressing a debug wasm again at
+    // every request would cost more than it saves).
+    let dynamic = |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"))
+    };
+    let compress = CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .compress_when(DefaultPredicate::new().and(dynamic));
+    router = router.layer(compress);
     router
         .layer(middleware::from_fn_with_state(
             TrustedProxies(config.trusted_proxies),

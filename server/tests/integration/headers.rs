@@ -96,3 +96,33 @@ async fn an_oversized_body_gets_413_and_changes_nothing() {
     );
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 }
+
+/// Pages go compressed to browsers that take it, and plain to the rest.
+#[tokio::test]
+async fn pages_are_compressed_for_browsers_that_accept_it() {
+    let app = TestApp::start().await;
+    let plain = app.get("/login").await;
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.bytes().await.unwrap();
+    for encoding in ["br", "gzip"] {
+        let response = app
+            .stranger()
+            .get(app.url("/login"))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-encoding"].to_str().unwrap(),
+            encoding
+        );
+        let packed = response.bytes().await.unwrap();
+        assert!(
+            packed.len() * 2 < plain.len(),
+            "{encoding}: {} of {} bytes",
+            packed.len(),
+            plain.len()
+        );
+    }
+}
