@@ -80,3 +80,16 @@ test("deleting the account needs the username typed and the password, and ends a
   await page.goto(`/users/${name}`);
   await expect(page.getByRole("heading", { name: "User not found" })).toBeVisible();
 });
+
+test("activity starts with the account's creation and reads times as how long ago", async ({ page }) => {
+  const name = freshName("when");
+  await registerThroughUi(page, name);
+  await page.goto("/settings/activity");
+  await hydrated(page);
+  const entries = page.getByRole("list", { name: "Activity" }).getByRole("listitem");
+  await expect(entries.last()).toContainText("Account created");
+  const time = entries.first().locator("time");
+  await expect(time).toHaveText("just now");
+  await expect(time).toHaveAttribute("title", /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  await expect(time).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
+});

@@ -113,6 +113,10 @@ impl Auth {
                     .insert_account(username, &hash)
                     .await?;
                 let sessions = self.sessions.on(store);
+                sessions
+                    .activity()
+                    .record(user.id, ActivityKind::AccountCreated, client)
+                    .await?;
                 let (record, _) = sessions.new_device(user.id, false, client).await?;
                 Ok::<_, AuthError>((user, record))
             })

@@ -3,6 +3,8 @@ use serde::{Deserialize, Serialize};
 /// A security event in a user's account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ActivityKind {
+    /// The account was registered.
+    AccountCreated,
     /// Signed in with the password.
     SignedInWithPassword,
     /// Signed in by a remember-me cookie.
@@ -23,7 +25,8 @@ pub enum ActivityKind {
 
 impl ActivityKind {
     /// Every kind.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
+        Self::AccountCreated,
         Self::SignedInWithPassword,
         Self::SignedInRemembered,
         Self::SignInFailed,
@@ -37,6 +40,7 @@ impl ActivityKind {
     /// The stored name.
     pub fn code(self) -> &'static str {
         match self {
+            Self::AccountCreated => "account_created",
             Self::SignedInWithPassword => "sign_in_password",
             Self::SignedInRemembered => "sign_in_remembered",
             Self::SignInFailed => "sign_in_failed",
@@ -56,6 +60,7 @@ impl ActivityKind {
     /// What happened, in words.
     pub fn describe(self) -> &'static str {
         match self {
+            Self::AccountCreated => "Account created",
             Self::SignedInWithPassword => "Signed in with password",
             Self::SignedInRemembered => "Signed in by “Remember me”",
             Self::SignInFailed => "Failed sign-in (wrong password)",

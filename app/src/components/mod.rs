@@ -9,6 +9,7 @@ mod route_focus;
 mod settings_tabs;
 mod strength_meter;
 mod text;
+mod when;
 
 pub use flash::FlashArea;
 pub use form::{
@@ -22,3 +23,4 @@ pub use route_focus::{provide_route_focus, RouteAnnouncer, SkipLink};
 pub use settings_tabs::SettingsTabs;
 pub use strength_meter::NewPasswordField;
 pub use text::plural;
+pub use when::When;

@@ -21,3 +21,34 @@ mod tests {
         assert_eq!(plural(30u32, "day"), "30 days");
     }
 }
+
+/// How long ago `then` was, seen from `now` (Unix seconds): "just now",
+/// "5 minutes ago", "3 hours ago", "2 days ago"; beyond 30 days, `None` (the
+/// date says it better).
+pub fn ago(then: i64, now: i64) -> Option<String> {
+    let seconds = (now - then).max(0);
+    let (n, unit) = match seconds {
+        0..60 => return Some("just now".to_string()),
+        60..3_600 => (seconds / 60, "minute"),
+        3_600..86_400 => (seconds / 3_600, "hour"),
+        86_400..2_592_000 => (seconds / 86_400, "day"),
+        _ => return None,
+    };
+    Some(format!("{} ago", plural(n.unsigned_abs(), unit)))
+}
+
+#[cfg(test)]
+mod ago_tests {
+    use super::*;
+
+    #[test]
+    fn recent_times_read_as_how_long_ago() {
+        assert_eq!(ago(1000, 1030).as_deref(), Some("just now"));
+        assert_eq!(ago(0, 60).as_deref(), Some("1 minute ago"));
+        assert_eq!(ago(0, 5 * 60 + 59).as_deref(), Some("5 minutes ago"));
+        assert_eq!(ago(0, 3 * 3_600).as_deref(), Some("3 hours ago"));
+        assert_eq!(ago(0, 86_400).as_deref(), Some("1 day ago"));
+        assert_eq!(ago(0, 31 * 86_400), None);
+        assert_eq!(ago(100, 50).as_deref(), Some("just now"), "a clock behind");
+    }
+}

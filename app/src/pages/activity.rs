@@ -3,8 +3,7 @@ use leptos::prelude::*;
 use latchkey::domain::Activity;
 
 use crate::api::{list_activity, ApiError};
-use crate::components::{PageTitle, RequireUser, SettingsTabs};
-use crate::pages::devices::when;
+use crate::components::{PageTitle, RequireUser, SettingsTabs, When};
 
 /// `/settings/activity` (login required): your account's security events, newest first.
 #[component]
@@ -38,7 +37,8 @@ fn ActivityList(activity: Resource<Result<Vec<Activity>, ApiError>>) -> impl Int
                                         <li>
                                             <p class="device-name">{e.kind.describe()}</p>
                                             <p class="muted small">
-                                                {format!("{} · {} on {} · {}", when(e.at), e.browser, e.os, e.ip)}
+                                                <When at=e.at/>
+                                                {format!(" · {} on {} · {}", e.browser, e.os, e.ip)}
                                             </p>
                                         </li>
                                     })

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 use crate::api::{list_devices, sudo_status, ApiError, RevokeDevice};
 use crate::auth::use_auth;
 use crate::components::{
-    action_error, here, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton,
+    action_error, here, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, When,
 };
 
 /// `/settings/devices` (login required): every place you are signed in, each
@@ -107,12 +107,10 @@ fn DeviceRow(
                     {device.remembered.then(|| view! { <span class="badge muted-badge">"Remembered"</span> })}
                 </p>
                 <p class="muted small">
-                    {format!(
-                        "{} · signed in {} · last active {}",
-                        device.ip,
-                        when(device.signed_in_at),
-                        when(device.last_active_at),
-                    )}
+                    {format!("{} · signed in ", device.ip)}
+                    <When at=device.signed_in_at/>
+                    " · last active "
+                    <When at=device.last_active_at/>
                 </p>
             </div>
             {(!device.current && confirmed).then(|| view! {
@@ -124,44 +122,5 @@ fn DeviceRow(
                 </ActionForm>
             })}
         </li>
-    }
-}
-
-/// A UTC timestamp to the minute, the same on the server and in the browser
-/// (a local time zone would differ between the two and break hydration).
-pub(crate) fn when(unix_seconds: i64) -> String {
-    let days = unix_seconds.div_euclid(86_400);
-    let minutes_of_day = unix_seconds.rem_euclid(86_400) / 60;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        minutes_of_day / 60,
-        minutes_of_day % 60
-    )
-}
-
-/// Howard Hinnant's days-to-civil-date algorithm (proleptic Gregorian).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_read_as_utc_dates() {
-        assert_eq!(when(0), "1970-01-01 00:00 UTC");
-        assert_eq!(when(1_800_000_000), "2027-01-15 08:00 UTC");
-        assert_eq!(when(951_782_400), "2000-02-29 00:00 UTC");
     }
 }

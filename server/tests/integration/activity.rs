@@ -46,6 +46,7 @@ async fn sign_ins_failures_sign_outs_and_remember_me_show_newest_first() {
             "SignedOut",
             "SignInFailed",
             "SignedInWithPassword",
+            "AccountCreated",
         ]
     );
 }
@@ -76,8 +77,8 @@ async fn each_user_sees_only_their_own_activity_and_strangers_none() {
     app.register(&second, PASSWORD).await;
     assert_eq!(
         kinds(&app).await,
-        ["SignedInWithPassword"],
-        "only the second user's own sign-in"
+        ["SignedInWithPassword", "AccountCreated"],
+        "only the second user's own registration"
     );
 
     let anonymous = app
