@@ -11,8 +11,18 @@ test("log in, edit the profile and log out with JavaScript disabled", async ({ p
   await page.getByLabel("Password").fill("not the password!");
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Invalid username or password" })).toBeVisible();
+  // The name typed is kept, the password is not; a second failure does not
+  // grow the address.
+  await expect(page.getByLabel("Username")).toHaveValue(name);
+  await expect(page.getByLabel("Password")).toHaveValue("");
+  const first = page.url();
+  await page.getByLabel("Password").fill("still not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Invalid username or password" })).toBeVisible();
+  expect(page.url().length).toBe(first.length);
+  // Controls that need JavaScript are not offered without it.
+  await expect(page.getByRole("button", { name: "Show password" })).toHaveCount(0);
 
-  await page.getByLabel("Username").fill(name);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL("/settings/profile");
@@ -35,6 +45,14 @@ test("register with JavaScript disabled, errors included", async ({ page }) => {
   await page.getByLabel("Password").fill("too short");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+  await expect(page.getByLabel("Username")).toHaveValue(name);
+
+  // Every field's error comes back in one answer.
+  await page.getByLabel("Username").fill("x");
+  await page.getByLabel("Password").fill("too short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+  await expect(page.locator("#username-error")).not.toBeEmpty();
 
   await page.getByLabel("Username").fill(name);
   await page.getByLabel("Password").fill(PASSWORD);

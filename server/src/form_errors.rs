@@ -20,6 +20,13 @@ pub const KEY_NAME: &str = "form_errors";
 const PATH: &str = "__path";
 const ERROR: &str = "__err";
 const SIGNATURE: &str = "__sig";
+/// The one field given back to a refused form: what was typed as the
+/// username at log-in or registration (a password never).
+const KEPT: &str = "username";
+/// The forms whose username is given back.
+const KEEPS_USERNAME: [&str; 2] = ["/api/login", "/api/register"];
+/// The longest username given back; anything longer was no username.
+const KEPT_MAX_CHARS: usize = 64;
 
 /// The middleware: refuses unsigned errors in page addresses, signs the
 /// errors our redirects carry.
@@ -39,12 +46,16 @@ pub async fn sign_form_errors(
             }
         }
     }
+    let (request, typed) = match typed_username(request).await {
+        Ok(read) => read,
+        Err(too_large) => return too_large,
+    };
     let mut response = next.run(request).await;
     let signed = response
         .headers()
         .get(header::LOCATION)
         .and_then(|location| location.to_str().ok())
-        .and_then(|location| signed_location(&signer, location))
+        .and_then(|location| signed_location(&signer, location, typed.as_deref()))
         .and_then(|location| HeaderValue::from_str(&location).ok());
     if let Some(location) = signed {
         response.headers_mut().insert(header::LOCATION, location);
@@ -52,11 +63,41 @@ pub async fn sign_form_errors(
     response
 }
 
+/// The username a no-JavaScript log-in or registration form sent, to give
+/// back with its error (the form is drawn anew, and would be empty), and the
+/// request to pass on, its body intact.
+async fn typed_username(request: Request) -> Result<(Request, Option<String>), Response> {
+    let no_js_form = request.method() == Method::POST
+        && KEEPS_USERNAME.contains(&request.uri().path())
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if !no_js_form {
+        return Ok((request, None));
+    }
+    let (parts, body) = request.into_parts();
+    // The body limit layer outside this one bounds it: past the limit, this
+    // is its answer.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    };
+    let typed = url::form_urlencoded::parse(&bytes)
+        .find(|(key, _)| key == KEPT)
+        .map(|(_, value)| value.trim().to_string())
+        .filter(|value| !value.is_empty() && value.chars().count() <= KEPT_MAX_CHARS);
+    Ok((
+        Request::from_parts(parts, axum::body::Body::from(bytes)),
+        typed,
+    ))
+}
+
 /// `location` with its error signed, if it carries one. The framework adds
 /// the error to the form's address, which may carry the last failure's
 /// error already: only the newest (the last) is kept, so a repeated failure
 /// does not grow the address.
-fn signed_location(signer: &Signer, location: &str) -> Option<String> {
+fn signed_location(signer: &Signer, location: &str, typed: Option<&str>) -> Option<String> {
     let mut url = Url::parse(location).ok()?;
     let pairs: Vec<(String, String)> = url
         .query_pairs()
@@ -71,15 +112,19 @@ fn signed_location(signer: &Signer, location: &str) -> Option<String> {
     };
     let (from, error) = (newest(PATH)?, newest(ERROR)?);
     let signature = signer.sign(&[&from, &error]);
-    let kept = pairs
-        .iter()
-        .filter(|(key, _)| ![PATH, ERROR, SIGNATURE].contains(&key.as_str()));
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(kept)
+    let kept = pairs.iter().filter(|(key, _)| {
+        ![PATH, ERROR, SIGNATURE].contains(&key.as_str()) && (typed.is_none() || key != KEPT)
+    });
+    let mut query = url.query_pairs_mut();
+    query.clear().extend_pairs(kept);
+    if let Some(typed) = typed {
+        query.append_pair(KEPT, typed);
+    }
+    query
         .append_pair(PATH, &from)
         .append_pair(ERROR, &error)
         .append_pair(SIGNATURE, &signature);
+    drop(query);
     Some(url.into())
 }
 
@@ -137,7 +182,7 @@ mod tests {
         let (signer, _dir) = signer().await;
         let location =
             "http://app.test/login?next=%2Fsettings&__path=%2Fapi%2Flogin&__err=eyJ4Ijp9";
-        let signed = signed_location(&signer, location).unwrap();
+        let signed = signed_location(&signer, location, None).unwrap();
         let query = signed.split_once('?').unwrap().1;
         assert_eq!(unsigned_error_removed(&signer, "/login", query), None);
 
@@ -156,7 +201,7 @@ mod tests {
         assert!(unsigned_error_removed(&signer, "/login", &doubled).is_some());
         assert_eq!(unsigned_error_removed(&signer, "/login", "next=%2F"), None);
         assert_eq!(
-            signed_location(&signer, "http://app.test/login?next=%2F"),
+            signed_location(&signer, "http://app.test/login?next=%2F", None),
             None
         );
     }

@@ -34,7 +34,16 @@ pub fn LoginPage() -> impl IntoView {
             <FormAlert error/>
             <ActionForm action=auth.log_in>
                 <input type="hidden" name="next" value=next/>
-                <TextField label="Username" field=Field::Username error autocomplete="username" required=true/>
+                // Given back by the server when a form sent without
+                // JavaScript is refused (never the password).
+                <TextField
+                    label="Username"
+                    field=Field::Username
+                    error
+                    autocomplete="username"
+                    required=true
+                    value=query.with_untracked(|q| q.get("username")).unwrap_or_default()
+                />
                 <CurrentPasswordField error/>
                 <Suspense>
                     {move || Suspend::new(async move {

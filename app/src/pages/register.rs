@@ -1,6 +1,7 @@
 use latchkey::domain::{Field, Username};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 use crate::auth::use_auth;
 use crate::components::{
@@ -12,7 +13,12 @@ use crate::components::{
 pub fn RegisterPage() -> impl IntoView {
     let auth = use_auth();
     let error = action_error(auth.register);
-    let (username, set_username) = signal(String::new());
+    // Without JavaScript a refused form comes back drawn anew: the server
+    // gives back the username typed (never the password) in the address.
+    let typed = use_query_map()
+        .with_untracked(|q| q.get("username"))
+        .unwrap_or_default();
+    let (username, set_username) = signal(typed.clone());
     view! {
         <PageTitle text="Register"/>
         <section class="card">
@@ -27,6 +33,7 @@ pub fn RegisterPage() -> impl IntoView {
                     hint=USERNAME_HINT
                     required=true
                     maxlength=Username::MAX_LEN
+                    value=typed
                     on_input=Callback::new(move |v| set_username.set(v))
                 />
                 <NewPasswordField label="Password" field=Field::Password error username/>

@@ -92,3 +92,34 @@ async fn the_errors_the_server_sends_back_are_shown() {
     let tampered = back.replace("__path=%2Fapi%2Flogin", "__path=%2Fapi%2Fregister");
     assert_eq!(app.get(&tampered).await.status(), StatusCode::SEE_OTHER);
 }
+
+/// Without JavaScript a refused log-in or registration comes back drawn
+/// anew: the username typed is given back in the address (never the
+/// password), and shown in the field.
+#[tokio::test]
+async fn a_refused_form_without_javascript_keeps_the_username_and_never_the_password() {
+    let app = TestApp::start().await;
+    for (function, page) in [("login", "/login"), ("register", "/register")] {
+        let response = app
+            .post_html(
+                function,
+                &[("username", "ada-lovelace"), ("password", "tiny pw")],
+                page,
+            )
+            .await;
+        let back = location(&response).expect("back to the form");
+        assert!(back.contains("username=ada-lovelace"), "{back}");
+        assert!(
+            !back.contains("short") && !back.contains("secret"),
+            "{back}"
+        );
+        let html = app
+            .get(back.trim_start_matches(&app.base))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(r#"value="ada-lovelace""#), "{function}");
+        assert!(!html.contains("tiny pw"));
+    }
+}
