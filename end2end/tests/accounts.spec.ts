@@ -168,7 +168,8 @@ test("two browsers as two devices: both listed, one signs the other out", async 
   await expect(page).toHaveURL("/settings/activity");
   const events = page.getByRole("list", { name: "Activity" }).getByRole("listitem");
   await expect(events.first()).toContainText("A device was signed out");
-  await expect(events).toHaveCount(3);
+  await expect(events.last()).toContainText("Account created");
+  await expect(events).toHaveCount(4);
   await screenshot(page, "activity");
 });
 
@@ -225,4 +226,15 @@ test("changing the password signs the other browser out", async ({ page, browser
   await laptop.goto("/settings/profile");
   await expect(laptop).toHaveURL("/login?next=/settings/profile&why=ended");
   await other.close();
+});
+
+test("the 404 page keeps a signed-in visitor signed in", async ({ page }) => {
+  const name = freshName("lost");
+  await registerThroughUi(page, name);
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await hydrated(page);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("button", { name: "Log out" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Log in" })).toHaveCount(0);
 });

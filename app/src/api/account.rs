@@ -32,7 +32,7 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
             send_cookie(&auth.known_browser_cookie(&user));
             flash(
                 &session,
-                Flash::success(format!("Welcome, {}", user.username)),
+                Flash::success(format!("Welcome, {}.", user.username)),
             )
             .await?;
             leptos_axum::redirect(&format!("/users/{}", user.username));
