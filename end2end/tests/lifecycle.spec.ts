@@ -1,4 +1,4 @@
-import { test, expect, freshName, hydrated, registerThroughUi, rememberedOnlyPage, screenshot, PASSWORD } from "./helpers";
+import { test, expect, freshName, hydrated, logInThroughUi, registerThroughUi, rememberedOnlyPage, screenshot, PASSWORD } from "./helpers";
 
 test("a remembered browser confirms the password before sensitive actions, then carries on", async ({ page, browser }) => {
   const name = freshName("sudo");
@@ -92,4 +92,36 @@ test("activity starts with the account's creation and reads times as how long ag
   await expect(time).toHaveText("just now");
   await expect(time).toHaveAttribute("title", /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   await expect(time).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/);
+});
+
+test("a form sent after the session ended keeps what was typed through the sign-in", async ({ page, browser }) => {
+  const name = freshName("draft");
+  await registerThroughUi(page, name);
+  await page.goto("/settings/profile");
+  await hydrated(page);
+  await page.getByLabel("Display name").fill("Typed Before The End");
+  await page.getByLabel("Bio").fill("A bio that took a while to write.");
+
+  // Meanwhile this device is signed out from another one.
+  const other = await browser.newContext();
+  const tab = await other.newPage();
+  await logInThroughUi(tab, name);
+  await tab.goto("/settings/devices");
+  await hydrated(tab);
+  await tab.getByRole("button", { name: "Sign out everywhere else" }).click();
+  await expect(tab.getByRole("status")).toContainText("signed out");
+  await other.close();
+
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page).toHaveURL("/login?next=/settings/profile&why=ended");
+  await expect(page.getByRole("status")).toContainText("Your session has ended");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/settings/profile");
+  await expect(page.getByLabel("Display name")).toHaveValue("Typed Before The End");
+  await expect(page.getByLabel("Bio")).toHaveValue("A bio that took a while to write.");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page).toHaveURL(`/users/${name}`);
+  await expect(page.getByRole("heading", { name: "Typed Before The End" })).toBeVisible();
 });

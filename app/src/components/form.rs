@@ -104,9 +104,29 @@ pub fn TextField(
             </Show>
         }
     });
+    // A draft kept across a sign-in (see `draft`) takes the field's place.
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let area_ref = NodeRef::<leptos::html::Textarea>::new();
+    if kind != "password" {
+        Effect::new(move |_| {
+            let (input, area) = (input_ref.get(), area_ref.get());
+            if input.is_none() && area.is_none() {
+                return;
+            }
+            if let Some(draft) = super::draft::take(name) {
+                if let Some(input) = input {
+                    input.set_value(&draft);
+                }
+                if let Some(area) = area {
+                    area.set_value(&draft);
+                }
+            }
+        });
+    }
     let control = match rows {
         None => view! {
             <input
+                node_ref=input_ref
                 id=name
                 name=name
                 type=input_type
@@ -122,6 +142,7 @@ pub fn TextField(
         .into_any(),
         Some(rows) => view! {
             <textarea
+                node_ref=area_ref
                 id=name
                 name=name
                 rows=rows
@@ -208,6 +229,13 @@ pub fn CurrentPasswordField(
 pub fn FormAlert(error: Signal<Option<ApiError>>) -> impl IntoView {
     let location = use_location();
     let message = move || error.get().and_then(|e| e.form_message());
+    // The session ended under this form: keep what was typed for after the
+    // sign-in the guard is about to ask for.
+    Effect::new(move |_| {
+        if matches!(error.get(), Some(ApiError::NotLoggedIn)) {
+            super::draft::save();
+        }
+    });
     let confirm = move || {
         matches!(error.get(), Some(ApiError::ConfirmPassword)).then(|| {
             let href = here(&location).confirm_url();

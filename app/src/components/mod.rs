@@ -1,5 +1,6 @@
 //! Reusable pieces: form fields, the flash area, the nav, the login guard.
 
+mod draft;
 mod flash;
 mod form;
 mod nav;
