@@ -19,6 +19,7 @@ use crate::store::{NewDevice, Store, StoreError};
 pub use activity::ActivityLog;
 pub use devices::DeviceList;
 pub use lifetimes::{judge, Lifetimes, Verdict};
+pub(crate) use remember::lasting_cookie;
 pub use remember::{RememberCookie, RememberToken};
 pub use resume::{RememberTokens, Resumed};
 pub use sudo::SUDO_SECONDS;

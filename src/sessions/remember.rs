@@ -119,14 +119,26 @@ impl RememberCookie {
     }
 
     fn cookie(&self, value: String, max_age: i64) -> Cookie<'static> {
-        Cookie::build((self.name(), value))
-            .max_age(Duration::seconds(max_age))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(self.secure)
-            .build()
+        lasting_cookie(self.name(), value, max_age, self.secure)
     }
+}
+
+/// A cookie kept `max_age` seconds across browser restarts: site-wide,
+/// `HttpOnly`, `SameSite=Lax`, and `Secure` over HTTPS (the remember-me and
+/// known-browser cookies).
+pub(crate) fn lasting_cookie(
+    name: &'static str,
+    value: String,
+    max_age: i64,
+    secure: bool,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .max_age(Duration::seconds(max_age))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
 }
 
 #[cfg(test)]

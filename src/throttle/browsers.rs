@@ -7,11 +7,11 @@
 //! locked after the same failures as the account is.
 
 use rand::RngCore;
-use tower_sessions::cookie::time::Duration;
-use tower_sessions::cookie::{Cookie, SameSite};
+use tower_sessions::cookie::Cookie;
 
 use crate::domain::UserId;
 use crate::keys::Signer;
+use crate::sessions::lasting_cookie;
 use crate::store::{Store, StoreError};
 
 /// The name of the signing key in `latchkey_keys`.
@@ -69,14 +69,7 @@ impl KnownBrowsers {
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let body = format!("{}.{}", user.0, hex::encode(nonce));
         let value = format!("{body}.{}", self.signer.sign(&[&body]));
-        Cookie::build((self.name(), value))
-            .max_age(Duration::seconds(KNOWN_FOR_SECONDS))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(self.secure)
-            .build()
-            .to_string()
+        lasting_cookie(self.name(), value, KNOWN_FOR_SECONDS, self.secure).to_string()
     }
 
     /// The known browser a request's `Cookie` header names, if its cookie

@@ -89,6 +89,29 @@ async fn the_meter_scores_as_the_forms_judge() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// `n` strength checks of the worst case, sent at once from new clients;
+/// each answers its status and whether it said when to retry.
+fn worst_case_checks_at_once(
+    app: &TestApp,
+    n: usize,
+) -> Vec<tokio::task::JoinHandle<(StatusCode, bool)>> {
+    (0..n)
+        .map(|_| {
+            let (client, url) = (app.stranger(), app.url("/api/password_strength"));
+            tokio::spawn(async move {
+                let response = client
+                    .post(url)
+                    .form(&[("password", worst_case_password().as_str())])
+                    .send()
+                    .await
+                    .expect("request");
+                let retry = response.headers().contains_key("retry-after");
+                (response.status(), retry)
+            })
+        })
+        .collect()
+}
+
 /// zxcvbn's slowest kind of input: l33t symbols, each of which it tries as
 /// several letters.
 fn worst_case_password() -> String {
@@ -100,25 +123,7 @@ fn worst_case_password() -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worst_case_password_sent_in_parallel_leaves_the_server_answering() {
     let app = TestApp::start().await;
-    let payload = worst_case_password();
-    let flood: Vec<_> = (0..32)
-        .map(|_| {
-            let (client, url, payload) = (
-                app.stranger(),
-                app.url("/api/password_strength"),
-                payload.clone(),
-            );
-            tokio::spawn(async move {
-                let response = client
-                    .post(url)
-                    .form(&[("password", payload.as_str())])
-                    .send()
-                    .await
-                    .expect("request");
-                response.status()
-            })
-        })
-        .collect();
+    let flood = worst_case_checks_at_once(&app, 32);
     // Probe while the flood is being scored (one scoring takes about a
     // quarter of a second here, one at a time on a two-core machine).
     let mut slowest = std::time::Duration::ZERO;
@@ -138,7 +143,7 @@ async fn the_worst_case_password_sent_in_parallel_leaves_the_server_answering() 
     }
     for task in flood {
         assert_eq!(
-            task.await.unwrap(),
+            task.await.unwrap().0,
             StatusCode::OK,
             "every check is answered"
         );
@@ -158,28 +163,7 @@ async fn the_worst_case_password_sent_in_parallel_leaves_the_server_answering() 
 #[tokio::test]
 async fn strength_checks_are_limited_per_address() {
     let app = TestApp::start_with(&[("LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE", "3")]).await;
-    let payload = worst_case_password();
-    let requests: Vec<_> = (0..8)
-        .map(|_| {
-            let (client, url, payload) = (
-                app.stranger(),
-                app.url("/api/password_strength"),
-                payload.clone(),
-            );
-            tokio::spawn(async move {
-                let response = client
-                    .post(url)
-                    .form(&[("password", payload.as_str())])
-                    .send()
-                    .await
-                    .expect("request");
-                (
-                    response.status(),
-                    response.headers().contains_key("retry-after"),
-                )
-            })
-        })
-        .collect();
+    let requests = worst_case_checks_at_once(&app, 8);
     let mut answers = Vec::new();
     for request in requests {
         answers.push(request.await.unwrap());

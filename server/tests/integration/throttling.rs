@@ -23,6 +23,25 @@ async fn log_in_elsewhere(app: &TestApp, name: &str, password: &str) -> reqwest:
         .unwrap()
 }
 
+/// Forty wrong guesses at `name`, each from a new browser, all sent at once;
+/// their answers.
+async fn forty_strangers_guess(app: &TestApp, name: &str) -> Vec<StatusCode> {
+    let guesses: Vec<_> = (0..40)
+        .map(|i| {
+            let (client, url, name) = (app.stranger(), app.url("/api/login"), name.to_string());
+            tokio::spawn(async move {
+                let form = [("username", name), ("password", format!("wrong guess {i}"))];
+                client.post(url).form(&form).send().await.unwrap().status()
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for guess in guesses {
+        answers.push(guess.await.unwrap());
+    }
+    answers
+}
+
 /// Strangers guess until the account is locked to strangers.
 async fn guess_until_locked(app: &TestApp, name: &str) {
     for _ in 0..=FREE_FAILURES {
@@ -186,19 +205,10 @@ async fn forty_simultaneous_guesses_get_no_more_password_checks_than_sequential_
     app.register(&name, PASSWORD).await;
     app.log_out().await;
 
-    let guesses: Vec<_> = (0..40)
-        .map(|i| {
-            let (client, url, name) = (app.stranger(), app.url("/api/login"), name.clone());
-            tokio::spawn(async move {
-                let form = [("username", name), ("password", format!("wrong guess {i}"))];
-                client.post(url).form(&form).send().await.unwrap().status()
-            })
-        })
-        .collect();
     let mut checked = 0;
     let mut refused = 0;
-    for guess in guesses {
-        match guess.await.unwrap() {
+    for status in forty_strangers_guess(&app, &name).await {
+        match status {
             StatusCode::UNAUTHORIZED => checked += 1,
             StatusCode::TOO_MANY_REQUESTS => refused += 1,
             other => panic!("unexpected {other}"),
@@ -235,19 +245,11 @@ async fn strangers_guessing_at_once_do_not_lock_the_owner_out_of_a_known_browser
     }
     app.log_out().await;
 
-    let guesses: Vec<_> = (0..40)
-        .map(|i| {
-            let (client, url, name) = (app.stranger(), app.url("/api/login"), name.clone());
-            tokio::spawn(async move {
-                let form = [("username", name), ("password", format!("wrong guess {i}"))];
-                client.post(url).form(&form).send().await.unwrap().status()
-            })
-        })
-        .collect();
-    let mut refused = 0;
-    for guess in guesses {
-        refused += usize::from(guess.await.unwrap() == StatusCode::TOO_MANY_REQUESTS);
-    }
+    let refused = forty_strangers_guess(&app, &name)
+        .await
+        .into_iter()
+        .filter(|status| *status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
     assert!(
         refused > 30,
         "the account is locked to strangers: {refused}"
