@@ -149,6 +149,8 @@ test("two browsers as two devices: both listed, one signs the other out", async 
   const list = page.getByRole("list", { name: "Devices" });
   await expect(list.getByRole("listitem")).toHaveCount(2);
   await expect(list.getByText("This device")).toHaveCount(1);
+  // When each sign-in ends if unused, read as how soon.
+  await expect(list.getByRole("listitem").first()).toContainText(/if unused, ends in (29|30) minutes/);
   await screenshot(page, "devices");
 
   await list.getByRole("button", { name: /^Sign out / }).click();

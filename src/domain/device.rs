@@ -21,6 +21,10 @@ pub struct Device {
     pub last_active_at: i64,
     /// Whether "Remember me" was ticked.
     pub remembered: bool,
+    /// When its sign-in ends if it is not used again (Unix seconds): the
+    /// remember-me token's expiry for a remembered device, else its session's
+    /// idle or absolute end, whichever comes first.
+    pub ends_at: Option<i64>,
     /// Whether it is the browser asking.
     pub current: bool,
 }

@@ -39,6 +39,7 @@ fn describe(row: DeviceRow, current: DeviceId) -> Device {
         signed_in_at: row.signed_in_at,
         last_active_at: row.last_active_at,
         remembered: row.remembered,
+        ends_at: row.ends_at,
         current: row.id == current,
     }
 }

@@ -32,6 +32,9 @@ pub struct DeviceRow {
     pub signed_in_at: i64,
     /// Unix seconds.
     pub last_active_at: i64,
+    /// When its sign-in ends if nothing more happens (Unix seconds): its
+    /// remember-me token's expiry, else its live session's.
+    pub ends_at: Option<i64>,
 }
 
 impl Store {
@@ -106,11 +109,18 @@ impl Store {
     /// Every device of a user that is signed in at `now`: remembered, or with
     /// a live session. Most recently active first.
     pub async fn list_devices(&self, user: UserId, now: i64) -> Result<Vec<DeviceRow>, StoreError> {
-        let rows: Vec<(i64, String, String, bool, i64, i64)> = on_pool!(
+        type Row = (i64, String, String, bool, i64, i64, Option<i64>);
+        let rows: Vec<Row> = on_pool!(
             self,
             pool,
             sqlx::query_as(
-                "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at
+                "SELECT id, user_agent, ip, remembered, signed_in_at, last_active_at,
+                 COALESCE(
+                     (SELECT MAX(t.expires_at) FROM latchkey_remember_tokens t
+                      WHERE t.device_id = d.id),
+                     (SELECT MAX(s.expires_at) FROM latchkey_sessions s
+                      WHERE s.device_id = d.id AND s.expires_at > $2)
+                 )
                  FROM latchkey_devices d
                  WHERE user_id = $1 AND (remembered OR EXISTS (
                      SELECT 1 FROM latchkey_sessions s
@@ -126,13 +136,16 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, user_agent, ip, remembered, signed_in_at, last_active_at)| DeviceRow {
-                    id: DeviceId(id),
-                    user_agent,
-                    ip,
-                    remembered,
-                    signed_in_at,
-                    last_active_at,
+                |(id, user_agent, ip, remembered, signed_in_at, last_active_at, ends_at)| {
+                    DeviceRow {
+                        id: DeviceId(id),
+                        user_agent,
+                        ip,
+                        remembered,
+                        signed_in_at,
+                        last_active_at,
+                        ends_at,
+                    }
                 },
             )
             .collect())

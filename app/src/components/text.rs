@@ -22,11 +22,12 @@ mod tests {
     }
 }
 
-/// How long ago `then` was, seen from `now` (Unix seconds): "just now",
-/// "5 minutes ago", "3 hours ago", "2 days ago"; beyond 30 days, `None` (the
-/// date says it better).
-pub fn ago(then: i64, now: i64) -> Option<String> {
-    let seconds = (now - then).max(0);
+/// `then` seen from `now` (Unix seconds): "just now", "5 minutes ago",
+/// "3 hours ago", "in 25 minutes", "in 2 days"; more than 30 days away,
+/// `None` (the date says it better).
+pub fn relative(then: i64, now: i64) -> Option<String> {
+    let future = then - now >= 60;
+    let seconds = (then - now).abs();
     let (n, unit) = match seconds {
         0..60 => return Some("just now".to_string()),
         60..3_600 => (seconds / 60, "minute"),
@@ -34,7 +35,12 @@ pub fn ago(then: i64, now: i64) -> Option<String> {
         86_400..2_592_000 => (seconds / 86_400, "day"),
         _ => return None,
     };
-    Some(format!("{} ago", plural(n.unsigned_abs(), unit)))
+    let amount = plural(n.unsigned_abs(), unit);
+    Some(if future {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    })
 }
 
 #[cfg(test)]
@@ -42,13 +48,20 @@ mod ago_tests {
     use super::*;
 
     #[test]
-    fn recent_times_read_as_how_long_ago() {
-        assert_eq!(ago(1000, 1030).as_deref(), Some("just now"));
-        assert_eq!(ago(0, 60).as_deref(), Some("1 minute ago"));
-        assert_eq!(ago(0, 5 * 60 + 59).as_deref(), Some("5 minutes ago"));
-        assert_eq!(ago(0, 3 * 3_600).as_deref(), Some("3 hours ago"));
-        assert_eq!(ago(0, 86_400).as_deref(), Some("1 day ago"));
-        assert_eq!(ago(0, 31 * 86_400), None);
-        assert_eq!(ago(100, 50).as_deref(), Some("just now"), "a clock behind");
+    fn near_times_read_as_how_long_ago_or_how_soon() {
+        assert_eq!(relative(1000, 1030).as_deref(), Some("just now"));
+        assert_eq!(relative(0, 60).as_deref(), Some("1 minute ago"));
+        assert_eq!(relative(0, 5 * 60 + 59).as_deref(), Some("5 minutes ago"));
+        assert_eq!(relative(0, 3 * 3_600).as_deref(), Some("3 hours ago"));
+        assert_eq!(relative(0, 86_400).as_deref(), Some("1 day ago"));
+        assert_eq!(relative(0, 31 * 86_400), None);
+        assert_eq!(
+            relative(100, 50).as_deref(),
+            Some("just now"),
+            "a clock behind"
+        );
+        assert_eq!(relative(25 * 60, 0).as_deref(), Some("in 25 minutes"));
+        assert_eq!(relative(30 * 86_400 - 1, 0).as_deref(), Some("in 29 days"));
+        assert_eq!(relative(40 * 86_400, 0), None);
     }
 }

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use super::text::ago;
+use super::text::relative;
 
-/// A moment, as "5 minutes ago" with the exact time on hover and for
+/// A moment, as "5 minutes ago" (or "in 25 minutes") with the exact time on hover and for
 /// assistive technology. The page comes from the server with the exact time
 /// (the server's "now" and the browser's differ, and both must render the
 /// same HTML); once live, the browser shows how long ago it was.
@@ -21,7 +21,7 @@ pub fn When(
                 return exact.clone();
             }
             let now = (leptos::web_sys::js_sys::Date::now() / 1000.0) as i64;
-            ago(at, now).unwrap_or_else(|| exact.clone())
+            relative(at, now).unwrap_or_else(|| exact.clone())
         }
     };
     // "2026-11-29 21:50 UTC" as a machine reads it: "2026-11-29T21:50Z".

@@ -111,6 +111,10 @@ fn DeviceRow(
                     <When at=device.signed_in_at/>
                     " · last active "
                     <When at=device.last_active_at/>
+                    {device.ends_at.map(|end| view! {
+                        {if device.remembered { " · remembered: ends " } else { " · if unused, ends " }}
+                        <When at=end/>
+                    })}
                 </p>
             </div>
             {(!device.current && confirmed).then(|| view! {

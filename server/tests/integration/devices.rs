@@ -152,3 +152,36 @@ async fn logging_out_removes_the_device_and_logging_in_again_replaces_it() {
         "signing in again does not leave a stale device"
     );
 }
+
+/// Each device says when its sign-in ends if it is not used again: the
+/// session's idle end for a plain sign-in, the token's for a remembered one.
+#[tokio::test]
+async fn each_device_says_when_its_sign_in_ends() {
+    let now = 1_800_000_000;
+    let app = TestApp::start_with_clock(&[], latchkey::clock::Clock::manual(now)).await;
+    let name = unique_name("ends");
+    app.register(&name, PASSWORD).await;
+    let remembered = app.stranger_with_cookies();
+    let response = remembered
+        .post(app.url("/api/login"))
+        .form(&[
+            ("username", name.as_str()),
+            ("password", PASSWORD),
+            ("remember", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let (_, list) = devices(&app.client, &app).await;
+    let list = list.as_array().unwrap();
+    let this = list.iter().find(|d| d["current"] == true).unwrap();
+    let other = list.iter().find(|d| d["current"] == false).unwrap();
+    assert_eq!(this["ends_at"], now + 30 * 60, "30 idle minutes");
+    assert_eq!(
+        other["ends_at"],
+        now + 30 * 24 * 60 * 60,
+        "the token's 30 days"
+    );
+}
