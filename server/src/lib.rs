@@ -18,6 +18,7 @@ use anyhow::Context;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
@@ -31,6 +32,8 @@ use latchkey::store::Store;
 use latchkey::throttle::{AccountThrottle, AddressLimits, AddressQuotas, KnownBrowsers};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -148,6 +151,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
             state.clone(),
             remember::resume_remembered,
         ))
+        .nest_service("/pkg", built_files(config))
         // Static files, else the 404 page, rendered with the app's context
         // so that a signed-in visitor stays signed in there.
         .fallback(leptos_axum::file_and_error_handler_with_context::<
@@ -167,6 +171,22 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         ))
         .with_state(state);
     Ok(layers::around(router, config))
+}
+
+/// The build's wasm, JS and CSS (precompressed by `make release`). Their
+/// names stay the same from one build to the next, so a browser must ask
+/// whether its copy changed before using it (`no-cache`), and is answered
+/// `304` when it did not: a copy kept by guesswork after a deploy would be
+/// the old wasm under the new pages. (Leptos's own file handler passes only
+/// `Accept-Encoding` on, so it could never answer `304`.)
+fn built_files(config: &Config) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let options = &config.leptos;
+    let dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    SetResponseHeader::overriding(
+        ServeDir::new(dir).precompressed_br().precompressed_gzip(),
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    )
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

@@ -126,3 +126,41 @@ async fn pages_are_compressed_for_browsers_that_accept_it() {
         );
     }
 }
+
+/// The build's files keep their names across builds: browsers revalidate
+/// them, and a revalidation of an unchanged file is a 304 with no body.
+#[tokio::test]
+async fn the_built_files_are_revalidated_before_use_and_cost_nothing_unchanged() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(
+        site.path().join("pkg/latchkey.css"),
+        "body { color: black }",
+    )
+    .unwrap();
+    let root = site.path().to_str().unwrap();
+    let app = TestApp::start_with(&[("LEPTOS_SITE_ROOT", root)]).await;
+    let response = app.get("/pkg/latchkey.css").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    assert!(
+        response.headers().get("set-cookie").is_none(),
+        "no session for a file"
+    );
+    let modified = response.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let again = app
+        .stranger()
+        .get(app.url("/pkg/latchkey.css"))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        app.get("/pkg/missing.js").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
