@@ -18,7 +18,8 @@ use anyhow::Context;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
-use axum::http::{header, HeaderValue};
+use axum::handler::HandlerWithoutStateExt;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
@@ -33,7 +34,7 @@ use latchkey::throttle::{AccountThrottle, AddressLimits, AddressQuotas, KnownBro
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeader;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -179,14 +180,23 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
 /// `304` when it did not: a copy kept by guesswork after a deploy would be
 /// the old wasm under the new pages. (Leptos's own file handler passes only
 /// `Accept-Encoding` on, so it could never answer `304`.)
-fn built_files(config: &Config) -> SetResponseHeader<ServeDir, HeaderValue> {
+fn built_files(config: &Config) -> Router {
     let options = &config.leptos;
     let dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
-    SetResponseHeader::overriding(
-        ServeDir::new(dir).precompressed_br().precompressed_gzip(),
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache"),
-    )
+    let files = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .not_found_service(no_such_file.into_service());
+    Router::new()
+        .fallback_service(files)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+}
+
+async fn no_such_file() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "There is no such file.")
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

@@ -133,6 +133,17 @@ impl StoreError {
         }
     }
 
+    /// Whether SQLite answered BUSY or LOCKED.
+    fn is_sqlite_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                let code = e.code().unwrap_or_default();
+                code.len() < 5 && matches!(code.parse::<i64>().ok().map(|c| c & 0xff), Some(5 | 6))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the failure is a unique-constraint violation.
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
@@ -221,12 +232,29 @@ impl Store {
         if let Some(folder) = file.parent() {
             create_folder(folder)?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
-            .await?;
-        Self::from_pool(Pool::Sqlite(pool)).await
+        // Servers opening a new database at the same moment can be answered
+        // "database is locked" at once, the busy timeout notwithstanding (one
+        // in fifteen four-server starts did, likely the race to switch the
+        // new file to WAL): such a start is tried again shortly.
+        let mut tries = 0;
+        loop {
+            let opened = async {
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_with(options.clone())
+                    .await?;
+                Self::from_pool(Pool::Sqlite(pool)).await
+            }
+            .await;
+            match opened {
+                Err(e) if e.is_sqlite_busy() && tries < 20 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(25 * tries)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The pool, for the session store that shares this database.
