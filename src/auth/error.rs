@@ -17,6 +17,10 @@ pub enum AuthError {
     /// Log-in: unknown user or wrong password, deliberately one answer.
     #[error("invalid username or password")]
     InvalidCredentials,
+    /// The username typed to confirm an account's deletion is not the
+    /// account's; it holds the account's own, to say which to type.
+    #[error("the username typed is not the account's")]
+    NotYourUsername(String),
     /// The signed-in user's password, asked for again, is not theirs.
     #[error("that is not the password")]
     WrongPassword,

@@ -12,8 +12,10 @@
 mod error;
 #[cfg(test)]
 mod tests;
+mod who;
 
 pub use error::AuthError;
+pub use who::{Me, SignIn};
 
 use tower_sessions::Session;
 
@@ -23,18 +25,9 @@ use crate::domain::{
     Activity, ActivityKind, CurrentUser, Device, DeviceId, NewPassword, PasswordAttempt, Profile,
     ProfileUpdate, Username,
 };
-use crate::sessions::{ClientInfo, RememberToken, Resumed, SessionPolicy, SignedInAs};
-use crate::store::Store;
+use crate::sessions::{ClientInfo, Resumed, SessionPolicy};
+use crate::store::{Store, StoreError};
 use crate::throttle::KnownBrowsers;
-
-/// The signed-in user of a request, and which of their devices it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Me {
-    /// The user.
-    pub user: CurrentUser,
-    /// Their session's user and device.
-    pub at: SignedInAs,
-}
 
 /// Latchkey's use cases over one database.
 #[derive(Clone)]
@@ -44,18 +37,6 @@ pub struct Auth {
     accounts: Accounts,
     sessions: SessionPolicy,
     browsers: KnownBrowsers,
-}
-
-/// A successful sign-in: who, their remember-me token if they asked for
-/// one, and the known-browser cookie to set (see [`KnownBrowsers`]).
-#[derive(Debug)]
-pub struct SignIn {
-    /// The user now signed in.
-    pub user: CurrentUser,
-    /// The device's remember-me token, with "Remember me".
-    pub remember: Option<RememberToken>,
-    /// A `Set-Cookie` value marking this browser as known to the account.
-    pub known_browser: String,
 }
 
 impl Auth {
@@ -232,10 +213,7 @@ impl Auth {
                 let others = store
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
-                self.sessions
-                    .on(store)
-                    .activity()
-                    .record(me.user.id, ActivityKind::PasswordChanged, client)
+                self.record_on(store, me, ActivityKind::PasswordChanged, client)
                     .await?;
                 Ok::<_, AuthError>(others)
             })
@@ -263,10 +241,7 @@ impl Auth {
                     .on(store.clone())
                     .change_username(me.user.id, username)
                     .await?;
-                self.sessions
-                    .on(store)
-                    .activity()
-                    .record(me.user.id, ActivityKind::UsernameChanged, client)
+                self.record_on(store, me, ActivityKind::UsernameChanged, client)
                     .await?;
                 Ok(renamed)
             })
@@ -314,10 +289,7 @@ impl Auth {
                 if !store.delete_device(me.user.id, device).await? {
                     return Err(AuthError::NotYourDevice);
                 }
-                self.sessions
-                    .on(store)
-                    .activity()
-                    .record(me.user.id, ActivityKind::DeviceRevoked, client)
+                self.record_on(store, me, ActivityKind::DeviceRevoked, client)
                     .await?;
                 Ok(())
             })
@@ -338,10 +310,7 @@ impl Auth {
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
                 if count > 0 {
-                    self.sessions
-                        .on(store)
-                        .activity()
-                        .record(me.user.id, ActivityKind::DeviceRevoked, client)
+                    self.record_on(store, me, ActivityKind::DeviceRevoked, client)
                         .await?;
                 }
                 Ok(count)
@@ -362,8 +331,16 @@ impl Auth {
         &self,
         session: &Session,
         me: &Me,
+        typed_username: &str,
         password: &PasswordAttempt,
     ) -> Result<(), AuthError> {
+        // The username typed out says this is the account meant (not a slip
+        // in a browser signed in to another one); checked first, so a
+        // mistyped one costs no password attempt.
+        let key = |name: &str| Username::parse(name).map(|name| name.key()).ok();
+        if key(typed_username).is_none() || key(typed_username) != key(&me.user.username) {
+            return Err(AuthError::NotYourUsername(me.user.username.clone()));
+        }
         self.check_password(me, password).await?;
         self.store
             .transaction(|store| async move {
@@ -386,6 +363,21 @@ impl Auth {
     pub fn remember_days(&self) -> u32 {
         let days = self.sessions.lifetimes().remembered / (24 * 60 * 60);
         u32::try_from(days).unwrap_or(u32::MAX)
+    }
+
+    /// Records `kind` in `me`'s activity, inside the transaction of `store`.
+    async fn record_on(
+        &self,
+        store: Store,
+        me: &Me,
+        kind: ActivityKind,
+        client: &ClientInfo,
+    ) -> Result<(), StoreError> {
+        self.sessions
+            .on(store)
+            .activity()
+            .record(me.user.id, kind, client)
+            .await
     }
 
     async fn require_sudo(&self, session: &Session) -> Result<(), AuthError> {

@@ -248,15 +248,23 @@ async fn deleting_an_account_needs_its_password_then_leaves_nothing_signed_in() 
     let f = fixture().await;
     let (laptop, me) = f.registered("ada").await;
     let phone = f.logged_in("ada", PW).await.unwrap();
+    // Another name typed out, or none: refused before the password.
+    for typed in ["bob", "", "a"] {
+        let refused = f
+            .auth
+            .delete_account(&laptop, &me, typed, &attempt(PW))
+            .await;
+        assert!(matches!(refused, Err(AuthError::NotYourUsername(ref own)) if own == "ada"));
+    }
     let refused = f
         .auth
-        .delete_account(&laptop, &me, &attempt("not the password"))
+        .delete_account(&laptop, &me, "ADA", &attempt("not the password"))
         .await;
     assert!(matches!(refused, Err(AuthError::WrongPassword)));
     assert!(f.me(&phone).await.is_some());
 
     f.auth
-        .delete_account(&laptop, &me, &attempt(PW))
+        .delete_account(&laptop, &me, "ada", &attempt(PW))
         .await
         .unwrap();
     assert!(f.me(&laptop).await.is_none());

@@ -37,26 +37,17 @@ pub async fn delete_account(username: String, password: String) -> Result<(), Ap
     use super::server::{
         auth, finish, flash, password_of, remember_cookie, require_user, send_cookie, session,
     };
-    use latchkey::domain::{Field, Flash, Username};
+    use latchkey::domain::{Field, Flash};
 
     finish(
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            // The username typed out says this is the account meant (and
-            // not a slip in a browser signed in to another one); checked
-            // first, so a mistyped one costs no password attempt.
-            let typed = Username::parse(&username).map(|name| name.key());
-            let own = Username::parse(&me.user.username).map(|name| name.key());
-            if typed.is_err() || typed != own {
-                return Err(ApiError::field(
-                    Field::Username,
-                    format!("Type your username, {}, to confirm.", me.user.username),
-                ));
-            }
             // The password is asked for here, which is itself the sudo check.
             let password = password_of(Field::Password, &password)?;
-            auth()?.delete_account(&session, &me, &password).await?;
+            auth()?
+                .delete_account(&session, &me, &username, &password)
+                .await?;
             send_cookie(&remember_cookie()?.clear());
             flash(
                 &session,

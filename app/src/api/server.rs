@@ -202,6 +202,10 @@ impl From<AuthError> for ApiError {
                 ApiError::field(Field::Username, "That is already your username.")
             }
             AuthError::InvalidCredentials => ApiError::InvalidCredentials,
+            AuthError::NotYourUsername(own) => ApiError::field(
+                Field::Username,
+                format!("Type your username, {own}, to confirm."),
+            ),
             AuthError::WrongPassword => {
                 ApiError::field(Field::Password, "That is not your password.")
             }
