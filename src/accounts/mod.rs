@@ -155,18 +155,36 @@ impl Accounts {
         attempt: &PasswordAttempt,
         browser: Option<&KnownBrowser>,
     ) -> Result<CurrentUser, AccountError> {
-        let account = match Username::parse(username) {
-            Ok(name) if attempt.is_plausible() => self.store.find_credentials(&name.key()).await?,
-            _ => None,
+        let find = || async {
+            match Username::parse(username) {
+                Ok(name) if attempt.is_plausible() => {
+                    self.store.find_credentials(&name.key()).await
+                }
+                _ => Ok(None),
+            }
         };
-        let key = match (browser, &account) {
-            (Some(browser), Some((user, _))) if browser.user == user.id => browser.throttle_key(),
-            _ => throttle::login_key(username),
+        // Only a known browser needs the account before its turn (to see
+        // whether the cookie names it); a stranger is refused while the
+        // account is locked before any work at all.
+        let (key, found) = match browser {
+            Some(browser) => {
+                let account = find().await?;
+                let key = match &account {
+                    Some((user, _)) if browser.user == user.id => browser.throttle_key(),
+                    _ => throttle::login_key(username),
+                };
+                (key, Some(account))
+            }
+            None => (throttle::login_key(username), None),
         };
         self.throttle
             .reserve(&key)
             .await?
             .map_err(AccountError::Throttled)?;
+        let account = match found {
+            Some(account) => account,
+            None => find().await?,
+        };
         let stored = account.as_ref().map(|(_, hash)| hash.as_str());
         match (self.hasher.verify(attempt, stored).await?, account) {
             (Verification::Match { needs_rehash }, Some((user, _))) => {
