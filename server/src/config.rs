@@ -136,9 +136,9 @@ impl Config {
     /// makes browsers insist on `Secure`, `Path=/` and no `Domain`.
     pub fn session_cookie_name(&self) -> &'static str {
         if self.secure_cookies {
-            "__Host-latchkey_session"
+            latchkey::sessions::SECURE_SESSION_COOKIE
         } else {
-            "latchkey_session"
+            latchkey::sessions::SESSION_COOKIE
         }
     }
 }
@@ -279,129 +279,4 @@ pub fn redacted(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: std::collections::HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Config::from_lookup(|k| map.get(k).cloned())
-    }
-
-    #[test]
-    fn defaults_serve_local_development_on_sqlite() {
-        let c = config(&[]).unwrap();
-        assert_eq!(c.database_url, "sqlite://data/latchkey.db");
-        assert!(!c.secure_cookies);
-        assert_eq!(c.session_cookie_name(), "latchkey_session");
-        assert_eq!(c.hash_cost, HashCost::OWASP_MINIMUM);
-        assert_eq!(c.leptos.site_addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(c.lifetimes, Lifetimes::default());
-    }
-
-    #[test]
-    fn secure_cookies_switch_to_the_host_prefix() {
-        let c = config(&[("LATCHKEY_SECURE_COOKIES", "true")]).unwrap();
-        assert_eq!(c.session_cookie_name(), "__Host-latchkey_session");
-    }
-
-    #[test]
-    fn a_bad_value_names_its_variable() {
-        for (key, value) in [
-            ("LATCHKEY_SECURE_COOKIES", "maybe"),
-            ("LEPTOS_SITE_ADDR", "localhost"),
-            ("LATCHKEY_HASH_MEMORY_KIB", "1024"),
-            ("LATCHKEY_HASH_ITERATIONS", "two"),
-            ("LATCHKEY_HASH_CONCURRENCY", "0"),
-            ("DATABASE_URL", "mysql://x"),
-            ("LEPTOS_ENV", "staging"),
-            ("LATCHKEY_SESSION_IDLE_MINUTES", "0"),
-            ("LATCHKEY_SESSION_MAX_HOURS", "half a day"),
-            ("LATCHKEY_REMEMBER_DAYS", "-1"),
-            ("LATCHKEY_TRUSTED_ORIGINS", "example.com"),
-            ("LATCHKEY_PASSWORD_PEPPER", "too short"),
-            ("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "0"),
-            ("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "lots"),
-            ("LATCHKEY_TRUSTED_ORIGINS", "https://example.com/path"),
-            ("LATCHKEY_TRUSTED_PROXIES", "-1"),
-        ] {
-            let err = config(&[(key, value)]).unwrap_err();
-            assert_eq!(err.key, key);
-            assert!(err.to_string().starts_with(key), "{err}");
-        }
-    }
-
-    #[test]
-    fn a_bad_pepper_is_refused_without_being_echoed() {
-        let err = config(&[("LATCHKEY_PASSWORD_PEPPER", "hunter2")]).unwrap_err();
-        assert!(!err.to_string().contains("hunter2"), "{err}");
-        assert!(config(&[("LATCHKEY_PASSWORD_PEPPER", &"p".repeat(32))])
-            .unwrap()
-            .pepper
-            .is_some());
-    }
-
-    #[test]
-    fn trusted_origins_are_a_comma_separated_list() {
-        let c = config(&[(
-            "LATCHKEY_TRUSTED_ORIGINS",
-            " https://Example.com, http://localhost:8080 ,",
-        )])
-        .unwrap();
-        assert_eq!(
-            c.trusted_origins,
-            ["https://example.com", "http://localhost:8080"]
-        );
-        assert!(config(&[]).unwrap().trusted_origins.is_empty());
-    }
-
-    #[test]
-    fn the_public_origin_is_one_origin() {
-        let c = config(&[("LATCHKEY_PUBLIC_ORIGIN", "https://Login.example.com/")]).unwrap();
-        assert_eq!(
-            c.public_origin.as_deref(),
-            Some("https://login.example.com")
-        );
-        assert_eq!(config(&[]).unwrap().public_origin, None);
-        for bad in [
-            "login.example.com",
-            "https://a.test,https://b.test",
-            "ftp://x",
-        ] {
-            assert!(config(&[("LATCHKEY_PUBLIC_ORIGIN", bad)]).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn hash_cost_may_be_raised_above_the_minimum() {
-        let c = config(&[
-            ("LATCHKEY_HASH_MEMORY_KIB", "65536"),
-            ("LATCHKEY_HASH_ITERATIONS", "3"),
-        ])
-        .unwrap();
-        assert_eq!(c.hash_cost.memory_kib, 65536);
-        assert_eq!(c.hash_cost.iterations, 3);
-    }
-
-    #[test]
-    fn a_database_url_is_shown_without_its_password() {
-        assert_eq!(
-            redacted("postgres://app:s3cr%40t@db.internal:5432/latchkey"),
-            "postgres://app:***@db.internal:5432/latchkey"
-        );
-        assert_eq!(
-            redacted("postgres://db/latchkey?user=app&password=hunter2&sslmode=require"),
-            "postgres://db/latchkey?user=app&password=***&sslmode=require"
-        );
-        assert_eq!(
-            redacted("postgres://app@db/latchkey"),
-            "postgres://app@db/latchkey"
-        );
-        assert_eq!(
-            redacted("sqlite://data/latchkey.db"),
-            "sqlite://data/latchkey.db"
-        );
-    }
-}
+mod tests;
