@@ -20,6 +20,12 @@ pub use activity::ActivityLog;
 pub use devices::DeviceList;
 pub use lifetimes::{judge, Lifetimes, Verdict};
 pub(crate) use remember::lasting_cookie;
+
+/// The session cookie's name over plain HTTP.
+pub const SESSION_COOKIE: &str = "latchkey_session";
+/// The session cookie's name over HTTPS: the `__Host-` prefix makes browsers
+/// insist on `Secure`, `Path=/` and no `Domain`.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-latchkey_session";
 pub use remember::{RememberCookie, RememberToken};
 pub use resume::{RememberTokens, Resumed};
 pub use sudo::SUDO_SECONDS;

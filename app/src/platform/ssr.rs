@@ -60,7 +60,10 @@ pub fn had_session() -> bool {
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(';'))
             .filter_map(|pair| pair.trim().split('=').next())
-            .any(|name| matches!(name, "latchkey_session" | "__Host-latchkey_session"))
+            .any(|name| {
+                name == latchkey::sessions::SESSION_COOKIE
+                    || name == latchkey::sessions::SECURE_SESSION_COOKIE
+            })
     })
 }
 
