@@ -33,7 +33,7 @@ help:
 	@echo "make bench  load benchmarks against bare axum and Flask-Login (see bench/README.md)"
 
 run: setup
-	cargo leptos watch
+	cargo leptos watch --split
 
 test: setup-test lint test-cargo build-frontend test-e2e
 
@@ -45,7 +45,7 @@ test-cargo: postgres
 
 # The wasm, JS and CSS that the pages load; the server binary comes from test-cargo.
 build-frontend: setup
-	cargo leptos build --frontend-only
+	cargo leptos build --frontend-only --split
 
 test-e2e: npm chromium
 	@test -x target/debug/server || $(CARGO_TEST) --no-run
@@ -54,7 +54,7 @@ test-e2e: npm chromium
 # cargo-leptos precompresses with brotli at its best but with a weak gzip
 # encoder; the .gz files are redone with gzip -9 (18% smaller for the wasm).
 release: setup npm
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	gzip -9 -n -k -f target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css
 
 # Load benchmarks (never part of make test): Latchkey, bare axum and the

@@ -1,14 +1,35 @@
-//! The shared `current_user` resource and the actions that change it.
+//! The shared `current_user` resource, and the registry of the actions that
+//! change it.
+//!
+//! Each page creates the actions it uses through [`AuthContext::action`], so an
+//! action's code (its form encoder, its server function's client) is loaded
+//! with that page's chunk and not with the first page. An action is made once,
+//! owned by the app rather than the page, so a page that redirects as its
+//! action completes still refreshes the user in the top bar.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 
 use latchkey::domain::CurrentUser;
 use leptos::prelude::*;
 use leptos::server::ServerActionError;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{
-    current_user, ApiError, ChangePassword, ChangeUsername, ConfirmPassword, DeleteAccount, LogIn,
-    LogOut, Register, RevokeDevice, RevokeOtherDevices, UpdateProfile,
-};
+use crate::api::{current_user, ApiError, LogOut};
+
+/// What an action's completion can change, and so which resources read again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Changes {
+    /// Who is signed in, or what they are called: `current_user` reads again.
+    User,
+    /// The list of signed-in devices.
+    Devices,
+    /// Whether the password was given lately (sudo mode).
+    Sudo,
+}
+
+type Registry = HashMap<TypeId, Box<dyn Any + Send + Sync>>;
 
 /// What every component knows about who is signed in.
 #[derive(Clone, Copy)]
@@ -16,50 +37,85 @@ pub struct AuthContext {
     /// The signed-in user. Loaded once per request on the server, serialized
     /// into the page and hydrated without a second request.
     pub user: Resource<Result<Option<CurrentUser>, ApiError>>,
-    /// Log in.
-    pub log_in: ServerAction<LogIn>,
-    /// Log out.
+    /// Log out: in the top bar of every page.
     pub log_out: ServerAction<LogOut>,
-    /// Register.
-    pub register: ServerAction<Register>,
-    /// Edit one's profile.
-    pub update_profile: ServerAction<UpdateProfile>,
-    /// Sign one device out.
-    pub revoke_device: ServerAction<RevokeDevice>,
-    /// Sign every other device out.
-    pub revoke_other_devices: ServerAction<RevokeOtherDevices>,
-    /// Change the password (signs the other devices out).
-    pub change_password: ServerAction<ChangePassword>,
-    /// Give the password again to unlock sensitive actions ("sudo mode").
-    pub confirm_password: ServerAction<ConfirmPassword>,
-    /// Change the username.
-    pub change_username: ServerAction<ChangeUsername>,
-    /// Delete the account.
-    pub delete_account: ServerAction<DeleteAccount>,
-    user_versions: [RwSignal<usize>; 6],
+    user_changed: RwSignal<usize>,
+    devices_changed: RwSignal<usize>,
+    sudo_changed: RwSignal<usize>,
+    actions: StoredValue<Registry>,
+    owner: StoredValue<Owner>,
 }
 
 impl AuthContext {
+    /// The app's one action for the server function `S`, made the first time a
+    /// page asks for it. Each time it completes, what `changes` names is read
+    /// again (and the flash area looks for a new message).
+    pub fn action<S>(&self, changes: &'static [Changes]) -> ServerAction<S>
+    where
+        S: ServerFn<Error = ApiError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        let key = TypeId::of::<S>();
+        let known = self.actions.with_value(|actions| {
+            actions
+                .get(&key)
+                .and_then(|a| a.downcast_ref::<ServerAction<S>>().copied())
+        });
+        if let Some(action) = known {
+            return action;
+        }
+        let this = *self;
+        // Owned by the app (where the auth context was made), not by the page.
+        let action = self.owner.get_value().with(|| {
+            let action = ServerAction::<S>::new();
+            this.bump_on_completion(action.version(), changes);
+            action
+        });
+        self.actions.update_value(|actions| {
+            actions.insert(key, Box::new(action));
+        });
+        action
+    }
+
+    /// Runs in the browser only (effects do not run on the server).
+    fn bump_on_completion(self, version: RwSignal<usize>, changes: &'static [Changes]) {
+        Effect::new(move |seen: Option<usize>| {
+            let now = version.get();
+            if seen.is_some_and(|seen| seen != now) {
+                for change in changes {
+                    self.counter(*change).update(|n| *n += 1);
+                }
+            }
+            now
+        });
+    }
+
+    fn counter(&self, change: Changes) -> RwSignal<usize> {
+        match change {
+            Changes::User => self.user_changed,
+            Changes::Devices => self.devices_changed,
+            Changes::Sudo => self.sudo_changed,
+        }
+    }
+
     /// Changes whenever any action that can change the signed-in user completes.
     pub fn version(&self) -> usize {
-        self.user_versions.iter().map(|v| v.get()).sum()
+        self.user_changed.get()
     }
 
     /// Changes whenever any account action completes (each may leave a flash).
     pub fn any_version(&self) -> usize {
-        self.version() + self.devices_version() + self.sudo_version()
+        self.user_changed.get() + self.devices_changed.get() + self.sudo_changed.get()
     }
 
     /// Changes whenever a device is signed out.
     pub fn devices_version(&self) -> usize {
-        self.revoke_device.version().get()
-            + self.revoke_other_devices.version().get()
-            + self.change_password.version().get()
+        self.devices_changed.get()
     }
 
     /// Changes whenever the password is given again (sudo mode may have begun).
     pub fn sudo_version(&self) -> usize {
-        self.confirm_password.version().get() + self.change_password.version().get()
+        self.sudo_changed.get()
     }
 }
 
@@ -74,40 +130,21 @@ pub fn provide_auth() -> AuthContext {
             provide_context(ServerActionError::new(path, error));
         }
     });
-    let log_in = ServerAction::<LogIn>::new();
-    let log_out = ServerAction::<LogOut>::new();
-    let register = ServerAction::<Register>::new();
-    let update_profile = ServerAction::<UpdateProfile>::new();
-    let change_username = ServerAction::<ChangeUsername>::new();
-    let delete_account = ServerAction::<DeleteAccount>::new();
-    let user_versions = [
-        log_in.version(),
-        log_out.version(),
-        register.version(),
-        update_profile.version(),
-        change_username.version(),
-        delete_account.version(),
-    ];
-    let versions = move || user_versions.iter().map(|v| v.get()).sum::<usize>();
-    let user = Resource::new(versions, |_| current_user());
+    let user_changed = RwSignal::new(0);
+    let user = Resource::new(move || user_changed.get(), |_| current_user());
     let auth = AuthContext {
         user,
-        log_in,
-        log_out,
-        register,
-        update_profile,
-        revoke_device: ServerAction::new(),
-        revoke_other_devices: ServerAction::new(),
-        change_password: ServerAction::new(),
-        confirm_password: ServerAction::new(),
-        change_username,
-        delete_account,
-        user_versions,
+        log_out: ServerAction::new(),
+        user_changed,
+        devices_changed: RwSignal::new(0),
+        sudo_changed: RwSignal::new(0),
+        actions: StoredValue::new(HashMap::new()),
+        owner: StoredValue::new(Owner::current().unwrap_or_else(Owner::new)),
     };
+    auth.bump_on_completion(auth.log_out.version(), &[Changes::User]);
     provide_context(auth);
     auth
 }
-
 /// The auth context provided by [`provide_auth`].
 pub fn use_auth() -> AuthContext {
     expect_context::<AuthContext>()

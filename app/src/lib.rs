@@ -16,13 +16,13 @@ mod platform;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::auth::provide_auth;
 use crate::components::{provide_route_focus, FlashArea, Nav, RouteAnnouncer, SkipLink};
 use crate::pages::{
-    ActivityPage, ConfirmPage, DeleteAccountPage, DevicesPage, EditProfilePage, HomePage,
-    LoginPage, NotFoundPage, PasswordPage, RegisterPage, UserProfilePage, UsernamePage,
+    Activity, Confirm, DeleteAccount, Devices, EditProfile, HomePage, LoginPage, NotFoundPage,
+    Password, Register, UserProfile, Username,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -88,15 +88,15 @@ fn Layout() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
-                <Route path=path!("/users/:username") view=UserProfilePage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/profile") view=EditProfilePage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/username") view=UsernamePage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/password") view=PasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/devices") view=DevicesPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/activity") view=ActivityPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/delete") view=DeleteAccountPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/confirm") view=ConfirmPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view={Lazy::<Register>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/users/:username") view={Lazy::<UserProfile>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/profile") view={Lazy::<EditProfile>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/username") view={Lazy::<Username>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/password") view={Lazy::<Password>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/devices") view={Lazy::<Devices>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/activity") view={Lazy::<Activity>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/delete") view={Lazy::<DeleteAccount>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/confirm") view={Lazy::<Confirm>::new()} ssr=SsrMode::Async/>
             </Routes>
         </main>
     }

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::auth::use_auth;
+use crate::api::ConfirmPassword;
+use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SubmitButton,
 };
@@ -11,9 +12,10 @@ use crate::components::{
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let auth = use_auth();
+    let confirm_password = auth.action::<ConfirmPassword>(&[Changes::Sudo]);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = action_error(auth.confirm_password);
+    let error = action_error(confirm_password);
     view! {
         <PageTitle text="Confirm your password"/>
         <RequireUser let:user>
@@ -24,11 +26,11 @@ pub fn ConfirmPage() -> impl IntoView {
                     "Enter your password to continue; it will not be asked again for 10 minutes."
                 </p>
                 <FormAlert error/>
-                <ActionForm action=auth.confirm_password>
+                <ActionForm action=confirm_password>
                     <input type="hidden" name="next" value=next/>
                     <CurrentPasswordField error/>
                     <div class="actions">
-                        <SubmitButton pending=auth.confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
+                        <SubmitButton pending=confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
                         // Back to the settings, not to `next`: that page would
                         // only ask for the password again.
                         <a class="button" href="/settings/profile">"Cancel"</a>

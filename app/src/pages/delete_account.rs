@@ -1,7 +1,8 @@
 use latchkey::domain::Field;
 use leptos::prelude::*;
 
-use crate::auth::use_auth;
+use crate::api::DeleteAccount;
+use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SettingsTabs,
     SubmitButton, TextField,
@@ -12,7 +13,8 @@ use crate::components::{
 #[component]
 pub fn DeleteAccountPage() -> impl IntoView {
     let auth = use_auth();
-    let error = action_error(auth.delete_account);
+    let delete_account = auth.action::<DeleteAccount>(&[Changes::User]);
+    let error = action_error(delete_account);
     view! {
         <PageTitle text="Delete account"/>
         <RequireUser let:user>
@@ -25,7 +27,7 @@ pub fn DeleteAccountPage() -> impl IntoView {
                     "It cannot be undone. Your username becomes free for anyone to take."
                 </p>
                 <FormAlert error/>
-                <ActionForm action=auth.delete_account>
+                <ActionForm action=delete_account>
                     <TextField
                         label="Your username"
                         field=Field::Username
@@ -35,7 +37,7 @@ pub fn DeleteAccountPage() -> impl IntoView {
                     />
                     <CurrentPasswordField error/>
                     <SubmitButton
-                        pending=auth.delete_account.pending().into()
+                        pending=delete_account.pending().into()
                         label="Delete my account"
                         pending_label="Deleting…"
                         class="button danger"

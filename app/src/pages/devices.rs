@@ -3,8 +3,8 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_location;
 
-use crate::api::{list_devices, sudo_status, ApiError, RevokeDevice};
-use crate::auth::use_auth;
+use crate::api::{list_devices, sudo_status, ApiError, RevokeDevice, RevokeOtherDevices};
+use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, here, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, When,
 };
@@ -36,7 +36,8 @@ fn DeviceList(
 ) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
-    let (revoke, revoke_others) = (auth.revoke_device, auth.revoke_other_devices);
+    let revoke = auth.action::<RevokeDevice>(&[Changes::Devices]);
+    let revoke_others = auth.action::<RevokeOtherDevices>(&[Changes::Devices]);
     let revoke_error = action_error(revoke);
     let others_error = action_error(revoke_others);
     view! {

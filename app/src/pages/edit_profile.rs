@@ -1,8 +1,8 @@
 use latchkey::domain::{Bio, DisplayName, Field, Location, Profile};
 use leptos::prelude::*;
 
-use crate::api::{my_profile, ApiError};
-use crate::auth::use_auth;
+use crate::api::{my_profile, ApiError, UpdateProfile};
+use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, FormAlert, PageTitle, RequireUser, SettingsTabs, SubmitButton, TextField,
 };
@@ -24,7 +24,8 @@ pub fn EditProfilePage() -> impl IntoView {
 #[component]
 fn EditProfileForm(profile: Resource<Result<Profile, ApiError>>) -> impl IntoView {
     let auth = use_auth();
-    let error = action_error(auth.update_profile);
+    let update_profile = auth.action::<UpdateProfile>(&[Changes::User]);
+    let error = action_error(update_profile);
     view! {
         <section class="card settings">
             <SettingsTabs/>
@@ -37,7 +38,7 @@ fn EditProfileForm(profile: Resource<Result<Profile, ApiError>>) -> impl IntoVie
                         Err(e) => return view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                     };
                     view! {
-                        <ActionForm action=auth.update_profile>
+                        <ActionForm action=update_profile>
                             <input type="hidden" name="username" value=profile.username.clone()/>
                             <TextField
                                 label="Display name"
@@ -62,7 +63,7 @@ fn EditProfileForm(profile: Resource<Result<Profile, ApiError>>) -> impl IntoVie
                                 value=profile.location.clone()
                                 maxlength=Location::MAX_CHARS
                             />
-                            <SubmitButton pending=auth.update_profile.pending().into() label="Save profile" pending_label="Saving…"/>
+                            <SubmitButton pending=update_profile.pending().into() label="Save profile" pending_label="Saving…"/>
                         </ActionForm>
                     }
                     .into_any()

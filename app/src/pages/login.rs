@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::remember_days;
-use crate::auth::use_auth;
+use crate::api::{remember_days, LogIn};
+use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, plural, CurrentPasswordField, FormAlert, PageTitle, SubmitButton, TextField,
 };
@@ -13,6 +13,7 @@ use crate::components::{
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
+    let log_in = auth.action::<LogIn>(&[Changes::User]);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     // Why a page sent the visitor here, in our words (the address holds a
@@ -24,7 +25,7 @@ pub fn LoginPage() -> impl IntoView {
             .and_then(|code| LoginReason::parse(&code))
             .map(LoginReason::message)
     };
-    let error = action_error(auth.log_in);
+    let error = action_error(log_in);
     let remember = Resource::new(|| (), |_| remember_days());
     view! {
         <PageTitle text="Log in"/>
@@ -32,7 +33,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>"Log in"</h1>
             {move || reason().map(|reason| view! { <p class="alert alert-info" role="status">{reason}</p> })}
             <FormAlert error/>
-            <ActionForm action=auth.log_in>
+            <ActionForm action=log_in>
                 <input type="hidden" name="next" value=next/>
                 // Given back by the server when a form sent without
                 // JavaScript is refused (never the password).
@@ -56,7 +57,7 @@ pub fn LoginPage() -> impl IntoView {
                         })
                     })}
                 </Suspense>
-                <SubmitButton pending=auth.log_in.pending().into() label="Log in" pending_label="Logging in…"/>
+                <SubmitButton pending=log_in.pending().into() label="Log in" pending_label="Logging in…"/>
             </ActionForm>
             <p class="aside">"New here? " <A href="/register">"Create an account"</A></p>
         </section>

@@ -1,4 +1,8 @@
 //! One file per page.
+//!
+//! Home, log-in and the 404 page are in the first download; every other page is
+//! a lazy route, loaded the first time it is shown (`cargo leptos --split`
+//! writes each into its own chunk; without `--split` they are all in one file).
 
 mod activity;
 mod confirm;
@@ -13,6 +17,9 @@ mod register;
 mod user_profile;
 mod username;
 
+use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
+
 pub use activity::ActivityPage;
 pub use confirm::ConfirmPage;
 pub use delete_account::DeleteAccountPage;
@@ -25,3 +32,36 @@ pub use password::PasswordPage;
 pub use register::RegisterPage;
 pub use user_profile::UserProfilePage;
 pub use username::UsernamePage;
+
+/// A lazy route for a page component: `Lazy::<Name>::new()` in the router
+/// loads the page's chunk, then renders it. Pages load their own data, so a
+/// route has none of its own.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident,)*) => {$(
+        #[doc = concat!("The lazy route for [`", stringify!($page), "`].")]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    Register => RegisterPage,
+    UserProfile => UserProfilePage,
+    EditProfile => EditProfilePage,
+    Username => UsernamePage,
+    Password => PasswordPage,
+    Devices => DevicesPage,
+    Activity => ActivityPage,
+    DeleteAccount => DeleteAccountPage,
+    Confirm => ConfirmPage,
+}

@@ -1,7 +1,8 @@
 use latchkey::domain::Field;
 use leptos::prelude::*;
 
-use crate::auth::use_auth;
+use crate::api::ChangePassword;
+use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, FormAlert, NewPasswordField, PageTitle, RequireUser, SettingsTabs, SubmitButton,
     TextField,
@@ -22,14 +23,15 @@ pub fn PasswordPage() -> impl IntoView {
 #[component]
 fn PasswordForm() -> impl IntoView {
     let auth = use_auth();
-    let error = action_error(auth.change_password);
+    let change_password = auth.action::<ChangePassword>(&[Changes::Devices, Changes::Sudo]);
+    let error = action_error(change_password);
     view! {
         <section class="card settings">
             <SettingsTabs/>
             <h1>"Change your password"</h1>
             <p class="muted">"Every other device you are signed in on will be signed out."</p>
             <FormAlert error/>
-            <ActionForm action=auth.change_password>
+            <ActionForm action=change_password>
                 <TextField
                     label="Current password"
                     field=Field::CurrentPassword
@@ -39,7 +41,7 @@ fn PasswordForm() -> impl IntoView {
                     required=true
                 />
                 <NewPasswordField label="New password" field=Field::NewPassword error/>
-                <SubmitButton pending=auth.change_password.pending().into() label="Change password" pending_label="Changing…"/>
+                <SubmitButton pending=change_password.pending().into() label="Change password" pending_label="Changing…"/>
             </ActionForm>
         </section>
     }

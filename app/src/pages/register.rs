@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::auth::use_auth;
+use crate::api::Register;
+use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, FormAlert, NewPasswordField, PageTitle, SubmitButton, TextField, USERNAME_HINT,
 };
@@ -12,7 +13,8 @@ use crate::components::{
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let auth = use_auth();
-    let error = action_error(auth.register);
+    let register = auth.action::<Register>(&[Changes::User]);
+    let error = action_error(register);
     // Without JavaScript a refused form comes back drawn anew: the server
     // gives back the username typed (never the password) in the address.
     let typed = use_query_map()
@@ -24,7 +26,7 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="card">
             <h1>"Create your account"</h1>
             <FormAlert error/>
-            <ActionForm action=auth.register>
+            <ActionForm action=register>
                 <TextField
                     label="Username"
                     field=Field::Username
@@ -37,7 +39,7 @@ pub fn RegisterPage() -> impl IntoView {
                     on_input=Callback::new(move |v| set_username.set(v))
                 />
                 <NewPasswordField label="Password" field=Field::Password error username/>
-                <SubmitButton pending=auth.register.pending().into() label="Create account" pending_label="Creating…"/>
+                <SubmitButton pending=register.pending().into() label="Create account" pending_label="Creating…"/>
             </ActionForm>
             <p class="aside">"Already have an account? " <A href="/login">"Log in"</A></p>
         </section>

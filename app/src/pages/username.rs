@@ -1,7 +1,8 @@
 use latchkey::domain::{Field, Username};
 use leptos::prelude::*;
 
-use crate::auth::use_auth;
+use crate::api::ChangeUsername;
+use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, FormAlert, PageTitle, RequireSudo, SettingsTabs, SubmitButton, TextField,
     USERNAME_HINT,
@@ -12,7 +13,8 @@ use crate::components::{
 #[component]
 pub fn UsernamePage() -> impl IntoView {
     let auth = use_auth();
-    let error = action_error(auth.change_username);
+    let change_username = auth.action::<ChangeUsername>(&[Changes::User]);
+    let error = action_error(change_username);
     view! {
         <PageTitle text="Change username"/>
         <RequireSudo let:user>
@@ -24,7 +26,7 @@ pub fn UsernamePage() -> impl IntoView {
                     "Your profile moves to the new name; the old one becomes free for anyone to take."
                 </p>
                 <FormAlert error/>
-                <ActionForm action=auth.change_username>
+                <ActionForm action=change_username>
                     <TextField
                         label="New username"
                         field=Field::Username
@@ -35,7 +37,7 @@ pub fn UsernamePage() -> impl IntoView {
                         required=true
                         maxlength=Username::MAX_LEN
                     />
-                    <SubmitButton pending=auth.change_username.pending().into() label="Change username" pending_label="Changing…"/>
+                    <SubmitButton pending=change_username.pending().into() label="Change username" pending_label="Changing…"/>
                 </ActionForm>
             </section>
         </RequireSudo>
