@@ -8,7 +8,6 @@
 //! action completes still refreshes the user in the top bar.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 
 use latchkey::domain::CurrentUser;
 use leptos::prelude::*;
@@ -29,7 +28,9 @@ pub enum Changes {
     Sudo,
 }
 
-type Registry = HashMap<TypeId, Box<dyn Any + Send + Sync>>;
+/// At most one action per server function: a dozen, so a list (a map's code
+/// would cost the first download more than the search).
+type Registry = Vec<(TypeId, Box<dyn Any + Send + Sync>)>;
 
 /// What every component knows about who is signed in.
 #[derive(Clone, Copy)]
@@ -58,8 +59,9 @@ impl AuthContext {
         let key = TypeId::of::<S>();
         let known = self.actions.with_value(|actions| {
             actions
-                .get(&key)
-                .and_then(|a| a.downcast_ref::<ServerAction<S>>().copied())
+                .iter()
+                .find(|(known, _)| *known == key)
+                .and_then(|(_, action)| action.downcast_ref::<ServerAction<S>>().copied())
         });
         if let Some(action) = known {
             return action;
@@ -72,7 +74,7 @@ impl AuthContext {
             action
         });
         self.actions.update_value(|actions| {
-            actions.insert(key, Box::new(action));
+            actions.push((key, Box::new(action)));
         });
         action
     }
@@ -138,7 +140,7 @@ pub fn provide_auth() -> AuthContext {
         user_changed,
         devices_changed: RwSignal::new(0),
         sudo_changed: RwSignal::new(0),
-        actions: StoredValue::new(HashMap::new()),
+        actions: StoredValue::new(Vec::new()),
         owner: StoredValue::new(Owner::current().unwrap_or_else(Owner::new)),
     };
     auth.bump_on_completion(auth.log_out.version(), &[Changes::User]);

@@ -15,13 +15,13 @@ mod platform;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{path, Lazy, SsrMode};
 
 use crate::auth::provide_auth;
 use crate::components::{provide_route_focus, FlashArea, Nav, RouteAnnouncer, SkipLink};
 use crate::pages::{
-    Activity, Confirm, DeleteAccount, Devices, EditProfile, HomePage, LoginPage, NotFoundPage,
+    Activity, Confirm, DeleteAccount, Devices, EditProfile, HomePage, Login, NotFoundPage,
     Password, Register, UserProfile, Username,
 };
 
@@ -85,9 +85,9 @@ fn Layout() -> impl IntoView {
         <RouteAnnouncer/>
         <main id="content" tabindex="-1">
             <FlashArea/>
-            <Routes fallback=NotFoundPage>
+            <FlatRoutes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<Login>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/register") view={Lazy::<Register>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/users/:username") view={Lazy::<UserProfile>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/profile") view={Lazy::<EditProfile>::new()} ssr=SsrMode::Async/>
@@ -97,7 +97,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/settings/activity") view={Lazy::<Activity>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/delete") view={Lazy::<DeleteAccount>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/confirm") view={Lazy::<Confirm>::new()} ssr=SsrMode::Async/>
-            </Routes>
+            </FlatRoutes>
         </main>
     }
 }

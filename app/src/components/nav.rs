@@ -1,6 +1,8 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 
+use crate::api::LogOut;
 use crate::auth::use_auth;
 use crate::platform;
 
@@ -23,15 +25,24 @@ pub fn Nav() -> impl IntoView {
                                     <div class="nav-links">
                                         <A href=profile attr:class="nav-user">{user.display_name.clone()}</A>
                                         <A href="/settings/profile">"Settings"</A>
-                                        <ActionForm
-                                            action=auth.log_out
-                                            attr:class="inline"
-                                            on:submit=|_| platform::note_signed_in(false)
+                                        // A plain form (it works without JavaScript); with
+                                        // it, the action is dispatched in place. Not an
+                                        // ActionForm: its form decoder would be in every
+                                        // page's first download for this one button.
+                                        <form
+                                            method="post"
+                                            action=LogOut::url()
+                                            class="inline"
+                                            on:submit=move |ev| {
+                                                ev.prevent_default();
+                                                platform::note_signed_in(false);
+                                                auth.log_out.dispatch(LogOut {});
+                                            }
                                         >
                                             <button type="submit" class="button link" disabled=move || pending.get()>
                                                 "Log out"
                                             </button>
-                                        </ActionForm>
+                                        </form>
                                     </div>
                                 }
                                 .into_any()

@@ -6,20 +6,35 @@
 //! link, which the router would otherwise take for a navigation, moves focus
 //! to the main region.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::HtmlElement;
+use leptos_router::hooks::use_location;
+use leptos_router::location::Location;
 
 /// How many frames to wait for the new page's heading (its data may still be
 /// loading) before settling for the main region.
 const FRAMES: u32 = 30;
 
 thread_local! {
-    /// Whether the first page (the server's) has been hydrated: pages shown
-    /// after that came by navigation.
-    static LIVE: Cell<bool> = const { Cell::new(false) };
+    /// The address the browser loaded (the server's page).
+    static LOADED: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Whether the browser has left that address: every page shown since came
+    /// by navigation. (Not "the layout has hydrated": a lazy first page
+    /// hydrates later than the layout, once its chunk arrives.)
+    static NAVIGATED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The router's address (it changes before the new page renders; the
+/// browser's own can change after).
+fn address(location: &Location) -> Option<String> {
+    Some(format!(
+        "{}?{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    ))
 }
 
 /// The polite live region's text: the title of the page navigated to.
@@ -29,8 +44,9 @@ struct Announcement(RwSignal<String>);
 /// Sets up focus management; call once, above the routes.
 pub fn provide_route_focus() {
     provide_context(Announcement(RwSignal::new(String::new())));
-    // After the first page's own effects (this frame), pages are navigated to.
-    Effect::new(move |_| request_animation_frame(|| LIVE.with(|live| live.set(true))));
+    // Effects run in the browser only, and this one first, at hydration.
+    let location = use_location();
+    Effect::new(move |_| LOADED.with(|loaded| *loaded.borrow_mut() = address(&location)));
 }
 
 /// The live region that announces each new page's title.
@@ -47,8 +63,14 @@ pub fn RouteAnnouncer() -> impl IntoView {
 /// Called by every page when it is shown: after a navigation, focus moves to
 /// its heading and its title is announced.
 pub fn page_shown() {
+    let location = use_location();
     Effect::new(move |_| {
-        if LIVE.with(Cell::get) {
+        let left = || {
+            LOADED
+                .with(|loaded| loaded.borrow().is_some() && *loaded.borrow() != address(&location))
+        };
+        if NAVIGATED.with(Cell::get) || left() {
+            NAVIGATED.with(|navigated| navigated.set(true));
             let announcement = use_context::<Announcement>().map(|a| a.0);
             focus_heading(FRAMES, announcement);
         }

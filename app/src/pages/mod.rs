@@ -1,6 +1,6 @@
 //! One file per page.
 //!
-//! Home, log-in and the 404 page are in the first download; every other page is
+//! Home and the 404 page are in the first download; every other page is
 //! a lazy route, loaded the first time it is shown (`cargo leptos --split`
 //! writes each into its own chunk; without `--split` they are all in one file).
 
@@ -55,6 +55,7 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    Login => LoginPage,
     Register => RegisterPage,
     UserProfile => UserProfilePage,
     EditProfile => EditProfilePage,
