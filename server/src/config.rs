@@ -20,6 +20,15 @@ pub struct ConfigError {
     pub problem: String,
 }
 
+/// Where Leptos looks for `name` (the built file names): beside the running
+/// binary, or `name` itself when it is an absolute path.
+fn beside_binary(name: &str) -> std::path::PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(name)))
+        .unwrap_or_else(|| name.into())
+}
+
 /// Everything the server needs to start. See the README for each variable.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -94,13 +103,32 @@ impl Config {
             v if v.value.eq_ignore_ascii_case("dev") => Env::DEV,
             v => return Err(v.invalid("DEV or PROD")),
         };
+        // `make release` and the other site builds name the wasm, JS and CSS
+        // after their contents (`hash-files` in Cargo.toml) and list the names
+        // in a file beside the server binary; pages must then link those names.
+        let hash_file = get("LEPTOS_HASH_FILE_NAME", "hash.txt");
+        let hash_path = beside_binary(&hash_file.value);
+        let hash_files = match lookup("LEPTOS_HASH_FILES") {
+            Some(_) => get("LEPTOS_HASH_FILES", "").flag()?,
+            None => hash_path.exists(),
+        };
+        if hash_files && !hash_path.exists() {
+            return Err(ConfigError {
+                key: "LEPTOS_HASH_FILE_NAME",
+                value: hash_path.display().to_string(),
+                problem: "LEPTOS_HASH_FILES is on but the list of built file names is missing; \
+                          build the site first (make release)"
+                    .into(),
+            });
+        }
         let leptos = LeptosOptions::builder()
             .output_name(get("LEPTOS_OUTPUT_NAME", "latchkey").value)
             .site_root(get("LEPTOS_SITE_ROOT", "target/site").value)
             .site_pkg_dir(get("LEPTOS_SITE_PKG_DIR", "pkg").value)
             .site_addr(site_addr)
             .reload_port(get("LEPTOS_RELOAD_PORT", "3001").parse("a port number")?)
-            .hash_files(get("LEPTOS_HASH_FILES", "false").flag()?)
+            .hash_files(hash_files)
+            .hash_file(hash_file.value.as_str().into())
             .env(leptos_env)
             .build();
         let lifetimes = Lifetimes {

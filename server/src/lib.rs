@@ -174,12 +174,16 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     Ok(layers::around(router, config))
 }
 
-/// The build's wasm, JS and CSS (precompressed by `make release`). Their
-/// names stay the same from one build to the next, so a browser must ask
-/// whether its copy changed before using it (`no-cache`), and is answered
-/// `304` when it did not: a copy kept by guesswork after a deploy would be
-/// the old wasm under the new pages. (Leptos's own file handler passes only
-/// `Accept-Encoding` on, so it could never answer `304`.)
+/// The build's wasm, JS and CSS (precompressed by `make release`).
+///
+/// A site build names each file after its contents (`latchkey.<hash>.wasm`):
+/// a name is never reused for other bytes, so a browser may keep a file for a
+/// year without asking again (`immutable`), and a deploy changes the names the
+/// pages link. Without hashed names (`LEPTOS_HASH_FILES=false`) a browser must
+/// ask whether its copy changed before using it (`no-cache`) and is answered
+/// `304` when it did not: a copy kept by guesswork would be the old wasm under
+/// the new pages. (Leptos's own file handler passes only `Accept-Encoding` on,
+/// so it could never answer `304`.)
 fn built_files(config: &Config) -> Router {
     let options = &config.leptos;
     let dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
@@ -187,11 +191,20 @@ fn built_files(config: &Config) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .not_found_service(no_such_file.into_service());
+    let hashed = options.hash_files;
     Router::new()
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+            move |response: &axum::response::Response| {
+                Some(HeaderValue::from_static(
+                    if hashed && response.status().is_success() {
+                        "public, max-age=31536000, immutable"
+                    } else {
+                        "no-cache"
+                    },
+                ))
+            },
         ))
 }
 

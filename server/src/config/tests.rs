@@ -124,3 +124,26 @@ fn a_database_url_is_shown_without_its_password() {
         "sqlite://data/latchkey.db"
     );
 }
+
+#[test]
+fn hashed_file_names_need_the_list_of_names() {
+    let missing = std::env::temp_dir().join("latchkey-no-such-hash-file.txt");
+    let missing = missing.to_str().unwrap();
+    let error = config(&[
+        ("LEPTOS_HASH_FILES", "true"),
+        ("LEPTOS_HASH_FILE_NAME", missing),
+    ])
+    .unwrap_err();
+    assert_eq!(error.key, "LEPTOS_HASH_FILE_NAME");
+    assert!(error.problem.contains("make release"), "{}", error.problem);
+
+    // Unset, the setting follows the build: no list beside this binary, no hashing.
+    let c = config(&[("LEPTOS_HASH_FILE_NAME", missing)]).unwrap();
+    assert!(!c.leptos.hash_files);
+
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("hash.txt");
+    std::fs::write(&list, "css: abc\n").unwrap();
+    let c = config(&[("LEPTOS_HASH_FILE_NAME", list.to_str().unwrap())]).unwrap();
+    assert!(c.leptos.hash_files, "a build's list of names turns hashing on");
+}

@@ -127,8 +127,9 @@ async fn pages_are_compressed_for_browsers_that_accept_it() {
     }
 }
 
-/// The build's files keep their names across builds: browsers revalidate
-/// them, and a revalidation of an unchanged file is a 304 with no body.
+/// Built without hashed names, the files keep their names across builds:
+/// browsers revalidate them, and a revalidation of an unchanged file is a 304
+/// with no body.
 #[tokio::test]
 async fn the_built_files_are_revalidated_before_use_and_cost_nothing_unchanged() {
     let site = tempfile::tempdir().unwrap();
@@ -139,7 +140,8 @@ async fn the_built_files_are_revalidated_before_use_and_cost_nothing_unchanged()
     )
     .unwrap();
     let root = site.path().to_str().unwrap();
-    let app = TestApp::start_with(&[("LEPTOS_SITE_ROOT", root)]).await;
+    let app =
+        TestApp::start_with(&[("LEPTOS_SITE_ROOT", root), ("LEPTOS_HASH_FILES", "false")]).await;
     let response = app.get("/pkg/latchkey.css").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "no-cache");
@@ -163,4 +165,41 @@ async fn the_built_files_are_revalidated_before_use_and_cost_nothing_unchanged()
         app.get("/pkg/missing.js").await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+/// A site build names each file after its contents and lists the names beside
+/// the binary: pages link those names, and a browser keeps the files a year
+/// without asking again. A missing file is never cached.
+#[tokio::test]
+async fn hashed_built_files_are_linked_by_the_pages_and_kept_for_a_year() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    for name in ["latchkey.Css1.css", "latchkey.Js22.js", "latchkey.Wasm333.wasm"] {
+        std::fs::write(site.path().join("pkg").join(name), "built").unwrap();
+    }
+    let list = site.path().join("hash.txt");
+    std::fs::write(&list, "js: Js22\nwasm: Wasm333\ncss: Css1\n").unwrap();
+    let app = TestApp::start_with(&[
+        ("LEPTOS_SITE_ROOT", site.path().to_str().unwrap()),
+        ("LEPTOS_HASH_FILE_NAME", list.to_str().unwrap()),
+    ])
+    .await;
+    let page = app.get("/login").await.text().await.unwrap();
+    for linked in [
+        "/pkg/latchkey.Css1.css",
+        "/pkg/latchkey.Js22.js",
+        "/pkg/latchkey.Wasm333.wasm",
+    ] {
+        assert!(page.contains(linked), "the page links {linked}");
+    }
+    assert!(!page.contains("/pkg/latchkey.css"), "no unhashed name is linked");
+    let response = app.get("/pkg/latchkey.Wasm333.wasm").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let missing = app.get("/pkg/latchkey.Old4444.wasm").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers()["cache-control"], "no-cache");
 }
