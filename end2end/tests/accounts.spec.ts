@@ -159,8 +159,8 @@ test("two browsers as two devices: both listed, one signs the other out", async 
 
   // The laptop is anonymous at its next request, and this browser is not.
   await laptop.goto("/settings/profile");
-  await expect(laptop).toHaveURL("/login?next=/settings/profile&why=ended");
-  await expect(laptop.getByRole("status")).toContainText("Your session has ended");
+  await expect(laptop).toHaveURL("/login?next=/settings/profile&why=elsewhere");
+  await expect(laptop.getByRole("status")).toContainText("This device was signed out from another device.");
   await page.reload();
   await expect(page.getByRole("heading", { name: "Where you're signed in" })).toBeVisible();
   await laptopContext.close();
@@ -226,7 +226,7 @@ test("changing the password signs the other browser out", async ({ page, browser
   await expect(page.getByRole("list", { name: "Devices" }).getByRole("listitem")).toHaveCount(1);
 
   await laptop.goto("/settings/profile");
-  await expect(laptop).toHaveURL("/login?next=/settings/profile&why=ended");
+  await expect(laptop).toHaveURL("/login?next=/settings/profile&why=elsewhere");
   await other.close();
 });
 

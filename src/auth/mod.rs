@@ -22,11 +22,11 @@ use tower_sessions::Session;
 use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::domain::{
-    Activity, ActivityKind, CurrentUser, Device, DeviceId, NewPassword, PasswordAttempt, Profile,
-    ProfileUpdate, Username,
+    Activity, ActivityKind, CurrentUser, Device, DeviceId, LoginReason, NewPassword,
+    PasswordAttempt, Profile, ProfileUpdate, Username,
 };
-use crate::sessions::{ClientInfo, Resumed, SessionPolicy};
-use crate::store::{Store, StoreError};
+use crate::sessions::{ClientInfo, Resumed, SessionPolicy, SessionTable};
+use crate::store::{SignedOut, Store, StoreError};
 use crate::throttle::KnownBrowsers;
 
 /// Latchkey's use cases over one database.
@@ -210,6 +210,9 @@ impl Auth {
             .store
             .transaction(|store| async move {
                 store.update_password_hash(me.user.id, &hash, now).await?;
+                store
+                    .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
+                    .await?;
                 let others = store
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
@@ -284,8 +287,12 @@ impl Auth {
             return Err(AuthError::ThisDevice);
         }
         self.require_sudo(session).await?;
+        let now = self.clock.now();
         self.store
             .transaction(|store| async move {
+                store
+                    .note_signed_out(me.user.id, SignedOut::Device(device), now)
+                    .await?;
                 if !store.delete_device(me.user.id, device).await? {
                     return Err(AuthError::NotYourDevice);
                 }
@@ -304,8 +311,12 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<u64, AuthError> {
         self.require_sudo(session).await?;
+        let now = self.clock.now();
         self.store
             .transaction(|store| async move {
+                store
+                    .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
+                    .await?;
                 let count = store
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
@@ -316,6 +327,18 @@ impl Auth {
                 Ok(count)
             })
             .await
+    }
+
+    /// Why the session a browser's cookie still names (`session_id`) no
+    /// longer signs anyone in, when the database still knows: signed out from
+    /// another device, or its idle or absolute lifetime ran out.
+    pub async fn why_signed_out(&self, session_id: &str) -> Result<Option<LoginReason>, AuthError> {
+        let table = SessionTable::new(
+            self.store.clone(),
+            self.clock.clone(),
+            self.sessions.lifetimes(),
+        );
+        Ok(table.why_ended(session_id).await?)
     }
 
     /// `me`'s latest security events, newest first.

@@ -10,6 +10,7 @@ mod profile;
 mod return_to;
 mod user;
 mod username;
+mod words;
 
 pub use activity::{Activity, ActivityKind};
 pub use device::{Device, DeviceId};
@@ -20,3 +21,4 @@ pub use profile::{Bio, DisplayName, Location, ProfileUpdate};
 pub use return_to::{LoginReason, ReturnTo};
 pub use user::{CurrentUser, Profile, UserId};
 pub use username::Username;
+pub use words::plural;

@@ -3,41 +3,91 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// Why a page sent the visitor to log in: said on the log-in page, in words
-/// of ours (the address carries only a code).
+/// of ours (the address carries only a code: a word, and for the lifetimes a
+/// whole number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginReason {
     /// The page needs someone signed in, and nobody was.
     Needed,
-    /// This browser was signed in, and its session is over: unused too long,
-    /// too old, or signed out from another device.
+    /// This browser was signed in, and its session is over; the server no
+    /// longer knows why (or the browser noticed by itself).
     Ended,
+    /// The session went unused for its idle lifetime, this many minutes.
+    Idle {
+        /// `LATCHKEY_SESSION_IDLE_MINUTES`.
+        minutes: i64,
+    },
+    /// The session reached its absolute lifetime, this many hours.
+    TooOld {
+        /// `LATCHKEY_SESSION_MAX_HOURS`.
+        hours: i64,
+    },
+    /// This device was signed out from another one (the devices page, or a
+    /// password change).
+    SignedOutElsewhere,
 }
+
+/// The largest lifetime a code may name (a year of minutes); anything else
+/// is not one of ours.
+const MAX_CODE_NUMBER: i64 = 366 * 24 * 60;
 
 impl LoginReason {
     /// The code in the log-in page's address.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> String {
         match self {
-            LoginReason::Needed => "needed",
-            LoginReason::Ended => "ended",
+            LoginReason::Needed => "needed".into(),
+            LoginReason::Ended => "ended".into(),
+            LoginReason::Idle { minutes } => format!("idle-{minutes}"),
+            LoginReason::TooOld { hours } => format!("old-{hours}"),
+            LoginReason::SignedOutElsewhere => "elsewhere".into(),
         }
     }
 
     /// The reason a code names; `None` for anything else.
     pub fn parse(code: &str) -> Option<Self> {
+        let number = |digits: &str| {
+            digits
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=MAX_CODE_NUMBER).contains(n) && !digits.starts_with(['+', '0']))
+        };
         match code {
             "needed" => Some(LoginReason::Needed),
             "ended" => Some(LoginReason::Ended),
-            _ => None,
+            "elsewhere" => Some(LoginReason::SignedOutElsewhere),
+            _ => {
+                if let Some(minutes) = code.strip_prefix("idle-").and_then(number) {
+                    Some(LoginReason::Idle { minutes })
+                } else {
+                    code.strip_prefix("old-")
+                        .and_then(number)
+                        .map(|hours| LoginReason::TooOld { hours })
+                }
+            }
         }
     }
 
     /// What the log-in page says.
-    pub fn message(self) -> &'static str {
+    pub fn message(self) -> String {
         match self {
-            LoginReason::Needed => "Please log in to see that page.",
+            LoginReason::Needed => "Please log in to see that page.".into(),
             LoginReason::Ended => {
-                "Your session has ended: it was unused for a while, it was signed in for many hours, \
-                 or this device was signed out from another one. Please log in again."
+                "Your session has ended: it was unused for a while, it was signed \
+                                   in for many hours, or this device was signed out from another \
+                                   one. Please log in again."
+                    .into()
+            }
+            LoginReason::Idle { minutes } => format!(
+                "Your session ended after {} without activity. Please log in again.",
+                super::plural(minutes.unsigned_abs(), "minute")
+            ),
+            LoginReason::TooOld { hours } => format!(
+                "Your session ended: it was signed in for {}, the longest a session lasts. \
+                 Please log in again.",
+                super::plural(hours.unsigned_abs(), "hour")
+            ),
+            LoginReason::SignedOutElsewhere => {
+                "This device was signed out from another device. Please log in again.".into()
             }
         }
     }
@@ -228,5 +278,39 @@ mod tests {
         );
         assert_eq!(LoginReason::parse("ended"), Some(LoginReason::Ended));
         assert_eq!(LoginReason::parse("Your account is suspended"), None);
+        for reason in [
+            LoginReason::Needed,
+            LoginReason::Ended,
+            LoginReason::Idle { minutes: 30 },
+            LoginReason::TooOld { hours: 1 },
+            LoginReason::SignedOutElsewhere,
+        ] {
+            assert_eq!(LoginReason::parse(&reason.code()), Some(reason));
+        }
+        for forged in [
+            "idle-0",
+            "idle--5",
+            "idle-+5",
+            "idle-007",
+            "old-99999999",
+            "idle-",
+            "old-1x",
+        ] {
+            assert_eq!(LoginReason::parse(forged), None, "{forged}");
+        }
+    }
+
+    #[test]
+    fn each_reason_says_what_happened_with_its_numbers() {
+        assert_eq!(
+            LoginReason::Idle { minutes: 30 }.message(),
+            "Your session ended after 30 minutes without activity. Please log in again."
+        );
+        assert!(LoginReason::TooOld { hours: 1 }
+            .message()
+            .contains("signed in for 1 hour,"));
+        assert!(LoginReason::SignedOutElsewhere
+            .message()
+            .starts_with("This device was signed out from another device."));
     }
 }

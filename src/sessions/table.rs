@@ -18,8 +18,8 @@ use tower_sessions::SessionStore;
 use super::lifetimes::TOUCH_EVERY;
 use super::{Lifetimes, SignedIn, SIGNED_IN_KEY};
 use crate::clock::Clock;
-use crate::domain::{DeviceId, UserId};
-use crate::store::{Created, SessionWrite, Store, StoreError};
+use crate::domain::{DeviceId, LoginReason, UserId};
+use crate::store::{Created, SessionEnd, SessionWrite, Store, StoreError};
 
 /// Where a loaded session carries its signed-in user (read-only, in memory).
 pub(super) const LOADED_USER_KEY: &str = "auth.user";
@@ -49,9 +49,38 @@ impl SessionTable {
     pub async fn delete_expired(&self) -> Result<(), StoreError> {
         let now = self.clock.now();
         self.store.delete_expired_sessions(now).await?;
+        // No session signed out before this could still come back.
+        self.store
+            .forget_signed_out_sessions(now - self.lifetimes.absolute)
+            .await?;
         self.store
             .delete_unused_devices(now, now - TOUCH_EVERY)
             .await
+    }
+
+    /// Why the session `id`, which a browser's cookie still names but which
+    /// no longer signs anyone in, ended, as far as the database still knows:
+    /// `None` once the sweep has forgotten it (or it never was).
+    pub async fn why_ended(&self, id: &str) -> Result<Option<LoginReason>, StoreError> {
+        let end = self.store.session_end(id, self.clock.now()).await?;
+        Ok(end.map(|end| match end {
+            SessionEnd::SignedOutElsewhere => LoginReason::SignedOutElsewhere,
+            SessionEnd::Expired { expires_at, data } => {
+                let signed_in_at = serde_json::from_str::<HashMap<String, Value>>(&data)
+                    .ok()
+                    .and_then(|mut data| data.remove(SIGNED_IN_KEY))
+                    .and_then(|record| serde_json::from_value::<SignedIn>(record).ok())
+                    .map(|record| record.at);
+                match signed_in_at {
+                    Some(at) if expires_at >= at + self.lifetimes.absolute => LoginReason::TooOld {
+                        hours: (self.lifetimes.absolute / 3600).max(1),
+                    },
+                    _ => LoginReason::Idle {
+                        minutes: (self.lifetimes.idle / 60).max(1),
+                    },
+                }
+            }
+        }))
     }
 
     fn encode(&self, record: &Record) -> session_store::Result<Encoded> {
@@ -168,7 +197,7 @@ impl SessionStore for SessionTable {
 mod tests {
     use super::*;
     use crate::domain::Username;
-    use crate::store::{NewDevice, NewUser};
+    use crate::store::{NewDevice, NewUser, SignedOut};
 
     async fn table(dir: &tempfile::TempDir, clock: &Clock) -> (SessionTable, Store) {
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
@@ -291,5 +320,90 @@ mod tests {
         assert_ne!(second.id, first.id);
         let first_again = table.load(&first.id).await.unwrap().unwrap();
         assert_eq!(first_again.data["flash"], Value::from(1));
+    }
+
+    /// A signed-in session of a new user, signed in at `at` and last seen at
+    /// `seen`; answers its id, the user and the device.
+    async fn signed_in_session(
+        (table, store): (&SessionTable, &Store),
+        name: &str,
+        at: i64,
+        seen: i64,
+    ) -> (Id, UserId, DeviceId) {
+        let username = Username::parse(name).unwrap();
+        let user = store
+            .insert_user(NewUser {
+                username: &username,
+                password_hash: "x",
+                now: at,
+            })
+            .await
+            .unwrap();
+        let device = store
+            .insert_device(NewDevice {
+                user,
+                user_agent: "t",
+                ip: "::1",
+                remembered: false,
+                now: at,
+            })
+            .await
+            .unwrap();
+        let signed_in = SignedIn {
+            user,
+            device,
+            at,
+            seen,
+            remember: false,
+            confirmed: None,
+        };
+        let mut created = record(&[(SIGNED_IN_KEY, serde_json::to_value(signed_in).unwrap())]);
+        table.create(&mut created).await.unwrap();
+        (created.id, user, device)
+    }
+
+    #[tokio::test]
+    async fn an_ended_session_says_whether_it_idled_aged_or_was_signed_out_until_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Clock::manual(5_000);
+        let (table, store) = table(&dir, &clock).await;
+        // Idle 100 s, absolute 1,000 s (each reads as at least 1 minute/hour).
+        let db = (&table, &store);
+        let (idle, _, _) = signed_in_session(db, "idle", 5_000, 5_000).await;
+        let (old, _, _) = signed_in_session(db, "old", 4_050, 4_990).await;
+        let (revoked, user, device) = signed_in_session(db, "revoked", 5_000, 5_000).await;
+        let (kept, _, _) = signed_in_session(db, "kept", 5_000, 5_000).await;
+        assert_eq!(
+            table.why_ended(&idle.to_string()).await.unwrap(),
+            None,
+            "still live"
+        );
+
+        store
+            .note_signed_out(user, SignedOut::Device(device), 5_000)
+            .await
+            .unwrap();
+        assert!(store.delete_device(user, device).await.unwrap());
+        clock.advance(101);
+        let why = |id: Id| {
+            let table = table.clone();
+            async move { table.why_ended(&id.to_string()).await.unwrap() }
+        };
+        assert_eq!(why(idle).await, Some(LoginReason::Idle { minutes: 1 }));
+        assert_eq!(why(old).await, Some(LoginReason::TooOld { hours: 1 }));
+        assert_eq!(why(revoked).await, Some(LoginReason::SignedOutElsewhere));
+        assert_eq!(
+            why(kept).await,
+            Some(LoginReason::Idle { minutes: 1 }),
+            "not signed out"
+        );
+        assert_eq!(why(Id::default()).await, None, "never a session");
+
+        // Once no session signed out then could still be alive, it is forgotten.
+        clock.advance(1_000);
+        table.delete_expired().await.unwrap();
+        for id in [idle, old, revoked] {
+            assert_eq!(why(id).await, None);
+        }
     }
 }

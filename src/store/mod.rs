@@ -53,6 +53,7 @@ mod migrate;
 mod readers;
 mod remember;
 mod sessions;
+mod signed_out;
 mod throttle;
 mod transaction;
 mod users;
@@ -75,6 +76,7 @@ pub use activity::ActivityRow;
 pub use devices::{DeviceRow, NewDevice};
 pub use remember::RememberRow;
 pub use sessions::{Created, SessionRead, SessionWrite};
+pub use signed_out::{SessionEnd, SignedOut};
 use transaction::Tx;
 pub use users::NewUser;
 

@@ -57,11 +57,9 @@ where
                         match (user, confirmed) {
                             (Ok(Some(user)), Ok(true)) => children(user).into_any(),
                             (Ok(None), _) => {
-                                let reason = if platform::had_session() {
-                                    LoginReason::Ended
-                                } else {
-                                    LoginReason::Needed
-                                };
+                                let reason = platform::why_signed_out()
+                                    .await
+                                    .unwrap_or(LoginReason::Needed);
                                 platform::see_other(&here(&location).login_url_because(reason));
                                 view! { <p class="loading">"Redirecting to log in…"</p> }.into_any()
                             }

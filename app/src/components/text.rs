@@ -1,26 +1,6 @@
 //! Wording shared by every page.
 
-/// `n` and its unit, singular for one: "1 second", "30 days".
-pub fn plural(n: impl Into<u64>, unit: &str) -> String {
-    let n = n.into();
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_is_singular_and_every_other_number_plural() {
-        assert_eq!(plural(1u32, "second"), "1 second");
-        assert_eq!(plural(0u32, "second"), "0 seconds");
-        assert_eq!(plural(30u32, "day"), "30 days");
-    }
-}
+pub use latchkey::domain::plural;
 
 /// `then` seen from `now` (Unix seconds): "just now", "5 minutes ago",
 /// "3 hours ago", "in 25 minutes", "in 2 days"; more than 30 days away,

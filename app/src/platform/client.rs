@@ -1,6 +1,7 @@
 //! Browser side of the few things that differ between SSR and the browser.
 
 use http::StatusCode;
+use latchkey::domain::LoginReason;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -32,8 +33,11 @@ pub fn note_signed_in(signed_in: bool) {
     SIGNED_IN.with(|seen| seen.set(signed_in));
 }
 
-/// Whether someone was signed in here and did not log out: if nobody is
-/// signed in now, their session ended.
-pub fn had_session() -> bool {
-    SIGNED_IN.with(std::cell::Cell::get)
+/// Why nobody is signed in: `None` if nobody was; else, if someone was
+/// signed in here and did not log out, their session ended (only the server
+/// knows why).
+pub async fn why_signed_out() -> Option<LoginReason> {
+    SIGNED_IN
+        .with(std::cell::Cell::get)
+        .then_some(LoginReason::Ended)
 }

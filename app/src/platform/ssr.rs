@@ -1,6 +1,10 @@
 //! Server side of the few things that differ between SSR and the browser.
 
 use http::{header, HeaderValue, StatusCode};
+use std::sync::Arc;
+
+use latchkey::auth::Auth;
+use latchkey::domain::LoginReason;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
@@ -49,21 +53,39 @@ pub fn content_security_policy() {
     }
 }
 
-/// Whether this request came with a session cookie: a browser that was
-/// signed in, if nobody is signed in now, has seen its session end.
-pub fn had_session() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split('=').next())
-            .any(|name| {
-                name == latchkey::sessions::SESSION_COOKIE
-                    || name == latchkey::sessions::SECURE_SESSION_COOKIE
-            })
+/// Why nobody is signed in on this request: `None` if it carried no session
+/// cookie (nobody was); else what the database still knows of the session
+/// the cookie names, or just that it ended.
+pub async fn why_signed_out() -> Option<LoginReason> {
+    let id = session_cookie()?;
+    let Some(auth) = use_context::<Arc<Auth>>() else {
+        return Some(LoginReason::Ended);
+    };
+    match auth.why_signed_out(&id).await {
+        Ok(reason) => Some(reason.unwrap_or(LoginReason::Ended)),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not tell why a session ended");
+            Some(LoginReason::Ended)
+        }
+    }
+}
+
+/// The session id this request's cookie names, if it has one.
+fn session_cookie() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let cookies: Vec<String> = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .map(|pair| pair.trim().to_string())
+        .collect();
+    cookies.into_iter().find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        (name == latchkey::sessions::SESSION_COOKIE
+            || name == latchkey::sessions::SECURE_SESSION_COOKIE)
+            .then(|| value.to_string())
     })
 }
 

@@ -145,5 +145,8 @@ fn hashed_file_names_need_the_list_of_names() {
     let list = dir.path().join("hash.txt");
     std::fs::write(&list, "css: abc\n").unwrap();
     let c = config(&[("LEPTOS_HASH_FILE_NAME", list.to_str().unwrap())]).unwrap();
-    assert!(c.leptos.hash_files, "a build's list of names turns hashing on");
+    assert!(
+        c.leptos.hash_files,
+        "a build's list of names turns hashing on"
+    );
 }

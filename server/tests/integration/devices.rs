@@ -3,7 +3,7 @@
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-use crate::harness::{current_username, unique_name, TestApp, PASSWORD};
+use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
@@ -62,6 +62,27 @@ async fn signing_out_device_b_from_a_makes_b_anonymous_at_once_while_a_stays() {
     assert_eq!(response.status(), StatusCode::OK);
     // Its session row is deleted at once, not left to expire.
     assert_eq!(app.count(sessions, None).await, 1);
+    // The revoked browser is told why, by the page it asks for next (its first
+    // request since, so it still carries the cookie).
+    let page = laptop
+        .get(app.url("/settings/profile"))
+        .send()
+        .await
+        .unwrap();
+    let login = location(&page).unwrap();
+    assert_eq!(login, "/login?next=/settings/profile&why=elsewhere");
+    let html = laptop
+        .get(app.url(&login))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("This device was signed out from another device."),
+        "{html}"
+    );
 
     assert_eq!(
         whoami(&laptop, &app).await,

@@ -174,7 +174,11 @@ async fn the_built_files_are_revalidated_before_use_and_cost_nothing_unchanged()
 async fn hashed_built_files_are_linked_by_the_pages_and_kept_for_a_year() {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
-    for name in ["latchkey.Css1.css", "latchkey.Js22.js", "latchkey.Wasm333.wasm"] {
+    for name in [
+        "latchkey.Css1.css",
+        "latchkey.Js22.js",
+        "latchkey.Wasm333.wasm",
+    ] {
         std::fs::write(site.path().join("pkg").join(name), "built").unwrap();
     }
     let list = site.path().join("hash.txt");
@@ -192,7 +196,10 @@ async fn hashed_built_files_are_linked_by_the_pages_and_kept_for_a_year() {
     ] {
         assert!(page.contains(linked), "the page links {linked}");
     }
-    assert!(!page.contains("/pkg/latchkey.css"), "no unhashed name is linked");
+    assert!(
+        !page.contains("/pkg/latchkey.css"),
+        "no unhashed name is linked"
+    );
     let response = app.get("/pkg/latchkey.Wasm333.wasm").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(

@@ -23,6 +23,17 @@ async fn a_password_change_signs_the_others_out_and_renews_this_session() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(location(&response).as_deref(), Some("/settings/devices"));
+    // Asking for a page (its first request since), the other device is told
+    // it was signed out from another one.
+    let page = laptop
+        .get(app.url("/settings/profile"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&page).as_deref(),
+        Some("/login?next=/settings/profile&why=elsewhere")
+    );
 
     assert_eq!(
         current_username(&laptop, &app.base, None).await,
@@ -42,6 +53,18 @@ async fn a_password_change_signs_the_others_out_and_renews_this_session() {
     assert_eq!(
         current_username(&app.stranger(), &app.base, Some(&before)).await,
         None
+    );
+    // This browser's own old id was renewed, not signed out from elsewhere.
+    let page = app
+        .stranger()
+        .get(app.url("/settings/profile"))
+        .header(reqwest::header::COOKIE, &before)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&page).as_deref(),
+        Some("/login?next=/settings/profile&why=ended")
     );
 
     app.log_out().await;

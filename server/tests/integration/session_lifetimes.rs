@@ -31,7 +31,8 @@ async fn thirty_idle_minutes_make_a_session_anonymous_even_with_its_cookie() {
         None
     );
     // The old cookie, on a page that needs a session: it is told its session
-    // ended (a browser with no cookie at all is told a log-in is needed).
+    // went unused too long (a browser with no cookie at all is told a log-in
+    // is needed).
     let page = app
         .stranger()
         .get(app.url("/settings/profile"))
@@ -41,9 +42,28 @@ async fn thirty_idle_minutes_make_a_session_anonymous_even_with_its_cookie() {
         .unwrap();
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     let login = location(&page).unwrap();
-    assert_eq!(login, "/login?next=/settings/profile&why=ended");
+    assert_eq!(login, "/login?next=/settings/profile&why=idle-30");
     let html = app.get(&login).await.text().await.unwrap();
-    assert!(html.contains("Your session has ended"), "{html}");
+    assert!(
+        html.contains("Your session ended after 30 minutes without activity."),
+        "{html}"
+    );
+    // A cookie naming a session the database never had: it ended, that is all
+    // anyone can say.
+    let page = app
+        .stranger()
+        .get(app.url("/settings/profile"))
+        .header(
+            reqwest::header::COOKIE,
+            "latchkey_session=bm90LWEtc2Vzc2lvbg",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&page).as_deref(),
+        Some("/login?next=/settings/profile&why=ended")
+    );
     // A code that is not ours says nothing.
     let html = app.get("/login?why=suspended").await.text().await.unwrap();
     assert!(!html.contains("Your session has ended") && !html.contains("Please log in to see"));
@@ -72,6 +92,11 @@ async fn twelve_hours_end_a_session_however_busy() {
         );
     }
     clock.advance(12 * HOUR - elapsed);
+    let page = app.get("/settings/profile").await;
+    assert_eq!(
+        location(&page).as_deref(),
+        Some("/login?next=/settings/profile&why=old-12")
+    );
     assert_eq!(app.current_username().await, None);
 }
 

@@ -1,0 +1,94 @@
+//! Why a session is no longer live: the sessions signed out from another
+//! device are remembered by id after their rows go; an expired row that the
+//! sweep has not yet deleted tells its own story.
+
+use super::{Store, StoreError};
+use crate::domain::{DeviceId, UserId};
+
+/// Which of a user's devices are being signed out from another one.
+#[derive(Debug, Clone, Copy)]
+pub enum SignedOut {
+    /// This one device.
+    Device(DeviceId),
+    /// Every device but this one.
+    AllBut(DeviceId),
+}
+
+/// What the database knows of a session id that no longer loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// Its device was signed out from another device.
+    SignedOutElsewhere,
+    /// Its row, signed in, outlived its expiry (the sweep has not run yet).
+    Expired {
+        /// Unix seconds.
+        expires_at: i64,
+        /// The session's data, as JSON.
+        data: String,
+    },
+}
+
+impl Store {
+    /// Remembers the ids of the sessions on the devices `which` of `user` as
+    /// signed out from another device. Call it before deleting those
+    /// devices, in the same transaction.
+    pub async fn note_signed_out(
+        &self,
+        user: UserId,
+        which: SignedOut,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let (condition, device) = match which {
+            SignedOut::Device(device) => ("device_id = $2", device),
+            SignedOut::AllBut(device) => ("device_id <> $2", device),
+        };
+        let sql = format!(
+            "INSERT INTO latchkey_signed_out_sessions (id, ended_at)
+             SELECT id, $3 FROM latchkey_sessions WHERE user_id = $1 AND {condition}
+             ON CONFLICT (id) DO NOTHING"
+        );
+        execute!(
+            self,
+            sqlx::query(&sql).bind(user.0).bind(device.0).bind(now)
+        )?;
+        Ok(())
+    }
+
+    /// Why the session `id` is not live at `now`, if the database knows.
+    pub async fn session_end(&self, id: &str, now: i64) -> Result<Option<SessionEnd>, StoreError> {
+        let elsewhere: Option<i64> = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar("SELECT ended_at FROM latchkey_signed_out_sessions WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        )?;
+        if elsewhere.is_some() {
+            return Ok(Some(SessionEnd::SignedOutElsewhere));
+        }
+        let expired: Option<(i64, String)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT expires_at, data FROM latchkey_sessions
+                 WHERE id = $1 AND expires_at <= $2 AND user_id IS NOT NULL"
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(expired.map(|(expires_at, data)| SessionEnd::Expired { expires_at, data }))
+    }
+
+    /// Forgets the sessions signed out before `before`.
+    pub async fn forget_signed_out_sessions(&self, before: i64) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query("DELETE FROM latchkey_signed_out_sessions WHERE ended_at < $1")
+                .bind(before)
+        )?;
+        Ok(())
+    }
+}
