@@ -141,7 +141,7 @@ pub fn provide_auth() -> AuthContext {
         devices_changed: RwSignal::new(0),
         sudo_changed: RwSignal::new(0),
         actions: StoredValue::new(Vec::new()),
-        owner: StoredValue::new(Owner::current().unwrap_or_else(Owner::new)),
+        owner: StoredValue::new(Owner::current().unwrap_or_default()),
     };
     auth.bump_on_completion(auth.log_out.version(), &[Changes::User]);
     provide_context(auth);

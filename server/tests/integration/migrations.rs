@@ -29,7 +29,7 @@ async fn four_servers_migrating_a_new_database_at_once_all_start() {
             .fetch_all(&pool)
             .await
             .unwrap();
-    assert_eq!(versions, (1..=8).collect::<Vec<i64>>());
+    assert_eq!(versions, (1..=9).collect::<Vec<i64>>());
     pool.close().await;
 }
 
