@@ -273,6 +273,6 @@ async fn the_baseline_is_the_schema_the_migrations_build() {
     Store::connect(&fresh).await.unwrap();
     let new = SqlitePoolOptions::new().connect(&fresh).await.unwrap();
     let (before, after) = (schema(&old).await, schema(&new).await);
-    assert_eq!(before.len(), 7, "{before:#?}");
+    assert_eq!(before.len(), 8, "{before:#?}");
     assert_eq!(before, after);
 }
