@@ -313,6 +313,19 @@ pub fn location(response: &Response) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Where the page at `path` sends a browser carrying only `cookie` (a
+/// `Cookie` header value), when it redirects.
+pub async fn redirect_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Option<String> {
+    let response = app
+        .stranger()
+        .get(app.url(path))
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .unwrap();
+    location(&response)
+}
+
 /// A fresh valid username for a test.
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};

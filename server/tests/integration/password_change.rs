@@ -3,7 +3,9 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
+use crate::harness::{
+    current_username, location, redirect_with_cookie, unique_name, TestApp, PASSWORD,
+};
 
 const NEW: &str = "a brand new passphrase";
 
@@ -55,15 +57,10 @@ async fn a_password_change_signs_the_others_out_and_renews_this_session() {
         None
     );
     // This browser's own old id was renewed, not signed out from elsewhere.
-    let page = app
-        .stranger()
-        .get(app.url("/settings/profile"))
-        .header(reqwest::header::COOKIE, &before)
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        location(&page).as_deref(),
+        redirect_with_cookie(&app, "/settings/profile", &before)
+            .await
+            .as_deref(),
         Some("/login?next=/settings/profile&why=ended")
     );
 

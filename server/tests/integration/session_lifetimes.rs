@@ -4,7 +4,9 @@
 use latchkey::clock::Clock;
 use reqwest::StatusCode;
 
-use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
+use crate::harness::{
+    current_username, location, redirect_with_cookie, unique_name, TestApp, PASSWORD,
+};
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 60 * MINUTE;
@@ -33,15 +35,9 @@ async fn thirty_idle_minutes_make_a_session_anonymous_even_with_its_cookie() {
     // The old cookie, on a page that needs a session: it is told its session
     // went unused too long (a browser with no cookie at all is told a log-in
     // is needed).
-    let page = app
-        .stranger()
-        .get(app.url("/settings/profile"))
-        .header(reqwest::header::COOKIE, &cookie)
-        .send()
+    let login = redirect_with_cookie(&app, "/settings/profile", &cookie)
         .await
         .unwrap();
-    assert_eq!(page.status(), StatusCode::SEE_OTHER);
-    let login = location(&page).unwrap();
     assert_eq!(login, "/login?next=/settings/profile&why=idle-30");
     let html = app.get(&login).await.text().await.unwrap();
     assert!(
@@ -50,18 +46,11 @@ async fn thirty_idle_minutes_make_a_session_anonymous_even_with_its_cookie() {
     );
     // A cookie naming a session the database never had: it ended, that is all
     // anyone can say.
-    let page = app
-        .stranger()
-        .get(app.url("/settings/profile"))
-        .header(
-            reqwest::header::COOKIE,
-            "latchkey_session=bm90LWEtc2Vzc2lvbg",
-        )
-        .send()
-        .await
-        .unwrap();
+    let forged = "latchkey_session=bm90LWEtc2Vzc2lvbg";
     assert_eq!(
-        location(&page).as_deref(),
+        redirect_with_cookie(&app, "/settings/profile", forged)
+            .await
+            .as_deref(),
         Some("/login?next=/settings/profile&why=ended")
     );
     // A code that is not ours says nothing.
