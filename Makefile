@@ -24,6 +24,7 @@ CARGO_TEST := cargo test --locked -p latchkey -p app -p server --features latchk
 
 .PHONY: help run test test-cargo test-e2e build-frontend release setup setup-test \
         wasm-target cargo-leptos wasm-bindgen cargo-machete npm chromium postgres wrk bench \
+        smtp-server openssl \
         fmt lint clean-data
 
 help:
@@ -66,9 +67,9 @@ wrk:
 	@command -v wrk >/dev/null \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk; }
 
-setup: wasm-target cargo-leptos wasm-bindgen
+setup: wasm-target cargo-leptos wasm-bindgen openssl
 
-setup-test: setup npm chromium postgres cargo-machete
+setup-test: setup npm chromium postgres cargo-machete smtp-server
 
 wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
@@ -96,6 +97,16 @@ end2end/node_modules/.package-lock.json: end2end/package.json end2end/package-lo
 chromium:
 	@command -v /usr/bin/chromium >/dev/null \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+# The real SMTP server the mail tests send to (python3 -m aiosmtpd), and the
+# OpenSSL headers lettre's TLS builds against.
+smtp-server:
+	@/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends python3-aiosmtpd; }
+
+openssl:
+	@{ command -v pkg-config >/dev/null && pkg-config --exists openssl; } \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends pkg-config libssl-dev; }
 
 # The server binaries the PostgreSQL tests run (initdb, pg_ctl, postgres).
 postgres:

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::str::FromStr;
 
+use latchkey::mail::SmtpSender;
 use latchkey::password::{HashCost, Pepper};
 use latchkey::sessions::Lifetimes;
 use leptos::config::{Env, LeptosOptions};
@@ -67,6 +68,9 @@ pub struct Config {
     /// request's `Host`, which anyone who points a name at the server (DNS
     /// rebinding) chooses.
     pub public_origin: Option<String>,
+    /// `LATCHKEY_SMTP_URL` and `LATCHKEY_MAIL_FROM`: where mail goes out, and
+    /// as whom. Unset, mail stays in the outbox (see `/dev/mailbox`).
+    pub smtp: Option<SmtpSettings>,
     /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, ...).
     pub leptos: LeptosOptions,
 }
@@ -145,6 +149,10 @@ impl Config {
             hash_concurrency: get("LATCHKEY_HASH_CONCURRENCY", &cores.to_string()).at_least(1)?,
             trusted_origins: get("LATCHKEY_TRUSTED_ORIGINS", "").origins()?,
             public_origin: get("LATCHKEY_PUBLIC_ORIGIN", "").origin()?,
+            smtp: smtp_sender(
+                get("LATCHKEY_SMTP_URL", ""),
+                get("LATCHKEY_MAIL_FROM", "Latchkey <noreply@localhost>"),
+            )?,
             pepper: get("LATCHKEY_PASSWORD_PEPPER", "").pepper()?,
             logins_per_ip_per_minute: get("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "20")
                 .parse("a whole number of at least 1")?,
@@ -274,6 +282,57 @@ impl Var {
             Err(self.invalid("a sqlite:// or postgres:// URL"))
         }
     }
+}
+
+/// Where mail goes out, checked (the sender is made in the runtime, by
+/// [`SmtpSettings::sender`]).
+#[derive(Clone)]
+pub struct SmtpSettings {
+    url: String,
+    from: String,
+}
+
+impl SmtpSettings {
+    /// The sender these settings name.
+    pub fn sender(&self) -> Result<SmtpSender, latchkey::mail::MailError> {
+        SmtpSender::from_url(&self.url, &self.from)
+    }
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("url", &redacted(&self.url))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+/// The SMTP settings `url` and `from` make; `None` when `url` is empty.
+fn smtp_sender(url: Var, from: Var) -> Result<Option<SmtpSettings>, ConfigError> {
+    let trimmed = url.value.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    SmtpSender::check(trimmed, &from.value)
+        .map(|_| {
+            Some(SmtpSettings {
+                url: trimmed.to_string(),
+                from: from.value.clone(),
+            })
+        })
+        .map_err(|e| {
+            let (key, value) = if e.to_string().contains("sender address") {
+                (from.key, from.value.clone())
+            } else {
+                (url.key, redacted(&url.value))
+            };
+            ConfigError {
+                key,
+                value,
+                problem: e.to_string(),
+            }
+        })
 }
 
 /// `url` fit for a log line or an error message: a password in it (as

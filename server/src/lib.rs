@@ -8,6 +8,7 @@ mod form_errors;
 mod forwarded;
 mod health;
 mod layers;
+mod mailbox;
 mod remember;
 
 use std::ops::Deref;
@@ -27,6 +28,7 @@ use latchkey::accounts::Accounts;
 use latchkey::auth::Auth;
 use latchkey::clock::Clock;
 use latchkey::keys::Signer;
+use latchkey::mail::MailWorker;
 use latchkey::password::PasswordHasher;
 use latchkey::sessions::{RememberCookie, SessionPolicy, SessionTable};
 use latchkey::store::Store;
@@ -107,6 +109,14 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let form_signer = Signer::load(&store, form_errors::KEY_NAME)
         .await
         .context("cannot read or make the form error key")?;
+    // Mail goes out from every app server that has SMTP configured; without
+    // it, mail waits in the outbox (and the development mailbox shows it).
+    if let Some(smtp) = &config.smtp {
+        let sender = smtp.sender().context("LATCHKEY_SMTP_URL")?;
+        let poll = Duration::from_secs(5);
+        tokio::spawn(MailWorker::new(store.clone(), clock.clone(), sender, poll).run());
+    }
+    let mailbox = store.clone();
     let sessions = SessionPolicy::new(store, clock.clone(), config.lifetimes);
     let limits = AddressLimits::new(AddressQuotas {
         logins_per_minute: config.logins_per_ip_per_minute,
@@ -140,7 +150,14 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         let state = state.clone();
         move || state.provide()
     };
-    let router = Router::new()
+    let mut router = Router::new();
+    if config.leptos.env == leptos::config::Env::DEV {
+        router = router.route(
+            "/dev/mailbox",
+            get(mailbox::dev_mailbox).with_state(mailbox),
+        );
+    }
+    let router = router
         .route("/healthz", get(health::healthz))
         .route("/api/{*name}", post(server_fn).get(server_fn))
         .leptos_routes_with_context(&state, routes, context, {

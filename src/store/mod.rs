@@ -50,6 +50,7 @@ mod activity;
 mod devices;
 mod keys;
 mod migrate;
+mod outbox;
 mod readers;
 mod remember;
 mod sessions;
@@ -74,6 +75,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use activity::ActivityRow;
 pub use devices::{DeviceRow, NewDevice};
+pub use outbox::{NewMail, QueuedMail};
 pub use remember::RememberRow;
 pub use sessions::{Created, SessionRead, SessionWrite};
 pub use signed_out::{SessionEnd, SignedOut};

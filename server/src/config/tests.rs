@@ -150,3 +150,27 @@ fn hashed_file_names_need_the_list_of_names() {
         "a build's list of names turns hashing on"
     );
 }
+
+#[test]
+fn smtp_is_off_by_default_and_a_bad_setting_names_its_variable_without_the_password() {
+    assert!(config(&[]).unwrap().smtp.is_none());
+    assert!(
+        config(&[("LATCHKEY_SMTP_URL", "smtps://u:secret@mail.example.com")])
+            .unwrap()
+            .smtp
+            .is_some()
+    );
+    let clear = config(&[(
+        "LATCHKEY_SMTP_URL",
+        "smtp://u:secret@mail.example.com?tls=none",
+    )])
+    .unwrap_err();
+    assert_eq!(clear.key, "LATCHKEY_SMTP_URL");
+    assert!(!clear.to_string().contains("secret"), "{clear}");
+    let from = config(&[
+        ("LATCHKEY_SMTP_URL", "smtps://mail.example.com"),
+        ("LATCHKEY_MAIL_FROM", "nobody"),
+    ])
+    .unwrap_err();
+    assert_eq!(from.key, "LATCHKEY_MAIL_FROM");
+}

@@ -3,6 +3,7 @@
 
 mod harness;
 mod postgres;
+mod smtp;
 
 mod account_lifecycle;
 mod activity;
@@ -17,6 +18,7 @@ mod forwarded;
 mod hash_upgrades;
 mod headers;
 mod login;
+mod mail;
 mod migrations;
 mod multi_server;
 mod outage;

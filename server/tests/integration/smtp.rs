@@ -1,0 +1,104 @@
+//! A real SMTP server for the mail tests: Debian's aiosmtpd (installed by
+//! `make test`), on a free port, keeping what it receives in a maildir.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The Python that has aiosmtpd (Debian's, whatever else is on `PATH`).
+fn python() -> String {
+    std::env::var("LATCHKEY_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into())
+}
+
+/// A port nothing listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running aiosmtpd, stopped when dropped.
+pub struct SmtpServer {
+    child: Child,
+    maildir: PathBuf,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    /// Starts on a free port.
+    pub fn start() -> Self {
+        Self::start_on(free_port())
+    }
+
+    /// Starts on `port` and waits until it accepts connections.
+    pub fn start_on(port: u16) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let maildir = dir.path().join("maildir");
+        let child = Command::new(python())
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd starts (make test installs python3-aiosmtpd)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self {
+            child,
+            maildir,
+            port,
+            _dir: dir,
+        }
+    }
+
+    /// The URL the app sends through (no TLS: a server on this machine).
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}?tls=none", self.port)
+    }
+
+    /// Every message received so far, as raw RFC 5322 text.
+    pub fn received(&self) -> Vec<String> {
+        read_all(&self.maildir.join("new"))
+    }
+}
+
+fn read_all(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect()
+}
+
+/// A header's value in a raw message (unfolded, first occurrence).
+pub fn header(message: &str, name: &str) -> Option<String> {
+    let prefix = format!("{}:", name.to_ascii_lowercase());
+    for line in message.lines() {
+        if line.is_empty() {
+            return None;
+        }
+        if line.to_ascii_lowercase().starts_with(&prefix) {
+            return Some(line[prefix.len()..].trim().to_string());
+        }
+    }
+    None
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

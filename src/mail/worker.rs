@@ -1,0 +1,93 @@
+//! The loop that sends the outbox's due mail.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::smtp::{Sent, SmtpSender};
+use super::MailError;
+use crate::clock::Clock;
+use crate::store::Store;
+
+/// Failed attempts after which a mail is left unsent (with its last error).
+pub const RETRY_LIMIT: i64 = 12;
+/// How long a claim lasts: longer than any SMTP conversation, so a mail is
+/// claimed again only when the worker that held it stopped.
+const LEASE: i64 = 5 * 60;
+/// Mails claimed at once.
+const BATCH: i64 = 20;
+
+/// The wait before attempt `failures + 1`: 30 s, doubling, at most 6 hours.
+pub(crate) fn back_off(failures: i64) -> i64 {
+    let doubled = 30i64.saturating_mul(1i64 << failures.clamp(0, 20));
+    doubled.min(6 * 60 * 60)
+}
+
+/// Sends due mail from one database through one SMTP server. Run one per
+/// app server; they share the work.
+#[derive(Clone, Debug)]
+pub struct MailWorker {
+    store: Store,
+    clock: Clock,
+    sender: SmtpSender,
+    wake: Arc<Notify>,
+    poll: Duration,
+}
+
+impl MailWorker {
+    /// A worker that looks for due mail every `poll`, or sooner when woken.
+    pub fn new(store: Store, clock: Clock, sender: SmtpSender, poll: Duration) -> Self {
+        Self {
+            store,
+            clock,
+            sender,
+            wake: Arc::new(Notify::new()),
+            poll,
+        }
+    }
+
+    /// Wakes the worker at once (after a transaction that queued mail).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Sends due mail until the task is dropped.
+    pub async fn run(self) {
+        loop {
+            match self.send_due().await {
+                // A full batch: there may be more.
+                Ok(sent) if sent as i64 == BATCH => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not read the outbox"),
+            }
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(self.poll) => {}
+            }
+        }
+    }
+
+    /// Claims the due mail and tries each once; answers how many it claimed.
+    pub async fn send_due(&self) -> Result<usize, MailError> {
+        let claimed = self
+            .store
+            .claim_mail(self.clock.now(), LEASE, BATCH)
+            .await?;
+        for mail in &claimed {
+            match self.sender.send(mail).await {
+                Sent::Yes => self.store.mail_sent(mail.id, self.clock.now()).await?,
+                Sent::Later(error) if mail.attempts + 1 < RETRY_LIMIT => {
+                    tracing::warn!(mail = mail.id, %error, "mail not sent; will retry");
+                    let retry_at = self.clock.now() + back_off(mail.attempts);
+                    self.store.mail_failed(mail.id, &error, retry_at).await?;
+                }
+                Sent::Later(error) | Sent::Never(error) => {
+                    tracing::error!(mail = mail.id, %error, "mail given up");
+                    self.store.mail_failed(mail.id, &error, i64::MAX).await?;
+                }
+            }
+        }
+        Ok(claimed.len())
+    }
+}
