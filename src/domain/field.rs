@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     Username,
+    Email,
     Password,
     CurrentPassword,
     NewPassword,
@@ -17,6 +18,7 @@ impl Field {
     pub fn name(self) -> &'static str {
         match self {
             Field::Username => "username",
+            Field::Email => "email",
             Field::Password => "password",
             Field::CurrentPassword => "current_password",
             Field::NewPassword => "new_password",

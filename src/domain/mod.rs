@@ -3,6 +3,7 @@
 
 mod activity;
 mod device;
+mod email;
 mod field;
 mod flash;
 mod password;
@@ -14,6 +15,7 @@ mod words;
 
 pub use activity::{Activity, ActivityKind};
 pub use device::{Device, DeviceId};
+pub use email::EmailAddress;
 pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};
 pub use password::{NewPassword, PasswordAttempt, Strength};
