@@ -194,7 +194,7 @@ def start_latchkey(servers, db=None, register=True, binary=None):
     wait_for(base + "/healthz")
     if not register:
         return proc, base, None
-    status, headers, _ = request(base + "/api/register", f"username={USER}&password={PASSWORD}", origin=base)
+    status, headers, _ = request(base + "/api/register", f"username={USER}&email={USER}%40example.test&password={PASSWORD}", origin=base)
     assert status == 200, f"register: {status}"
     return proc, base, cookies(headers)
 
@@ -245,8 +245,8 @@ def start_flask(servers):
                   env=env, cwd=PEER)
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/")
-    request(base + "/register", f"username={USER}&password={PASSWORD}")
-    status, headers, _ = request(base + "/login", f"username={USER}&password={PASSWORD}")
+    request(base + "/register", f"username={USER}&email={USER}%40example.test&password={PASSWORD}")
+    status, headers, _ = request(base + "/login", f"username={USER}&email={USER}%40example.test&password={PASSWORD}")
     assert status in (200, 302), f"flask login: {status}"
     return base, cookies(headers)
 
@@ -410,7 +410,7 @@ def main():
             flood = subprocess.Popen(
                 ["wrk", "-t", "1", "-c", CONNS, "-d", DURATION, "--latency", "--timeout", "10s",
                  "-s", os.path.join(BENCH, "post.lua"), lk + "/api/login"],
-                env=dict(os.environ, BODY=f"username={USER}&password={PASSWORD}", ORIGIN=lk),
+                env=dict(os.environ, BODY=f"username={USER}&email={USER}%40example.test&password={PASSWORD}", ORIGIN=lk),
                 stdout=subprocess.PIPE, text=True)
             time.sleep(1)
             # Paced (4 connections, 20 ms apart: at most 200 pages/s), so the

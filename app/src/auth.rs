@@ -26,6 +26,8 @@ pub enum Changes {
     Devices,
     /// Whether the password was given lately (sudo mode).
     Sudo,
+    /// Nothing but a message: the flash area reads again.
+    Message,
 }
 
 /// At most one action per server function: a dozen, so a list (a map's code
@@ -43,6 +45,7 @@ pub struct AuthContext {
     user_changed: RwSignal<usize>,
     devices_changed: RwSignal<usize>,
     sudo_changed: RwSignal<usize>,
+    message_changed: RwSignal<usize>,
     actions: StoredValue<Registry>,
     owner: StoredValue<Owner>,
 }
@@ -97,6 +100,7 @@ impl AuthContext {
             Changes::User => self.user_changed,
             Changes::Devices => self.devices_changed,
             Changes::Sudo => self.sudo_changed,
+            Changes::Message => self.message_changed,
         }
     }
 
@@ -107,7 +111,10 @@ impl AuthContext {
 
     /// Changes whenever any account action completes (each may leave a flash).
     pub fn any_version(&self) -> usize {
-        self.user_changed.get() + self.devices_changed.get() + self.sudo_changed.get()
+        self.user_changed.get()
+            + self.devices_changed.get()
+            + self.sudo_changed.get()
+            + self.message_changed.get()
     }
 
     /// Changes whenever a device is signed out.
@@ -140,6 +147,7 @@ pub fn provide_auth() -> AuthContext {
         user_changed,
         devices_changed: RwSignal::new(0),
         sudo_changed: RwSignal::new(0),
+        message_changed: RwSignal::new(0),
         actions: StoredValue::new(Vec::new()),
         owner: StoredValue::new(Owner::current().unwrap_or_default()),
     };

@@ -19,10 +19,12 @@ use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{path, Lazy, SsrMode};
 
 use crate::auth::provide_auth;
-use crate::components::{provide_route_focus, FlashArea, Nav, RouteAnnouncer, SkipLink};
+use crate::components::{
+    provide_route_focus, EmailBanner, FlashArea, Nav, RouteAnnouncer, SkipLink,
+};
 use crate::pages::{
     Activity, Confirm, DeleteAccount, Devices, EditProfile, HomePage, Login, NotFoundPage,
-    Password, Register, UserProfile, Username,
+    Password, Register, UserProfile, Username, Verify,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -87,6 +89,7 @@ fn Layout() -> impl IntoView {
         <RouteAnnouncer/>
         <main id="content" tabindex="-1">
             <FlashArea/>
+            <EmailBanner/>
             <FlatRoutes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view={Lazy::<Login>::new()} ssr=SsrMode::Async/>
@@ -99,6 +102,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/settings/activity") view={Lazy::<Activity>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/delete") view={Lazy::<DeleteAccount>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/confirm") view={Lazy::<Confirm>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/verify") view={Lazy::<Verify>::new()} ssr=SsrMode::Async/>
             </FlatRoutes>
         </main>
     }

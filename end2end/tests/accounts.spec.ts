@@ -11,6 +11,7 @@ test("register, see your name in the nav, reload and stay logged in, then log ou
 
   // Inline errors first: a bad name and a short password.
   await page.getByLabel("Username").fill("no spaces allowed");
+  await page.getByLabel("Email").fill(`${name}@example.test`);
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Usernames may use letters, digits")).toBeVisible();

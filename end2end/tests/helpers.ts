@@ -39,6 +39,7 @@ export async function registerThroughUi(page: Page, name: string, password = PAS
   await page.goto("/register");
   await hydrated(page);
   await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Email").fill(`${name}@example.test`);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(`/users/${name}`);
@@ -77,7 +78,7 @@ export async function rememberedOnlyPage(browser: Browser, name: string): Promis
 export async function registerOverApi(request: APIRequestContext, name: string): Promise<void> {
   const origin = test.info().project.use.baseURL ?? "";
   const response = await request.post("/api/register", {
-    form: { username: name, password: PASSWORD },
+    form: { username: name, email: `${name}@example.test`, password: PASSWORD },
     headers: { Origin: origin },
   });
   expect(response.status()).toBe(200);

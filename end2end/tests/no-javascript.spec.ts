@@ -42,6 +42,7 @@ test("register with JavaScript disabled, errors included", async ({ page }) => {
   const name = freshName("nojsreg");
   await page.goto("/register");
   await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Email").fill(`${name}@example.test`);
   await page.getByLabel("Password").fill("too short");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
@@ -49,12 +50,14 @@ test("register with JavaScript disabled, errors included", async ({ page }) => {
 
   // Every field's error comes back in one answer.
   await page.getByLabel("Username").fill("x");
+  await page.getByLabel("Email").fill(`${name}@example.test`);
   await page.getByLabel("Password").fill("too short");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
   await expect(page.locator("#username-error")).not.toBeEmpty();
 
   await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Email").fill(`${name}@example.test`);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(`/users/${name}`);

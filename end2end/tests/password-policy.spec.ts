@@ -3,7 +3,9 @@ import { test, expect, freshName, hydrated, PASSWORD, screenshot } from "./helpe
 test("the strength meter scores while typing and a guessable password is refused", async ({ page }) => {
   await page.goto("/register");
   await hydrated(page);
-  await page.getByLabel("Username").fill(freshName("meter"));
+  const name = freshName("meter");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Email").fill(`${name}@example.test`);
   await page.getByLabel("Password").fill("password1234");
   const meter = page.locator(".strength");
   await expect(meter).toContainText(/Strength: (Very weak|Weak|Fair)/);
@@ -42,6 +44,7 @@ test("a refused submit focuses the first invalid field, and editing a field clea
   await page.goto("/register");
   await hydrated(page);
   await page.getByLabel("Username").fill("no");
+  await page.getByLabel("Email").fill("no@example.test");
   const password = page.getByLabel("Password", { exact: true });
   await password.fill("short");
   await page.getByRole("button", { name: "Create account" }).click();

@@ -25,10 +25,10 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use latchkey::accounts::Accounts;
-use latchkey::auth::Auth;
+use latchkey::auth::{Auth, Links};
 use latchkey::clock::Clock;
 use latchkey::keys::Signer;
-use latchkey::mail::MailWorker;
+use latchkey::mail::{MailWaker, MailWorker};
 use latchkey::password::PasswordHasher;
 use latchkey::sessions::{RememberCookie, SessionPolicy, SessionTable};
 use latchkey::store::Store;
@@ -111,12 +111,23 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         .context("cannot read or make the form error key")?;
     // Mail goes out from every app server that has SMTP configured; without
     // it, mail waits in the outbox (and the development mailbox shows it).
+    let mut mail_waker = MailWaker::default();
     if let Some(smtp) = &config.smtp {
         let sender = smtp.sender().context("LATCHKEY_SMTP_URL")?;
         let poll = Duration::from_secs(5);
-        tokio::spawn(MailWorker::new(store.clone(), clock.clone(), sender, poll).run());
+        let worker = MailWorker::new(store.clone(), clock.clone(), sender, poll);
+        mail_waker = worker.waker();
+        tokio::spawn(worker.run());
     }
     let mailbox = store.clone();
+    // Links in mail point at the configured public origin, never at a
+    // request's Host; unset, at the address the server listens on.
+    let links = Links::new(
+        &config
+            .public_origin
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.leptos.site_addr)),
+    );
     let sessions = SessionPolicy::new(store, clock.clone(), config.lifetimes);
     let limits = AddressLimits::new(AddressQuotas {
         logins_per_minute: config.logins_per_ip_per_minute,
@@ -138,7 +149,11 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
 
     let state = AppState(Arc::new(Services {
         leptos_options: config.leptos.clone(),
-        auth: Arc::new(Auth::new(accounts, sessions, browsers)),
+        auth: Arc::new(
+            Auth::new(accounts, sessions, browsers)
+                .with_links(links)
+                .with_mail_waker(mail_waker),
+        ),
         remember: RememberCookie {
             secure: config.secure_cookies,
             max_age: config.lifetimes.remembered,

@@ -68,18 +68,18 @@ fn escape(text: &str) -> String {
 /// Escaped `text` with each http(s) address made a link.
 fn linkify(escaped: &str) -> String {
     escaped
-        .split(' ')
-        .map(|word| {
+        .split_inclusive(char::is_whitespace)
+        .map(|piece| {
+            let word = piece.trim_end();
             let trimmed = word.trim_end_matches(['.', ',', ')']);
             if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
-                let rest = &word[trimmed.len()..];
+                let rest = &piece[trimmed.len()..];
                 format!("<a href=\"{trimmed}\">{trimmed}</a>{rest}")
             } else {
-                word.to_string()
+                piece.to_string()
             }
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
 }
 
 #[cfg(test)]

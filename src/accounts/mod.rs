@@ -5,7 +5,8 @@ mod tests;
 
 use crate::clock::Clock;
 use crate::domain::{
-    CurrentUser, NewPassword, PasswordAttempt, Profile, ProfileUpdate, UserId, Username,
+    CurrentUser, EmailStatus, NewPassword, PasswordAttempt, Profile, ProfileUpdate, UserId,
+    Username,
 };
 use crate::password::{HashError, PasswordHasher, Verification};
 use crate::store::{NewUser, Store, StoreError};
@@ -125,6 +126,7 @@ impl Accounts {
                 id,
                 username: username.to_string(),
                 display_name: username.to_string(),
+                email: EmailStatus::Missing,
             }),
             Err(e) if e.is_unique_violation() => Err(AccountError::UsernameTaken),
             Err(e) => Err(e.into()),

@@ -45,6 +45,16 @@ pub enum AuthError {
     /// The device is not one of the user's (or is already gone).
     #[error("that device is not one of yours")]
     NotYourDevice,
+    /// A link from a mail is unknown, used, expired, or no longer matches
+    /// the account's address.
+    #[error("that link is not valid")]
+    LinkInvalid,
+    /// The account has no email address.
+    #[error("the account has no email address")]
+    NoEmail,
+    /// The account's address is already verified.
+    #[error("the address is already verified")]
+    EmailAlreadyVerified,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

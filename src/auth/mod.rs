@@ -9,11 +9,13 @@
 //! session layer writes through its own store once the transaction is
 //! committed (on SQLite, writing it inside would wait on our own lock).
 
+mod email;
 mod error;
 #[cfg(test)]
 mod tests;
 mod who;
 
+pub use email::Links;
 pub use error::AuthError;
 pub use who::{Me, SignIn};
 
@@ -22,9 +24,10 @@ use tower_sessions::Session;
 use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::domain::{
-    Activity, ActivityKind, CurrentUser, Device, DeviceId, LoginReason, NewPassword,
-    PasswordAttempt, Profile, ProfileUpdate, Username,
+    Activity, ActivityKind, CurrentUser, Device, DeviceId, EmailAddress, EmailStatus, LoginReason,
+    NewPassword, PasswordAttempt, Profile, ProfileUpdate, Username,
 };
+use crate::mail::MailWaker;
 use crate::sessions::{ClientInfo, Resumed, SessionPolicy, SessionTable};
 use crate::store::{SignedOut, Store, StoreError};
 use crate::throttle::KnownBrowsers;
@@ -37,6 +40,8 @@ pub struct Auth {
     accounts: Accounts,
     sessions: SessionPolicy,
     browsers: KnownBrowsers,
+    links: Links,
+    mail: MailWaker,
 }
 
 impl Auth {
@@ -49,7 +54,21 @@ impl Auth {
             accounts,
             sessions,
             browsers,
+            links: Links::default(),
+            mail: MailWaker::default(),
         }
+    }
+
+    /// These use cases, waking `mail`'s worker whenever they queue mail.
+    pub fn with_mail_waker(mut self, mail: MailWaker) -> Self {
+        self.mail = mail;
+        self
+    }
+
+    /// These use cases, with the links in their mail under `links`.
+    pub fn with_links(mut self, links: Links) -> Self {
+        self.links = links;
+        self
     }
 
     /// A `Set-Cookie` value marking a browser as one `user` signed in from:
@@ -75,24 +94,30 @@ impl Auth {
         Ok(signed_in.map(|(at, user)| Me { user, at }))
     }
 
-    /// Creates an account and signs it in on `session`: the user, its first
-    /// device and the sign-in's activity row in one transaction.
+    /// Creates an account and signs it in on `session`: the user, its
+    /// address (unverified) and that address's mail, its first device and
+    /// the sign-in's activity row in one transaction. The answer is the same
+    /// whether or not another account has the address (see `give_address`).
     pub async fn register(
         &self,
         session: &Session,
         username: &Username,
+        email: &EmailAddress,
         password: &NewPassword,
         client: &ClientInfo,
     ) -> Result<CurrentUser, AuthError> {
         let hash = self.accounts.new_account_hash(username, password).await?;
+        let now = self.clock.now();
         let (user, record) = self
             .store
             .transaction(|store| async move {
-                let user = self
+                let mut user = self
                     .accounts
                     .on(store.clone())
                     .insert_account(username, &hash)
                     .await?;
+                self.give_address(&store, &user, email, now).await?;
+                user.email = EmailStatus::Unverified;
                 let sessions = self.sessions.on(store);
                 sessions
                     .activity()
@@ -102,6 +127,7 @@ impl Auth {
                 Ok::<_, AuthError>((user, record))
             })
             .await?;
+        self.mail.wake();
         crate::sessions::start(session, record).await?;
         Ok(user)
     }

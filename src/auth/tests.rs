@@ -60,8 +60,9 @@ impl Fixture {
         let session = self.browser();
         let username = Username::parse(name).unwrap();
         let password = NewPassword::parse(PW).unwrap();
+        let email = EmailAddress::parse(&format!("{name}@example.test")).unwrap();
         self.auth
-            .register(&session, &username, &password, &client())
+            .register(&session, &username, &email, &password, &client())
             .await
             .unwrap();
         let me = self.me(&session).await.unwrap();
@@ -284,9 +285,10 @@ async fn a_registration_that_fails_midway_creates_nothing() {
     let session = f.browser();
     let username = Username::parse("ada").unwrap();
     let password = NewPassword::parse(PW).unwrap();
+    let email = EmailAddress::parse("ada@example.test").unwrap();
     let failed = f
         .auth
-        .register(&session, &username, &password, &client())
+        .register(&session, &username, &email, &password, &client())
         .await;
     assert!(failed.is_err());
     assert!(matches!(

@@ -27,10 +27,9 @@ impl EmailAddress {
         if address.len() > Self::MAX_LEN {
             return error("Email addresses are at most 254 characters long.");
         }
-        if address
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
-        {
+        if address.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+        }) {
             return error("An email address has no spaces, quotes, commas or angle brackets.");
         }
         let Some((local, domain)) = address.rsplit_once('@') else {
@@ -75,7 +74,9 @@ mod tests {
         assert_eq!(ann.as_str(), "Ann.Lee+news@example.com");
         assert_eq!(ann.key(), "ann.lee+news@example.com");
         assert_eq!(
-            EmailAddress::parse("ann.lee+NEWS@example.com").unwrap().key(),
+            EmailAddress::parse("ann.lee+NEWS@example.com")
+                .unwrap()
+                .key(),
             ann.key()
         );
         assert_eq!(

@@ -13,6 +13,21 @@ pub struct CurrentUser {
     pub username: String,
     /// The name to greet them by; the username when they set none.
     pub display_name: String,
+    /// Whether their email address is confirmed.
+    #[serde(default)]
+    pub email: EmailStatus,
+}
+
+/// Where an account's email address stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EmailStatus {
+    /// None on record (an account made before addresses were asked for).
+    #[default]
+    Missing,
+    /// Given, and its link not yet followed.
+    Unverified,
+    /// Its owner followed the link mailed to it.
+    Verified,
 }
 
 /// A user's public profile.

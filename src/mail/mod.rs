@@ -9,13 +9,14 @@
 //! development mailbox (`/dev/mailbox`) shows it.
 
 mod smtp;
+pub mod templates;
 mod worker;
 
 #[cfg(test)]
 mod tests;
 
 pub use smtp::SmtpSender;
-pub use worker::{MailWorker, RETRY_LIMIT};
+pub use worker::{MailWaker, MailWorker, RETRY_LIMIT};
 
 use crate::store::{NewMail, Store, StoreError};
 

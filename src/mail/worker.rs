@@ -24,6 +24,20 @@ pub(crate) fn back_off(failures: i64) -> i64 {
     doubled.min(6 * 60 * 60)
 }
 
+/// Wakes a [`MailWorker`] so that mail just committed goes out at once
+/// rather than at its next look; without a worker (no SMTP), it does nothing.
+#[derive(Clone, Debug, Default)]
+pub struct MailWaker(Option<Arc<Notify>>);
+
+impl MailWaker {
+    /// Wakes the worker, if there is one.
+    pub fn wake(&self) {
+        if let Some(wake) = &self.0 {
+            wake.notify_one();
+        }
+    }
+}
+
 /// Sends due mail from one database through one SMTP server. Run one per
 /// app server; they share the work.
 #[derive(Clone, Debug)]
@@ -50,6 +64,11 @@ impl MailWorker {
     /// Wakes the worker at once (after a transaction that queued mail).
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// A handle that wakes this worker, for the use cases that queue mail.
+    pub fn waker(&self) -> MailWaker {
+        MailWaker(Some(self.wake.clone()))
     }
 
     /// Sends due mail until the task is dropped.

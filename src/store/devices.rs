@@ -69,14 +69,21 @@ impl Store {
         device: DeviceId,
         user: UserId,
     ) -> Result<Option<CurrentUser>, StoreError> {
-        const SQL: &str = "SELECT u.id, u.username, u.display_name
+        const SQL: &str = "SELECT u.id, u.username, u.display_name,
+                   u.email_key IS NOT NULL, u.email_verified_at IS NOT NULL
             FROM latchkey_devices d JOIN latchkey_users u ON u.id = d.user_id
             WHERE d.id = $1 AND d.user_id = $2";
-        let row: Option<(i64, String, String)> = match &self.readers {
+        let row: Option<(i64, String, String, bool, bool)> = match &self.readers {
             Some(readers) => readers.with(|db| {
                 db.prepare_cached(SQL)?
                     .query_row([device.0, user.0], |row| {
-                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                        Ok((
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            row.get(3)?,
+                            row.get(4)?,
+                        ))
                     })
                     .optional()
             })?,
@@ -90,8 +97,8 @@ impl Store {
                     .await
             )?,
         };
-        Ok(row.map(|(id, username, display_name)| {
-            super::users::current_user(id, username, display_name)
+        Ok(row.map(|(id, username, display_name, has, verified)| {
+            super::users::current_user(id, username, display_name, (has, verified))
         }))
     }
 

@@ -48,6 +48,7 @@ macro_rules! execute {
 
 mod activity;
 mod devices;
+mod email;
 mod keys;
 mod migrate;
 mod outbox;
@@ -75,6 +76,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use activity::ActivityRow;
 pub use devices::{DeviceRow, NewDevice};
+pub use email::NewEmailToken;
 pub use outbox::{NewMail, QueuedMail};
 pub use remember::RememberRow;
 pub use sessions::{Created, SessionRead, SessionWrite};

@@ -48,11 +48,20 @@ pub enum Created {
 /// The one read every request with a session cookie makes. The user comes
 /// from the row's own `user_id`; the foreign keys guarantee that a row still
 /// standing has its device and user.
-const LOAD: &str = "SELECT s.data, s.expires_at, u.id, u.username, u.display_name
+const LOAD: &str = "SELECT s.data, s.expires_at, u.id, u.username, u.display_name,
+                           u.email_key IS NOT NULL, u.email_verified_at IS NOT NULL
                     FROM latchkey_sessions s LEFT JOIN latchkey_users u ON u.id = s.user_id
                     WHERE s.id = $1 AND s.expires_at > $2";
 
-type LoadRow = (String, i64, Option<i64>, Option<String>, Option<String>);
+type LoadRow = (
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    bool,
+    bool,
+);
 
 impl Store {
     /// The session `id` if it lives at `now`, with its signed-in user.
@@ -71,6 +80,8 @@ impl Store {
                             row.get(2)?,
                             row.get(3)?,
                             row.get(4)?,
+                            row.get(5)?,
+                            row.get(6)?,
                         ))
                     })
                     .optional()
@@ -85,12 +96,12 @@ impl Store {
                     .await
             )?,
         };
-        Ok(
-            row.map(|(data, expires_at, user_id, username, display_name)| {
+        Ok(row.map(
+            |(data, expires_at, user_id, username, display_name, has, verified)| {
                 let user = match (user_id, username, display_name) {
-                    (Some(id), Some(username), Some(display_name)) => {
-                        Some(super::users::current_user(id, username, display_name))
-                    }
+                    (Some(id), Some(username), Some(display_name)) => Some(
+                        super::users::current_user(id, username, display_name, (has, verified)),
+                    ),
                     _ => None,
                 };
                 SessionRead {
@@ -98,8 +109,8 @@ impl Store {
                     expires_at,
                     user,
                 }
-            }),
-        )
+            },
+        ))
     }
 
     /// Writes a new session, unless its id is taken or its owner is gone.

@@ -1,5 +1,5 @@
 use super::{Store, StoreError};
-use crate::domain::{CurrentUser, Profile, ProfileUpdate, UserId, Username};
+use crate::domain::{CurrentUser, EmailStatus, Profile, ProfileUpdate, UserId, Username};
 
 /// A user about to be inserted.
 pub struct NewUser<'a> {
@@ -39,11 +39,12 @@ impl Store {
         &self,
         key: &str,
     ) -> Result<Option<(CurrentUser, String)>, StoreError> {
-        let row: Option<(i64, String, String, String)> = on_pool!(
+        let row: Option<(i64, String, String, String, bool, bool)> = on_pool!(
             self,
             pool,
             sqlx::query_as(
-                "SELECT id, username, display_name, password_hash
+                "SELECT id, username, display_name, password_hash,
+                        email_key IS NOT NULL, email_verified_at IS NOT NULL
                  FROM latchkey_users
                  WHERE username_key = $1",
             )
@@ -51,9 +52,14 @@ impl Store {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.map(|(id, username, display_name, hash)| {
-            (current_user(id, username, display_name), hash)
-        }))
+        Ok(
+            row.map(|(id, username, display_name, hash, has, verified)| {
+                (
+                    current_user(id, username, display_name, (has, verified)),
+                    hash,
+                )
+            }),
+        )
     }
 
     /// A user's password hash.
@@ -70,15 +76,21 @@ impl Store {
 
     /// The signed-in view of a user, if the user still exists.
     pub async fn find_current_user(&self, id: UserId) -> Result<Option<CurrentUser>, StoreError> {
-        let row: Option<(i64, String, String)> = on_pool!(
+        let row: Option<(i64, String, String, bool, bool)> = on_pool!(
             self,
             pool,
-            sqlx::query_as("SELECT id, username, display_name FROM latchkey_users WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as(
+                "SELECT id, username, display_name,
+                        email_key IS NOT NULL, email_verified_at IS NOT NULL
+                 FROM latchkey_users WHERE id = $1"
+            )
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
         )?;
-        Ok(row.map(|(id, username, display_name)| current_user(id, username, display_name)))
+        Ok(row.map(|(id, username, display_name, has, verified)| {
+            current_user(id, username, display_name, (has, verified))
+        }))
     }
 
     /// The public profile of the user with this name (any case).
@@ -183,15 +195,26 @@ impl Store {
     }
 }
 
-pub(super) fn current_user(id: i64, username: String, display_name: String) -> CurrentUser {
+pub(super) fn current_user(
+    id: i64,
+    username: String,
+    display_name: String,
+    email: (bool, bool),
+) -> CurrentUser {
     let display_name = if display_name.is_empty() {
         username.clone()
     } else {
         display_name
     };
+    let email = match email {
+        (false, _) => EmailStatus::Missing,
+        (true, false) => EmailStatus::Unverified,
+        (true, true) => EmailStatus::Verified,
+    };
     CurrentUser {
         id: UserId(id),
         username,
         display_name,
+        email,
     }
 }

@@ -4,21 +4,30 @@ use leptos::prelude::*;
 use super::ApiError;
 
 /// Creates an account, signs it in and lands on its profile with a welcome.
+/// The address gets a link to confirm it; the answer is the same whether or
+/// not the address is another account's.
 #[server(endpoint = "register")]
-pub async fn register(username: String, password: String) -> Result<(), ApiError> {
+pub async fn register(username: String, email: String, password: String) -> Result<(), ApiError> {
     use super::server::{
         address_limits, auth, client_info, client_ip, finish, flash, send_cookie, session,
     };
-    use latchkey::domain::{NewPassword, Username};
+    use latchkey::domain::{EmailAddress, NewPassword, Username};
 
     finish(
         async move {
-            let (name, password) = match (Username::parse(&username), NewPassword::parse(&password))
-            {
-                (Ok(name), Ok(password)) => (name, password),
-                (name, password) => {
+            let parsed = (
+                Username::parse(&username),
+                EmailAddress::parse(&email),
+                NewPassword::parse(&password),
+            );
+            let (name, email, password) = match parsed {
+                (Ok(name), Ok(email), Ok(password)) => (name, email, password),
+                (name, email, password) => {
                     return Err(ApiError::Invalid(
-                        [name.err(), password.err()].into_iter().flatten().collect(),
+                        [name.err(), email.err(), password.err()]
+                            .into_iter()
+                            .flatten()
+                            .collect(),
                     ))
                 }
             };
@@ -27,12 +36,15 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
             let session = session()?;
             let auth = auth()?;
             let user = auth
-                .register(&session, &name, &password, &client_info())
+                .register(&session, &name, &email, &password, &client_info())
                 .await?;
             send_cookie(&auth.known_browser_cookie(&user));
             flash(
                 &session,
-                Flash::success(format!("Welcome, {}.", user.username)),
+                Flash::success(format!(
+                    "Welcome, {}. We sent a link to {email} to confirm it is yours.",
+                    user.username
+                )),
             )
             .await?;
             leptos_axum::redirect(&format!("/users/{}", user.username));

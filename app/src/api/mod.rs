@@ -5,6 +5,7 @@
 mod account;
 mod activity;
 mod devices;
+mod email;
 mod error;
 mod lifecycle;
 mod password;
@@ -24,6 +25,7 @@ pub use devices::{
     list_devices, revoke_device, revoke_other_devices, ListDevices, RevokeDevice,
     RevokeOtherDevices,
 };
+pub use email::{resend_verification, verify_email, ResendVerification, VerifyEmail};
 pub use error::ApiError;
 pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccount};
 pub use password::{change_password, password_strength, ChangePassword, PasswordStrength};

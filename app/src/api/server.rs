@@ -220,6 +220,15 @@ impl From<AuthError> for ApiError {
             AuthError::NotYourDevice => {
                 ApiError::Forbidden("That device is not one of yours.".into())
             }
+            AuthError::LinkInvalid => ApiError::NotFound(
+                "That link does not work: it was used already, it is more than a day old, or the \
+                 address changed since. Ask for a new one."
+                    .into(),
+            ),
+            AuthError::NoEmail => ApiError::BadRequest("Your account has no email address.".into()),
+            AuthError::EmailAlreadyVerified => {
+                ApiError::BadRequest("Your email address is already confirmed.".into())
+            }
             _ if e.is_unavailable() => unavailable(&e),
             _ => internal("a use case failed", &e),
         }

@@ -1,6 +1,7 @@
 //! Reusable pieces: form fields, the flash area, the nav, the login guard.
 
 mod draft;
+mod email_banner;
 mod flash;
 mod form;
 mod nav;
@@ -12,6 +13,7 @@ mod strength_meter;
 mod text;
 mod when;
 
+pub use email_banner::EmailBanner;
 pub use flash::FlashArea;
 pub use form::{
     action_error, CurrentPasswordField, FormAlert, SubmitButton, TextField, USERNAME_HINT,

@@ -16,6 +16,7 @@ mod password;
 mod register;
 mod user_profile;
 mod username;
+mod verify;
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -32,6 +33,7 @@ pub use password::PasswordPage;
 pub use register::RegisterPage;
 pub use user_profile::UserProfilePage;
 pub use username::UsernamePage;
+pub use verify::VerifyPage;
 
 /// A lazy route for a page component: `Lazy::<Name>::new()` in the router
 /// loads the page's chunk, then renders it. Pages load their own data, so a
@@ -65,4 +67,5 @@ lazy_pages! {
     Activity => ActivityPage,
     DeleteAccount => DeleteAccountPage,
     Confirm => ConfirmPage,
+    Verify => VerifyPage,
 }

@@ -1,4 +1,4 @@
-use latchkey::domain::{Field, Username};
+use latchkey::domain::{EmailAddress, Field, Username};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -9,7 +9,8 @@ use crate::components::{
     action_error, FormAlert, NewPasswordField, PageTitle, SubmitButton, TextField, USERNAME_HINT,
 };
 
-/// `/register`: choose a username and a password; signed in on success.
+/// `/register`: a username, an email address and a password; signed in on
+/// success, with a link on its way to confirm the address.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let auth = use_auth();
@@ -37,6 +38,16 @@ pub fn RegisterPage() -> impl IntoView {
                     maxlength=Username::MAX_LEN
                     value=typed
                     on_input=Callback::new(move |v| set_username.set(v))
+                />
+                <TextField
+                    label="Email"
+                    field=Field::Email
+                    error
+                    kind="email"
+                    autocomplete="email"
+                    hint="We send a link to confirm it. Nobody else sees it."
+                    required=true
+                    maxlength=EmailAddress::MAX_LEN
                 />
                 <NewPasswordField label="Password" field=Field::Password error username/>
                 <SubmitButton pending=register.pending().into() label="Create account" pending_label="Creating…"/>

@@ -159,7 +159,11 @@ async fn a_new_username_moves_the_profile_and_frees_the_old_name() {
     let other = app.stranger();
     let registered = other
         .post(app.url("/api/register"))
-        .form(&[("username", old.as_str()), ("password", PASSWORD)])
+        .form(&[
+            ("username", old.as_str()),
+            ("email", "e@example.test"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -207,7 +211,11 @@ async fn a_deleted_account_leaves_no_rows_behind() {
     let other = app.stranger();
     let response = other
         .post(app.url("/api/register"))
-        .form(&[("username", bystander.as_str()), ("password", PASSWORD)])
+        .form(&[
+            ("username", bystander.as_str()),
+            ("email", "e@example.test"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();

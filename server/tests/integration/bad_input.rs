@@ -17,7 +17,7 @@ use crate::harness::{on_postgres, unique_name, TestApp, PASSWORD};
 
 /// Every server function and the fields it takes.
 const FUNCTIONS: &[(&str, &[&str])] = &[
-    ("register", &["username", "password"]),
+    ("register", &["username", "email", "password"]),
     ("login", &["username", "password", "remember", "next"]),
     ("logout", &[]),
     ("current_user", &[]),

@@ -16,7 +16,11 @@ async fn a_hundred_concurrent_registrations_of_one_name_create_one_account() {
         tokio::spawn(async move {
             let response = client
                 .post(url)
-                .form(&[("username", name.as_str()), ("password", PASSWORD)])
+                .form(&[
+                    ("username", name.as_str()),
+                    ("email", "e@example.test"),
+                    ("password", PASSWORD),
+                ])
                 .send()
                 .await
                 .expect("request");

@@ -19,9 +19,11 @@ async fn register_with(
     headers: &[(&'static str, &str)],
     name: &str,
 ) -> reqwest::Response {
-    let mut request = bare()
-        .post(app.url("/api/register"))
-        .form(&[("username", name), ("password", PASSWORD)]);
+    let mut request = bare().post(app.url("/api/register")).form(&[
+        ("username", name),
+        ("email", "e@example.test"),
+        ("password", PASSWORD),
+    ]);
     for (header, value) in headers {
         request = request.header(*header, *value);
     }

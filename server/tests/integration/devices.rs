@@ -122,7 +122,11 @@ async fn nobody_can_see_or_sign_out_another_users_devices() {
     let other = app.stranger();
     other
         .post(app.url("/api/register"))
-        .form(&[("username", attacker.as_str()), ("password", PASSWORD)])
+        .form(&[
+            ("username", attacker.as_str()),
+            ("email", "e@example.test"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();

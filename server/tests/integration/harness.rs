@@ -181,7 +181,11 @@ impl TestApp {
     pub async fn register(&self, username: &str, password: &str) -> Response {
         self.post(
             "register",
-            &[("username", username), ("password", password)],
+            &[
+                ("username", username),
+                ("email", &format!("{username}@example.test")),
+                ("password", password),
+            ],
         )
         .await
     }

@@ -12,6 +12,7 @@ mod concurrency;
 mod cookies;
 mod cross_site;
 mod devices;
+mod email;
 mod enumeration;
 mod form_errors;
 mod forwarded;

@@ -41,7 +41,11 @@ fn two_app_servers_on_one_database_share_sign_ins_and_revocations_at_once() {
     let b = Running::start(server(dir.path(), &url));
     runtime.block_on(async {
         // Signed in through A, known on B.
-        let form = [("username", "shared"), ("password", PASSWORD)];
+        let form = [
+            ("username", "shared"),
+            ("email", "shared@example.test"),
+            ("password", PASSWORD),
+        ];
         let (status, first, _) = call(&a, "register", None, &form).await;
         assert_eq!(status, StatusCode::OK);
         let first = first.expect("a session cookie");

@@ -17,6 +17,7 @@ async fn register_someone(app: &TestApp, prefix: &str) -> reqwest::Response {
         .post(app.url("/api/register"))
         .form(&[
             ("username", unique_name(prefix).as_str()),
+            ("email", "e@example.test"),
             ("password", PASSWORD),
         ])
         .send()

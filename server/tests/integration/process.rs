@@ -216,7 +216,11 @@ fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
         let response = post(
             &browser,
             "register",
-            form(&[("username", "logged"), ("password", PASSWORD)]),
+            form(&[
+                ("username", "logged"),
+                ("email", "logged@example.test"),
+                ("password", PASSWORD),
+            ]),
         )
         .await
         .unwrap();
@@ -338,7 +342,11 @@ fn every_acknowledged_registration_survives_a_sigkill() {
                     // A new browser per account: each registration signs in.
                     let sent = browser(&origin)
                         .post(format!("{origin}/api/register"))
-                        .form(&[("username", name.as_str()), ("password", PASSWORD)])
+                        .form(&[
+                            ("username", name.as_str()),
+                            ("email", "e@example.test"),
+                            ("password", PASSWORD),
+                        ])
                         .send()
                         .await;
                     match sent {

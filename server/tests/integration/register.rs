@@ -32,7 +32,11 @@ async fn a_name_taken_in_another_case_is_refused_next_to_the_username_field() {
     let other = TestApp::stranger(&app);
     let response = other
         .post(app.url("/api/register"))
-        .form(&[("username", "ALICE"), ("password", PASSWORD)])
+        .form(&[
+            ("username", "ALICE"),
+            ("email", "e@example.test"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -56,7 +60,7 @@ async fn invalid_fields_are_all_reported_and_nothing_is_created() {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["Username", "Password"]);
+    assert_eq!(fields, ["Username", "Email", "Password"]);
     assert_eq!(app.current_username().await, None);
     assert!(
         app.session_cookie().is_none(),
@@ -71,7 +75,7 @@ async fn a_missing_field_is_a_bad_request_not_a_server_error() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body: Value = response.json().await.unwrap();
     assert!(
-        body["BadRequest"].as_str().unwrap().contains("password"),
+        body["BadRequest"].as_str().unwrap().contains("email"),
         "{body}"
     );
 }

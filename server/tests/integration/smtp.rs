@@ -102,3 +102,64 @@ impl Drop for SmtpServer {
         let _ = self.child.wait();
     }
 }
+
+impl SmtpServer {
+    /// Waits (up to 20 s) until `count` messages have arrived; answers them all.
+    pub async fn wait_for(&self, count: usize) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let received = self.received();
+            if received.len() >= count {
+                return received;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} of {count} mails arrived",
+                received.len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The messages sent to `to` so far.
+    pub fn to(&self, to: &str) -> Vec<String> {
+        self.received()
+            .into_iter()
+            .filter(|m| header(m, "To").as_deref() == Some(to))
+            .collect()
+    }
+}
+
+/// A message's body with quoted-printable soft breaks and escapes undone
+/// (lettre encodes long lines that way).
+pub fn body(message: &str) -> String {
+    let raw = message.split_once("\n\n").map_or(message, |(_, body)| body);
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let mut out = Vec::new();
+    let bytes = joined.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The token of the first `/verify?token=` link in a message, if any.
+pub fn verify_token(message: &str) -> Option<String> {
+    let body = body(message);
+    let start = body.find("/verify?token=")? + "/verify?token=".len();
+    Some(
+        body[start..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect(),
+    )
+}

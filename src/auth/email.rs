@@ -1,0 +1,160 @@
+//! Email identity's use cases: the address given at registration, the link
+//! that verifies it, and sending that link again.
+//!
+//! Nothing here tells anyone whether an address is taken: a new account may
+//! name an address another account has verified; the mail then goes to that
+//! address's owner as a notice, and the new account never gets a link.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{Auth, AuthError, Me};
+use crate::domain::{CurrentUser, EmailAddress};
+use crate::mail::templates;
+use crate::store::{NewEmailToken, Store};
+use crate::throttle::RetryAfter;
+
+/// What a verification link does (the tokens table's `purpose`).
+const VERIFY: &str = "verify";
+/// How long a verification link works.
+const VERIFY_FOR: i64 = 24 * 60 * 60;
+/// Verification mails an account may ask for in an hour.
+const VERIFY_MAILS_PER_HOUR: i64 = 3;
+
+/// Where the links in mail point: the site's public address, from the
+/// configuration, never from a request's `Host` (which whoever sends the
+/// request chooses).
+#[derive(Debug, Clone)]
+pub struct Links {
+    base: String,
+}
+
+impl Links {
+    /// Links under `base` (`https://example.com`).
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_string(),
+        }
+    }
+
+    fn to(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Default for Links {
+    fn default() -> Self {
+        Self::new("http://localhost:3000")
+    }
+}
+
+/// A new random link token (256 bits, hex) and the hash that is stored.
+fn new_token() -> (String, Vec<u8>) {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+impl Auth {
+    /// On `store`, inside the change's transaction: gives `user` the address
+    /// `email`, unverified, and queues its mail.
+    pub(super) async fn give_address(
+        &self,
+        store: &Store,
+        user: &CurrentUser,
+        email: &EmailAddress,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        store.set_unverified_email(user.id, email).await?;
+        self.mail_about_address(store, user, email, now).await
+    }
+
+    /// A verification link to `email`, or, when another account has
+    /// verified it, a notice to its owner (and nothing the new account sees).
+    async fn mail_about_address(
+        &self,
+        store: &Store,
+        user: &CurrentUser,
+        email: &EmailAddress,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        let key = email.key();
+        let mail = match store.verified_owner(&key).await? {
+            // To the address as its owner gave it, not as this visitor typed it.
+            Some((owner, theirs)) if owner != user.id => {
+                templates::address_already_registered(&theirs, &self.links.to("/login"))
+            }
+            _ => {
+                let (token, hash) = new_token();
+                store
+                    .insert_email_token(NewEmailToken {
+                        hash: &hash,
+                        user: user.id,
+                        purpose: VERIFY,
+                        email_key: &key,
+                        now,
+                        expires_at: now + VERIFY_FOR,
+                    })
+                    .await?;
+                let link = self.links.to(&format!("/verify?token={token}"));
+                templates::verify_address(email.as_str(), &user.username, &link)
+            }
+        };
+        mail.queue_on(store, now).await?;
+        Ok(())
+    }
+
+    /// Follows a verification link: the address it was mailed to becomes
+    /// its account's, verified. Each link works once, for 24 hours, and only
+    /// while the account still has that address.
+    pub async fn verify_email(&self, token: &str) -> Result<(), AuthError> {
+        let now = self.clock.now();
+        let hash = hash_token(token.trim());
+        self.store
+            .transaction(|store| async move {
+                let Some((user, key)) = store.take_email_token(&hash, VERIFY, now).await? else {
+                    return Err(AuthError::LinkInvalid);
+                };
+                match store.mark_email_verified(user, &key, now).await {
+                    Ok(true) => Ok(()),
+                    Ok(false) => Err(AuthError::LinkInvalid),
+                    // Another account verified the address first.
+                    Err(e) if e.is_unique_violation() => Err(AuthError::LinkInvalid),
+                    Err(e) => Err(e.into()),
+                }
+            })
+            .await
+    }
+
+    /// Mails the signed-in user's verification link again: at most three an
+    /// hour, and the same answer whether or not the address is taken.
+    pub async fn resend_verification(&self, me: &Me) -> Result<(), AuthError> {
+        let now = self.clock.now();
+        self.store
+            .transaction(|store| async move {
+                let Some((email, verified)) = store.user_email(me.user.id).await? else {
+                    return Err(AuthError::NoEmail);
+                };
+                if verified {
+                    return Err(AuthError::EmailAlreadyVerified);
+                }
+                let sent = store
+                    .email_tokens_since(me.user.id, VERIFY, now - 60 * 60)
+                    .await?;
+                if sent >= VERIFY_MAILS_PER_HOUR {
+                    return Err(AuthError::Throttled(RetryAfter(60 * 60)));
+                }
+                let email = EmailAddress::parse(&email).map_err(|_| AuthError::NoEmail)?;
+                self.mail_about_address(&store, &me.user, &email, now).await
+            })
+            .await?;
+        self.mail.wake();
+        Ok(())
+    }
+}

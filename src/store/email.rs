@@ -1,0 +1,166 @@
+//! Accounts' email addresses, and the single-use tokens mailed to them.
+
+use super::{Store, StoreError};
+use crate::domain::{EmailAddress, UserId};
+
+/// A token to store: only its hash.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEmailToken<'a> {
+    /// SHA-256 of the token in the link.
+    pub hash: &'a [u8],
+    /// Whose.
+    pub user: UserId,
+    /// What following it does (`verify`, ...).
+    pub purpose: &'a str,
+    /// The address (its key) it was mailed to.
+    pub email_key: &'a str,
+    /// Unix seconds.
+    pub now: i64,
+    /// Unix seconds after which it is refused.
+    pub expires_at: i64,
+}
+
+impl Store {
+    /// Gives `user` the address `email`, not yet verified.
+    pub async fn set_unverified_email(
+        &self,
+        user: UserId,
+        email: &EmailAddress,
+    ) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_users SET email = $1, email_key = $2, email_verified_at = NULL
+                 WHERE id = $3"
+            )
+            .bind(email.as_str())
+            .bind(email.key())
+            .bind(user.0)
+        )?;
+        Ok(())
+    }
+
+    /// The account that has verified the address with this key, if any, and
+    /// the address as that account's owner typed it.
+    pub async fn verified_owner(
+        &self,
+        email_key: &str,
+    ) -> Result<Option<(UserId, String)>, StoreError> {
+        let row: Option<(i64, String)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT id, email FROM latchkey_users
+                 WHERE email_key = $1 AND email_verified_at IS NOT NULL"
+            )
+            .bind(email_key)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(row.map(|(id, email)| (UserId(id), email)))
+    }
+
+    /// `user`'s address as typed, and whether it is verified.
+    pub async fn user_email(&self, user: UserId) -> Result<Option<(String, bool)>, StoreError> {
+        let row: Option<(Option<String>, bool)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT email, email_verified_at IS NOT NULL FROM latchkey_users WHERE id = $1"
+            )
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(row.and_then(|(email, verified)| email.map(|email| (email, verified))))
+    }
+
+    /// Stores a token's hash.
+    pub async fn insert_email_token(&self, token: NewEmailToken<'_>) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO latchkey_email_tokens
+                     (token_hash, user_id, purpose, email_key, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)"
+            )
+            .bind(token.hash)
+            .bind(token.user.0)
+            .bind(token.purpose)
+            .bind(token.email_key)
+            .bind(token.now)
+            .bind(token.expires_at)
+        )?;
+        Ok(())
+    }
+
+    /// Uses the token with this hash for `purpose`, once: answers whose it is
+    /// and the address it went to, or `None` if it is unknown, used, expired
+    /// or for something else. Two requests with one token: one wins.
+    pub async fn take_email_token(
+        &self,
+        hash: &[u8],
+        purpose: &str,
+        now: i64,
+    ) -> Result<Option<(UserId, String)>, StoreError> {
+        let row: Option<(i64, String)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "UPDATE latchkey_email_tokens SET used_at = $1
+                 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
+                 RETURNING user_id, email_key"
+            )
+            .bind(now)
+            .bind(hash)
+            .bind(purpose)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(row.map(|(user, key)| (UserId(user), key)))
+    }
+
+    /// Marks `user`'s address verified if it is still the one with key
+    /// `email_key`; answers whether it was. Another account having verified
+    /// it meanwhile is a unique violation.
+    pub async fn mark_email_verified(
+        &self,
+        user: UserId,
+        email_key: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_users SET email_verified_at = $1
+                 WHERE id = $2 AND email_key = $3 AND email_verified_at IS NULL"
+            )
+            .bind(now)
+            .bind(user.0)
+            .bind(email_key)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// How many `purpose` tokens `user` was sent since `since`.
+    pub async fn email_tokens_since(
+        &self,
+        user: UserId,
+        purpose: &str,
+        since: i64,
+    ) -> Result<i64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM latchkey_email_tokens
+                 WHERE user_id = $1 AND purpose = $2 AND created_at >= $3"
+            )
+            .bind(user.0)
+            .bind(purpose)
+            .bind(since)
+            .fetch_one(pool)
+            .await
+        )?)
+    }
+}
