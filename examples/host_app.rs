@@ -14,7 +14,7 @@ use axum::{Form, Json, Router};
 use latchkey::accounts::Accounts;
 use latchkey::auth::{Auth, AuthError};
 use latchkey::clock::Clock;
-use latchkey::domain::{CurrentUser, NewPassword, PasswordAttempt, Username};
+use latchkey::domain::{CurrentUser, EmailAddress, NewPassword, PasswordAttempt, Username};
 use latchkey::password::{HashCost, PasswordHasher};
 use latchkey::sessions::{ClientInfo, Lifetimes, SessionPolicy};
 use latchkey::store::{Pool, Store};
@@ -27,6 +27,9 @@ use tower_sessions::{Session, SessionManagerLayer};
 struct Credentials {
     username: String,
     password: String,
+    /// Asked for at registration only.
+    #[serde(default)]
+    email: String,
 }
 
 #[tokio::main]
@@ -66,9 +69,12 @@ async fn register(
     Form(form): Form<Credentials>,
 ) -> Result<Json<CurrentUser>, (StatusCode, String)> {
     let username = Username::parse(&form.username).map_err(bad)?;
+    let email = EmailAddress::parse(&form.email).map_err(bad)?;
     let password = NewPassword::parse(&form.password).map_err(bad)?;
     let client = client(&headers, peer);
-    let user = auth.register(&session, &username, &password, &client).await;
+    let user = auth
+        .register(&session, &username, &email, &password, &client)
+        .await;
     Ok(Json(user.map_err(refused)?))
 }
 
