@@ -24,7 +24,7 @@ use crate::components::{
 };
 use crate::pages::{
     Activity, Confirm, DeleteAccount, Devices, EditProfile, HomePage, Login, NotFoundPage,
-    Password, Register, UserProfile, Username, Verify,
+    Password, Register, ResetConfirm, ResetRequest, UserProfile, Username, Verify,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -103,6 +103,8 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/settings/delete") view={Lazy::<DeleteAccount>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/confirm") view={Lazy::<Confirm>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/verify") view={Lazy::<Verify>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset") view={Lazy::<ResetRequest>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset/confirm") view={Lazy::<ResetConfirm>::new()} ssr=SsrMode::Async/>
             </FlatRoutes>
         </main>
     }

@@ -19,7 +19,7 @@ for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     const name = freshName("axe");
     const found: string[] = [];
-    for (const path of ["/", "/login", "/register", "/no/such/page"]) {
+    for (const path of ["/", "/login", "/register", "/reset", "/verify?token=0", "/no/such/page"]) {
       found.push(...(await scan(page, path)));
     }
     await registerThroughUi(page, name);

@@ -37,7 +37,7 @@ impl Links {
         }
     }
 
-    fn to(&self, path: &str) -> String {
+    pub(super) fn to(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 }
@@ -49,7 +49,7 @@ impl Default for Links {
 }
 
 /// A new random link token (256 bits, hex) and the hash that is stored.
-fn new_token() -> (String, Vec<u8>) {
+pub(super) fn new_token() -> (String, Vec<u8>) {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
@@ -57,7 +57,7 @@ fn new_token() -> (String, Vec<u8>) {
     (token, hash)
 }
 
-fn hash_token(token: &str) -> Vec<u8> {
+pub(super) fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 

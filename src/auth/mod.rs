@@ -11,12 +11,14 @@
 
 mod email;
 mod error;
+mod reset;
 #[cfg(test)]
 mod tests;
 mod who;
 
 pub use email::Links;
 pub use error::AuthError;
+pub use reset::RESET_ANSWER_TIME;
 pub use who::{Me, SignIn};
 
 use tower_sessions::Session;

@@ -66,6 +66,24 @@ pub fn address_already_registered(to: &str, login: &str) -> Mail {
     )
 }
 
+/// The link that sets a new password.
+pub fn reset_password(to: &str, username: &str, link: &str) -> Mail {
+    mail(
+        to,
+        "Set a new password",
+        &[
+            format!("Hello {username},"),
+            "Someone (we hope you) asked to set a new password for your Latchkey account. \
+             Open this link within an hour to choose it:"
+                .into(),
+            link.to_string(),
+            "Setting it signs every device out of your account. If you did not ask, ignore \
+             this mail: your password stays as it is."
+                .into(),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,6 +120,30 @@ impl Store {
         Ok(row.map(|(user, key)| (UserId(user), key)))
     }
 
+    /// Whose the live `purpose` token with this hash is, without using it
+    /// (to check what it will be used for first).
+    pub async fn peek_email_token(
+        &self,
+        hash: &[u8],
+        purpose: &str,
+        now: i64,
+    ) -> Result<Option<UserId>, StoreError> {
+        let user: Option<i64> = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                "SELECT user_id FROM latchkey_email_tokens
+                 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3"
+            )
+            .bind(hash)
+            .bind(purpose)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(user.map(UserId))
+    }
+
     /// Marks `user`'s address verified if it is still the one with key
     /// `email_key`; answers whether it was. Another account having verified
     /// it meanwhile is a unique violation.

@@ -12,6 +12,8 @@ pub enum SignedOut {
     Device(DeviceId),
     /// Every device but this one.
     AllBut(DeviceId),
+    /// Every device (a password reset by mail).
+    Every,
 }
 
 /// What the database knows of a session id that no longer loads.
@@ -41,6 +43,8 @@ impl Store {
         let (condition, device) = match which {
             SignedOut::Device(device) => ("device_id = $2", device),
             SignedOut::AllBut(device) => ("device_id <> $2", device),
+            // No device has id 0 (ids start at 1), so this is every one.
+            SignedOut::Every => ("device_id <> $2", DeviceId(0)),
         };
         let sql = format!(
             "INSERT INTO latchkey_signed_out_sessions (id, ended_at)

@@ -25,7 +25,10 @@ pub use devices::{
     list_devices, revoke_device, revoke_other_devices, ListDevices, RevokeDevice,
     RevokeOtherDevices,
 };
-pub use email::{resend_verification, verify_email, ResendVerification, VerifyEmail};
+pub use email::{
+    request_password_reset, resend_verification, reset_password, verify_email,
+    RequestPasswordReset, ResendVerification, ResetPassword, VerifyEmail,
+};
 pub use error::ApiError;
 pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccount};
 pub use password::{change_password, password_strength, ChangePassword, PasswordStrength};

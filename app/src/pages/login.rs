@@ -59,6 +59,7 @@ pub fn LoginPage() -> impl IntoView {
                 </Suspense>
                 <SubmitButton pending=log_in.pending().into() label="Log in" pending_label="Logging in…"/>
             </ActionForm>
+            <p class="aside"><A href="/reset">"Forgot your password?"</A></p>
             <p class="aside">"New here? " <A href="/register">"Create an account"</A></p>
         </section>
     }

@@ -14,6 +14,7 @@ mod login;
 mod not_found;
 mod password;
 mod register;
+mod reset;
 mod user_profile;
 mod username;
 mod verify;
@@ -31,6 +32,7 @@ pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use password::PasswordPage;
 pub use register::RegisterPage;
+pub use reset::{ResetConfirmPage, ResetRequestPage};
 pub use user_profile::UserProfilePage;
 pub use username::UsernamePage;
 pub use verify::VerifyPage;
@@ -68,4 +70,6 @@ lazy_pages! {
     DeleteAccount => DeleteAccountPage,
     Confirm => ConfirmPage,
     Verify => VerifyPage,
+    ResetRequest => ResetRequestPage,
+    ResetConfirm => ResetConfirmPage,
 }

@@ -30,6 +30,7 @@ mod process;
 mod profiles;
 mod register;
 mod remember_me;
+mod reset;
 mod session_lifetimes;
 mod startup;
 mod throttling;

@@ -154,8 +154,13 @@ pub fn body(message: &str) -> String {
 
 /// The token of the first `/verify?token=` link in a message, if any.
 pub fn verify_token(message: &str) -> Option<String> {
+    link_token(message, "/verify?token=")
+}
+
+/// The token of the first link that starts `path` (ending in `token=`).
+pub fn link_token(message: &str, path: &str) -> Option<String> {
     let body = body(message);
-    let start = body.find("/verify?token=")? + "/verify?token=".len();
+    let start = body.find(path)? + path.len();
     Some(
         body[start..]
             .chars()
