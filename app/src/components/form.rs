@@ -1,4 +1,4 @@
-use latchkey::domain::Field;
+use latchkey::domain::{EmailAddress, Field};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -79,6 +79,7 @@ pub fn TextField(
         error.get().and_then(|e| e.field_message(field))
     };
     let invalid = move || message().is_some().then_some("true");
+    let hint = hint.filter(|h| !h.is_empty());
     let described = move || described_by(name, hint.is_some(), message().is_some());
     focus_first_invalid(error, field, name);
     // A password can be shown while typing (ASVS 2.1.12). The button needs
@@ -267,4 +268,34 @@ pub fn SubmitButton(
             {move || if pending.get() { pending_label } else { label }}
         </button>
     }
+}
+
+/// An email address, with a `hint` below it if given.
+#[component]
+pub fn EmailField(
+    /// The error the form's action last returned.
+    error: Signal<Option<ApiError>>,
+    /// A line of help below the field (none when empty).
+    #[prop(default = "")]
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label="Email"
+            field=Field::Email
+            error
+            kind="email"
+            autocomplete="email"
+            hint=hint
+            required=true
+            maxlength=EmailAddress::MAX_LEN
+        />
+    }
+}
+
+/// The `token` of a link from a mail (`?token=`), for the form that uses it.
+pub fn query_token() -> String {
+    leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("token"))
+        .unwrap_or_default()
 }

@@ -6,6 +6,7 @@ mod flash;
 mod form;
 mod nav;
 mod page_title;
+mod post_button;
 mod require_user;
 mod route_focus;
 mod settings_tabs;
@@ -16,10 +17,12 @@ mod when;
 pub use email_banner::EmailBanner;
 pub use flash::FlashArea;
 pub use form::{
-    action_error, CurrentPasswordField, FormAlert, SubmitButton, TextField, USERNAME_HINT,
+    action_error, query_token, CurrentPasswordField, EmailField, FormAlert, SubmitButton,
+    TextField, USERNAME_HINT,
 };
 pub use nav::Nav;
 pub use page_title::PageTitle;
+pub use post_button::PostButton;
 pub(crate) use require_user::here;
 pub use require_user::{RequireSudo, RequireUser};
 pub use route_focus::{provide_route_focus, RouteAnnouncer, SkipLink};

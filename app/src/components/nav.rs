@@ -1,16 +1,15 @@
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 
 use crate::api::LogOut;
 use crate::auth::use_auth;
+use crate::components::PostButton;
 use crate::platform;
 
 /// The top bar: brand, and either the signed-in user with Log out, or Log in / Register.
 #[component]
 pub fn Nav() -> impl IntoView {
     let auth = use_auth();
-    let pending = auth.log_out.pending();
     view! {
         <header class="topbar">
             <nav aria-label="Main">
@@ -25,24 +24,12 @@ pub fn Nav() -> impl IntoView {
                                     <div class="nav-links">
                                         <A href=profile attr:class="nav-user">{user.display_name.clone()}</A>
                                         <A href="/settings/profile">"Settings"</A>
-                                        // A plain form (it works without JavaScript); with
-                                        // it, the action is dispatched in place. Not an
-                                        // ActionForm: its form decoder would be in every
-                                        // page's first download for this one button.
-                                        <form
-                                            method="post"
-                                            action=LogOut::url()
-                                            class="inline"
-                                            on:submit=move |ev| {
-                                                ev.prevent_default();
-                                                platform::note_signed_in(false);
-                                                auth.log_out.dispatch(LogOut {});
-                                            }
-                                        >
-                                            <button type="submit" class="button link" disabled=move || pending.get()>
-                                                "Log out"
-                                            </button>
-                                        </form>
+                                        <PostButton
+                                            action=auth.log_out
+                                            input=LogOut {}
+                                            label="Log out"
+                                            before=Callback::new(|()| platform::note_signed_in(false))
+                                        />
                                     </div>
                                 }
                                 .into_any()

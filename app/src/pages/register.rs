@@ -1,4 +1,4 @@
-use latchkey::domain::{EmailAddress, Field, Username};
+use latchkey::domain::{Field, Username};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -6,7 +6,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::Register;
 use crate::auth::{use_auth, Changes};
 use crate::components::{
-    action_error, FormAlert, NewPasswordField, PageTitle, SubmitButton, TextField, USERNAME_HINT,
+    action_error, EmailField, FormAlert, NewPasswordField, PageTitle, SubmitButton, TextField,
+    USERNAME_HINT,
 };
 
 /// `/register`: a username, an email address and a password; signed in on
@@ -39,16 +40,7 @@ pub fn RegisterPage() -> impl IntoView {
                     value=typed
                     on_input=Callback::new(move |v| set_username.set(v))
                 />
-                <TextField
-                    label="Email"
-                    field=Field::Email
-                    error
-                    kind="email"
-                    autocomplete="email"
-                    hint="We send a link to confirm it. Nobody else sees it."
-                    required=true
-                    maxlength=EmailAddress::MAX_LEN
-                />
+                <EmailField error hint="We send a link to confirm it. Nobody else sees it."/>
                 <NewPasswordField label="Password" field=Field::Password error username/>
                 <SubmitButton pending=register.pending().into() label="Create account" pending_label="Creating…"/>
             </ActionForm>

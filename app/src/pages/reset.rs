@@ -1,12 +1,11 @@
-use latchkey::domain::{EmailAddress, Field};
+use latchkey::domain::Field;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{RequestPasswordReset, ResetPassword};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
-    action_error, FormAlert, NewPasswordField, PageTitle, SubmitButton, TextField,
+    action_error, query_token, EmailField, FormAlert, NewPasswordField, PageTitle, SubmitButton,
 };
 
 /// `/reset`: forgot your password? Give your address; a link comes if it is
@@ -23,15 +22,7 @@ pub fn ResetRequestPage() -> impl IntoView {
             <p class="muted">"Give the email address you confirmed, and we will mail you a link to set a new password."</p>
             <FormAlert error/>
             <ActionForm action=request>
-                <TextField
-                    label="Email"
-                    field=Field::Email
-                    error
-                    kind="email"
-                    autocomplete="email"
-                    required=true
-                    maxlength=EmailAddress::MAX_LEN
-                />
+                <EmailField error/>
                 <SubmitButton pending=request.pending().into() label="Send the link" pending_label="Sending…"/>
             </ActionForm>
             <p class="aside">"Remembered it? " <A href="/login">"Log in"</A></p>
@@ -45,9 +36,7 @@ pub fn ResetConfirmPage() -> impl IntoView {
     let auth = use_auth();
     let reset = auth.action::<ResetPassword>(&[Changes::User]);
     let error = action_error(reset);
-    let token = use_query_map()
-        .with_untracked(|q| q.get("token"))
-        .unwrap_or_default();
+    let token = query_token();
     view! {
         <PageTitle text="Set a new password"/>
         <section class="card">

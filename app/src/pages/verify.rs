@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::VerifyEmail;
 use crate::auth::{use_auth, Changes};
-use crate::components::{action_error, FormAlert, PageTitle, SubmitButton};
+use crate::components::{action_error, query_token, FormAlert, PageTitle, SubmitButton};
 
 /// `/verify?token=` (from the mail sent to a new address): a button that
 /// confirms the address. Opening the link changes nothing by itself, so a
@@ -13,9 +12,7 @@ pub fn VerifyPage() -> impl IntoView {
     let auth = use_auth();
     let verify = auth.action::<VerifyEmail>(&[Changes::User]);
     let error = action_error(verify);
-    let token = use_query_map()
-        .with_untracked(|q| q.get("token"))
-        .unwrap_or_default();
+    let token = query_token();
     view! {
         <PageTitle text="Confirm your email address"/>
         <section class="card">
