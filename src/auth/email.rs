@@ -87,8 +87,8 @@ impl Auth {
         let key = email.key();
         let mail = match store.verified_owner(&key).await? {
             // To the address as its owner gave it, not as this visitor typed it.
-            Some((owner, theirs)) if owner != user.id => {
-                templates::address_already_registered(&theirs, &self.links.to("/login"))
+            Some(owner) if owner.user != user.id => {
+                templates::address_already_registered(&owner.email, &self.links.to("/login"))
             }
             _ => {
                 let (token, hash) = new_token();
@@ -144,6 +144,7 @@ impl Auth {
                 if verified {
                     return Err(AuthError::EmailAlreadyVerified);
                 }
+                store.lock_user(me.user.id).await?;
                 let sent = store
                     .email_tokens_since(me.user.id, VERIFY, now - 60 * 60)
                     .await?;

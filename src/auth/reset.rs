@@ -42,17 +42,16 @@ impl Auth {
         let now = self.clock.now();
         self.store
             .transaction(|store| async move {
-                let Some((user, theirs)) = store.verified_owner(&email.key()).await? else {
+                let Some(owner) = store.verified_owner(&email.key()).await? else {
                     return Ok(false);
                 };
+                let user = owner.user;
+                store.lock_user(user).await?;
                 if store.email_tokens_since(user, RESET, now - 60 * 60).await?
                     >= RESET_MAILS_PER_HOUR
                 {
                     return Ok(false);
                 }
-                let Some(me) = store.find_current_user(user).await? else {
-                    return Ok(false);
-                };
                 let (token, hash) = new_token();
                 store
                     .insert_email_token(NewEmailToken {
@@ -65,7 +64,7 @@ impl Auth {
                     })
                     .await?;
                 let link = self.links.to(&format!("/reset/confirm?token={token}"));
-                templates::reset_password(&theirs, &me.username, &link)
+                templates::reset_password(&owner.email, &owner.username, &link)
                     .queue_on(&store, now)
                     .await?;
                 Ok::<_, AuthError>(true)
@@ -99,7 +98,7 @@ impl Auth {
                     return Err(AuthError::LinkInvalid);
                 };
                 // The address it went to must still be the account's, verified.
-                if store.verified_owner(&key).await?.map(|(id, _)| id) != Some(owner) {
+                if store.verified_owner(&key).await?.map(|o| o.user) != Some(owner) {
                     return Err(AuthError::LinkInvalid);
                 }
                 let me = store

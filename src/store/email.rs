@@ -1,6 +1,6 @@
 //! Accounts' email addresses, and the single-use tokens mailed to them.
 
-use super::{Store, StoreError};
+use super::{Pool, Store, StoreError};
 use crate::domain::{EmailAddress, UserId};
 
 /// A token to store: only its hash.
@@ -18,6 +18,17 @@ pub struct NewEmailToken<'a> {
     pub now: i64,
     /// Unix seconds after which it is refused.
     pub expires_at: i64,
+}
+
+/// The account that has verified an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressOwner {
+    /// The account.
+    pub user: UserId,
+    /// The address as its owner gave it.
+    pub email: String,
+    /// The account's username.
+    pub username: String,
 }
 
 impl Store {
@@ -40,24 +51,27 @@ impl Store {
         Ok(())
     }
 
-    /// The account that has verified the address with this key, if any, and
-    /// the address as that account's owner typed it.
+    /// The account that has verified the address with this key, if any.
     pub async fn verified_owner(
         &self,
         email_key: &str,
-    ) -> Result<Option<(UserId, String)>, StoreError> {
-        let row: Option<(i64, String)> = on_pool!(
+    ) -> Result<Option<AddressOwner>, StoreError> {
+        let row: Option<(i64, String, String)> = on_pool!(
             self,
             pool,
             sqlx::query_as(
-                "SELECT id, email FROM latchkey_users
+                "SELECT id, email, username FROM latchkey_users
                  WHERE email_key = $1 AND email_verified_at IS NOT NULL"
             )
             .bind(email_key)
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.map(|(id, email)| (UserId(id), email)))
+        Ok(row.map(|(id, email, username)| AddressOwner {
+            user: UserId(id),
+            email,
+            username,
+        }))
     }
 
     /// `user`'s address as typed, and whether it is verified.
@@ -166,7 +180,22 @@ impl Store {
         Ok(changed > 0)
     }
 
-    /// How many `purpose` tokens `user` was sent since `since`.
+    /// Holds `user`'s row until the transaction ends, so that a count of
+    /// their mail and the mail it allows are one step under parallel
+    /// requests. (SQLite's transactions already take the write lock at
+    /// `BEGIN IMMEDIATE`; PostgreSQL's need the row lock.)
+    pub async fn lock_user(&self, user: UserId) -> Result<(), StoreError> {
+        if let Pool::Postgres(_) = self.pool {
+            execute!(
+                self,
+                sqlx::query("SELECT id FROM latchkey_users WHERE id = $1 FOR UPDATE").bind(user.0)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// How many `purpose` tokens `user` was sent since `since`; under
+    /// [`Store::lock_user`] when a limit depends on it.
     pub async fn email_tokens_since(
         &self,
         user: UserId,

@@ -214,3 +214,32 @@ async fn the_link_can_be_sent_again_three_times_an_hour_not_more() {
         "already confirmed"
     );
 }
+
+/// The hourly limit holds when the requests come all at once.
+#[tokio::test]
+async fn ten_resends_at_once_send_no_more_than_the_hourly_three() {
+    let smtp = SmtpServer::start();
+    let app = app_with_mail(&smtp).await;
+    app.register(&unique_name("burst"), PASSWORD).await;
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (client, url, origin) = (
+            app.client.clone(),
+            app.url("/api/resend_verification"),
+            app.origin.clone(),
+        );
+        sends.spawn(async move {
+            let response = client.post(url).header("origin", origin).send().await;
+            response.unwrap().status()
+        });
+    }
+    let statuses = sends.join_all().await;
+    let sent = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(
+        sent, 2,
+        "the registration's link and two more: {statuses:?}"
+    );
+    smtp.wait_for(3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(smtp.received().len(), 3);
+}

@@ -178,3 +178,57 @@ async fn a_reset_link_older_than_an_hour_is_refused() {
     );
     assert_eq!(app.log_in(&name, PASSWORD).await.status(), StatusCode::OK);
 }
+
+/// The hourly limit and the single use hold when the requests come at once.
+#[tokio::test]
+async fn ten_asks_at_once_mail_three_links_and_ten_uses_of_one_link_set_one_password() {
+    let smtp = SmtpServer::start();
+    let (app, name, address) = confirmed_user(&smtp, None).await;
+    let mut asks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (client, url, address) = (
+            app.stranger(),
+            app.url("/api/request_password_reset"),
+            address.clone(),
+        );
+        asks.spawn(async move {
+            let form = [("email", address)];
+            client.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    assert!(asks.join_all().await.iter().all(|s| *s == StatusCode::OK));
+    let mails = smtp.wait_for(1 + 3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(smtp.received().len(), 1 + 3, "three links an hour");
+
+    let token = mails
+        .iter()
+        .find_map(|m| link_token(m, RESET_LINK))
+        .unwrap();
+    let mut uses = tokio::task::JoinSet::new();
+    for n in 0..10 {
+        let (client, url, token) = (
+            app.stranger_with_cookies(),
+            app.url("/api/reset_password"),
+            token.clone(),
+        );
+        uses.spawn(async move {
+            let password = format!("{NEW} number {n}");
+            let form = [
+                ("token", token.as_str()),
+                ("new_password", password.as_str()),
+            ];
+            client.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    let statuses = uses.join_all().await;
+    let set = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(set, 1, "{statuses:?}");
+    assert!(statuses
+        .iter()
+        .all(|s| *s == StatusCode::OK || *s == StatusCode::NOT_FOUND));
+    assert_eq!(
+        app.log_in(&name, PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
