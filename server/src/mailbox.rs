@@ -6,6 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use latchkey::mail::templates::escape;
 use latchkey::store::{QueuedMail, Store};
 
 /// The page: newest first, at most 50.
@@ -54,15 +55,6 @@ fn page(mails: &[QueuedMail]) -> String {
     }
     html.push_str("</main></body></html>");
     html
-}
-
-/// `text` safe inside HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// Escaped `text` with each http(s) address made a link.

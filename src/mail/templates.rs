@@ -3,12 +3,13 @@
 
 use super::Mail;
 
-/// Text safe inside HTML.
-fn escape(text: &str) -> String {
+/// Text safe inside HTML, in an element or a quoted attribute.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// A mail from paragraphs; a paragraph that is a link becomes one in HTML.

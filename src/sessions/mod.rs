@@ -26,6 +26,13 @@ pub const SESSION_COOKIE: &str = "latchkey_session";
 /// The session cookie's name over HTTPS: the `__Host-` prefix makes browsers
 /// insist on `Secure`, `Path=/` and no `Domain`.
 pub const SECURE_SESSION_COOKIE: &str = "__Host-latchkey_session";
+
+/// The session id a request's `Cookie` header carries, under either name.
+pub fn session_id(cookie_header: &str) -> Option<String> {
+    [SESSION_COOKIE, SECURE_SESSION_COOKIE]
+        .into_iter()
+        .find_map(|name| crate::web::cookie(cookie_header, name))
+}
 pub use remember::{RememberCookie, RememberToken};
 pub use resume::{RememberTokens, Resumed};
 pub use sudo::SUDO_SECONDS;

@@ -107,10 +107,7 @@ impl RememberCookie {
 
     /// This cookie's value in a request's `Cookie` header, if present.
     pub fn read(&self, cookie_header: &str) -> Option<String> {
-        Cookie::split_parse(cookie_header)
-            .filter_map(Result::ok)
-            .find(|cookie| cookie.name() == self.name())
-            .map(|cookie| cookie.value().to_string())
+        crate::web::cookie(cookie_header, self.name())
     }
 
     /// Whether a `Set-Cookie` value is this cookie's.

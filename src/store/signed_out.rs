@@ -40,11 +40,12 @@ impl Store {
         which: SignedOut,
         now: i64,
     ) -> Result<(), StoreError> {
+        // `IS DISTINCT FROM` a missing device is every device (as in
+        // `delete_other_devices`).
         let (condition, device) = match which {
-            SignedOut::Device(device) => ("device_id = $2", device),
-            SignedOut::AllBut(device) => ("device_id <> $2", device),
-            // No device has id 0 (ids start at 1), so this is every one.
-            SignedOut::Every => ("device_id <> $2", DeviceId(0)),
+            SignedOut::Device(device) => ("device_id = $2", Some(device)),
+            SignedOut::AllBut(device) => ("device_id IS DISTINCT FROM $2", Some(device)),
+            SignedOut::Every => ("device_id IS DISTINCT FROM $2", None),
         };
         let sql = format!(
             "INSERT INTO latchkey_signed_out_sessions (id, ended_at)
@@ -53,7 +54,10 @@ impl Store {
         );
         execute!(
             self,
-            sqlx::query(&sql).bind(user.0).bind(device.0).bind(now)
+            sqlx::query(&sql)
+                .bind(user.0)
+                .bind(device.map(|d| d.0))
+                .bind(now)
         )?;
         Ok(())
     }

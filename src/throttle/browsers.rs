@@ -7,7 +7,6 @@
 //! locked after the same failures as the account is.
 
 use rand::RngCore;
-use tower_sessions::cookie::Cookie;
 
 use crate::domain::UserId;
 use crate::keys::Signer;
@@ -75,11 +74,7 @@ impl KnownBrowsers {
     /// The known browser a request's `Cookie` header names, if its cookie
     /// is one this server's key signed.
     pub fn recognise(&self, cookie_header: &str) -> Option<KnownBrowser> {
-        let value = Cookie::split_parse(cookie_header)
-            .filter_map(Result::ok)
-            .find(|cookie| cookie.name() == self.name())?
-            .value()
-            .to_string();
+        let value = crate::web::cookie(cookie_header, self.name())?;
         let (body, signature) = value.rsplit_once('.')?;
         let (user, nonce) = body.split_once('.')?;
         // Constant time: a guesser learns nothing from how long a refusal took.

@@ -14,7 +14,7 @@ mod profile;
 mod server;
 mod sudo;
 #[cfg(feature = "ssr")]
-pub use server::RequestIdentity;
+pub use server::{cookie_header, RequestIdentity};
 
 pub use account::{
     current_user, log_in, log_out, register, remember_days, take_flash, CurrentUserFn, LogIn,

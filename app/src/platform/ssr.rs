@@ -54,39 +54,19 @@ pub fn content_security_policy() {
 }
 
 /// Why nobody is signed in on this request: `None` if it carried no session
-/// cookie (nobody was); else what the database still knows of the session
-/// the cookie names, or just that it ended.
+/// cookie (nobody was); else why that session ended, as the core tells.
 pub async fn why_signed_out() -> Option<LoginReason> {
-    let id = session_cookie()?;
+    let cookies = crate::api::cookie_header()?;
     let Some(auth) = use_context::<Arc<Auth>>() else {
-        return Some(LoginReason::Ended);
+        return latchkey::sessions::session_id(&cookies).map(|_| LoginReason::Ended);
     };
-    match auth.why_signed_out(&id).await {
-        Ok(reason) => Some(reason.unwrap_or(LoginReason::Ended)),
+    match auth.why_signed_out(&cookies).await {
+        Ok(reason) => reason,
         Err(e) => {
             tracing::warn!(error = %e, "could not tell why a session ended");
             Some(LoginReason::Ended)
         }
     }
-}
-
-/// The session id this request's cookie names, if it has one.
-fn session_cookie() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    let cookies: Vec<String> = parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .map(|pair| pair.trim().to_string())
-        .collect();
-    cookies.into_iter().find_map(|pair| {
-        let (name, value) = pair.split_once('=')?;
-        (name == latchkey::sessions::SESSION_COOKIE
-            || name == latchkey::sessions::SECURE_SESSION_COOKIE)
-            .then(|| value.to_string())
-    })
 }
 
 /// The browser's own record of being signed in; the server reads cookies.
