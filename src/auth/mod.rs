@@ -9,6 +9,7 @@
 //! session layer writes through its own store once the transaction is
 //! committed (on SQLite, writing it inside would wait on our own lock).
 
+mod devices;
 mod email;
 mod error;
 mod reset;
@@ -26,11 +27,11 @@ use tower_sessions::Session;
 use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::domain::{
-    Activity, ActivityKind, CurrentUser, Device, DeviceId, EmailAddress, EmailStatus, LoginReason,
-    NewPassword, PasswordAttempt, Profile, ProfileUpdate, Username,
+    Activity, ActivityKind, CurrentUser, EmailAddress, EmailStatus, NewPassword, PasswordAttempt,
+    Profile, ProfileUpdate, Username,
 };
 use crate::mail::MailWaker;
-use crate::sessions::{ClientInfo, Resumed, SessionPolicy, SessionTable};
+use crate::sessions::{ClientInfo, Resumed, SessionPolicy};
 use crate::store::{SignedOut, Store, StoreError};
 use crate::throttle::KnownBrowsers;
 
@@ -295,78 +296,6 @@ impl Auth {
             .accounts
             .update_profile(me.user.id, target, update)
             .await?)
-    }
-
-    /// Every place `me` is signed in, this browser marked as current.
-    pub async fn devices(&self, me: &Me) -> Result<Vec<Device>, AuthError> {
-        Ok(self.sessions.devices().list(me.at).await?)
-    }
-
-    /// Signs one of `me`'s other devices out (sudo mode): it and its sessions
-    /// are deleted, so its next request is anonymous on every app server.
-    pub async fn revoke_device(
-        &self,
-        session: &Session,
-        me: &Me,
-        device: DeviceId,
-        client: &ClientInfo,
-    ) -> Result<(), AuthError> {
-        if device == me.at.device {
-            return Err(AuthError::ThisDevice);
-        }
-        self.require_sudo(session).await?;
-        let now = self.clock.now();
-        self.store
-            .transaction(|store| async move {
-                store
-                    .note_signed_out(me.user.id, SignedOut::Device(device), now)
-                    .await?;
-                if !store.delete_device(me.user.id, device).await? {
-                    return Err(AuthError::NotYourDevice);
-                }
-                self.record_on(store, me, ActivityKind::DeviceRevoked, client)
-                    .await?;
-                Ok(())
-            })
-            .await
-    }
-
-    /// Signs every device of `me` out but this one (sudo mode); answers how many.
-    pub async fn revoke_other_devices(
-        &self,
-        session: &Session,
-        me: &Me,
-        client: &ClientInfo,
-    ) -> Result<u64, AuthError> {
-        self.require_sudo(session).await?;
-        let now = self.clock.now();
-        self.store
-            .transaction(|store| async move {
-                store
-                    .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
-                    .await?;
-                let count = store
-                    .delete_other_devices(me.user.id, Some(me.at.device))
-                    .await?;
-                if count > 0 {
-                    self.record_on(store, me, ActivityKind::DeviceRevoked, client)
-                        .await?;
-                }
-                Ok(count)
-            })
-            .await
-    }
-
-    /// Why the session a browser's cookie still names (`session_id`) no
-    /// longer signs anyone in, when the database still knows: signed out from
-    /// another device, or its idle or absolute lifetime ran out.
-    pub async fn why_signed_out(&self, session_id: &str) -> Result<Option<LoginReason>, AuthError> {
-        let table = SessionTable::new(
-            self.store.clone(),
-            self.clock.clone(),
-            self.sessions.lifetimes(),
-        );
-        Ok(table.why_ended(session_id).await?)
     }
 
     /// `me`'s latest security events, newest first.

@@ -1,0 +1,86 @@
+//! The devices a user is signed in on: listing them, signing them out, and
+//! telling a signed-out browser why.
+
+use crate::domain::{ActivityKind, Device, DeviceId, LoginReason};
+use crate::sessions::ClientInfo;
+use crate::store::SignedOut;
+use tower_sessions::Session;
+
+use super::{Auth, AuthError, Me};
+
+impl Auth {
+    /// Every place `me` is signed in, this browser marked as current.
+    pub async fn devices(&self, me: &Me) -> Result<Vec<Device>, AuthError> {
+        Ok(self.sessions.devices().list(me.at).await?)
+    }
+
+    /// Signs one of `me`'s other devices out (sudo mode): it and its sessions
+    /// are deleted, so its next request is anonymous on every app server.
+    pub async fn revoke_device(
+        &self,
+        session: &Session,
+        me: &Me,
+        device: DeviceId,
+        client: &ClientInfo,
+    ) -> Result<(), AuthError> {
+        if device == me.at.device {
+            return Err(AuthError::ThisDevice);
+        }
+        self.require_sudo(session).await?;
+        let now = self.clock.now();
+        self.store
+            .transaction(|store| async move {
+                store
+                    .note_signed_out(me.user.id, SignedOut::Device(device), now)
+                    .await?;
+                if !store.delete_device(me.user.id, device).await? {
+                    return Err(AuthError::NotYourDevice);
+                }
+                self.record_on(store, me, ActivityKind::DeviceRevoked, client)
+                    .await?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Signs every device of `me` out but this one (sudo mode); answers how many.
+    pub async fn revoke_other_devices(
+        &self,
+        session: &Session,
+        me: &Me,
+        client: &ClientInfo,
+    ) -> Result<u64, AuthError> {
+        self.require_sudo(session).await?;
+        let now = self.clock.now();
+        self.store
+            .transaction(|store| async move {
+                store
+                    .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
+                    .await?;
+                let count = store
+                    .delete_other_devices(me.user.id, Some(me.at.device))
+                    .await?;
+                if count > 0 {
+                    self.record_on(store, me, ActivityKind::DeviceRevoked, client)
+                        .await?;
+                }
+                Ok(count)
+            })
+            .await
+    }
+
+    /// Why nobody is signed in on a request with this `Cookie` header:
+    /// `None` if it carries no session cookie (nobody was); else what the
+    /// database still knows of that session's end (signed out from another
+    /// device, idle, too old), or just that it ended.
+    pub async fn why_signed_out(
+        &self,
+        cookie_header: &str,
+    ) -> Result<Option<LoginReason>, AuthError> {
+        let Some(id) = crate::sessions::session_id(cookie_header) else {
+            return Ok(None);
+        };
+        let why = self.sessions.table().why_ended(&id).await?;
+        Ok(Some(why.unwrap_or(LoginReason::Ended)))
+    }
+}

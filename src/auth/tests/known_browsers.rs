@@ -1,0 +1,86 @@
+//! The throttle's known browsers, through the use cases: the owner's browser
+//! is throttled apart from strangers' guesses.
+
+use super::*;
+
+#[tokio::test]
+async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() {
+    let f = fixture().await;
+    f.registered("ada").await;
+    let signed_in = f
+        .auth
+        .log_in(&f.browser(), "ada", &attempt(PW), false, &client(), None)
+        .await
+        .unwrap();
+    let known = signed_in
+        .known_browser
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let log_in = |password: &'static str, cookies: Option<String>| {
+        let auth = &f.auth;
+        let session = f.browser();
+        async move {
+            auth.log_in(
+                &session,
+                "ada",
+                &attempt(password),
+                false,
+                &client(),
+                cookies.as_deref(),
+            )
+            .await
+            .map(|_| ())
+        }
+    };
+    // Strangers lock the account...
+    for _ in 0..throttle::FREE_FAILURES + 1 {
+        assert!(matches!(
+            log_in("wrong guess", None).await,
+            Err(AuthError::InvalidCredentials)
+        ));
+    }
+    assert!(matches!(
+        log_in(PW, None).await,
+        Err(AuthError::Throttled(_))
+    ));
+    // ...but not the owner's browser; nor does a cookie for another account
+    // or a forged one make a stranger known.
+    assert!(log_in(PW, Some(known.clone())).await.is_ok());
+    let (_, bob) = f.registered("bob").await;
+    let bobs = f.auth.known_browser_cookie(&bob.user);
+    let bobs = bobs.split(';').next().unwrap().to_string();
+    assert!(matches!(
+        log_in(PW, Some(bobs)).await,
+        Err(AuthError::Throttled(_))
+    ));
+    let forged = format!("{}0", known.trim_end_matches(char::is_alphanumeric));
+    assert!(matches!(
+        log_in(PW, Some(forged)).await,
+        Err(AuthError::Throttled(_))
+    ));
+
+    // The known browser's own failures lock it alone, after as many.
+    for _ in 0..throttle::FREE_FAILURES + 1 {
+        assert!(matches!(
+            log_in("wrong guess", Some(known.clone())).await,
+            Err(AuthError::InvalidCredentials)
+        ));
+    }
+    assert!(matches!(
+        log_in(PW, Some(known.clone())).await,
+        Err(AuthError::Throttled(_))
+    ));
+    let other = f
+        .auth
+        .log_in(&f.browser(), "bob", &attempt(PW), false, &client(), None)
+        .await
+        .unwrap();
+    let other = other.known_browser.split(';').next().unwrap().to_string();
+    // Bob's known browser is not Ada's: it is a stranger to her account.
+    assert!(matches!(
+        log_in(PW, Some(other)).await,
+        Err(AuthError::Throttled(_))
+    ));
+}
