@@ -98,6 +98,7 @@ impl Auth {
                         user: user.id,
                         purpose: VERIFY,
                         email_key: &key,
+                        email: None,
                         now,
                         expires_at: now + VERIFY_FOR,
                     })
@@ -118,10 +119,13 @@ impl Auth {
         let hash = hash_token(token.trim());
         self.store
             .transaction(|store| async move {
-                let Some((user, key)) = store.take_email_token(&hash, VERIFY, now).await? else {
+                let Some(taken) = store.take_email_token(&hash, VERIFY, now).await? else {
                     return Err(AuthError::LinkInvalid);
                 };
-                match store.mark_email_verified(user, &key, now).await {
+                match store
+                    .mark_email_verified(taken.user, &taken.email_key, now)
+                    .await
+                {
                     Ok(true) => Ok(()),
                     Ok(false) => Err(AuthError::LinkInvalid),
                     // Another account verified the address first.

@@ -55,6 +55,12 @@ pub enum AuthError {
     /// The account's address is already verified.
     #[error("the address is already verified")]
     EmailAlreadyVerified,
+    /// This needs the account's address confirmed first.
+    #[error("confirm your email address first")]
+    EmailNotVerified,
+    /// The new address is the one the account already has.
+    #[error("that is already your address")]
+    EmailUnchanged,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

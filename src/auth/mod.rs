@@ -9,17 +9,21 @@
 //! session layer writes through its own store once the transaction is
 //! committed (on SQLite, writing it inside would wait on our own lock).
 
+mod change_email;
 mod devices;
 mod email;
 mod error;
+mod mailed;
+mod notices;
 mod reset;
+mod sign_in;
 #[cfg(test)]
 mod tests;
 mod who;
 
 pub use email::Links;
 pub use error::AuthError;
-pub use reset::RESET_ANSWER_TIME;
+pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
 pub use who::{Me, SignIn};
 
 use tower_sessions::Session;
@@ -31,7 +35,7 @@ use crate::domain::{
     Profile, ProfileUpdate, Username,
 };
 use crate::mail::MailWaker;
-use crate::sessions::{ClientInfo, Resumed, SessionPolicy};
+use crate::sessions::{ClientInfo, Resumed, SessionPolicy, Via};
 use crate::store::{SignedOut, Store, StoreError};
 use crate::throttle::KnownBrowsers;
 
@@ -45,6 +49,7 @@ pub struct Auth {
     browsers: KnownBrowsers,
     links: Links,
     mail: MailWaker,
+    verified_for: VerifiedFor,
 }
 
 impl Auth {
@@ -59,6 +64,7 @@ impl Auth {
             browsers,
             links: Links::default(),
             mail: MailWaker::default(),
+            verified_for: VerifiedFor::default(),
         }
     }
 
@@ -71,6 +77,12 @@ impl Auth {
     /// These use cases, with the links in their mail under `links`.
     pub fn with_links(mut self, links: Links) -> Self {
         self.links = links;
+        self
+    }
+
+    /// These use cases, with `needs` saying which need a verified address.
+    pub fn with_verified_for(mut self, needs: VerifiedFor) -> Self {
+        self.verified_for = needs;
         self
     }
 
@@ -126,55 +138,15 @@ impl Auth {
                     .activity()
                     .record(user.id, ActivityKind::AccountCreated, client)
                     .await?;
-                let (record, _) = sessions.new_device(user.id, false, client).await?;
+                let (record, _) = sessions
+                    .new_device(user.id, Via::Password, false, client)
+                    .await?;
                 Ok::<_, AuthError>((user, record))
             })
             .await?;
         self.mail.wake();
         crate::sessions::start(session, record).await?;
         Ok(user)
-    }
-
-    /// Signs in by name and password, under a new session id. A wrong
-    /// password is recorded in the account's activity (if there is one);
-    /// the answer is the same either way. With `remember`, the device gets a
-    /// token for its own cookie. `cookies` is the request's `Cookie` header:
-    /// a browser whose known-browser cookie names this account is throttled
-    /// on its own, apart from everyone else's guesses.
-    pub async fn log_in(
-        &self,
-        session: &Session,
-        username: &str,
-        password: &PasswordAttempt,
-        remember: bool,
-        client: &ClientInfo,
-        cookies: Option<&str>,
-    ) -> Result<SignIn, AuthError> {
-        let browser = cookies.and_then(|header| self.browsers.recognise(header));
-        let user = match self
-            .accounts
-            .authenticate_from(username, password, browser.as_ref())
-            .await
-        {
-            Err(crate::accounts::AccountError::InvalidCredentials) => {
-                self.sessions
-                    .activity()
-                    .record_failed_sign_in(username, client)
-                    .await?;
-                return Err(AuthError::InvalidCredentials);
-            }
-            other => other?,
-        };
-        let remember = self
-            .sessions
-            .log_in(session, user.id, remember, client)
-            .await?;
-        let known_browser = self.browsers.issue(user.id);
-        Ok(SignIn {
-            user,
-            remember,
-            known_browser,
-        })
     }
 
     /// Signs out: the session and its device are deleted. Answers whether
@@ -194,12 +166,20 @@ impl Auth {
         if self.sessions.signed_in(session).await?.is_some() {
             return Ok(None);
         }
-        Ok(Some(
-            self.sessions
-                .tokens()
-                .resume(session, cookie, client)
-                .await?,
-        ))
+        let now = self.clock.now();
+        let on_theft = async |store: &Store, user| {
+            self.notice_remember_theft(store, user, now).await?;
+            Ok(())
+        };
+        let resumed = self
+            .sessions
+            .tokens()
+            .resume(session, cookie, client, on_theft)
+            .await?;
+        if matches!(resumed, Resumed::TheftSuspected) {
+            self.mail.wake();
+        }
+        Ok(Some(resumed))
     }
 
     /// Whether this session gave the password lately (sudo mode).
@@ -245,11 +225,14 @@ impl Auth {
                 let others = store
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
+                self.notice_password_changed(&store, me.user.id, now)
+                    .await?;
                 self.record_on(store, me, ActivityKind::PasswordChanged, client)
                     .await?;
                 Ok::<_, AuthError>(others)
             })
             .await?;
+        self.mail.wake();
         // A new id, and the password just given counts as a confirmation.
         self.sessions.confirmed_password(session).await?;
         session.save().await?;
@@ -292,6 +275,8 @@ impl Auth {
         target: &str,
         update: &ProfileUpdate,
     ) -> Result<Profile, AuthError> {
+        self.require_verified(&self.store, me.user.id, |v| v.profile)
+            .await?;
         Ok(self
             .accounts
             .update_profile(me.user.id, target, update)

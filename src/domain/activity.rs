@@ -9,6 +9,8 @@ pub enum ActivityKind {
     SignedInWithPassword,
     /// Signed in by a remember-me cookie.
     SignedInRemembered,
+    /// Signed in with a link mailed to the account's address.
+    SignedInWithEmailLink,
     /// A wrong password was given for this account.
     SignInFailed,
     /// Signed out.
@@ -21,20 +23,27 @@ pub enum ActivityKind {
     PasswordChanged,
     /// The username was changed (the old name became free).
     UsernameChanged,
+    /// The new address confirmed, and became the account's.
+    EmailChanged,
+    /// A change of address was undone from the old address.
+    EmailChangeUndone,
 }
 
 impl ActivityKind {
     /// Every kind.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 12] = [
         Self::AccountCreated,
         Self::SignedInWithPassword,
         Self::SignedInRemembered,
+        Self::SignedInWithEmailLink,
         Self::SignInFailed,
         Self::SignedOut,
         Self::RememberTheftSignal,
         Self::DeviceRevoked,
         Self::PasswordChanged,
         Self::UsernameChanged,
+        Self::EmailChanged,
+        Self::EmailChangeUndone,
     ];
 
     /// The stored name.
@@ -43,12 +52,15 @@ impl ActivityKind {
             Self::AccountCreated => "account_created",
             Self::SignedInWithPassword => "sign_in_password",
             Self::SignedInRemembered => "sign_in_remembered",
+            Self::SignedInWithEmailLink => "sign_in_email_link",
             Self::SignInFailed => "sign_in_failed",
             Self::SignedOut => "sign_out",
             Self::RememberTheftSignal => "remember_theft",
             Self::DeviceRevoked => "device_revoked",
             Self::PasswordChanged => "password_changed",
             Self::UsernameChanged => "username_changed",
+            Self::EmailChanged => "email_changed",
+            Self::EmailChangeUndone => "email_change_undone",
         }
     }
 
@@ -63,6 +75,7 @@ impl ActivityKind {
             Self::AccountCreated => "Account created",
             Self::SignedInWithPassword => "Signed in with password",
             Self::SignedInRemembered => "Signed in by “Remember me”",
+            Self::SignedInWithEmailLink => "Signed in with a link mailed to you",
             Self::SignInFailed => "Failed sign-in (wrong password)",
             Self::SignedOut => "Signed out",
             Self::RememberTheftSignal => {
@@ -71,6 +84,8 @@ impl ActivityKind {
             Self::DeviceRevoked => "A device was signed out",
             Self::PasswordChanged => "Password changed; other devices were signed out",
             Self::UsernameChanged => "Username changed",
+            Self::EmailChanged => "Email address changed",
+            Self::EmailChangeUndone => "Email address change undone; every device was signed out",
         }
     }
 }

@@ -21,6 +21,6 @@ pub use flash::{Flash, FlashLevel};
 pub use password::{NewPassword, PasswordAttempt, Strength};
 pub use profile::{Bio, DisplayName, Location, ProfileUpdate};
 pub use return_to::{LoginReason, ReturnTo};
-pub use user::{CurrentUser, EmailStatus, Profile, UserId};
+pub use user::{CurrentUser, EmailSettings, EmailStatus, Profile, UserId};
 pub use username::Username;
 pub use words::plural;

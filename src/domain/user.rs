@@ -30,6 +30,17 @@ pub enum EmailStatus {
     Verified,
 }
 
+/// The signed-in user's own address and mail choices, for their settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailSettings {
+    /// The address as they gave it, if any.
+    pub email: Option<String>,
+    /// Where it stands.
+    pub status: EmailStatus,
+    /// Whether a device they have not used before signing in is mailed to them.
+    pub new_device_notices: bool,
+}
+
 /// A user's public profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {

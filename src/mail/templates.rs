@@ -85,6 +85,106 @@ pub fn reset_password(to: &str, username: &str, link: &str) -> Mail {
     )
 }
 
+/// The link that signs in without the password.
+pub fn sign_in_link(to: &str, username: &str, link: &str) -> Mail {
+    mail(
+        to,
+        "Your sign-in link",
+        &[
+            format!("Hello {username},"),
+            "Open this link within 15 minutes to sign in to Latchkey on the browser that opens \
+             it. It works once."
+                .into(),
+            link.to_string(),
+            "If you did not ask for it, ignore this mail: nobody can use it without reading \
+             this inbox."
+                .into(),
+        ],
+    )
+}
+
+/// To a new address the account asked to move to: the change happens only
+/// once it is followed.
+pub fn confirm_new_address(to: &str, username: &str, link: &str) -> Mail {
+    mail(
+        to,
+        "Confirm your new email address",
+        &[
+            format!("Hello {username},"),
+            "You asked to use this address for your Latchkey account. Open this link within \
+             24 hours to make the change:"
+                .into(),
+            link.to_string(),
+            "Until you do, your account keeps its old address. If you did not ask, ignore \
+             this mail."
+                .into(),
+        ],
+    )
+}
+
+/// To the old address once the account moved away from it, with the way back.
+pub fn address_changed(to: &str, username: &str, new: &str, undo: &str) -> Mail {
+    mail(
+        to,
+        "Your email address was changed",
+        &[
+            format!("Hello {username},"),
+            format!("Your Latchkey account's address is now {new}. Mail for the account no longer comes here."),
+            "If you did not make this change, open this link within 7 days: it puts this \
+             address back and signs every device out of the account."
+                .into(),
+            undo.to_string(),
+        ],
+    )
+}
+
+/// A notice that the password was changed (or set again by a reset link).
+pub fn password_changed(to: &str, username: &str, reset: &str) -> Mail {
+    mail(
+        to,
+        "Your password was changed",
+        &[
+            format!("Hello {username},"),
+            "The password of your Latchkey account was just changed, and every other device \
+             was signed out."
+                .into(),
+            "If it was not you, set a new one now with a link mailed here:".into(),
+            reset.to_string(),
+        ],
+    )
+}
+
+/// A notice of a sign-in from a browser the account had not used (the
+/// user chose to get these).
+pub fn new_device(to: &str, username: &str, device: &str, devices: &str) -> Mail {
+    mail(
+        to,
+        "A new device signed in to your account",
+        &[
+            format!("Hello {username},"),
+            format!("Your Latchkey account was just signed in to from {device}."),
+            "If it was not you, sign that device out and change your password here:".into(),
+            devices.to_string(),
+        ],
+    )
+}
+
+/// A notice that a copied "Remember me" cookie was used.
+pub fn remember_theft(to: &str, username: &str, devices: &str) -> Mail {
+    mail(
+        to,
+        "A copied sign-in cookie was used",
+        &[
+            format!("Hello {username},"),
+            "A \u{201c}Remember me\u{201d} cookie of your Latchkey account was used after it \
+             had already been replaced: someone may have copied it. We signed that device out."
+                .into(),
+            "Review your devices and change your password here:".into(),
+            devices.to_string(),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,25 @@ pub enum SessionError {
     Store(#[from] StoreError),
 }
 
+/// How a browser proved who it is when it signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The account's password (which also opens sudo mode for a while).
+    Password,
+    /// A single-use link mailed to the account's address.
+    EmailLink,
+}
+
+impl Via {
+    /// The activity a sign-in this way records.
+    fn activity(self) -> ActivityKind {
+        match self {
+            Self::Password => ActivityKind::SignedInWithPassword,
+            Self::EmailLink => ActivityKind::SignedInWithEmailLink,
+        }
+    }
+}
+
 /// Where a sign-in comes from, as the device list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientInfo {
@@ -68,6 +87,12 @@ pub struct ClientInfo {
 impl ClientInfo {
     /// Longest User-Agent kept; longer ones are cut.
     pub const MAX_USER_AGENT: usize = 512;
+
+    /// "Firefox 133 on Linux, from 192.0.2.7": for a notice of a new sign-in.
+    pub fn describe(&self) -> String {
+        let (browser, os) = devices::browser_and_os(&self.user_agent);
+        format!("{browser} on {os}, from {}", self.ip)
+    }
 
     /// From a request's User-Agent header and peer address, either possibly missing.
     pub fn new(user_agent: Option<&str>, ip: Option<std::net::IpAddr>) -> Self {
@@ -172,41 +197,33 @@ impl SessionPolicy {
         RememberTokens::new(self.store.clone(), self.clock.clone(), self.lifetimes)
     }
 
-    /// Logs `user` in on this session, under a new id. With `remember`, the device also gets a remember token
-    /// (returned, for its own cookie) that starts new sessions later. The browser
-    /// is recorded as one of the user's devices.
-    pub async fn log_in(
+    /// On a transaction's policy: signs `user` in on a new device in place
+    /// of this browser's `previous` one (see [`previous`]), which is
+    /// forgotten. With "Remember me" turned off (a zero period), nothing is
+    /// remembered.
+    pub(crate) async fn replace_device(
         &self,
-        session: &Session,
+        previous: Option<SignedIn>,
         user: UserId,
+        via: Via,
         remember: bool,
         client: &ClientInfo,
-    ) -> Result<Option<RememberToken>, SessionError> {
-        // With "Remember me" turned off (a zero period), nothing is remembered.
+    ) -> Result<(SignedIn, Option<RememberToken>), SessionError> {
         let remember = remember && self.lifetimes.remembers();
-        let previous = session.get::<SignedIn>(SIGNED_IN_KEY).await?;
-        // The device, its token and the activity row are written together;
-        // the session row (which needs the device) right after.
-        let (record, token) = self
-            .store
-            .transaction(|store| async move {
-                let policy = self.on(store);
-                // A browser signing in again replaces its previous device.
-                if let Some(previous) = previous {
-                    policy.forget(previous).await?;
-                }
-                policy.new_device(user, remember, client).await
-            })
-            .await?;
-        start(session, record).await?;
-        Ok(token)
+        // A browser signing in again replaces its previous device.
+        if let Some(previous) = previous {
+            self.forget(previous).await?;
+        }
+        self.new_device(user, via, remember, client).await
     }
 
-    /// Records a new device of `user` signed in now, with its activity row
-    /// and, with `remember`, its token; returns the sign-in to start.
+    /// Records a new device of `user` signed in now by `via`, with its
+    /// activity row and, with `remember`, its token; returns the sign-in to
+    /// start.
     pub(crate) async fn new_device(
         &self,
         user: UserId,
+        via: Via,
         remember: bool,
         client: &ClientInfo,
     ) -> Result<(SignedIn, Option<RememberToken>), SessionError> {
@@ -219,9 +236,7 @@ impl SessionPolicy {
             now,
         };
         let device = self.store.insert_device(new_device).await?;
-        self.activity()
-            .record(user, ActivityKind::SignedInWithPassword, client)
-            .await?;
+        self.activity().record(user, via.activity(), client).await?;
         let token = match remember {
             true => Some(self.tokens().issue(device).await?),
             false => None,
@@ -232,7 +247,8 @@ impl SessionPolicy {
             at: now,
             seen: now,
             remember,
-            confirmed: Some(now),
+            // Only a password counts for sudo mode.
+            confirmed: (via == Via::Password).then_some(now),
         };
         Ok((record, token))
     }
@@ -330,6 +346,12 @@ impl SessionPolicy {
 /// Puts a new sign-in on `session` under a new id (an id planted before it is
 /// worthless after it: no fixation), and writes it at once, so that its
 /// device is never without its session. The session cookie dies with the browser.
+/// The sign-in this browser's session holds, live or not: the device a new
+/// sign-in replaces.
+pub(crate) async fn previous(session: &Session) -> Result<Option<SignedIn>, SessionError> {
+    Ok(session.get::<SignedIn>(SIGNED_IN_KEY).await?)
+}
+
 pub(crate) async fn start(session: &Session, record: SignedIn) -> Result<(), SessionError> {
     session.cycle_id().await?;
     session.remove_value(LOADED_USER_KEY).await?;

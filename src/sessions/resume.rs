@@ -9,7 +9,7 @@ use super::activity::ActivityLog;
 use super::remember::{RememberToken, RACE_GRACE_SECONDS};
 use super::{ClientInfo, Lifetimes, SessionError, SignedIn};
 use crate::clock::Clock;
-use crate::domain::{ActivityKind, DeviceId};
+use crate::domain::{ActivityKind, DeviceId, UserId};
 use crate::store::{Store, StoreError};
 
 /// What presenting a remember cookie led to.
@@ -67,11 +67,14 @@ impl RememberTokens {
 
     /// Signs a browser with no live session back in from its remember cookie: a
     /// fresh session (new id) on the same device, and a rotated validator.
+    /// A validator presented again after it was rotated signs its device
+    /// out; `on_theft` runs in that transaction (to queue a notice).
     pub async fn resume(
         &self,
         session: &Session,
         cookie_value: &str,
         client: &ClientInfo,
+        on_theft: impl AsyncFnOnce(&Store, UserId) -> Result<(), StoreError>,
     ) -> Result<Resumed, SessionError> {
         let Some(token) = RememberToken::parse(cookie_value) else {
             return Ok(Resumed::Rejected);
@@ -99,6 +102,7 @@ impl RememberTokens {
             self.store
                 .transaction(|store| async move {
                     store.delete_device_by_id(row.device).await?;
+                    on_theft(&store, row.user).await?;
                     ActivityLog::new(store, self.clock.clone())
                         .record(row.user, ActivityKind::RememberTheftSignal, client)
                         .await

@@ -14,10 +14,23 @@ pub struct NewEmailToken<'a> {
     pub purpose: &'a str,
     /// The address (its key) it was mailed to.
     pub email_key: &'a str,
+    /// That address as typed, when it is not (or no longer) the account's.
+    pub email: Option<&'a str>,
     /// Unix seconds.
     pub now: i64,
     /// Unix seconds after which it is refused.
     pub expires_at: i64,
+}
+
+/// A link's token, used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakenToken {
+    /// Whose it is.
+    pub user: UserId,
+    /// The key of the address it went to.
+    pub email_key: String,
+    /// That address as typed, if the token kept it.
+    pub email: Option<String>,
 }
 
 /// The account that has verified an address.
@@ -74,6 +87,122 @@ impl Store {
         }))
     }
 
+    /// Who may get a link mailed to the address with this key: its verified
+    /// owner if it has one; otherwise, with `unverified_too`, up to `limit`
+    /// accounts that gave it and have not confirmed it.
+    pub async fn address_holders(
+        &self,
+        email_key: &str,
+        unverified_too: bool,
+        limit: i64,
+    ) -> Result<Vec<AddressOwner>, StoreError> {
+        if let Some(owner) = self.verified_owner(email_key).await? {
+            return Ok(vec![owner]);
+        }
+        if !unverified_too {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(i64, String, String)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT id, email, username FROM latchkey_users
+                 WHERE email_key = $1 AND email_verified_at IS NULL ORDER BY id LIMIT $2"
+            )
+            .bind(email_key)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, email, username)| AddressOwner {
+                user: UserId(id),
+                email,
+                username,
+            })
+            .collect())
+    }
+
+    /// `user`'s address, username and new-device choice, if the address is
+    /// verified: where notices go.
+    pub async fn notice_address(
+        &self,
+        user: UserId,
+    ) -> Result<Option<(AddressOwner, bool)>, StoreError> {
+        let row: Option<(String, String, bool)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT email, username, notify_new_device FROM latchkey_users
+                 WHERE id = $1 AND email_verified_at IS NOT NULL"
+            )
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(row.map(|(email, username, new_device)| {
+            let owner = AddressOwner {
+                user,
+                email,
+                username,
+            };
+            (owner, new_device)
+        }))
+    }
+
+    /// `user`'s address, whether it is verified, and their new-device choice.
+    pub async fn email_settings(
+        &self,
+        user: UserId,
+    ) -> Result<Option<(Option<String>, bool, bool)>, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT email, email_verified_at IS NOT NULL, notify_new_device
+                 FROM latchkey_users WHERE id = $1"
+            )
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await
+        )?)
+    }
+
+    /// Whether `user` gets a mail when a new device signs in.
+    pub async fn set_new_device_notices(&self, user: UserId, on: bool) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query("UPDATE latchkey_users SET notify_new_device = $1 WHERE id = $2")
+                .bind(on)
+                .bind(user.0)
+        )?;
+        Ok(())
+    }
+
+    /// Gives `user` the address `email`, verified now: a moved address once
+    /// the new one confirms, or the old one put back. Another account
+    /// having verified it is a unique violation.
+    pub async fn set_verified_email(
+        &self,
+        user: UserId,
+        email: &EmailAddress,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_users SET email = $1, email_key = $2, email_verified_at = $3
+                 WHERE id = $4"
+            )
+            .bind(email.as_str())
+            .bind(email.key())
+            .bind(now)
+            .bind(user.0)
+        )?;
+        Ok(())
+    }
+
     /// `user`'s address as typed, and whether it is verified.
     pub async fn user_email(&self, user: UserId) -> Result<Option<(String, bool)>, StoreError> {
         let row: Option<(Option<String>, bool)> = on_pool!(
@@ -95,13 +224,14 @@ impl Store {
             self,
             sqlx::query(
                 "INSERT INTO latchkey_email_tokens
-                     (token_hash, user_id, purpose, email_key, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)"
+                     (token_hash, user_id, purpose, email_key, email, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)"
             )
             .bind(token.hash)
             .bind(token.user.0)
             .bind(token.purpose)
             .bind(token.email_key)
+            .bind(token.email)
             .bind(token.now)
             .bind(token.expires_at)
         )?;
@@ -116,14 +246,14 @@ impl Store {
         hash: &[u8],
         purpose: &str,
         now: i64,
-    ) -> Result<Option<(UserId, String)>, StoreError> {
-        let row: Option<(i64, String)> = on_pool!(
+    ) -> Result<Option<TakenToken>, StoreError> {
+        let row: Option<(i64, String, Option<String>)> = on_pool!(
             self,
             pool,
             sqlx::query_as(
                 "UPDATE latchkey_email_tokens SET used_at = $1
                  WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
-                 RETURNING user_id, email_key"
+                 RETURNING user_id, email_key, email"
             )
             .bind(now)
             .bind(hash)
@@ -131,7 +261,11 @@ impl Store {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.map(|(user, key)| (UserId(user), key)))
+        Ok(row.map(|(user, email_key, email)| TakenToken {
+            user: UserId(user),
+            email_key,
+            email,
+        }))
     }
 
     /// Whose the live `purpose` token with this hash is, without using it
@@ -178,6 +312,20 @@ impl Store {
             .bind(email_key)
         )?;
         Ok(changed > 0)
+    }
+
+    /// Makes every unused link of `user` worthless (after an address was
+    /// taken back from whoever changed it).
+    pub async fn void_email_tokens(&self, user: UserId, now: i64) -> Result<u64, StoreError> {
+        Ok(execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_email_tokens SET used_at = $1
+                 WHERE user_id = $2 AND used_at IS NULL"
+            )
+            .bind(now)
+            .bind(user.0)
+        )?)
     }
 
     /// Holds `user`'s row until the transaction ends, so that a count of

@@ -76,7 +76,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use activity::ActivityRow;
 pub use devices::{DeviceRow, NewDevice};
-pub use email::{AddressOwner, NewEmailToken};
+pub use email::{AddressOwner, NewEmailToken, TakenToken};
 pub use outbox::{NewMail, QueuedMail};
 pub use remember::RememberRow;
 pub use sessions::{Created, SessionRead, SessionWrite};

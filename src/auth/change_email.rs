@@ -1,0 +1,210 @@
+//! Moving an account to a new address (sudo mode). The change happens only
+//! when a link mailed to the new address is followed; the old address, if
+//! it was verified, then gets a notice with a link that puts it back within
+//! seven days and signs every device out.
+//!
+//! An account with no address (made before addresses existed) or an
+//! unconfirmed one (a typo) uses the same steps to give one.
+
+use tower_sessions::Session;
+
+use super::email::{hash_token, new_token};
+use super::{Auth, AuthError, Me};
+use crate::domain::{ActivityKind, EmailAddress, UserId};
+use crate::mail::templates;
+use crate::sessions::ClientInfo;
+use crate::store::{NewEmailToken, SignedOut, Store, TakenToken};
+use crate::throttle::RetryAfter;
+
+/// A link that confirms a new address.
+const CHANGE: &str = "change";
+const CHANGE_FOR: i64 = 24 * 60 * 60;
+/// Confirmation mails an account may ask for in an hour.
+const CHANGE_MAILS_PER_HOUR: i64 = 3;
+/// A link that puts the old address back.
+const UNDO: &str = "undo";
+/// How long the old address can take the account back.
+pub const UNDO_FOR: i64 = 7 * 24 * 60 * 60;
+
+impl Auth {
+    /// Mails a link to `new` that makes it `me`'s address (sudo mode). The
+    /// answer is the same whether or not another account has verified
+    /// `new`: then its owner gets a notice instead, and no link goes out.
+    pub async fn request_email_change(
+        &self,
+        session: &Session,
+        me: &Me,
+        new: &EmailAddress,
+    ) -> Result<(), AuthError> {
+        self.require_sudo(session).await?;
+        let now = self.clock.now();
+        let user = me.user.id;
+        self.store
+            .transaction(|store| async move {
+                let current = store.user_email(user).await?;
+                let same = current
+                    .as_ref()
+                    .and_then(|(email, _)| EmailAddress::parse(email).ok())
+                    .is_some_and(|current| current.key() == new.key());
+                if same {
+                    return Err(AuthError::EmailUnchanged);
+                }
+                store.lock_user(user).await?;
+                if store
+                    .email_tokens_since(user, CHANGE, now - 60 * 60)
+                    .await?
+                    >= CHANGE_MAILS_PER_HOUR
+                {
+                    return Err(AuthError::Throttled(RetryAfter(60 * 60)));
+                }
+                let owner = store.verified_owner(&new.key()).await?;
+                // Stored either way, so that the hourly limit counts notices
+                // too; for a taken address it carries no address and has
+                // already expired, so it can never be used.
+                let (token, hash) = new_token();
+                store
+                    .insert_email_token(NewEmailToken {
+                        hash: &hash,
+                        user,
+                        purpose: CHANGE,
+                        email_key: &new.key(),
+                        email: owner.is_none().then_some(new.as_str()),
+                        now,
+                        expires_at: if owner.is_none() {
+                            now + CHANGE_FOR
+                        } else {
+                            now
+                        },
+                    })
+                    .await?;
+                let mail = match owner {
+                    Some(owner) => templates::address_already_registered(
+                        &owner.email,
+                        &self.links.to("/login"),
+                    ),
+                    None => {
+                        let link = self
+                            .links
+                            .to(&format!("/settings/email/confirm?token={token}"));
+                        templates::confirm_new_address(new.as_str(), &me.user.username, &link)
+                    }
+                };
+                mail.queue_on(&store, now).await?;
+                Ok(())
+            })
+            .await?;
+        self.mail.wake();
+        Ok(())
+    }
+
+    /// Follows the link mailed to a new address: it becomes the account's,
+    /// verified. A verified old address gets a notice with a way back.
+    pub async fn confirm_email_change(
+        &self,
+        token: &str,
+        client: &ClientInfo,
+    ) -> Result<EmailAddress, AuthError> {
+        let now = self.clock.now();
+        let new = self
+            .store
+            .transaction(|store| async move {
+                let (user, new) = take_address_link(&store, token, CHANGE, now).await?;
+                // The verified address it leaves, if any, gets the way back.
+                let old = store.notice_address(user).await?.and_then(|(owner, _)| {
+                    let address = EmailAddress::parse(&owner.email).ok()?;
+                    (address.key() != new.key()).then_some((owner, address))
+                });
+                move_to(&store, user, &new, now).await?;
+                if let Some((old, address)) = old {
+                    let (undo, hash) = new_token();
+                    store
+                        .insert_email_token(NewEmailToken {
+                            hash: &hash,
+                            user,
+                            purpose: UNDO,
+                            email_key: &address.key(),
+                            email: Some(&old.email),
+                            now,
+                            expires_at: now + UNDO_FOR,
+                        })
+                        .await?;
+                    let link = self.links.to(&format!("/settings/email/undo?token={undo}"));
+                    templates::address_changed(&old.email, &old.username, new.as_str(), &link)
+                        .queue_on(&store, now)
+                        .await?;
+                }
+                self.sessions
+                    .on(store)
+                    .activity()
+                    .record(user, ActivityKind::EmailChanged, client)
+                    .await?;
+                Ok::<_, AuthError>(new)
+            })
+            .await?;
+        self.mail.wake();
+        Ok(new)
+    }
+
+    /// Follows the link mailed to an old address after a change: the
+    /// address is the account's again, every device is signed out (remember
+    /// tokens too), and every other link the account was sent stops working.
+    pub async fn undo_email_change(
+        &self,
+        token: &str,
+        client: &ClientInfo,
+    ) -> Result<EmailAddress, AuthError> {
+        let now = self.clock.now();
+        self.store
+            .transaction(|store| async move {
+                let (user, old) = take_address_link(&store, token, UNDO, now).await?;
+                move_to(&store, user, &old, now).await?;
+                store.void_email_tokens(user, now).await?;
+                store.note_signed_out(user, SignedOut::Every, now).await?;
+                store.delete_other_devices(user, None).await?;
+                self.sessions
+                    .on(store)
+                    .activity()
+                    .record(user, ActivityKind::EmailChangeUndone, client)
+                    .await?;
+                Ok(old)
+            })
+            .await
+    }
+}
+
+/// Uses a link that carries an address, once: whose it is, and the address.
+async fn take_address_link(
+    store: &Store,
+    token: &str,
+    purpose: &str,
+    now: i64,
+) -> Result<(UserId, EmailAddress), AuthError> {
+    let hash = hash_token(token.trim());
+    let Some(TakenToken {
+        user,
+        email_key,
+        email: Some(email),
+    }) = store.take_email_token(&hash, purpose, now).await?
+    else {
+        return Err(AuthError::LinkInvalid);
+    };
+    match EmailAddress::parse(&email) {
+        Ok(address) if address.key() == email_key => Ok((user, address)),
+        _ => Err(AuthError::LinkInvalid),
+    }
+}
+
+/// Makes `email` `user`'s verified address, unless another account has
+/// verified it meanwhile.
+async fn move_to(
+    store: &Store,
+    user: UserId,
+    email: &EmailAddress,
+    now: i64,
+) -> Result<(), AuthError> {
+    match store.set_verified_email(user, email, now).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_unique_violation() => Err(AuthError::LinkInvalid),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,259 @@
+//! Links mailed to whoever holds an address, on request from anyone: "forgot
+//! password" and "sign in by email". Asking answers the same, in the same
+//! time, whether or not the address has an account; following a link proves
+//! the address is its reader's, so an unverified one becomes verified.
+
+use std::time::Duration;
+
+use super::email::{hash_token, new_token};
+use super::{Auth, AuthError};
+use crate::domain::{EmailAddress, UserId};
+use crate::mail::{templates, Mail};
+use crate::store::{AddressOwner, NewEmailToken, Store};
+
+/// Every answer to a request for a mailed link takes at least this long, so
+/// that the work done for a known address (a token, a mail) cannot be timed.
+pub const LINK_ANSWER_TIME: Duration = Duration::from_millis(300);
+
+/// Which use cases need the account's address verified: the rest also
+/// accept an address that was given but not yet confirmed (following a
+/// mailed link then confirms it). `LATCHKEY_VERIFIED_EMAIL_FOR` in the
+/// server's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifiedFor {
+    /// "Forgot password" mails only a verified address.
+    pub reset: bool,
+    /// "Sign in by email" mails only a verified address.
+    pub email_sign_in: bool,
+    /// Editing the public profile (so that unconfirmed accounts publish
+    /// nothing).
+    pub profile: bool,
+}
+
+impl Default for VerifiedFor {
+    /// Mailed links go only to verified addresses; the profile is open.
+    fn default() -> Self {
+        Self {
+            reset: true,
+            email_sign_in: true,
+            profile: false,
+        }
+    }
+}
+
+impl VerifiedFor {
+    /// The names accepted by [`VerifiedFor::parse`].
+    pub const NAMES: [&'static str; 3] = ["reset", "email-sign-in", "profile"];
+
+    /// A comma-separated list of [`VerifiedFor::NAMES`]; empty for none.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut needs = Self {
+            reset: false,
+            email_sign_in: false,
+            profile: false,
+        };
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "reset" => needs.reset = true,
+                "email-sign-in" => needs.email_sign_in = true,
+                "profile" => needs.profile = true,
+                other => {
+                    return Err(format!(
+                        "unknown use case {other:?}; choose from {}",
+                        Self::NAMES.join(", ")
+                    ))
+                }
+            }
+        }
+        Ok(needs)
+    }
+}
+
+/// One kind of link mailed on request.
+pub(super) struct LinkKind {
+    /// The tokens table's `purpose`.
+    pub purpose: &'static str,
+    /// How long it works, in seconds.
+    pub lasts: i64,
+    /// Mails of this kind one account gets in an hour; more requests are
+    /// answered the same and send nothing.
+    pub per_hour: i64,
+    /// The page it opens, before `?token=`.
+    pub path: &'static str,
+    /// The mail: to, username, link.
+    pub mail: fn(&str, &str, &str) -> Mail,
+    /// Whether it goes only to a verified address.
+    pub needs_verified: fn(&VerifiedFor) -> bool,
+}
+
+/// "Forgot password": an hour.
+pub(super) const RESET_LINK: LinkKind = LinkKind {
+    purpose: "reset",
+    lasts: 60 * 60,
+    per_hour: 3,
+    path: "/reset/confirm",
+    mail: templates::reset_password,
+    needs_verified: |v| v.reset,
+};
+
+/// "Sign in by email": 15 minutes.
+pub(super) const SIGN_IN_LINK: LinkKind = LinkKind {
+    purpose: "sign-in",
+    lasts: 15 * 60,
+    per_hour: 5,
+    path: "/login/email/confirm",
+    mail: templates::sign_in_link,
+    needs_verified: |v| v.email_sign_in,
+};
+
+/// At most this many unconfirmed accounts naming one address get a link
+/// each (when links may go to unconfirmed addresses).
+const MAX_HOLDERS: i64 = 5;
+
+impl Auth {
+    /// Mails a `kind` link to each account that holds `email`, and answers
+    /// the same, no sooner than [`LINK_ANSWER_TIME`], whether or not any does.
+    pub(super) async fn mail_link(
+        &self,
+        email: &EmailAddress,
+        kind: &LinkKind,
+    ) -> Result<(), AuthError> {
+        let answer_at = tokio::time::Instant::now() + LINK_ANSWER_TIME;
+        let sent = self.queue_links(email, kind).await;
+        tokio::time::sleep_until(answer_at).await;
+        if sent? {
+            self.mail.wake();
+        }
+        Ok(())
+    }
+
+    async fn queue_links(&self, email: &EmailAddress, kind: &LinkKind) -> Result<bool, AuthError> {
+        let now = self.clock.now();
+        let unverified_too = !(kind.needs_verified)(&self.verified_for);
+        self.store
+            .transaction(|store| async move {
+                let holders = store
+                    .address_holders(&email.key(), unverified_too, MAX_HOLDERS)
+                    .await?;
+                let mut sent = false;
+                for holder in holders {
+                    sent |= self.queue_link(&store, email, &holder, kind, now).await?;
+                }
+                Ok::<_, AuthError>(sent)
+            })
+            .await
+    }
+
+    async fn queue_link(
+        &self,
+        store: &Store,
+        email: &EmailAddress,
+        holder: &AddressOwner,
+        kind: &LinkKind,
+        now: i64,
+    ) -> Result<bool, AuthError> {
+        let user = holder.user;
+        store.lock_user(user).await?;
+        if store
+            .email_tokens_since(user, kind.purpose, now - 60 * 60)
+            .await?
+            >= kind.per_hour
+        {
+            return Ok(false);
+        }
+        let (token, hash) = new_token();
+        store
+            .insert_email_token(NewEmailToken {
+                hash: &hash,
+                user,
+                purpose: kind.purpose,
+                email_key: &email.key(),
+                email: None,
+                now,
+                expires_at: now + kind.lasts,
+            })
+            .await?;
+        let link = self.links.to(&format!("{}?token={token}", kind.path));
+        (kind.mail)(&holder.email, &holder.username, &link)
+            .queue_on(store, now)
+            .await?;
+        Ok(true)
+    }
+
+    /// On `store`, inside the use's transaction: uses a `kind` link once and
+    /// answers whose it is. The address it went to must still be the
+    /// account's; if it was not yet verified (and `kind` allows that), it is
+    /// now: the link's reader has shown it is theirs.
+    pub(super) async fn take_link(
+        &self,
+        store: &Store,
+        token: &str,
+        kind: &LinkKind,
+        now: i64,
+    ) -> Result<UserId, AuthError> {
+        let hash = hash_token(token.trim());
+        let Some(taken) = store.take_email_token(&hash, kind.purpose, now).await? else {
+            return Err(AuthError::LinkInvalid);
+        };
+        let (user, key) = (taken.user, taken.email_key);
+        let Some((address, verified)) = store.user_email(user).await? else {
+            return Err(AuthError::LinkInvalid);
+        };
+        let still_theirs = EmailAddress::parse(&address).is_ok_and(|a| a.key() == key);
+        if !still_theirs {
+            return Err(AuthError::LinkInvalid);
+        }
+        if !verified {
+            if (kind.needs_verified)(&self.verified_for) {
+                return Err(AuthError::LinkInvalid);
+            }
+            match store.mark_email_verified(user, &key, now).await {
+                Ok(true) => {}
+                Ok(false) => return Err(AuthError::LinkInvalid),
+                // Another account verified the address first.
+                Err(e) if e.is_unique_violation() => return Err(AuthError::LinkInvalid),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(user)
+    }
+
+    /// Whether `user`'s address is verified, when `needed` says it must be.
+    pub(super) async fn require_verified(
+        &self,
+        store: &Store,
+        user: UserId,
+        needed: fn(&VerifiedFor) -> bool,
+    ) -> Result<(), AuthError> {
+        if !needed(&self.verified_for) {
+            return Ok(());
+        }
+        match store.user_email(user).await? {
+            Some((_, true)) => Ok(()),
+            _ => Err(AuthError::EmailNotVerified),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_use_cases_that_need_a_verified_address_are_listed_by_name() {
+        assert_eq!(
+            VerifiedFor::parse("").unwrap(),
+            VerifiedFor::parse(" , ").unwrap()
+        );
+        assert!(!VerifiedFor::parse("").unwrap().reset);
+        let all = VerifiedFor::parse("reset, email-sign-in,profile").unwrap();
+        assert!(all.reset && all.email_sign_in && all.profile);
+        let default = VerifiedFor::default();
+        assert!(default.reset && default.email_sign_in && !default.profile);
+        let error = VerifiedFor::parse("reset,sign-in").unwrap_err();
+        assert!(
+            error.contains("\"sign-in\"") && error.contains("email-sign-in"),
+            "{error}"
+        );
+    }
+}

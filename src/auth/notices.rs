@@ -1,0 +1,95 @@
+//! Notices mailed to an account's verified address when something about the
+//! account changes that its owner should know of even if they did not do it.
+//! Each is queued in the transaction of the change it reports, so a change
+//! that rolls back mails nothing.
+
+use super::{Auth, AuthError, Me};
+use crate::domain::{EmailSettings, EmailStatus, UserId};
+use crate::mail::templates;
+use crate::sessions::ClientInfo;
+use crate::store::{Store, StoreError};
+use crate::throttle::KnownBrowser;
+
+impl Auth {
+    /// `me`'s address and mail choices.
+    pub async fn email_settings(&self, me: &Me) -> Result<EmailSettings, AuthError> {
+        let (email, verified, new_device_notices) = self
+            .store
+            .email_settings(me.user.id)
+            .await?
+            .ok_or(AuthError::NotFound)?;
+        let status = match (&email, verified) {
+            (None, _) => EmailStatus::Missing,
+            (Some(_), false) => EmailStatus::Unverified,
+            (Some(_), true) => EmailStatus::Verified,
+        };
+        Ok(EmailSettings {
+            email,
+            status,
+            new_device_notices,
+        })
+    }
+
+    /// Whether `me` is mailed when a browser they have not used before
+    /// signs in to their account (it goes only to a confirmed address).
+    pub async fn set_new_device_notices(&self, me: &Me, on: bool) -> Result<(), AuthError> {
+        Ok(self.store.set_new_device_notices(me.user.id, on).await?)
+    }
+
+    /// "Your password was changed", if `user` has a verified address.
+    pub(super) async fn notice_password_changed(
+        &self,
+        store: &Store,
+        user: UserId,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let Some((owner, _)) = store.notice_address(user).await? else {
+            return Ok(false);
+        };
+        templates::password_changed(&owner.email, &owner.username, &self.links.to("/reset"))
+            .queue_on(store, now)
+            .await?;
+        Ok(true)
+    }
+
+    /// "A new device signed in", if `user` asked for these, has a verified
+    /// address, and this browser (`known`, from its known-browser cookie)
+    /// has not signed in to the account before.
+    pub(super) async fn notice_new_device(
+        &self,
+        store: &Store,
+        user: UserId,
+        known: Option<&KnownBrowser>,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        if known.is_some_and(|b| b.user == user) {
+            return Ok(false);
+        }
+        let Some((owner, true)) = store.notice_address(user).await? else {
+            return Ok(false);
+        };
+        let devices = self.links.to("/settings/devices");
+        templates::new_device(&owner.email, &owner.username, &client.describe(), &devices)
+            .queue_on(store, now)
+            .await?;
+        Ok(true)
+    }
+
+    /// "A copied sign-in cookie was used", if `user` has a verified address.
+    pub(super) async fn notice_remember_theft(
+        &self,
+        store: &Store,
+        user: UserId,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let Some((owner, _)) = store.notice_address(user).await? else {
+            return Ok(false);
+        };
+        let devices = self.links.to("/settings/devices");
+        templates::remember_theft(&owner.email, &owner.username, &devices)
+            .queue_on(store, now)
+            .await?;
+        Ok(true)
+    }
+}
