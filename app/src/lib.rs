@@ -23,8 +23,9 @@ use crate::components::{
     provide_route_focus, EmailBanner, FlashArea, Nav, RouteAnnouncer, SkipLink,
 };
 use crate::pages::{
-    Activity, Confirm, DeleteAccount, Devices, EditProfile, HomePage, Login, NotFoundPage,
-    Password, Register, ResetConfirm, ResetRequest, UserProfile, Username, Verify,
+    Activity, Confirm, DeleteAccount, Devices, EditProfile, EmailChangeConfirm, EmailChangeUndo,
+    EmailSettings, HomePage, LinkSignIn, Login, LoginEmail, NotFoundPage, Password, Register,
+    ResetConfirm, ResetRequest, UserProfile, Username, Verify,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -105,6 +106,11 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/verify") view={Lazy::<Verify>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/reset") view={Lazy::<ResetRequest>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/reset/confirm") view={Lazy::<ResetConfirm>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login/email") view={Lazy::<LoginEmail>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login/email/confirm") view={Lazy::<LinkSignIn>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/email") view={Lazy::<EmailSettings>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/email/confirm") view={Lazy::<EmailChangeConfirm>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/email/undo") view={Lazy::<EmailChangeUndo>::new()} ssr=SsrMode::Async/>
             </FlatRoutes>
         </main>
     }

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::str::FromStr;
 
+use latchkey::auth::VerifiedFor;
 use latchkey::mail::SmtpSender;
 use latchkey::password::{HashCost, Pepper};
 use latchkey::sessions::Lifetimes;
@@ -71,6 +72,9 @@ pub struct Config {
     /// `LATCHKEY_SMTP_URL` and `LATCHKEY_MAIL_FROM`: where mail goes out, and
     /// as whom. Unset, mail stays in the outbox (see `/dev/mailbox`).
     pub smtp: Option<SmtpSettings>,
+    /// `LATCHKEY_VERIFIED_EMAIL_FOR`: which use cases need a confirmed
+    /// address (`reset`, `email-sign-in`, `profile`; the first two unless set).
+    pub verified_for: VerifiedFor,
     /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, ...).
     pub leptos: LeptosOptions,
 }
@@ -164,6 +168,8 @@ impl Config {
             )
             .parse("a whole number of at least 1")?,
             trusted_proxies: get("LATCHKEY_TRUSTED_PROXIES", "0").parse("a whole number")?,
+            verified_for: get("LATCHKEY_VERIFIED_EMAIL_FOR", "reset,email-sign-in")
+                .verified_for()?,
             leptos,
         })
     }
@@ -191,6 +197,14 @@ impl Var {
             value: self.value,
             problem: format!("expected {expected}"),
         }
+    }
+
+    fn verified_for(self) -> Result<VerifiedFor, ConfigError> {
+        VerifiedFor::parse(&self.value).map_err(|problem| ConfigError {
+            key: self.key,
+            value: self.value,
+            problem,
+        })
     }
 
     fn parse<T: FromStr>(self, expected: &str) -> Result<T, ConfigError> {

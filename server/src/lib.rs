@@ -152,7 +152,8 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         auth: Arc::new(
             Auth::new(accounts, sessions, browsers)
                 .with_links(links)
-                .with_mail_waker(mail_waker),
+                .with_mail_waker(mail_waker)
+                .with_verified_for(config.verified_for),
         ),
         remember: RememberCookie {
             secure: config.secure_cookies,

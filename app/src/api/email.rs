@@ -108,3 +108,69 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
         .await,
     )
 }
+
+/// Mails a link that signs in without the password, if an account has this
+/// address; the answer (words, status and time) is the same either way.
+#[server(endpoint = "request_sign_in_link")]
+pub async fn request_sign_in_link(email: String) -> Result<(), ApiError> {
+    use super::server::{address_limits, auth, client_ip, finish, flash, session};
+    use latchkey::domain::{EmailAddress, Flash};
+
+    finish(
+        async move {
+            let email = EmailAddress::parse(&email).map_err(|e| ApiError::Invalid(vec![e]))?;
+            // A request for a link counts as a sign-in attempt from this address.
+            address_limits()?.log_in(client_ip())?;
+            auth()?.request_sign_in_link(&email).await?;
+            flash(
+                &session()?,
+                Flash::info(
+                    "If that address belongs to an account, a sign-in link is on its way. It \
+                     works once, for 15 minutes.",
+                ),
+            )
+            .await?;
+            leptos_axum::redirect("/login/email");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Signs this browser in with the mailed link's token, then goes home.
+#[server(endpoint = "sign_in_with_link")]
+pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Result<(), ApiError> {
+    use super::server::{
+        address_limits, auth, client_info, client_ip, cookie_header, finish, flash,
+        remember_cookie, send_cookie, session,
+    };
+    use latchkey::domain::Flash;
+
+    finish(
+        async move {
+            address_limits()?.log_in(client_ip())?;
+            let session = session()?;
+            let signed_in = auth()?
+                .sign_in_with_link(
+                    &session,
+                    &token,
+                    remember.is_some(),
+                    &client_info(),
+                    cookie_header().as_deref(),
+                )
+                .await?;
+            if let Some(token) = &signed_in.remember {
+                send_cookie(&remember_cookie()?.set(token));
+            }
+            send_cookie(&signed_in.known_browser);
+            flash(
+                &session,
+                Flash::success(format!("Welcome back, {}.", signed_in.user.display_name)),
+            )
+            .await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -6,6 +6,7 @@ mod account;
 mod activity;
 mod devices;
 mod email;
+mod email_settings;
 mod error;
 mod lifecycle;
 mod password;
@@ -26,8 +27,13 @@ pub use devices::{
     RevokeOtherDevices,
 };
 pub use email::{
-    request_password_reset, resend_verification, reset_password, verify_email,
-    RequestPasswordReset, ResendVerification, ResetPassword, VerifyEmail,
+    request_password_reset, request_sign_in_link, resend_verification, reset_password,
+    sign_in_with_link, verify_email, RequestPasswordReset, RequestSignInLink, ResendVerification,
+    ResetPassword, SignInWithLink, VerifyEmail,
+};
+pub use email_settings::{
+    change_email, confirm_email_change, email_settings, set_new_device_notices, undo_email_change,
+    ChangeEmail, ConfirmEmailChange, EmailSettingsFn, SetNewDeviceNotices, UndoEmailChange,
 };
 pub use error::ApiError;
 pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccount};

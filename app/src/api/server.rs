@@ -221,10 +221,16 @@ impl From<AuthError> for ApiError {
                 ApiError::Forbidden("That device is not one of yours.".into())
             }
             AuthError::LinkInvalid => ApiError::NotFound(
-                "That link does not work: it was used already, it is more than a day old, or the \
-                 address changed since. Ask for a new one."
+                "That link does not work: it was used already, it expired, or the address \
+                 changed since. Ask for a new one."
                     .into(),
             ),
+            AuthError::EmailNotVerified => ApiError::Forbidden(
+                "Confirm your email address first: follow the link we mailed you.".into(),
+            ),
+            AuthError::EmailUnchanged => {
+                ApiError::field(Field::Email, "That is already your address.")
+            }
             AuthError::NoEmail => ApiError::BadRequest("Your account has no email address.".into()),
             AuthError::EmailAlreadyVerified => {
                 ApiError::BadRequest("Your email address is already confirmed.".into())

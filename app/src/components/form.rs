@@ -299,3 +299,22 @@ pub fn query_token() -> String {
         .with_untracked(|q| q.get("token"))
         .unwrap_or_default()
 }
+
+/// "Remember me on this device for N days", when the server remembers at all.
+#[component]
+pub fn RememberMe() -> impl IntoView {
+    let remember = Resource::new(|| (), |_| crate::api::remember_days());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let days = remember.await.unwrap_or(0);
+                (days > 0).then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" name="remember" value="on"/>
+                        {format!("Remember me on this device for {}", super::plural(days, "day"))}
+                    </label>
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -17,8 +17,8 @@ mod when;
 pub use email_banner::EmailBanner;
 pub use flash::FlashArea;
 pub use form::{
-    action_error, query_token, CurrentPasswordField, EmailField, FormAlert, SubmitButton,
-    TextField, USERNAME_HINT,
+    action_error, query_token, CurrentPasswordField, EmailField, FormAlert, RememberMe,
+    SubmitButton, TextField, USERNAME_HINT,
 };
 pub use nav::Nav;
 pub use page_title::PageTitle;

@@ -8,6 +8,7 @@ pub fn SettingsTabs() -> impl IntoView {
         <nav class="tabs" aria-label="Settings">
             <A href="/settings/profile">"Profile"</A>
             <A href="/settings/username">"Username"</A>
+            <A href="/settings/email">"Email"</A>
             <A href="/settings/password">"Password"</A>
             <A href="/settings/devices">"Devices"</A>
             <A href="/settings/activity">"Activity"</A>

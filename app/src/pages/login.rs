@@ -3,10 +3,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{remember_days, LogIn};
+use crate::api::LogIn;
 use crate::auth::{use_auth, Changes};
 use crate::components::{
-    action_error, plural, CurrentPasswordField, FormAlert, PageTitle, SubmitButton, TextField,
+    action_error, CurrentPasswordField, FormAlert, PageTitle, RememberMe, SubmitButton, TextField,
 };
 
 /// `/login`: username, password, "Remember me"; returns to `?next=` afterwards.
@@ -26,7 +26,6 @@ pub fn LoginPage() -> impl IntoView {
             .map(LoginReason::message)
     };
     let error = action_error(log_in);
-    let remember = Resource::new(|| (), |_| remember_days());
     view! {
         <PageTitle text="Log in"/>
         <section class="card">
@@ -46,20 +45,10 @@ pub fn LoginPage() -> impl IntoView {
                     value=query.with_untracked(|q| q.get("username")).unwrap_or_default()
                 />
                 <CurrentPasswordField error/>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        let days = remember.await.unwrap_or(0);
-                        (days > 0).then(|| view! {
-                            <label class="check">
-                                <input type="checkbox" name="remember" value="on"/>
-                                {format!("Remember me on this device for {}", plural(days, "day"))}
-                            </label>
-                        })
-                    })}
-                </Suspense>
+                <RememberMe/>
                 <SubmitButton pending=log_in.pending().into() label="Log in" pending_label="Logging in…"/>
             </ActionForm>
-            <p class="aside"><A href="/reset">"Forgot your password?"</A></p>
+            <p class="aside"><A href="/reset">"Forgot your password?"</A>" · "<A href="/login/email">"Email me a sign-in link"</A></p>
             <p class="aside">"New here? " <A href="/register">"Create an account"</A></p>
         </section>
     }

@@ -9,6 +9,8 @@ mod confirm;
 mod delete_account;
 mod devices;
 mod edit_profile;
+mod email_settings;
+mod email_sign_in;
 mod home;
 mod login;
 mod not_found;
@@ -27,6 +29,8 @@ pub use confirm::ConfirmPage;
 pub use delete_account::DeleteAccountPage;
 pub use devices::DevicesPage;
 pub use edit_profile::EditProfilePage;
+pub use email_settings::{EmailChangeConfirmPage, EmailChangeUndoPage, EmailSettingsPage};
+pub use email_sign_in::{LinkSignInPage, LoginEmailPage};
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
@@ -72,4 +76,9 @@ lazy_pages! {
     Verify => VerifyPage,
     ResetRequest => ResetRequestPage,
     ResetConfirm => ResetConfirmPage,
+    LoginEmail => LoginEmailPage,
+    LinkSignIn => LinkSignInPage,
+    EmailSettings => EmailSettingsPage,
+    EmailChangeConfirm => EmailChangeConfirmPage,
+    EmailChangeUndo => EmailChangeUndoPage,
 }

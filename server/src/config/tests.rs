@@ -174,3 +174,20 @@ fn smtp_is_off_by_default_and_a_bad_setting_names_its_variable_without_the_passw
     .unwrap_err();
     assert_eq!(from.key, "LATCHKEY_MAIL_FROM");
 }
+
+#[test]
+fn mailed_links_need_a_confirmed_address_unless_configured_otherwise() {
+    let default = config(&[]).unwrap().verified_for;
+    assert!(default.reset && default.email_sign_in && !default.profile);
+    let open = config(&[("LATCHKEY_VERIFIED_EMAIL_FOR", "")])
+        .unwrap()
+        .verified_for;
+    assert!(!open.reset && !open.email_sign_in && !open.profile);
+    let strict = config(&[("LATCHKEY_VERIFIED_EMAIL_FOR", "profile,reset")])
+        .unwrap()
+        .verified_for;
+    assert!(strict.reset && !strict.email_sign_in && strict.profile);
+    let typo = config(&[("LATCHKEY_VERIFIED_EMAIL_FOR", "reset,profil")]).unwrap_err();
+    assert_eq!(typo.key, "LATCHKEY_VERIFIED_EMAIL_FOR");
+    assert!(typo.to_string().contains("email-sign-in"), "{typo}");
+}
