@@ -1,4 +1,5 @@
 import { test, expect, freshName, hydrated, registerThroughUi, screenshot } from "./helpers";
+import type { Page } from "@playwright/test";
 
 test("a new account confirms its address from the development mailbox, and the reminder goes", async ({ page }) => {
   const name = freshName("mail");
@@ -64,4 +65,78 @@ test("a forgotten password is set anew from the mailed link, and the browser is 
   await expect(page).toHaveURL("/");
   await expect(page.getByRole("status")).toContainText("Your new password is set");
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" })).toBeVisible();
+});
+
+/** Opens the newest mail to `address` about `subject` in the development mailbox, and follows its first link. */
+async function followMail(page: Page, address: string, subject: string) {
+  await page.goto("/dev/mailbox");
+  const mail = page.locator("article", { hasText: subject }).filter({ hasText: address }).first();
+  await expect(mail).toBeVisible();
+  await mail.getByRole("link").first().click();
+  await hydrated(page);
+}
+
+async function registerConfirmed(page: Page, prefix: string): Promise<string> {
+  const name = freshName(prefix);
+  const address = `${name}@example.test`;
+  await registerThroughUi(page, name);
+  await followMail(page, address, "Confirm your email address");
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+  await expect(page.getByRole("status")).toContainText("Your email address is confirmed.");
+  return address;
+}
+
+test("a mailed link signs in without the password, once", async ({ page }) => {
+  const address = await registerConfirmed(page, "magic");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
+
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByRole("link", { name: "Email me a sign-in link" }).click();
+  await expect(page).toHaveURL("/login/email");
+  await page.getByLabel("Email").fill(address);
+  await screenshot(page, "sign-in-by-email");
+  await page.getByRole("button", { name: "Email me a link" }).click();
+  await expect(page.getByRole("status")).toContainText("a sign-in link is on its way");
+
+  await followMail(page, address, "Your sign-in link");
+  await expect(page).toHaveURL(/\/login\/email\/confirm\?token=[0-9a-f]{64}$/);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("status")).toContainText("Welcome back");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" })).toBeVisible();
+
+  await page.goBack();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("That link does not work");
+});
+
+test("changing the address mails the new one a link and the old one a way back", async ({ page }) => {
+  const old = await registerConfirmed(page, "mover");
+  const fresh = `${freshName("moved")}@example.test`;
+  await page.goto("/settings/email");
+  await hydrated(page);
+  await expect(page.getByText(`Mail goes to ${old} (confirmed).`)).toBeVisible();
+  await page.getByLabel("Email").fill(fresh);
+  await screenshot(page, "change-email");
+  await page.getByRole("button", { name: "Send the link" }).click();
+  await expect(page.getByRole("status")).toContainText(`We sent a link to ${fresh}`);
+
+  await followMail(page, fresh, "Confirm your new email address");
+  await page.getByRole("button", { name: "Use this address" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("status")).toContainText(`Your email address is now ${fresh}.`);
+
+  await page.goto("/dev/mailbox");
+  const notice = page.locator("article", { hasText: "Your email address was changed" }).filter({ hasText: old }).first();
+  await expect(notice).toContainText(fresh);
+  await screenshot(page, "mail-address-changed");
+  await notice.getByRole("link").first().click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Undo the change" }).click();
+  await expect(page).toHaveURL("/reset");
+  await expect(page.getByRole("status")).toContainText(`${old} is your address again`);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
 });

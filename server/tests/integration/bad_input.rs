@@ -14,31 +14,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE};
 use reqwest::{Client, StatusCode};
 
 use crate::harness::{on_postgres, unique_name, TestApp, PASSWORD};
-
-/// Every server function and the fields it takes.
-const FUNCTIONS: &[(&str, &[&str])] = &[
-    ("register", &["username", "email", "password"]),
-    ("login", &["username", "password", "remember", "next"]),
-    ("logout", &[]),
-    ("current_user", &[]),
-    ("take_flash", &[]),
-    ("profile", &["username"]),
-    ("my_profile", &[]),
-    (
-        "update_profile",
-        &["username", "display_name", "bio", "location"],
-    ),
-    ("devices", &[]),
-    ("revoke_device", &["device"]),
-    ("revoke_other_devices", &[]),
-    ("activity", &[]),
-    ("change_password", &["current_password", "new_password"]),
-    ("sudo", &[]),
-    ("confirm_password", &["password", "next"]),
-    ("change_username", &["username"]),
-    ("delete_account", &["username", "password"]),
-    ("password_strength", &["password", "username"]),
-];
+use crate::server_functions::FUNCTIONS;
 
 /// Hostile values, percent-encoded as they go on the wire.
 fn hostile_values() -> Vec<(&'static str, String)> {
@@ -200,6 +176,12 @@ fn page_cases() -> Vec<Case> {
         "/settings/activity",
         "/settings/username",
         "/settings/delete",
+        "/settings/email",
+        "/verify?token=%00",
+        "/reset/confirm?token=%FF%FE",
+        "/login/email/confirm?token=%3Cscript%3E",
+        "/settings/email/confirm?token=' OR 1=1--",
+        "/settings/email/undo?token=",
         "/%FF",
         "/pkg/%00",
         "/api/no_such_function",

@@ -121,7 +121,7 @@ impl Running {
 }
 
 /// A browser on the page at `origin`: its own cookies, the page's `Origin`.
-fn browser(origin: &str) -> reqwest::Client {
+pub(crate) fn browser(origin: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(ORIGIN, origin.parse().expect("an origin"));
     reqwest::Client::builder()

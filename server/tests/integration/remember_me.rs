@@ -11,7 +11,7 @@ use crate::harness::{current_username, set_cookies, unique_name, TestApp, PASSWO
 const DAY: i64 = 24 * 60 * 60;
 
 /// The `latchkey_remember=...` pair a response set, if any.
-fn remember_pair(response: &reqwest::Response) -> Option<String> {
+pub(crate) fn remember_pair(response: &reqwest::Response) -> Option<String> {
     set_cookies(response.headers())
         .into_iter()
         .find(|c| c.starts_with("latchkey_remember="))
@@ -19,7 +19,7 @@ fn remember_pair(response: &reqwest::Response) -> Option<String> {
 }
 
 /// Asks who is signed in presenting only `cookie`; returns the user and any new remember pair.
-async fn present(app: &TestApp, cookie: &str) -> (Option<String>, Option<String>) {
+pub(crate) async fn present(app: &TestApp, cookie: &str) -> (Option<String>, Option<String>) {
     let response = app
         .stranger()
         .post(app.url("/api/current_user"))

@@ -168,3 +168,48 @@ pub fn link_token(message: &str, path: &str) -> Option<String> {
             .collect(),
     )
 }
+
+/// An app that sends mail through `smtp` (with `vars` and `clock`, if
+/// given), and a user whose address is confirmed: the app, their name, their
+/// address. Their confirmation is the first mail.
+pub async fn confirmed_user_with(
+    smtp: &SmtpServer,
+    vars: &[(&str, &str)],
+    clock: Option<latchkey::clock::Clock>,
+) -> (crate::harness::TestApp, String, String) {
+    use crate::harness::{unique_name, TestApp, PASSWORD};
+    let url = smtp.url();
+    let mut all = vec![("LATCHKEY_SMTP_URL", url.as_str())];
+    all.extend_from_slice(vars);
+    let app = match clock {
+        Some(clock) => TestApp::start_with_clock(&all, clock).await,
+        None => TestApp::start_with(&all).await,
+    };
+    let name = unique_name("mailed");
+    app.register(&name, PASSWORD).await;
+    let token = verify_token(&smtp.wait_for(1).await[0]).expect("a confirmation link");
+    let verified = app.post("verify_email", &[("token", &token)]).await;
+    assert_eq!(verified.status(), reqwest::StatusCode::OK);
+    let address = format!("{name}@example.test");
+    (app, name, address)
+}
+
+/// [`confirmed_user_with`] and no other settings.
+pub async fn confirmed_user(
+    smtp: &SmtpServer,
+    clock: Option<latchkey::clock::Clock>,
+) -> (crate::harness::TestApp, String, String) {
+    confirmed_user_with(smtp, &[], clock).await
+}
+
+/// The token of the one link to `path` among the mails sent to `to`.
+pub async fn mailed_token(smtp: &SmtpServer, count: usize, to: &str, path: &str) -> String {
+    smtp.wait_for(count).await;
+    let tokens: Vec<String> = smtp
+        .to(to)
+        .iter()
+        .filter_map(|m| link_token(m, path))
+        .collect();
+    assert_eq!(tokens.len(), 1, "one {path} link to {to}");
+    tokens[0].clone()
+}

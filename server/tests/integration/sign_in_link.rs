@@ -1,0 +1,254 @@
+//! "Sign in by email" end to end through a real SMTP server: a link that
+//! signs in the browser that opens it, once, for 15 minutes; asking tells
+//! nobody whether an address has an account.
+
+use std::time::{Duration, Instant};
+
+use latchkey::clock::Clock;
+use reqwest::{Client, StatusCode};
+
+use crate::harness::{current_username, location, set_cookies, unique_name, TestApp, PASSWORD};
+use crate::smtp::{confirmed_user, confirmed_user_with, mailed_token, SmtpServer};
+
+const LINK: &str = "/login/email/confirm?token=";
+
+/// Asks for a sign-in link from a fresh browser: status, `Location`, body, time.
+async fn ask(app: &TestApp, email: &str) -> (StatusCode, Option<String>, String, Duration) {
+    let started = Instant::now();
+    let response = app
+        .stranger()
+        .post(app.url("/api/request_sign_in_link"))
+        .form(&[("email", email)])
+        .send()
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    let (status, location) = (response.status(), location(&response));
+    (status, location, response.text().await.unwrap(), took)
+}
+
+async fn follow(client: &Client, app: &TestApp, token: &str, remember: bool) -> reqwest::Response {
+    let mut form = vec![("token", token)];
+    if remember {
+        form.push(("remember", "on"));
+    }
+    client
+        .post(app.url("/api/sign_in_with_link"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn sudo(client: &Client, app: &TestApp) -> bool {
+    let answer = client.post(app.url("/api/sudo")).send().await.unwrap();
+    answer.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_link_signs_in_the_browser_that_opens_it_once_without_sudo_mode() {
+    let smtp = SmtpServer::start();
+    let (app, name, address) = confirmed_user(&smtp, None).await;
+    let (status, to, _, _) = ask(&app, &address.to_uppercase()).await;
+    assert_eq!(
+        (status, to.as_deref()),
+        (StatusCode::OK, Some("/login/email"))
+    );
+    let token = mailed_token(&smtp, 2, &address, LINK).await;
+    assert_eq!(token.len(), 64, "256 random bits");
+
+    // Opening the page changes nothing: only its button signs in.
+    let phone = app.stranger_with_cookies();
+    let page = phone
+        .get(app.url(&format!("{LINK}{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(current_username(&phone, &app.base, None).await, None);
+
+    let signed_in = follow(&phone, &app, &token, true).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    assert_eq!(location(&signed_in).as_deref(), Some("/"));
+    assert!(
+        set_cookies(signed_in.headers())
+            .iter()
+            .any(|c| c.starts_with("latchkey_remember=")),
+        "Remember me works with a link too"
+    );
+    assert_eq!(
+        current_username(&phone, &app.base, None).await.as_deref(),
+        Some(name.as_str())
+    );
+    assert!(
+        !sudo(&phone, &app).await,
+        "sudo mode still takes the password"
+    );
+
+    // Once: not again, not from another browser.
+    let other = app.stranger_with_cookies();
+    assert_eq!(
+        follow(&other, &app, &token, false).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(current_username(&other, &app.base, None).await, None);
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM latchkey_activity WHERE kind = 'sign_in_email_link'")
+            .fetch_all(&app.database().await)
+            .await
+            .unwrap();
+    assert_eq!(kinds.len(), 1);
+}
+
+#[tokio::test]
+async fn unknown_unconfirmed_and_known_addresses_get_the_same_answer_in_the_same_time() {
+    let smtp = SmtpServer::start();
+    let (app, _, address) = confirmed_user(&smtp, None).await;
+    let unconfirmed = unique_name("unconfirmed");
+    let unconfirmed_address = format!("{unconfirmed}@example.test");
+    app.stranger()
+        .post(app.url("/api/register"))
+        .form(&[
+            ("username", unconfirmed.as_str()),
+            ("email", unconfirmed_address.as_str()),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let before = smtp.wait_for(2).await.len();
+
+    let known = ask(&app, &address).await;
+    let unknown = ask(&app, "nobody-at-all@example.test").await;
+    let not_confirmed = ask(&app, &unconfirmed_address).await;
+    for other in [&unknown, &not_confirmed] {
+        assert_eq!(
+            (&other.0, &other.1, &other.2),
+            (&known.0, &known.1, &known.2)
+        );
+    }
+    for (_, _, _, took) in [&known, &unknown, &not_confirmed] {
+        assert!(*took >= latchkey::auth::LINK_ANSWER_TIME, "{took:?}");
+    }
+    smtp.wait_for(before + 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        smtp.received().len(),
+        before + 1,
+        "only the confirmed address"
+    );
+}
+
+#[tokio::test]
+async fn a_link_older_than_fifteen_minutes_is_refused() {
+    let smtp = SmtpServer::start();
+    let clock = Clock::manual(1_800_000_000);
+    let (app, _, address) = confirmed_user(&smtp, Some(clock.clone())).await;
+    ask(&app, &address).await;
+    let token = mailed_token(&smtp, 2, &address, LINK).await;
+    clock.advance(15 * 60);
+    let browser = app.stranger_with_cookies();
+    assert_eq!(
+        follow(&browser, &app, &token, false).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(current_username(&browser, &app.base, None).await, None);
+}
+
+/// The hourly limit and the single use hold when the requests come at once.
+#[tokio::test]
+async fn ten_asks_at_once_mail_five_links_and_ten_uses_of_one_link_sign_in_once() {
+    let smtp = SmtpServer::start();
+    let (app, _, address) = confirmed_user(&smtp, None).await;
+    let mut asks = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (client, url, address) = (
+            app.stranger(),
+            app.url("/api/request_sign_in_link"),
+            address.clone(),
+        );
+        asks.spawn(async move {
+            let form = [("email", address)];
+            client.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    assert!(asks.join_all().await.iter().all(|s| *s == StatusCode::OK));
+    smtp.wait_for(1 + 5).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let links: Vec<String> = smtp
+        .to(&address)
+        .iter()
+        .filter_map(|m| crate::smtp::link_token(m, LINK))
+        .collect();
+    assert_eq!(links.len(), 5, "five an hour, however they come");
+
+    let mut uses = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (client, token) = (app.stranger_with_cookies(), links[0].clone());
+        let url = app.url("/api/sign_in_with_link");
+        uses.spawn(async move {
+            let form = [("token", token)];
+            client.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    let statuses = uses.join_all().await;
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(ok, 1, "{statuses:?}");
+    assert!(statuses
+        .iter()
+        .all(|s| *s == StatusCode::OK || *s == StatusCode::NOT_FOUND));
+}
+
+/// Configured to mail unconfirmed addresses too, the link that signs in
+/// also confirms the address: its reader has shown it is theirs.
+#[tokio::test]
+async fn where_unconfirmed_addresses_may_sign_in_the_link_confirms_the_address() {
+    let smtp = SmtpServer::start();
+    let app = TestApp::start_with(&[
+        ("LATCHKEY_SMTP_URL", &smtp.url()),
+        ("LATCHKEY_VERIFIED_EMAIL_FOR", "reset"),
+    ])
+    .await;
+    let name = unique_name("typo");
+    let address = format!("{name}@example.test");
+    app.register(&name, PASSWORD).await;
+    app.log_out().await;
+    ask(&app, &address).await;
+    let token = mailed_token(&smtp, 2, &address, LINK).await;
+    let browser = app.stranger_with_cookies();
+    assert_eq!(
+        follow(&browser, &app, &token, false).await.status(),
+        StatusCode::OK
+    );
+    let me: serde_json::Value = browser
+        .post(app.url("/api/current_user"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], name.as_str());
+    assert_eq!(me["email"], "Verified");
+}
+
+/// With the default settings an unconfirmed address gets no link, and a
+/// link already mailed stops working once the account's address changes.
+#[tokio::test]
+async fn a_link_works_only_while_the_address_is_still_the_accounts() {
+    let smtp = SmtpServer::start();
+    let (app, _, address) = confirmed_user_with(&smtp, &[], None).await;
+    ask(&app, &address).await;
+    let token = mailed_token(&smtp, 2, &address, LINK).await;
+    sqlx::query(
+        "UPDATE latchkey_users SET email = 'moved@example.test', email_key = 'moved@example.test'",
+    )
+    .execute(&app.database().await)
+    .await
+    .unwrap();
+    let browser = app.stranger_with_cookies();
+    assert_eq!(
+        follow(&browser, &app, &token, false).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
