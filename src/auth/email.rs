@@ -85,24 +85,31 @@ impl Auth {
         now: i64,
     ) -> Result<(), AuthError> {
         let key = email.key();
-        let mail = match store.verified_owner(&key).await? {
+        let owner = store.verified_owner(&key).await?;
+        // A token is stored either way, so both answers do the same work
+        // (and the hourly limit counts notices too); for a taken address it
+        // has already expired, so it can never be used.
+        let (token, hash) = new_token();
+        store
+            .insert_email_token(NewEmailToken {
+                hash: &hash,
+                user: user.id,
+                purpose: VERIFY,
+                email_key: &key,
+                email: None,
+                now,
+                expires_at: match &owner {
+                    Some(owner) if owner.user != user.id => now,
+                    _ => now + VERIFY_FOR,
+                },
+            })
+            .await?;
+        let mail = match owner {
             // To the address as its owner gave it, not as this visitor typed it.
             Some(owner) if owner.user != user.id => {
                 templates::address_already_registered(&owner.email, &self.links.to("/login"))
             }
             _ => {
-                let (token, hash) = new_token();
-                store
-                    .insert_email_token(NewEmailToken {
-                        hash: &hash,
-                        user: user.id,
-                        purpose: VERIFY,
-                        email_key: &key,
-                        email: None,
-                        now,
-                        expires_at: now + VERIFY_FOR,
-                    })
-                    .await?;
                 let link = self.links.to(&format!("/verify?token={token}"));
                 templates::verify_address(email.as_str(), &user.username, &link)
             }
