@@ -39,3 +39,14 @@ test("every settings tab is one width, and the header one height", async ({ page
   }
   expect([...widths]).toHaveLength(1);
 });
+
+test("the email field is as wide as the other fields of its form", async ({ page }) => {
+  await page.goto("/register");
+  const widths = await Promise.all(
+    ["Username", "Email", "Password"].map(async (label) =>
+      Math.round((await page.getByLabel(label, { exact: true }).boundingBox())?.width ?? 0),
+    ),
+  );
+  expect(widths[0]).toBeGreaterThan(200);
+  expect(new Set(widths).size).toBe(1);
+});
