@@ -132,7 +132,7 @@ test("changing the address mails the new one a link and the old one a way back",
   await page.goto("/dev/mailbox");
   const notice = page.locator("article", { hasText: "Your email address was changed" }).filter({ hasText: old }).first();
   await expect(notice).toContainText(fresh);
-  await screenshot(page, "mail-address-changed");
+  await notice.screenshot({ path: "screenshots/mail-address-changed.png" });
   await notice.getByRole("link").first().click();
   await hydrated(page);
   await page.getByRole("button", { name: "Undo the change" }).click();
