@@ -243,3 +243,42 @@ async fn ten_resends_at_once_send_no_more_than_the_hourly_three() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(smtp.received().len(), 3);
 }
+
+/// `LATCHKEY_VERIFIED_EMAIL_FOR=profile`: an account publishes nothing on
+/// its profile until its address is confirmed (off by default).
+#[tokio::test]
+async fn where_configured_an_unconfirmed_account_cannot_edit_its_profile() {
+    let smtp = SmtpServer::start();
+    let app = TestApp::start_with(&[
+        ("LATCHKEY_SMTP_URL", &smtp.url()),
+        ("LATCHKEY_VERIFIED_EMAIL_FOR", "reset,email-sign-in,profile"),
+    ])
+    .await;
+    let name = unique_name("publisher");
+    app.register(&name, PASSWORD).await;
+    let edit = |display: &'static str| {
+        let name = name.clone();
+        let app = &app;
+        async move {
+            let form = [
+                ("username", name.as_str()),
+                ("display_name", display),
+                ("bio", "buy now"),
+                ("location", ""),
+            ];
+            app.post("update_profile", &form).await
+        }
+    };
+    let refused = edit("Spam").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("Confirm your email address first"));
+    let token = verify_token(&smtp.wait_for(1).await[0]).unwrap();
+    assert_eq!(verify(&app, &token).await, StatusCode::OK);
+    assert_eq!(edit("Real").await.status(), StatusCode::OK);
+    // The default leaves the profile open: `profiles::*` edit the profiles
+    // of accounts that never confirm their address.
+}

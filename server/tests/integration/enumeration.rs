@@ -142,7 +142,9 @@ async fn registering_with_a_taken_address_looks_and_takes_the_same_as_a_free_one
         refused.push(took);
     }
     assert!(
-        free.iter().chain(&stolen).all(|(_, body)| *body == free[0].1),
+        free.iter()
+            .chain(&stolen)
+            .all(|(_, body)| *body == free[0].1),
         "same body"
     );
     let free = median(free.into_iter().map(|(t, _)| t).collect());
