@@ -9,6 +9,7 @@ use super::mailed::SIGN_IN_LINK;
 use super::{Auth, AuthError, SignIn};
 use crate::domain::{CurrentUser, EmailAddress, PasswordAttempt};
 use crate::sessions::{self, ClientInfo, Via};
+use crate::store::Store;
 use crate::throttle::KnownBrowser;
 
 impl Auth {
@@ -42,27 +43,13 @@ impl Auth {
             }
             other => other?,
         };
-        let signed_in = SignedInBy {
+        let by = SignedInBy {
             via: Via::Password,
             remember,
             browser: browser.as_ref(),
             client,
         };
-        let now = self.clock.now();
-        let previous = sessions::previous(session).await?;
-        let me = &user;
-        let (record, remember, noticed) = self
-            .store
-            .transaction(
-                |store| async move { signed_in.record(self, &store, previous, me, now).await },
-            )
-            .await?;
-        self.after_sign_in(session, record, noticed).await?;
-        Ok(SignIn {
-            known_browser: self.browsers.issue(user.id),
-            user,
-            remember,
-        })
+        self.sign_in_as(session, by, async |_, _| Ok(user)).await
     }
 
     /// Mails a link that signs in without the password to the account that
@@ -85,46 +72,52 @@ impl Auth {
         cookies: Option<&str>,
     ) -> Result<SignIn, AuthError> {
         let browser = cookies.and_then(|header| self.browsers.recognise(header));
-        let signed_in = SignedInBy {
+        let by = SignedInBy {
             via: Via::EmailLink,
             remember,
             browser: browser.as_ref(),
             client,
         };
+        let who = async |store: &Store, now| {
+            let id = self.take_link(store, token, &SIGN_IN_LINK, now).await?;
+            store
+                .find_current_user(id)
+                .await?
+                .ok_or(AuthError::LinkInvalid)
+        };
+        self.sign_in_as(session, by, who).await
+    }
+
+    /// Signs in on this browser whoever `who` answers (inside the
+    /// transaction, at its `now`): a new device in place of the browser's
+    /// previous one, its activity row, its token with "Remember me", and the
+    /// new-device notice if one is due; then a new session id.
+    async fn sign_in_as(
+        &self,
+        session: &Session,
+        by: SignedInBy<'_>,
+        who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
+    ) -> Result<SignIn, AuthError> {
         let now = self.clock.now();
         let previous = sessions::previous(session).await?;
         let (user, record, remember, noticed) = self
             .store
             .transaction(|store| async move {
-                let id = self.take_link(&store, token, &SIGN_IN_LINK, now).await?;
-                let user = store
-                    .find_current_user(id)
-                    .await?
-                    .ok_or(AuthError::LinkInvalid)?;
+                let user = who(&store, now).await?;
                 let (record, remember, noticed) =
-                    signed_in.record(self, &store, previous, &user, now).await?;
+                    by.record(self, &store, previous, &user, now).await?;
                 Ok::<_, AuthError>((user, record, remember, noticed))
             })
             .await?;
-        self.after_sign_in(session, record, noticed).await?;
+        if noticed {
+            self.mail.wake();
+        }
+        sessions::start(session, record).await?;
         Ok(SignIn {
             known_browser: self.browsers.issue(user.id),
             user,
             remember,
         })
-    }
-
-    async fn after_sign_in(
-        &self,
-        session: &Session,
-        record: sessions::SignedIn,
-        noticed: bool,
-    ) -> Result<(), AuthError> {
-        if noticed {
-            self.mail.wake();
-        }
-        sessions::start(session, record).await?;
-        Ok(())
     }
 }
 
@@ -144,7 +137,7 @@ impl SignedInBy<'_> {
     async fn record(
         self,
         auth: &Auth,
-        store: &crate::store::Store,
+        store: &Store,
         previous: Option<sessions::SignedIn>,
         user: &CurrentUser,
         now: i64,

@@ -63,8 +63,7 @@ pub async fn log_in(
     next: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, cookie_header, finish, flash,
-        remember_cookie, send_cookie, session,
+        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome,
     };
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
 
@@ -87,16 +86,7 @@ pub async fn log_in(
                     cookie_header().as_deref(),
                 )
                 .await?;
-            if let Some(token) = &signed_in.remember {
-                send_cookie(&remember_cookie()?.set(token));
-            }
-            send_cookie(&signed_in.known_browser);
-            let user = signed_in.user;
-            flash(
-                &session,
-                Flash::success(format!("Welcome back, {}.", user.display_name)),
-            )
-            .await?;
+            welcome(&session, &signed_in).await?;
             leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
             Ok(())
         }

@@ -141,10 +141,8 @@ pub async fn request_sign_in_link(email: String) -> Result<(), ApiError> {
 #[server(endpoint = "sign_in_with_link")]
 pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, cookie_header, finish, flash,
-        remember_cookie, send_cookie, session,
+        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome,
     };
-    use latchkey::domain::Flash;
 
     finish(
         async move {
@@ -159,15 +157,7 @@ pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Resul
                     cookie_header().as_deref(),
                 )
                 .await?;
-            if let Some(token) = &signed_in.remember {
-                send_cookie(&remember_cookie()?.set(token));
-            }
-            send_cookie(&signed_in.known_browser);
-            flash(
-                &session,
-                Flash::success(format!("Welcome back, {}.", signed_in.user.display_name)),
-            )
-            .await?;
+            welcome(&session, &signed_in).await?;
             leptos_axum::redirect("/");
             Ok(())
         }

@@ -3,7 +3,7 @@
 use std::error::Error;
 use std::sync::Arc;
 
-use latchkey::auth::{Auth, AuthError, Me};
+use latchkey::auth::{Auth, AuthError, Me, SignIn};
 use latchkey::domain::{Field, Flash};
 use latchkey::sessions::{self, ClientInfo, RememberCookie, SessionError};
 use latchkey::throttle::{AddressLimits, RetryAfter};
@@ -45,6 +45,17 @@ pub fn remember_cookie() -> Result<RememberCookie, ApiError> {
         tracing::error!("the RememberCookie settings are missing from the context");
         ApiError::Internal
     })
+}
+
+/// The cookies a sign-in hands the browser: its remember-me token (with
+/// "Remember me") and its known-browser mark; then a welcome.
+pub async fn welcome(session: &Session, signed_in: &SignIn) -> Result<(), ApiError> {
+    if let Some(token) = &signed_in.remember {
+        send_cookie(&remember_cookie()?.set(token));
+    }
+    send_cookie(&signed_in.known_browser);
+    let name = &signed_in.user.display_name;
+    flash(session, Flash::success(format!("Welcome back, {name}."))).await
 }
 
 /// Adds a `Set-Cookie` header to the response.

@@ -2,12 +2,9 @@
 //! a SIGKILL of the real binary, and goes out once after the restart.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::StatusCode;
-
-use crate::process::{browser, runtime_and_database, server, Running, PASSWORD};
+use crate::process::{register_until_killed, runtime_and_database, server, Running};
 use crate::smtp::{header, SmtpServer};
 
 #[test]
@@ -17,41 +14,8 @@ fn every_acknowledged_mail_is_delivered_once_after_a_sigkill() {
     let (runtime, url) = runtime_and_database(dir.path());
     // No SMTP yet: every mail waits in the outbox when the server dies.
     let running = Running::start(server(dir.path(), &url));
-    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
-    runtime.block_on(async {
-        let mut workers = Vec::new();
-        for worker in 0..4 {
-            let (origin, acknowledged) = (running.address.clone(), acknowledged.clone());
-            workers.push(tokio::spawn(async move {
-                for n in 0.. {
-                    let name = format!("mailed-{worker}-{n}");
-                    let sent = browser(&origin)
-                        .post(format!("{origin}/api/register"))
-                        .form(&[
-                            ("username", name.as_str()),
-                            ("email", &format!("{name}@example.test")),
-                            ("password", PASSWORD),
-                        ])
-                        .send()
-                        .await;
-                    match sent {
-                        Ok(response) if response.status() == StatusCode::OK => {
-                            acknowledged.lock().unwrap().push(name)
-                        }
-                        Ok(response) => panic!("{name}: {}", response.status()),
-                        // The server was killed under us.
-                        Err(_) => break,
-                    }
-                }
-            }));
-        }
-        while acknowledged.lock().unwrap().len() < 24 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        running.signal("-KILL");
-        for worker in workers {
-            worker.await.unwrap();
-        }
+    let names = register_until_killed(&runtime, &running, "mailed", |name| {
+        format!("{name}@example.test")
     });
     let (exit, _) = running.wait();
     assert!(!exit.success(), "it was killed");
@@ -61,7 +25,6 @@ fn every_acknowledged_mail_is_delivered_once_after_a_sigkill() {
     let mut command = server(dir.path(), &url);
     command.env("LATCHKEY_SMTP_URL", smtp.url());
     let restarted = Running::start(command);
-    let names = acknowledged.lock().unwrap().clone();
     runtime.block_on(async {
         let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM latchkey_outbox")
             .fetch_one(&crate::harness::open_database(&url).await)

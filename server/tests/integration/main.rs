@@ -22,6 +22,7 @@ mod headers;
 mod login;
 mod mail;
 mod mail_crash;
+mod mailed_links;
 mod migrations;
 mod multi_server;
 mod notices;

@@ -121,7 +121,7 @@ impl Running {
 }
 
 /// A browser on the page at `origin`: its own cookies, the page's `Origin`.
-pub(crate) fn browser(origin: &str) -> reqwest::Client {
+fn browser(origin: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(ORIGIN, origin.parse().expect("an origin"));
     reqwest::Client::builder()
@@ -325,12 +325,15 @@ fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[test]
-fn every_acknowledged_registration_survives_a_sigkill() {
-    let _turn = crate::harness::exclusive_turn();
-    let dir = tempfile::tempdir().unwrap();
-    let (runtime, url) = runtime_and_database(dir.path());
-    let running = Running::start(server(dir.path(), &url));
+/// Registers accounts from four browsers at once, each with the address
+/// `email` gives its name, until at least 24 are acknowledged; then kills
+/// the server with SIGKILL mid-burst. Answers the acknowledged names.
+pub(crate) fn register_until_killed(
+    runtime: &tokio::runtime::Runtime,
+    running: &Running,
+    prefix: &'static str,
+    email: fn(&str) -> String,
+) -> Vec<String> {
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     runtime.block_on(async {
         let mut workers = Vec::new();
@@ -338,13 +341,13 @@ fn every_acknowledged_registration_survives_a_sigkill() {
             let (origin, acknowledged) = (running.address.clone(), acknowledged.clone());
             workers.push(tokio::spawn(async move {
                 for n in 0.. {
-                    let name = format!("burst-{worker}-{n}");
+                    let name = format!("{prefix}-{worker}-{n}");
                     // A new browser per account: each registration signs in.
                     let sent = browser(&origin)
                         .post(format!("{origin}/api/register"))
                         .form(&[
                             ("username", name.as_str()),
-                            ("email", "e@example.test"),
+                            ("email", &email(&name)),
                             ("password", PASSWORD),
                         ])
                         .send()
@@ -369,12 +372,22 @@ fn every_acknowledged_registration_survives_a_sigkill() {
             worker.await.unwrap();
         }
     });
+    let names = acknowledged.lock().unwrap().clone();
+    assert!(names.len() >= 24);
+    names
+}
+
+#[test]
+fn every_acknowledged_registration_survives_a_sigkill() {
+    let _turn = crate::harness::exclusive_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let running = Running::start(server(dir.path(), &url));
+    let names = register_until_killed(&runtime, &running, "burst", |_| "e@example.test".into());
     let (exit, _) = running.wait();
     assert!(!exit.success(), "it was killed");
 
     let restarted = Running::start(server(dir.path(), &url));
-    let names = acknowledged.lock().unwrap().clone();
-    assert!(names.len() >= 24);
     runtime.block_on(async {
         for name in &names {
             let response = restarted

@@ -2,30 +2,15 @@
 //! signs in the browser that opens it, once, for 15 minutes; asking tells
 //! nobody whether an address has an account.
 
-use std::time::{Duration, Instant};
-
 use latchkey::clock::Clock;
 use reqwest::{Client, StatusCode};
 
 use crate::harness::{current_username, location, set_cookies, unique_name, TestApp, PASSWORD};
+use crate::mailed_links::{ask, same_answer_for_any_address, ten_asks_at_once, ten_uses_at_once};
 use crate::smtp::{confirmed_user, confirmed_user_with, mailed_token, SmtpServer};
 
 const LINK: &str = "/login/email/confirm?token=";
-
-/// Asks for a sign-in link from a fresh browser: status, `Location`, body, time.
-async fn ask(app: &TestApp, email: &str) -> (StatusCode, Option<String>, String, Duration) {
-    let started = Instant::now();
-    let response = app
-        .stranger()
-        .post(app.url("/api/request_sign_in_link"))
-        .form(&[("email", email)])
-        .send()
-        .await
-        .unwrap();
-    let took = started.elapsed();
-    let (status, location) = (response.status(), location(&response));
-    (status, location, response.text().await.unwrap(), took)
-}
+const ASK: &str = "request_sign_in_link";
 
 async fn follow(client: &Client, app: &TestApp, token: &str, remember: bool) -> reqwest::Response {
     let mut form = vec![("token", token)];
@@ -49,7 +34,7 @@ async fn sudo(client: &Client, app: &TestApp) -> bool {
 async fn the_link_signs_in_the_browser_that_opens_it_once_without_sudo_mode() {
     let smtp = SmtpServer::start();
     let (app, name, address) = confirmed_user(&smtp, None).await;
-    let (status, to, _, _) = ask(&app, &address.to_uppercase()).await;
+    let (status, to, _, _) = ask(&app, ASK, &address.to_uppercase()).await;
     assert_eq!(
         (status, to.as_deref()),
         (StatusCode::OK, Some("/login/email"))
@@ -104,39 +89,7 @@ async fn the_link_signs_in_the_browser_that_opens_it_once_without_sudo_mode() {
 async fn unknown_unconfirmed_and_known_addresses_get_the_same_answer_in_the_same_time() {
     let smtp = SmtpServer::start();
     let (app, _, address) = confirmed_user(&smtp, None).await;
-    let unconfirmed = unique_name("unconfirmed");
-    let unconfirmed_address = format!("{unconfirmed}@example.test");
-    app.stranger()
-        .post(app.url("/api/register"))
-        .form(&[
-            ("username", unconfirmed.as_str()),
-            ("email", unconfirmed_address.as_str()),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let before = smtp.wait_for(2).await.len();
-
-    let known = ask(&app, &address).await;
-    let unknown = ask(&app, "nobody-at-all@example.test").await;
-    let not_confirmed = ask(&app, &unconfirmed_address).await;
-    for other in [&unknown, &not_confirmed] {
-        assert_eq!(
-            (&other.0, &other.1, &other.2),
-            (&known.0, &known.1, &known.2)
-        );
-    }
-    for (_, _, _, took) in [&known, &unknown, &not_confirmed] {
-        assert!(*took >= latchkey::auth::LINK_ANSWER_TIME, "{took:?}");
-    }
-    smtp.wait_for(before + 1).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        smtp.received().len(),
-        before + 1,
-        "only the confirmed address"
-    );
+    same_answer_for_any_address(&smtp, &app, ASK, &address).await;
 }
 
 #[tokio::test]
@@ -144,7 +97,7 @@ async fn a_link_older_than_fifteen_minutes_is_refused() {
     let smtp = SmtpServer::start();
     let clock = Clock::manual(1_800_000_000);
     let (app, _, address) = confirmed_user(&smtp, Some(clock.clone())).await;
-    ask(&app, &address).await;
+    ask(&app, ASK, &address).await;
     let token = mailed_token(&smtp, 2, &address, LINK).await;
     clock.advance(15 * 60);
     let browser = app.stranger_with_cookies();
@@ -160,43 +113,13 @@ async fn a_link_older_than_fifteen_minutes_is_refused() {
 async fn ten_asks_at_once_mail_five_links_and_ten_uses_of_one_link_sign_in_once() {
     let smtp = SmtpServer::start();
     let (app, _, address) = confirmed_user(&smtp, None).await;
-    let mut asks = tokio::task::JoinSet::new();
-    for _ in 0..10 {
-        let (client, url, address) = (
-            app.stranger(),
-            app.url("/api/request_sign_in_link"),
-            address.clone(),
-        );
-        asks.spawn(async move {
-            let form = [("email", address)];
-            client.post(url).form(&form).send().await.unwrap().status()
-        });
-    }
-    assert!(asks.join_all().await.iter().all(|s| *s == StatusCode::OK));
-    smtp.wait_for(1 + 5).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let links: Vec<String> = smtp
-        .to(&address)
-        .iter()
-        .filter_map(|m| crate::smtp::link_token(m, LINK))
-        .collect();
-    assert_eq!(links.len(), 5, "five an hour, however they come");
-
-    let mut uses = tokio::task::JoinSet::new();
-    for _ in 0..10 {
-        let (client, token) = (app.stranger_with_cookies(), links[0].clone());
-        let url = app.url("/api/sign_in_with_link");
-        uses.spawn(async move {
-            let form = [("token", token)];
-            client.post(url).form(&form).send().await.unwrap().status()
-        });
-    }
-    let statuses = uses.join_all().await;
-    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
-    assert_eq!(ok, 1, "{statuses:?}");
-    assert!(statuses
-        .iter()
-        .all(|s| *s == StatusCode::OK || *s == StatusCode::NOT_FOUND));
+    let tokens = ten_asks_at_once(&smtp, &app, ASK, &address, LINK, 5).await;
+    ten_uses_at_once(
+        &app,
+        "sign_in_with_link",
+        vec![("token", tokens[0].clone())],
+    )
+    .await;
 }
 
 /// Configured to mail unconfirmed addresses too, the link that signs in
@@ -213,7 +136,7 @@ async fn where_unconfirmed_addresses_may_sign_in_the_link_confirms_the_address()
     let address = format!("{name}@example.test");
     app.register(&name, PASSWORD).await;
     app.log_out().await;
-    ask(&app, &address).await;
+    ask(&app, ASK, &address).await;
     let token = mailed_token(&smtp, 2, &address, LINK).await;
     let browser = app.stranger_with_cookies();
     assert_eq!(
@@ -238,7 +161,7 @@ async fn where_unconfirmed_addresses_may_sign_in_the_link_confirms_the_address()
 async fn a_link_works_only_while_the_address_is_still_the_accounts() {
     let smtp = SmtpServer::start();
     let (app, _, address) = confirmed_user_with(&smtp, &[], None).await;
-    ask(&app, &address).await;
+    ask(&app, ASK, &address).await;
     let token = mailed_token(&smtp, 2, &address, LINK).await;
     sqlx::query(
         "UPDATE latchkey_users SET email = 'moved@example.test', email_key = 'moved@example.test'",
