@@ -5,6 +5,8 @@
 //! `server` feature, gated here once.
 
 pub mod domain;
+#[cfg(feature = "server")]
+pub mod factors;
 
 #[cfg(feature = "server")]
 pub mod accounts;

@@ -24,8 +24,8 @@ use crate::components::{
 };
 use crate::pages::{
     Activity, Confirm, DeleteAccount, Devices, EditProfile, EmailChangeConfirm, EmailChangeUndo,
-    EmailSettings, HomePage, LinkSignIn, Login, LoginEmail, NotFoundPage, Password, Register,
-    ResetConfirm, ResetRequest, UserProfile, Username, Verify,
+    EmailSettings, Factor, HomePage, LinkSignIn, Login, LoginEmail, NotFoundPage, Password,
+    Register, ResetConfirm, ResetRequest, Security, UserProfile, Username, Verify,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -111,6 +111,8 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/settings/email") view={Lazy::<EmailSettings>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/email/confirm") view={Lazy::<EmailChangeConfirm>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/email/undo") view={Lazy::<EmailChangeUndo>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login/factor") view={Lazy::<Factor>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/settings/security") view={Lazy::<Security>::new()} ssr=SsrMode::Async/>
             </FlatRoutes>
         </main>
     }

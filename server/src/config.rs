@@ -5,6 +5,7 @@ use std::num::NonZeroU32;
 use std::str::FromStr;
 
 use latchkey::auth::VerifiedFor;
+use latchkey::factors::SecretBox;
 use latchkey::mail::SmtpSender;
 use latchkey::password::{HashCost, Pepper};
 use latchkey::sessions::Lifetimes;
@@ -75,6 +76,10 @@ pub struct Config {
     /// `LATCHKEY_VERIFIED_EMAIL_FOR`: which use cases need a confirmed
     /// address (`reset`, `email-sign-in`, `profile`; the first two unless set).
     pub verified_for: VerifiedFor,
+    /// `LATCHKEY_SECRET_KEY`: 64 hex digits (32 bytes) that seal
+    /// authenticator secrets. Unset, a development server keeps a key in the
+    /// database (and says so); a production one offers no authenticator.
+    pub secret_key: Option<SecretBox>,
     /// Leptos's own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, ...).
     pub leptos: LeptosOptions,
 }
@@ -170,6 +175,7 @@ impl Config {
             trusted_proxies: get("LATCHKEY_TRUSTED_PROXIES", "0").parse("a whole number")?,
             verified_for: get("LATCHKEY_VERIFIED_EMAIL_FOR", "reset,email-sign-in")
                 .verified_for()?,
+            secret_key: get("LATCHKEY_SECRET_KEY", "").secret_key()?,
             leptos,
         })
     }
@@ -196,6 +202,20 @@ impl Var {
             key: self.key,
             value: self.value,
             problem: format!("expected {expected}"),
+        }
+    }
+
+    fn secret_key(self) -> Result<Option<SecretBox>, ConfigError> {
+        if self.value.trim().is_empty() {
+            return Ok(None);
+        }
+        match SecretBox::from_hex(&self.value) {
+            Some(key) => Ok(Some(key)),
+            None => Err(ConfigError {
+                key: self.key,
+                value: "(hidden)".into(),
+                problem: "expected 64 hex digits (32 random bytes: openssl rand -hex 32)".into(),
+            }),
         }
     }
 

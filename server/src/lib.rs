@@ -120,6 +120,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         tokio::spawn(worker.run());
     }
     let mailbox = store.clone();
+    let secrets = factor_secrets(config, &store).await?;
     // Links in mail point at the configured public origin, never at a
     // request's Host; unset, at the address the server listens on.
     let links = Links::new(
@@ -147,14 +148,16 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         .with_path("/")
         .with_expiry(Expiry::OnSessionEnd);
 
+    let mut auth = Auth::new(accounts, sessions, browsers)
+        .with_links(links)
+        .with_mail_waker(mail_waker)
+        .with_verified_for(config.verified_for);
+    if let Some(secrets) = secrets {
+        auth = auth.with_secret_box(secrets);
+    }
     let state = AppState(Arc::new(Services {
         leptos_options: config.leptos.clone(),
-        auth: Arc::new(
-            Auth::new(accounts, sessions, browsers)
-                .with_links(links)
-                .with_mail_waker(mail_waker)
-                .with_verified_for(config.verified_for),
-        ),
+        auth: Arc::new(auth),
         remember: RememberCookie {
             secure: config.secure_cookies,
             max_age: config.lifetimes.remembered,
@@ -292,4 +295,36 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// The key that seals authenticator secrets: `LATCHKEY_SECRET_KEY`; unset,
+/// a development server makes one and keeps it in the database (which
+/// protects nothing from a thief of the database, so it says so), and a
+/// production server offers no authenticator.
+async fn factor_secrets(
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<Option<latchkey::factors::SecretBox>> {
+    if let Some(key) = &config.secret_key {
+        return Ok(Some(key.clone()));
+    }
+    if config.leptos.env != leptos::config::Env::DEV {
+        tracing::warn!("LATCHKEY_SECRET_KEY is unset: authenticator apps are not offered");
+        return Ok(None);
+    }
+    tracing::warn!(
+        "LATCHKEY_SECRET_KEY is unset: authenticator secrets are sealed with a development key \
+         kept in the database; set it (openssl rand -hex 32) before real use"
+    );
+    let key = store
+        .secret(
+            "totp-development",
+            &latchkey::factors::SecretBox::random_key(),
+        )
+        .await
+        .context("cannot read or make the development secret key")?;
+    let key: [u8; 32] = key
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("the development secret key is not 32 bytes"))?;
+    Ok(Some(latchkey::factors::SecretBox::new(&key)))
 }

@@ -61,6 +61,29 @@ pub enum AuthError {
     /// The new address is the one the account already has.
     #[error("that is already your address")]
     EmailUnchanged,
+    /// The password (or link) was right; the sign-in now needs its second
+    /// factor (`complete_sign_in`).
+    #[error("a second factor is needed")]
+    FactorNeeded,
+    /// No sign-in waits for a second factor on this browser (or it waited
+    /// too long).
+    #[error("no sign-in is waiting for a code")]
+    SignInExpired,
+    /// Sudo mode needs the second factor's code too, and none was given.
+    #[error("enter the code from your authenticator app")]
+    CodeNeeded,
+    /// The second-factor code is wrong, or was used already.
+    #[error("that code is not right")]
+    WrongCode,
+    /// This server keeps no authenticator secrets (no `LATCHKEY_SECRET_KEY`).
+    #[error("authenticator apps are not available here")]
+    FactorsUnavailable,
+    /// The authenticator app is already on.
+    #[error("the authenticator app is already on")]
+    FactorAlreadyOn,
+    /// No authenticator app is on.
+    #[error("no authenticator app is on")]
+    FactorOff,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -13,6 +13,7 @@ mod change_email;
 mod devices;
 mod email;
 mod error;
+mod factors;
 mod mailed;
 mod notices;
 mod reset;
@@ -23,6 +24,7 @@ mod who;
 
 pub use email::Links;
 pub use error::AuthError;
+pub use factors::Factor;
 pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
 pub use who::{Me, SignIn};
 
@@ -50,6 +52,7 @@ pub struct Auth {
     links: Links,
     mail: MailWaker,
     verified_for: VerifiedFor,
+    secrets: Option<crate::factors::SecretBox>,
 }
 
 impl Auth {
@@ -65,6 +68,7 @@ impl Auth {
             links: Links::default(),
             mail: MailWaker::default(),
             verified_for: VerifiedFor::default(),
+            secrets: None,
         }
     }
 
@@ -139,7 +143,7 @@ impl Auth {
                     .record(user.id, ActivityKind::AccountCreated, client)
                     .await?;
                 let (record, _) = sessions
-                    .new_device(user.id, Via::Password, false, client)
+                    .new_device(user.id, Via::Password, Via::Password.label(), false, client)
                     .await?;
                 Ok::<_, AuthError>((user, record))
             })
@@ -194,8 +198,17 @@ impl Auth {
         session: &Session,
         me: &Me,
         password: &PasswordAttempt,
+        code: Option<&str>,
+        client: &ClientInfo,
     ) -> Result<(), AuthError> {
         self.check_password(me, password).await?;
+        // With a second factor, sudo mode takes its code as well.
+        if self.has_second_factor(&self.store, me.user.id).await? {
+            let code = code
+                .filter(|c| !c.trim().is_empty())
+                .ok_or(AuthError::CodeNeeded)?;
+            self.check_factor(me.user.id, code, client).await?;
+        }
         Ok(self.sessions.confirmed_password(session).await?)
     }
 
@@ -233,8 +246,13 @@ impl Auth {
             })
             .await?;
         self.mail.wake();
-        // A new id, and the password just given counts as a confirmation.
-        self.sessions.confirmed_password(session).await?;
+        // A new id, and the password just given counts as a confirmation
+        // (unless sudo mode also takes a second factor's code).
+        if self.has_second_factor(&self.store, me.user.id).await? {
+            session.cycle_id().await?;
+        } else {
+            self.sessions.confirmed_password(session).await?;
+        }
         session.save().await?;
         Ok(signed_out)
     }

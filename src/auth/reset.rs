@@ -23,14 +23,16 @@ impl Auth {
     /// Sets a new password with a reset link, once: the password must pass
     /// registration's policy (a refused one leaves the link working), every
     /// device is signed out (their sessions and remember-me tokens go), the
-    /// change is recorded, and this browser is signed in on a new device.
+    /// change is recorded, and this browser is signed in on a new device,
+    /// unless the account has a second factor (then `None`: the user signs
+    /// in with the new password and the factor).
     pub async fn reset_password(
         &self,
         session: &Session,
         token: &str,
         new: &NewPassword,
         client: &ClientInfo,
-    ) -> Result<CurrentUser, AuthError> {
+    ) -> Result<Option<CurrentUser>, AuthError> {
         let now = self.clock.now();
         let user = self
             .store
@@ -52,19 +54,28 @@ impl Auth {
                 store.note_signed_out(owner, SignedOut::Every, now).await?;
                 store.delete_other_devices(owner, None).await?;
                 self.notice_password_changed(&store, owner, now).await?;
+                let second_factor = self.has_second_factor(&store, owner).await?;
                 let sessions = self.sessions.on(store);
                 sessions
                     .activity()
                     .record(owner, ActivityKind::PasswordChanged, client)
                     .await?;
+                if second_factor {
+                    return Ok::<_, AuthError>((me, None));
+                }
                 let (record, _) = sessions
-                    .new_device(owner, Via::Password, false, client)
+                    .new_device(owner, Via::Password, Via::Password.label(), false, client)
                     .await?;
-                Ok::<_, AuthError>((me, record))
+                Ok((me, Some(record)))
             })
             .await?;
         self.mail.wake();
-        crate::sessions::start(session, record).await?;
-        Ok(me)
+        match record {
+            Some(record) => {
+                crate::sessions::start(session, record).await?;
+                Ok(Some(me))
+            }
+            None => Ok(None),
+        }
     }
 }

@@ -6,7 +6,7 @@
 use tower_sessions::Session;
 
 use super::mailed::SIGN_IN_LINK;
-use super::{Auth, AuthError, SignIn};
+use super::{Auth, AuthError, Factor, SignIn};
 use crate::domain::{CurrentUser, EmailAddress, PasswordAttempt};
 use crate::sessions::{self, ClientInfo, Via};
 use crate::store::Store;
@@ -48,6 +48,7 @@ impl Auth {
             remember,
             browser: browser.as_ref(),
             client,
+            factor: None,
         };
         self.sign_in_as(session, by, async |_, _| Ok(user)).await
     }
@@ -77,6 +78,7 @@ impl Auth {
             remember,
             browser: browser.as_ref(),
             client,
+            factor: None,
         };
         let who = async |store: &Store, now| {
             let id = self.take_link(store, token, &SIGN_IN_LINK, now).await?;
@@ -88,10 +90,46 @@ impl Auth {
         self.sign_in_as(session, by, who).await
     }
 
+    /// The second step of a sign-in whose account has a second factor: the
+    /// code (an authenticator code or a recovery code) signs this browser
+    /// in, if its first step was less than five minutes ago. Wrong codes
+    /// are throttled per account and recorded.
+    pub async fn complete_sign_in(
+        &self,
+        session: &Session,
+        code: &str,
+        client: &ClientInfo,
+        cookies: Option<&str>,
+    ) -> Result<SignIn, AuthError> {
+        let now = self.clock.now();
+        let pending = sessions::pending(session, now)
+            .await?
+            .ok_or(AuthError::SignInExpired)?;
+        let factor = self.check_factor(pending.user, code, client).await?;
+        sessions::clear_pending(session).await?;
+        let browser = cookies.and_then(|header| self.browsers.recognise(header));
+        let by = SignedInBy {
+            via: pending.via,
+            remember: pending.remember,
+            browser: browser.as_ref(),
+            client,
+            factor: Some(factor),
+        };
+        let who = async |store: &Store, _| {
+            store
+                .find_current_user(pending.user)
+                .await?
+                .ok_or(AuthError::SignInExpired)
+        };
+        self.sign_in_as(session, by, who).await
+    }
+
     /// Signs in on this browser whoever `who` answers (inside the
     /// transaction, at its `now`): a new device in place of the browser's
     /// previous one, its activity row, its token with "Remember me", and the
-    /// new-device notice if one is due; then a new session id.
+    /// new-device notice if one is due; then a new session id. An account
+    /// with a second factor that has not given it yet is held as pending
+    /// instead ([`AuthError::FactorNeeded`]).
     async fn sign_in_as(
         &self,
         session: &Session,
@@ -100,15 +138,35 @@ impl Auth {
     ) -> Result<SignIn, AuthError> {
         let now = self.clock.now();
         let previous = sessions::previous(session).await?;
-        let (user, record, remember, noticed) = self
+        let outcome = self
             .store
             .transaction(|store| async move {
                 let user = who(&store, now).await?;
+                if by.factor.is_none() && self.has_second_factor(&store, user.id).await? {
+                    // This browser's previous sign-in ends here either way.
+                    if let Some(previous) = previous {
+                        store.delete_device(previous.user, previous.device).await?;
+                    }
+                    return Ok::<_, AuthError>(Err(user.id));
+                }
                 let (record, remember, noticed) =
                     by.record(self, &store, previous, &user, now).await?;
-                Ok::<_, AuthError>((user, record, remember, noticed))
+                Ok(Ok((user, record, remember, noticed)))
             })
             .await?;
+        let (user, record, remember, noticed) = match outcome {
+            Ok(done) => done,
+            Err(user) => {
+                let pending = sessions::Pending {
+                    user,
+                    since: now,
+                    remember: by.remember,
+                    via: by.via,
+                };
+                sessions::hold_pending(session, pending).await?;
+                return Err(AuthError::FactorNeeded);
+            }
+        };
         if noticed {
             self.mail.wake();
         }
@@ -128,9 +186,22 @@ struct SignedInBy<'a> {
     remember: bool,
     browser: Option<&'a KnownBrowser>,
     client: &'a ClientInfo,
+    /// The second factor given, if any.
+    factor: Option<Factor>,
 }
 
 impl SignedInBy<'_> {
+    /// How the device list will say it signed in.
+    fn how(&self) -> &'static str {
+        match (self.via, self.factor) {
+            (via, None) => via.label(),
+            (Via::Password, Some(Factor::Totp)) => "password and authenticator code",
+            (Via::Password, Some(Factor::RecoveryCode)) => "password and recovery code",
+            (Via::EmailLink, Some(Factor::Totp)) => "emailed link and authenticator code",
+            (Via::EmailLink, Some(Factor::RecoveryCode)) => "emailed link and recovery code",
+        }
+    }
+
     /// On `store`, inside the sign-in's transaction: the new device in place
     /// of `previous`, its activity row, its token with "Remember me", and
     /// the new-device notice if one is due (answers whether it was queued).
@@ -145,8 +216,22 @@ impl SignedInBy<'_> {
         let (record, token) = auth
             .sessions
             .on(store.clone())
-            .replace_device(previous, user.id, self.via, self.remember, self.client)
+            .replace_device(
+                previous,
+                user.id,
+                self.via,
+                self.how(),
+                self.remember,
+                self.client,
+            )
             .await?;
+        if let Some(factor) = self.factor {
+            auth.sessions
+                .on(store.clone())
+                .activity()
+                .record(user.id, factor.activity(), self.client)
+                .await?;
+        }
         let noticed = auth
             .notice_new_device(store, user.id, self.browser, self.client, now)
             .await?;

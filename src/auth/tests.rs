@@ -213,7 +213,7 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
     assert!(f.me(&phone).await.is_some());
 
     f.auth
-        .confirm_password(&stale, &me, &attempt(PW))
+        .confirm_password(&stale, &me, &attempt(PW), None, &client())
         .await
         .unwrap();
     stale.save().await.unwrap(); // as the session layer does at the end of a request
@@ -309,7 +309,7 @@ async fn confirming_the_password_renews_the_session_id() {
     let me = f.auth.current_user(&browser).await.unwrap().unwrap();
     let copied = browser.id();
     f.auth
-        .confirm_password(&browser, &me, &attempt(PW))
+        .confirm_password(&browser, &me, &attempt(PW), None, &client())
         .await
         .unwrap();
     browser.save().await.unwrap();

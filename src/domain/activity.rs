@@ -27,11 +27,23 @@ pub enum ActivityKind {
     EmailChanged,
     /// A change of address was undone from the old address.
     EmailChangeUndone,
+    /// An authenticator app was set up: sign-ins ask for its codes.
+    TotpEnabled,
+    /// The authenticator app was removed.
+    TotpDisabled,
+    /// A new set of recovery codes replaced the old one.
+    RecoveryCodesRenewed,
+    /// A sign-in passed its second step with an authenticator code.
+    SecondFactorTotp,
+    /// A sign-in passed its second step with a recovery code.
+    SecondFactorRecoveryCode,
+    /// A wrong code was given at a sign-in's second step.
+    SecondFactorFailed,
 }
 
 impl ActivityKind {
     /// Every kind.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 18] = [
         Self::AccountCreated,
         Self::SignedInWithPassword,
         Self::SignedInRemembered,
@@ -44,6 +56,12 @@ impl ActivityKind {
         Self::UsernameChanged,
         Self::EmailChanged,
         Self::EmailChangeUndone,
+        Self::TotpEnabled,
+        Self::TotpDisabled,
+        Self::RecoveryCodesRenewed,
+        Self::SecondFactorTotp,
+        Self::SecondFactorRecoveryCode,
+        Self::SecondFactorFailed,
     ];
 
     /// The stored name.
@@ -61,6 +79,12 @@ impl ActivityKind {
             Self::UsernameChanged => "username_changed",
             Self::EmailChanged => "email_changed",
             Self::EmailChangeUndone => "email_change_undone",
+            Self::TotpEnabled => "totp_enabled",
+            Self::TotpDisabled => "totp_disabled",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::SecondFactorTotp => "second_factor_totp",
+            Self::SecondFactorRecoveryCode => "second_factor_recovery",
+            Self::SecondFactorFailed => "second_factor_failed",
         }
     }
 
@@ -86,6 +110,12 @@ impl ActivityKind {
             Self::UsernameChanged => "Username changed",
             Self::EmailChanged => "Email address changed",
             Self::EmailChangeUndone => "Email address change undone; every device was signed out",
+            Self::TotpEnabled => "Authenticator app set up: sign-ins now ask for a code",
+            Self::TotpDisabled => "Authenticator app removed",
+            Self::RecoveryCodesRenewed => "New recovery codes made; the old ones stopped working",
+            Self::SecondFactorTotp => "Sign-in confirmed with an authenticator code",
+            Self::SecondFactorRecoveryCode => "Sign-in confirmed with a recovery code",
+            Self::SecondFactorFailed => "Wrong code at a sign-in's second step",
         }
     }
 }

@@ -27,4 +27,7 @@ pub struct Device {
     pub ends_at: Option<i64>,
     /// Whether it is the browser asking.
     pub current: bool,
+    /// How it signed in ("password and authenticator code"), when known.
+    #[serde(default)]
+    pub signed_in_with: Option<String>,
 }

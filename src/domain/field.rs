@@ -11,6 +11,7 @@ pub enum Field {
     DisplayName,
     Bio,
     Location,
+    Code,
 }
 
 impl Field {
@@ -25,6 +26,7 @@ impl Field {
             Field::DisplayName => "display_name",
             Field::Bio => "bio",
             Field::Location => "location",
+            Field::Code => "code",
         }
     }
 }

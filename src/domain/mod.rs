@@ -4,6 +4,7 @@
 mod activity;
 mod device;
 mod email;
+mod factors;
 mod field;
 mod flash;
 mod password;
@@ -16,6 +17,7 @@ mod words;
 pub use activity::{Activity, ActivityKind};
 pub use device::{Device, DeviceId};
 pub use email::EmailAddress;
+pub use factors::{SecurityStatus, TotpState};
 pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};
 pub use password::{NewPassword, PasswordAttempt, Strength};

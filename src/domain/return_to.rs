@@ -151,6 +151,11 @@ impl ReturnTo {
         self.via("/settings/confirm")
     }
 
+    /// The second-factor step's address that comes back here afterwards.
+    pub fn factor_url(&self) -> String {
+        self.via("/login/factor")
+    }
+
     /// `page`, with a `next` that leads back here.
     fn via(&self, page: &str) -> String {
         if self.0 == "/" {

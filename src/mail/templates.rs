@@ -169,6 +169,20 @@ pub fn new_device(to: &str, username: &str, device: &str, devices: &str) -> Mail
     )
 }
 
+/// A notice that the account's second factors changed (`what` says how).
+pub fn factor_changed(to: &str, username: &str, what: &str, settings: &str) -> Mail {
+    mail(
+        to,
+        "Your sign-in settings changed",
+        &[
+            format!("Hello {username},"),
+            format!("{what}."),
+            "If it was not you, change your password and review your sign-in settings here:".into(),
+            settings.to_string(),
+        ],
+    )
+}
+
 /// A notice that a copied "Remember me" cookie was used.
 pub fn remember_theft(to: &str, username: &str, devices: &str) -> Mail {
     mail(

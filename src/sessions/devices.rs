@@ -38,6 +38,7 @@ fn describe(row: DeviceRow, current: DeviceId) -> Device {
         ip: row.ip,
         signed_in_at: row.signed_in_at,
         last_active_at: row.last_active_at,
+        signed_in_with: row.signed_in_with,
         remembered: row.remembered,
         ends_at: row.ends_at,
         current: row.id == current,

@@ -57,7 +57,7 @@ pub enum SessionError {
 }
 
 /// How a browser proved who it is when it signed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Via {
     /// The account's password (which also opens sudo mode for a while).
     Password,
@@ -71,6 +71,14 @@ impl Via {
         match self {
             Self::Password => ActivityKind::SignedInWithPassword,
             Self::EmailLink => ActivityKind::SignedInWithEmailLink,
+        }
+    }
+
+    /// How the device list says a sign-in this way alone happened.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::EmailLink => "emailed link",
         }
     }
 }
@@ -206,6 +214,7 @@ impl SessionPolicy {
         previous: Option<SignedIn>,
         user: UserId,
         via: Via,
+        how: &str,
         remember: bool,
         client: &ClientInfo,
     ) -> Result<(SignedIn, Option<RememberToken>), SessionError> {
@@ -214,7 +223,7 @@ impl SessionPolicy {
         if let Some(previous) = previous {
             self.forget(previous).await?;
         }
-        self.new_device(user, via, remember, client).await
+        self.new_device(user, via, how, remember, client).await
     }
 
     /// Records a new device of `user` signed in now by `via`, with its
@@ -224,6 +233,7 @@ impl SessionPolicy {
         &self,
         user: UserId,
         via: Via,
+        how: &str,
         remember: bool,
         client: &ClientInfo,
     ) -> Result<(SignedIn, Option<RememberToken>), SessionError> {
@@ -233,6 +243,7 @@ impl SessionPolicy {
             user_agent: &client.user_agent,
             ip: &client.ip,
             remembered: remember,
+            signed_in_with: how,
             now,
         };
         let device = self.store.insert_device(new_device).await?;
@@ -346,6 +357,47 @@ impl SessionPolicy {
 /// Puts a new sign-in on `session` under a new id (an id planted before it is
 /// worthless after it: no fixation), and writes it at once, so that its
 /// device is never without its session. The session cookie dies with the browser.
+const PENDING_KEY: &str = "factor_pending";
+/// How long a sign-in waits for its second factor before it must start over.
+pub const PENDING_SECONDS: i64 = 5 * 60;
+
+/// A sign-in that gave its first proof (`via`) and waits for a second
+/// factor. It is not signed in: nothing but the second step reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    /// Who is signing in.
+    pub user: UserId,
+    /// When the first proof was given.
+    pub since: i64,
+    /// Whether "Remember me" was ticked (its token comes after the factor).
+    pub remember: bool,
+    /// The first proof.
+    pub via: Via,
+}
+
+/// Holds `pending` on this browser under a new session id, in place of any
+/// sign-in it had (whose device the caller has forgotten).
+pub(crate) async fn hold_pending(session: &Session, pending: Pending) -> Result<(), SessionError> {
+    session.cycle_id().await?;
+    session.remove_value(SIGNED_IN_KEY).await?;
+    session.remove_value(LOADED_USER_KEY).await?;
+    session.insert(PENDING_KEY, pending).await?;
+    Ok(())
+}
+
+/// The sign-in this browser holds waiting for a second factor, if it is
+/// younger than [`PENDING_SECONDS`] at `now`.
+pub(crate) async fn pending(session: &Session, now: i64) -> Result<Option<Pending>, SessionError> {
+    let pending = session.get::<Pending>(PENDING_KEY).await?;
+    Ok(pending.filter(|p| (0..PENDING_SECONDS).contains(&(now - p.since))))
+}
+
+/// Drops the waiting sign-in.
+pub(crate) async fn clear_pending(session: &Session) -> Result<(), SessionError> {
+    session.remove_value(PENDING_KEY).await?;
+    Ok(())
+}
+
 /// The sign-in this browser's session holds, live or not: the device a new
 /// sign-in replaces.
 pub(crate) async fn previous(session: &Session) -> Result<Option<SignedIn>, SessionError> {

@@ -47,6 +47,7 @@ async fn a_sign_in_round_trips_with_its_user_and_lives_by_the_core_clock() {
         user_agent: "test",
         ip: "::1",
         remembered: false,
+        signed_in_with: "password",
         now: 1,
     };
     let device = store.insert_device(new_device).await.unwrap();
@@ -150,6 +151,7 @@ async fn signed_in_session(
             user_agent: "t",
             ip: "::1",
             remembered: false,
+            signed_in_with: "password",
             now: at,
         })
         .await

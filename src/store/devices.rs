@@ -13,6 +13,8 @@ pub struct NewDevice<'a> {
     pub ip: &'a str,
     /// Whether "Remember me" was ticked.
     pub remembered: bool,
+    /// How it signed in ("password and authenticator code").
+    pub signed_in_with: &'a str,
     /// Unix seconds.
     pub now: i64,
 }
@@ -35,6 +37,8 @@ pub struct DeviceRow {
     /// When its sign-in ends if nothing more happens (Unix seconds): its
     /// remember-me token's expiry, else its live session's.
     pub ends_at: Option<i64>,
+    /// How it signed in; `None` for devices older than that record.
+    pub signed_in_with: Option<String>,
 }
 
 impl Store {
@@ -45,8 +49,8 @@ impl Store {
             pool,
             sqlx::query_scalar(
                 "INSERT INTO latchkey_devices (user_id, user_agent, ip, remembered,
-                 signed_in_at, last_active_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)
+                 signed_in_at, last_active_at, signed_in_with)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                  RETURNING id",
             )
             .bind(device.user.0)
@@ -55,6 +59,7 @@ impl Store {
             .bind(device.remembered)
             .bind(device.now)
             .bind(device.now)
+            .bind(device.signed_in_with)
             .fetch_one(pool)
             .await
         )?;
@@ -116,7 +121,16 @@ impl Store {
     /// Every device of a user that is signed in at `now`: remembered, or with
     /// a live session. Most recently active first.
     pub async fn list_devices(&self, user: UserId, now: i64) -> Result<Vec<DeviceRow>, StoreError> {
-        type Row = (i64, String, String, bool, i64, i64, Option<i64>);
+        type Row = (
+            i64,
+            String,
+            String,
+            bool,
+            i64,
+            i64,
+            Option<i64>,
+            Option<String>,
+        );
         let rows: Vec<Row> = on_pool!(
             self,
             pool,
@@ -127,7 +141,7 @@ impl Store {
                       WHERE t.device_id = d.id),
                      (SELECT MAX(s.expires_at) FROM latchkey_sessions s
                       WHERE s.device_id = d.id AND s.expires_at > $2)
-                 )
+                 ), signed_in_with
                  FROM latchkey_devices d
                  WHERE user_id = $1 AND (remembered OR EXISTS (
                      SELECT 1 FROM latchkey_sessions s
@@ -143,8 +157,9 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, user_agent, ip, remembered, signed_in_at, last_active_at, ends_at)| {
+                |(id, user_agent, ip, remembered, signed_in_at, last_active_at, ends_at, with)| {
                     DeviceRow {
+                        signed_in_with: with,
                         id: DeviceId(id),
                         user_agent,
                         ip,

@@ -49,6 +49,7 @@ macro_rules! execute {
 mod activity;
 mod devices;
 mod email;
+mod factors;
 mod keys;
 mod migrate;
 mod outbox;
@@ -77,6 +78,7 @@ use sqlx::{PgPool, SqlitePool};
 pub use activity::ActivityRow;
 pub use devices::{DeviceRow, NewDevice};
 pub use email::{AddressOwner, NewEmailToken, TakenToken};
+pub use factors::TotpRow;
 pub use outbox::{NewMail, QueuedMail};
 pub use remember::RememberRow;
 pub use sessions::{Created, SessionRead, SessionWrite};

@@ -36,6 +36,7 @@ async fn device(store: &Store, user: UserId) -> DeviceId {
             user_agent: "test",
             ip: "127.0.0.1",
             remembered: false,
+            signed_in_with: "password",
             now: 1,
         })
         .await

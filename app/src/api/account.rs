@@ -65,6 +65,7 @@ pub async fn log_in(
     use super::server::{
         address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome,
     };
+    use latchkey::auth::AuthError;
     use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
 
     finish(
@@ -76,6 +77,7 @@ pub async fn log_in(
             let attempt =
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
+            let next = ReturnTo::or_home(next.as_deref());
             let signed_in = auth()?
                 .log_in(
                     &session,
@@ -85,9 +87,17 @@ pub async fn log_in(
                     &client_info(),
                     cookie_header().as_deref(),
                 )
-                .await?;
+                .await;
+            let signed_in = match signed_in {
+                // The password was right; the code comes next.
+                Err(AuthError::FactorNeeded) => {
+                    leptos_axum::redirect(&next.factor_url());
+                    return Ok(());
+                }
+                other => other?,
+            };
             welcome(&session, &signed_in).await?;
-            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
+            leptos_axum::redirect(next.as_str());
             Ok(())
         }
         .await,

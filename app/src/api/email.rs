@@ -96,13 +96,21 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
                 }
                 other => other?,
             };
-            send_cookie(&auth.known_browser_cookie(&user));
-            flash(
-                &session,
-                Flash::success("Your new password is set, and every other device is signed out."),
-            )
-            .await?;
-            leptos_axum::redirect("/");
+            let (said, next) = match user {
+                Some(user) => {
+                    send_cookie(&auth.known_browser_cookie(&user));
+                    let said = "Your new password is set, and every other device is signed out.";
+                    (said, "/")
+                }
+                // An account with a second factor signs in with it too.
+                None => (
+                    "Your new password is set, and every device is signed out. Log in with it \
+                     and your authenticator code.",
+                    "/login",
+                ),
+            };
+            flash(&session, Flash::success(said)).await?;
+            leptos_axum::redirect(next);
             Ok(())
         }
         .await,
@@ -156,7 +164,14 @@ pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Resul
                     &client_info(),
                     cookie_header().as_deref(),
                 )
-                .await?;
+                .await;
+            let signed_in = match signed_in {
+                Err(latchkey::auth::AuthError::FactorNeeded) => {
+                    leptos_axum::redirect("/login/factor");
+                    return Ok(());
+                }
+                other => other?,
+            };
             welcome(&session, &signed_in).await?;
             leptos_axum::redirect("/");
             Ok(())

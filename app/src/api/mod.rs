@@ -8,6 +8,7 @@ mod devices;
 mod email;
 mod email_settings;
 mod error;
+mod factors;
 mod lifecycle;
 mod password;
 mod profile;
@@ -36,6 +37,10 @@ pub use email_settings::{
     ChangeEmail, ConfirmEmailChange, EmailSettingsFn, SetNewDeviceNotices, UndoEmailChange,
 };
 pub use error::ApiError;
+pub use factors::{
+    begin_totp, confirm_totp, disable_totp, renew_recovery_codes, security_status, verify_factor,
+    BeginTotp, ConfirmTotp, DisableTotp, RenewRecoveryCodes, SecurityStatusFn, VerifyFactor,
+};
 pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccount};
 pub use password::{change_password, password_strength, ChangePassword, PasswordStrength};
 pub use profile::{get_profile, my_profile, update_profile, GetProfile, MyProfile, UpdateProfile};

@@ -236,6 +236,22 @@ impl From<AuthError> for ApiError {
                  changed since. Ask for a new one."
                     .into(),
             ),
+            AuthError::FactorNeeded | AuthError::SignInExpired => ApiError::NotLoggedIn,
+            AuthError::WrongCode => ApiError::field(
+                Field::Code,
+                "That code is not right. Authenticator codes change every 30 seconds, and each \
+                 code works once.",
+            ),
+            AuthError::CodeNeeded => {
+                ApiError::field(Field::Code, "Enter the code from your authenticator app.")
+            }
+            AuthError::FactorsUnavailable => {
+                ApiError::Forbidden("Authenticator apps are not set up on this server.".into())
+            }
+            AuthError::FactorAlreadyOn => {
+                ApiError::BadRequest("Your authenticator app is already on.".into())
+            }
+            AuthError::FactorOff => ApiError::BadRequest("No authenticator app is on.".into()),
             AuthError::EmailNotVerified => ApiError::Forbidden(
                 "Confirm your email address first: follow the link we mailed you.".into(),
             ),

@@ -23,8 +23,12 @@ pub async fn sudo_status() -> Result<bool, ApiError> {
 /// Checks the signed-in user's password, unlocking sensitive actions for ten
 /// minutes, and returns to `next` (a local path) to carry on.
 #[server(endpoint = "confirm_password")]
-pub async fn confirm_password(password: String, next: Option<String>) -> Result<(), ApiError> {
-    use super::server::{auth, finish, password_of, require_user, session};
+pub async fn confirm_password(
+    password: String,
+    code: Option<String>,
+    next: Option<String>,
+) -> Result<(), ApiError> {
+    use super::server::{auth, client_info, finish, password_of, require_user, session};
     use latchkey::domain::{Field, ReturnTo};
 
     finish(
@@ -32,7 +36,9 @@ pub async fn confirm_password(password: String, next: Option<String>) -> Result<
             let session = session()?;
             let me = require_user(&session).await?;
             let password = password_of(Field::Password, &password)?;
-            auth()?.confirm_password(&session, &me, &password).await?;
+            auth()?
+                .confirm_password(&session, &me, &password, code.as_deref(), &client_info())
+                .await?;
             leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
             Ok(())
         }

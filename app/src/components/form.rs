@@ -318,3 +318,24 @@ pub fn RememberMe() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// A second-factor code: an authenticator's six digits or a recovery code.
+#[component]
+pub fn CodeField(
+    /// The error the form's action last returned.
+    error: Signal<Option<ApiError>>,
+    /// Which field it is (always [`Field::Code`]; named so forms read alike).
+    field: Field,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label="Code"
+            field
+            error
+            autocomplete="one-time-code"
+            hint="6 digits from your authenticator app, or a recovery code (xxxxx-xxxxx)"
+            required=true
+            maxlength=32
+        />
+    }
+}

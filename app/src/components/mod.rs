@@ -17,7 +17,7 @@ mod when;
 pub use email_banner::EmailBanner;
 pub use flash::FlashArea;
 pub use form::{
-    action_error, query_token, CurrentPasswordField, EmailField, FormAlert, RememberMe,
+    action_error, query_token, CodeField, CurrentPasswordField, EmailField, FormAlert, RememberMe,
     SubmitButton, TextField, USERNAME_HINT,
 };
 pub use nav::Nav;

@@ -10,6 +10,7 @@ pub fn SettingsTabs() -> impl IntoView {
             <A href="/settings/username">"Username"</A>
             <A href="/settings/email">"Email"</A>
             <A href="/settings/password">"Password"</A>
+            <A href="/settings/security">"Security"</A>
             <A href="/settings/devices">"Devices"</A>
             <A href="/settings/activity">"Activity"</A>
             <A href="/settings/delete">"Delete account"</A>

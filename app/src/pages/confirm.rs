@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::ConfirmPassword;
+use latchkey::domain::{Field, TotpState};
+
+use crate::api::{security_status, ConfirmPassword};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
-    action_error, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SubmitButton,
+    action_error, CodeField, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SubmitButton,
 };
 
 /// `/settings/confirm?next=` (login required): give the password again before a
@@ -16,6 +18,8 @@ pub fn ConfirmPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = action_error(confirm_password);
+    // With an authenticator app on, sudo mode takes its code too.
+    let status = Resource::new(|| (), |_| security_status());
     view! {
         <PageTitle text="Confirm your password"/>
         <RequireUser let:user>
@@ -29,6 +33,12 @@ pub fn ConfirmPage() -> impl IntoView {
                 <ActionForm action=confirm_password>
                     <input type="hidden" name="next" value=next/>
                     <CurrentPasswordField error/>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let on = matches!(status.await, Ok(s) if s.totp == TotpState::On);
+                            on.then(|| view! { <CodeField error field=Field::Code/> })
+                        })}
+                    </Suspense>
                     <div class="actions">
                         <SubmitButton pending=confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
                         // Back to the settings, not to `next`: that page would

@@ -110,6 +110,7 @@ fn DeviceRow(
                 <p class="muted small">
                     {format!("{} · signed in ", device.ip)}
                     <When at=device.signed_in_at/>
+                    {device.signed_in_with.map(|how| format!(" with {how}"))}
                     " · last active "
                     <When at=device.last_active_at/>
                     {device.ends_at.map(|end| view! {

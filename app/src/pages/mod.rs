@@ -11,12 +11,14 @@ mod devices;
 mod edit_profile;
 mod email_settings;
 mod email_sign_in;
+mod factor;
 mod home;
 mod login;
 mod not_found;
 mod password;
 mod register;
 mod reset;
+mod security;
 mod user_profile;
 mod username;
 mod verify;
@@ -31,12 +33,14 @@ pub use devices::DevicesPage;
 pub use edit_profile::EditProfilePage;
 pub use email_settings::{EmailChangeConfirmPage, EmailChangeUndoPage, EmailSettingsPage};
 pub use email_sign_in::{LinkSignInPage, LoginEmailPage};
+pub use factor::FactorPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use password::PasswordPage;
 pub use register::RegisterPage;
 pub use reset::{ResetConfirmPage, ResetRequestPage};
+pub use security::SecurityPage;
 pub use user_profile::UserProfilePage;
 pub use username::UsernamePage;
 pub use verify::VerifyPage;
@@ -81,4 +85,6 @@ lazy_pages! {
     EmailSettings => EmailSettingsPage,
     EmailChangeConfirm => EmailChangeConfirmPage,
     EmailChangeUndo => EmailChangeUndoPage,
+    Factor => FactorPage,
+    Security => SecurityPage,
 }

@@ -35,6 +35,7 @@ mod profiles;
 mod register;
 mod remember_me;
 mod reset;
+mod second_factor;
 mod server_functions;
 mod session_lifetimes;
 mod sign_in_link;

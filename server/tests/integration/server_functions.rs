@@ -20,7 +20,7 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("activity", &[]),
     ("change_password", &["current_password", "new_password"]),
     ("sudo", &[]),
-    ("confirm_password", &["password", "next"]),
+    ("confirm_password", &["password", "code", "next"]),
     ("change_username", &["username"]),
     ("delete_account", &["username", "password"]),
     ("password_strength", &["password", "username"]),
@@ -36,6 +36,27 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("confirm_email_change", &["token"]),
     ("undo_email_change", &["token"]),
     ("set_new_device_notices", &["on"]),
+    ("verify_factor", &["code", "next"]),
+    ("security_status", &[]),
+    ("begin_totp", &[]),
+    ("confirm_totp", &["code"]),
+    ("disable_totp", &[]),
+    ("renew_recovery_codes", &[]),
+];
+
+/// The functions that take no fields and act for the signed-in user: each
+/// answers 401 to anyone else (a sign-in waiting for its code included).
+pub const NEEDS_A_USER: &[&str] = &[
+    "my_profile",
+    "devices",
+    "revoke_other_devices",
+    "activity",
+    "resend_verification",
+    "email_settings",
+    "security_status",
+    "begin_totp",
+    "disable_totp",
+    "renew_recovery_codes",
 ];
 
 /// A server function left out of [`FUNCTIONS`] would go untested: this

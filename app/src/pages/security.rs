@@ -1,0 +1,106 @@
+use latchkey::domain::{Field, SecurityStatus, TotpState};
+use leptos::prelude::*;
+
+use crate::api::{
+    security_status, ApiError, BeginTotp, ConfirmTotp, DisableTotp, RenewRecoveryCodes,
+};
+use crate::auth::{use_auth, Changes};
+use crate::components::{
+    action_error, CodeField, FormAlert, PageTitle, RequireSudo, SettingsTabs, SubmitButton,
+};
+
+/// `/settings/security` (login and sudo mode required): the authenticator
+/// app (set up, confirm with a first code, remove) and the recovery codes.
+/// Works without JavaScript: what a form did shows when the page reloads.
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let auth = use_auth();
+    let begin = auth.action::<BeginTotp>(&[Changes::Message]);
+    let confirm = auth.action::<ConfirmTotp>(&[Changes::Message]);
+    let disable = auth.action::<DisableTotp>(&[Changes::Message]);
+    let renew = auth.action::<RenewRecoveryCodes>(&[Changes::Message]);
+    // Created with the page, never after an await: see DevicesPage.
+    let status = Resource::new(move || auth.any_version(), |_| security_status());
+    let errors = [
+        action_error(begin),
+        action_error(confirm),
+        action_error(disable),
+        action_error(renew),
+    ];
+    view! {
+        <PageTitle text="Sign-in security"/>
+        <RequireSudo let:_user>
+            <section class="card settings">
+                <SettingsTabs/>
+                <h1>"Sign-in security"</h1>
+                {errors.map(|error| view! { <FormAlert error/> })}
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match status.await {
+                            Ok(status) => view! { <Status status begin confirm disable renew error=errors[1]/> }.into_any(),
+                            Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </RequireSudo>
+    }
+}
+
+#[component]
+fn Status(
+    status: SecurityStatus,
+    begin: ServerAction<BeginTotp>,
+    confirm: ServerAction<ConfirmTotp>,
+    disable: ServerAction<DisableTotp>,
+    renew: ServerAction<RenewRecoveryCodes>,
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    let fresh = status.fresh_codes.clone().map(|codes| view! {
+        <div class="alert alert-info" role="status">
+            <p><strong>"Your recovery codes. Save them now: they are not shown again."</strong></p>
+            <p>"Each works once, in place of an authenticator code, if you lose your phone."</p>
+            <ul class="codes" aria-label="Recovery codes">
+                {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+            </ul>
+        </div>
+    });
+    let body = match status.totp {
+        TotpState::Off if !status.available => view! {
+            <p>"Authenticator apps are not set up on this server (it needs LATCHKEY_SECRET_KEY)."</p>
+        }
+        .into_any(),
+        TotpState::Off => view! {
+            <p>"Add a second step to signing in: a 6-digit code from an authenticator app on your phone (any app that reads a QR code works)."</p>
+            <ActionForm action=begin>
+                <SubmitButton pending=begin.pending().into() label="Set up an authenticator app" pending_label="Starting…"/>
+            </ActionForm>
+        }
+        .into_any(),
+        TotpState::Enrolling { secret, qr_svg } => view! {
+            <h2>"Scan this code with your authenticator app"</h2>
+            <div class="qr" role="img" aria-label="QR code of the secret below" inner_html=qr_svg></div>
+            <p>"Or type this key into the app: " <code class="secret">{secret}</code></p>
+            <p>"Then enter the code it shows, to check that it works. Until you do, nothing changes."</p>
+            <ActionForm action=confirm>
+                <CodeField error field=Field::Code/>
+                <SubmitButton pending=confirm.pending().into() label="Turn it on" pending_label="Checking…"/>
+            </ActionForm>
+        }
+        .into_any(),
+        TotpState::On => view! {
+            <p><span class="badge">"On"</span>" Every sign-in asks for a code from your authenticator app."</p>
+            <p>{format!("Recovery codes left: {} of 10.", status.recovery_codes_left)}</p>
+            <div class="actions">
+                <ActionForm action=renew>
+                    <SubmitButton pending=renew.pending().into() label="Make new recovery codes" pending_label="Making…" class="button"/>
+                </ActionForm>
+                <ActionForm action=disable>
+                    <SubmitButton pending=disable.pending().into() label="Turn off the authenticator" pending_label="Turning off…" class="button danger"/>
+                </ActionForm>
+            </div>
+        }
+        .into_any(),
+    };
+    view! { {fresh} {body} }
+}

@@ -1,0 +1,301 @@
+//! Second factors' use cases: setting up an authenticator app (TOTP) with
+//! recovery codes, removing it, renewing the codes (all in sudo mode), and
+//! checking a code, at a sign-in's second step or for sudo mode.
+
+use tower_sessions::Session;
+
+use super::{Auth, AuthError, Me};
+use crate::domain::{ActivityKind, SecurityStatus, TotpState, UserId};
+use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
+use crate::mail::templates;
+use crate::sessions::ClientInfo;
+use crate::store::Store;
+
+/// Recovery codes made by this session, shown once.
+const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
+/// The issuer authenticator apps show beside the account.
+const ISSUER: &str = "Latchkey";
+
+/// Which second factor a code was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factor {
+    /// A code from the authenticator app.
+    Totp,
+    /// One of the recovery codes.
+    RecoveryCode,
+}
+
+impl Factor {
+    pub(super) fn activity(self) -> ActivityKind {
+        match self {
+            Self::Totp => ActivityKind::SecondFactorTotp,
+            Self::RecoveryCode => ActivityKind::SecondFactorRecoveryCode,
+        }
+    }
+}
+
+/// The sealing context of a user's secret: a row copied to another account
+/// does not open there.
+fn context(user: UserId) -> Vec<u8> {
+    format!("totp:{}", user.0).into_bytes()
+}
+
+/// The throttle key of a user's second-factor checks.
+fn throttle_key(user: UserId) -> String {
+    format!("factor:{}", user.0)
+}
+
+impl Auth {
+    /// These use cases, sealing authenticator secrets in `secrets`; without
+    /// one, setting up an authenticator is refused.
+    pub fn with_secret_box(mut self, secrets: SecretBox) -> Self {
+        self.secrets = Some(secrets);
+        self
+    }
+
+    fn secrets(&self) -> Result<&SecretBox, AuthError> {
+        self.secrets.as_ref().ok_or(AuthError::FactorsUnavailable)
+    }
+
+    /// Whether `user` has a confirmed authenticator.
+    pub(super) async fn has_second_factor(
+        &self,
+        store: &Store,
+        user: UserId,
+    ) -> Result<bool, AuthError> {
+        Ok(store
+            .totp(user)
+            .await?
+            .is_some_and(|t| t.confirmed_at.is_some()))
+    }
+
+    /// `me`'s second factors. An enrolment under way shows its secret only
+    /// in sudo mode; fresh recovery codes are shown once.
+    pub async fn security_status(
+        &self,
+        session: &Session,
+        me: &Me,
+    ) -> Result<SecurityStatus, AuthError> {
+        let user = me.user.id;
+        let row = self.store.totp(user).await?;
+        let totp = match row {
+            None => TotpState::Off,
+            Some(row) if row.confirmed_at.is_some() => TotpState::On,
+            Some(row) => match (self.sessions.sudo_active(session).await?, &self.secrets) {
+                (true, Some(secrets)) => {
+                    let secret = secrets
+                        .open(&row.sealed, &context(user))
+                        .map(TotpSecret::from_bytes)
+                        .ok_or(AuthError::FactorsUnavailable)?;
+                    let uri = secret.uri(ISSUER, &me.user.username);
+                    TotpState::Enrolling {
+                        secret: secret.display(),
+                        qr_svg: qr_svg(&uri).unwrap_or_default(),
+                    }
+                }
+                _ => TotpState::Off,
+            },
+        };
+        let left = self.store.recovery_codes_left(user).await?;
+        let fresh = session.remove::<Vec<String>>(FRESH_CODES_KEY).await?;
+        Ok(SecurityStatus {
+            totp,
+            recovery_codes_left: u32::try_from(left).unwrap_or(0),
+            fresh_codes: fresh,
+            available: self.secrets.is_some(),
+        })
+    }
+
+    /// Starts setting up an authenticator app (sudo mode): a new secret,
+    /// not yet in force, shown by [`Self::security_status`].
+    pub async fn begin_totp(&self, session: &Session, me: &Me) -> Result<(), AuthError> {
+        self.require_sudo(session).await?;
+        let secrets = self.secrets()?;
+        let user = me.user.id;
+        let sealed = secrets.seal(TotpSecret::generate().as_bytes(), &context(user));
+        match self
+            .store
+            .put_unconfirmed_totp(user, &sealed, self.clock.now())
+            .await?
+        {
+            true => Ok(()),
+            false => Err(AuthError::FactorAlreadyOn),
+        }
+    }
+
+    /// Switches the authenticator on with its first code (sudo mode), and
+    /// makes ten recovery codes, shown once on the security page.
+    pub async fn confirm_totp(
+        &self,
+        session: &Session,
+        me: &Me,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<(), AuthError> {
+        self.require_sudo(session).await?;
+        let user = me.user.id;
+        // Guessing the first code is throttled as guessing any code is.
+        let key = throttle_key(user);
+        self.accounts
+            .throttle()
+            .reserve(&key)
+            .await?
+            .map_err(AuthError::Throttled)?;
+        let now = self.clock.now();
+        let codes = self
+            .store
+            .transaction(|store| async move {
+                let row = store.totp(user).await?.ok_or(AuthError::WrongCode)?;
+                if row.confirmed_at.is_some() {
+                    return Err(AuthError::FactorAlreadyOn);
+                }
+                let secret = self.open_secret(user, &row.sealed)?;
+                let step = secret
+                    .matching_step(code, now, row.last_step)
+                    .ok_or(AuthError::WrongCode)?;
+                if !store.use_totp_step(user, step, Some(now)).await? {
+                    return Err(AuthError::WrongCode);
+                }
+                let (codes, hashes) = recovery::generate();
+                store.replace_recovery_codes(user, &hashes, now).await?;
+                self.factor_changed(&store, me, ActivityKind::TotpEnabled, client, now)
+                    .await?;
+                Ok(codes)
+            })
+            .await?;
+        self.accounts.throttle().succeeded(&key).await?;
+        self.mail.wake();
+        session.insert(FRESH_CODES_KEY, codes).await?;
+        Ok(())
+    }
+
+    /// Removes the authenticator and the recovery codes (sudo mode).
+    pub async fn disable_totp(
+        &self,
+        session: &Session,
+        me: &Me,
+        client: &ClientInfo,
+    ) -> Result<(), AuthError> {
+        self.require_sudo(session).await?;
+        let now = self.clock.now();
+        self.store
+            .transaction(|store| async move {
+                if !store.delete_second_factors(me.user.id).await? {
+                    return Err(AuthError::FactorOff);
+                }
+                self.factor_changed(&store, me, ActivityKind::TotpDisabled, client, now)
+                    .await
+            })
+            .await?;
+        self.mail.wake();
+        Ok(())
+    }
+
+    /// Replaces the recovery codes with ten new ones (sudo mode), shown once.
+    pub async fn renew_recovery_codes(
+        &self,
+        session: &Session,
+        me: &Me,
+        client: &ClientInfo,
+    ) -> Result<(), AuthError> {
+        self.require_sudo(session).await?;
+        let now = self.clock.now();
+        let codes = self
+            .store
+            .transaction(|store| async move {
+                if !self.has_second_factor(&store, me.user.id).await? {
+                    return Err(AuthError::FactorOff);
+                }
+                let (codes, hashes) = recovery::generate();
+                store
+                    .replace_recovery_codes(me.user.id, &hashes, now)
+                    .await?;
+                self.factor_changed(&store, me, ActivityKind::RecoveryCodesRenewed, client, now)
+                    .await?;
+                Ok::<_, AuthError>(codes)
+            })
+            .await?;
+        self.mail.wake();
+        session.insert(FRESH_CODES_KEY, codes).await?;
+        Ok(())
+    }
+
+    /// Records a change of `me`'s factors and mails its notice.
+    async fn factor_changed(
+        &self,
+        store: &Store,
+        me: &Me,
+        kind: ActivityKind,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        self.record_on(store.clone(), me, kind, client).await?;
+        if let Some((owner, _)) = store.notice_address(me.user.id).await? {
+            let settings = self.links.to("/settings/security");
+            templates::factor_changed(&owner.email, &owner.username, kind.describe(), &settings)
+                .queue_on(store, now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    fn open_secret(&self, user: UserId, sealed: &[u8]) -> Result<TotpSecret, AuthError> {
+        self.secrets()?
+            .open(sealed, &context(user))
+            .map(TotpSecret::from_bytes)
+            .ok_or(AuthError::FactorsUnavailable)
+    }
+
+    /// Checks a second-factor code of `user`'s, once: an authenticator code
+    /// for a step not used before, or an unused recovery code. Checks are
+    /// throttled per account, as passwords are; a wrong code is recorded.
+    pub(super) async fn check_factor(
+        &self,
+        user: UserId,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<Factor, AuthError> {
+        let key = throttle_key(user);
+        self.accounts
+            .throttle()
+            .reserve(&key)
+            .await?
+            .map_err(AuthError::Throttled)?;
+        let now = self.clock.now();
+        let passed = if recovery::looks_like_code(code) {
+            let used = self
+                .store
+                .use_recovery_code(user, &recovery::hash(code), now)
+                .await?;
+            used.then_some(Factor::RecoveryCode)
+        } else {
+            match self.store.totp(user).await? {
+                Some(row) if row.confirmed_at.is_some() => {
+                    let secret = self.open_secret(user, &row.sealed)?;
+                    match secret.matching_step(code, now, row.last_step) {
+                        Some(step) => self
+                            .store
+                            .use_totp_step(user, step, None)
+                            .await?
+                            .then_some(Factor::Totp),
+                        None => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        match passed {
+            Some(factor) => {
+                self.accounts.throttle().succeeded(&key).await?;
+                Ok(factor)
+            }
+            None => {
+                self.sessions
+                    .activity()
+                    .record(user, ActivityKind::SecondFactorFailed, client)
+                    .await?;
+                Err(AuthError::WrongCode)
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Second factors: each account's TOTP secret (sealed) and recovery codes
+//! (hashed).
+
+use super::{Store, StoreError};
+use crate::domain::UserId;
+
+/// An account's TOTP row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpRow {
+    /// The secret, sealed ([`crate::factors::SecretBox`]).
+    pub sealed: Vec<u8>,
+    /// When its first code confirmed it; `None` while enrolling.
+    pub confirmed_at: Option<i64>,
+    /// The last step a code was accepted for.
+    pub last_step: i64,
+}
+
+impl Store {
+    /// `user`'s TOTP row, confirmed or not.
+    pub async fn totp(&self, user: UserId) -> Result<Option<TotpRow>, StoreError> {
+        let row: Option<(Vec<u8>, Option<i64>, i64)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT secret, confirmed_at, last_step FROM latchkey_totp WHERE user_id = $1"
+            )
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(row.map(|(sealed, confirmed_at, last_step)| TotpRow {
+            sealed,
+            confirmed_at,
+            last_step,
+        }))
+    }
+
+    /// Starts (or restarts) enrolment: an unconfirmed secret for `user`. A
+    /// confirmed one is left alone (answers `false`).
+    pub async fn put_unconfirmed_totp(
+        &self,
+        user: UserId,
+        sealed: &[u8],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO latchkey_totp (user_id, secret, confirmed_at, last_step, created_at)
+                 VALUES ($1, $2, NULL, 0, $3)
+                 ON CONFLICT (user_id) DO UPDATE SET secret = $2, last_step = 0, created_at = $3
+                 WHERE latchkey_totp.confirmed_at IS NULL"
+            )
+            .bind(user.0)
+            .bind(sealed)
+            .bind(now)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Uses `step` of `user`'s TOTP, once: answers whether no code of this
+    /// step or a later one was used before (two requests with one code: one
+    /// wins). With `confirm`, an unconfirmed secret becomes confirmed.
+    pub async fn use_totp_step(
+        &self,
+        user: UserId,
+        step: i64,
+        confirm: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_totp SET last_step = $1,
+                     confirmed_at = COALESCE(confirmed_at, $3)
+                 WHERE user_id = $2 AND last_step < $1
+                   AND (confirmed_at IS NOT NULL OR $3 IS NOT NULL)"
+            )
+            .bind(step)
+            .bind(user.0)
+            .bind(confirm)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Removes `user`'s TOTP and recovery codes; answers whether there was a
+    /// confirmed TOTP.
+    pub async fn delete_second_factors(&self, user: UserId) -> Result<bool, StoreError> {
+        let removed = execute!(
+            self,
+            sqlx::query(
+                "DELETE FROM latchkey_totp WHERE user_id = $1 AND confirmed_at IS NOT NULL"
+            )
+            .bind(user.0)
+        )?;
+        execute!(
+            self,
+            sqlx::query("DELETE FROM latchkey_totp WHERE user_id = $1").bind(user.0)
+        )?;
+        execute!(
+            self,
+            sqlx::query("DELETE FROM latchkey_recovery_codes WHERE user_id = $1").bind(user.0)
+        )?;
+        Ok(removed > 0)
+    }
+
+    /// Replaces `user`'s recovery codes with these hashes.
+    pub async fn replace_recovery_codes(
+        &self,
+        user: UserId,
+        hashes: &[Vec<u8>],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query("DELETE FROM latchkey_recovery_codes WHERE user_id = $1").bind(user.0)
+        )?;
+        for hash in hashes {
+            execute!(
+                self,
+                sqlx::query(
+                    "INSERT INTO latchkey_recovery_codes (user_id, code_hash, created_at)
+                     VALUES ($1, $2, $3)"
+                )
+                .bind(user.0)
+                .bind(hash.as_slice())
+                .bind(now)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Uses `user`'s recovery code with this hash, once.
+    pub async fn use_recovery_code(
+        &self,
+        user: UserId,
+        hash: &[u8],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_recovery_codes SET used_at = $1
+                 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL"
+            )
+            .bind(now)
+            .bind(user.0)
+            .bind(hash)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// How many of `user`'s recovery codes are unused.
+    pub async fn recovery_codes_left(&self, user: UserId) -> Result<i64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM latchkey_recovery_codes WHERE user_id = $1 AND used_at IS NULL"
+            )
+            .bind(user.0)
+            .fetch_one(pool)
+            .await
+        )?)
+    }
+}

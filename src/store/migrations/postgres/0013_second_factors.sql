@@ -1,0 +1,23 @@
+-- Second factors. A TOTP secret is sealed with a key from the configuration
+-- (never stored here); it counts once its first code confirms it, and
+-- last_step makes each code work once.
+CREATE TABLE latchkey_totp (
+    user_id      BIGINT PRIMARY KEY REFERENCES latchkey_users(id) ON DELETE CASCADE,
+    secret       BYTEA NOT NULL,
+    confirmed_at BIGINT,
+    last_step    BIGINT NOT NULL DEFAULT 0,
+    created_at   BIGINT NOT NULL
+);
+
+-- Recovery codes, as SHA-256 of 50 random bits each; one use each.
+CREATE TABLE latchkey_recovery_codes (
+    user_id    BIGINT NOT NULL REFERENCES latchkey_users(id) ON DELETE CASCADE,
+    code_hash  BYTEA NOT NULL,
+    created_at BIGINT NOT NULL,
+    used_at    BIGINT,
+    PRIMARY KEY (user_id, code_hash)
+);
+
+-- How each device signed in (password, password and a second factor,
+-- a mailed link, a passkey), as the device list shows it.
+ALTER TABLE latchkey_devices ADD COLUMN signed_in_with TEXT;
