@@ -191,3 +191,19 @@ fn mailed_links_need_a_confirmed_address_unless_configured_otherwise() {
     assert_eq!(typo.key, "LATCHKEY_VERIFIED_EMAIL_FOR");
     assert!(typo.to_string().contains("email-sign-in"), "{typo}");
 }
+
+#[test]
+fn the_secret_key_is_64_hex_digits_and_a_bad_one_is_not_echoed() {
+    assert!(config(&[]).unwrap().secret_key.is_none());
+    assert!(config(&[("LATCHKEY_SECRET_KEY", &"ab".repeat(32))])
+        .unwrap()
+        .secret_key
+        .is_some());
+    let short = config(&[("LATCHKEY_SECRET_KEY", "deadbeef-not-a-key")]).unwrap_err();
+    assert_eq!(short.key, "LATCHKEY_SECRET_KEY");
+    assert!(!short.to_string().contains("deadbeef"), "{short}");
+    assert!(
+        short.to_string().contains("openssl rand -hex 32"),
+        "{short}"
+    );
+}

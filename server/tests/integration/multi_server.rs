@@ -81,3 +81,76 @@ fn two_app_servers_on_one_database_share_sign_ins_and_revocations_at_once() {
         running.wait();
     }
 }
+
+/// A code pending on one server is finished on another: the "password
+/// given" state lives in the shared session store, and both servers open
+/// the secret with the configured key.
+#[test]
+fn a_sign_in_started_on_one_server_takes_its_code_on_another() {
+    use latchkey::factors::TotpSecret;
+
+    let _turn = crate::harness::exclusive_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let key = "7".repeat(64);
+    let start = || {
+        let mut command = server(dir.path(), &url);
+        command.env("LATCHKEY_SECRET_KEY", &key);
+        Running::start(command)
+    };
+    let (a, b) = (start(), start());
+    let code = |secret: &TotpSecret, ahead: i64| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        format!("{:06}", secret.code_at_step(now / 30 + ahead))
+    };
+    runtime.block_on(async {
+        let form = [
+            ("username", "twofactor"),
+            ("email", "twofactor@example.test"),
+            ("password", PASSWORD),
+        ];
+        let (_, cookie, _) = call(&a, "register", None, &form).await;
+        let cookie = cookie.expect("signed in");
+        call(&a, "begin_totp", Some(&cookie), &[]).await;
+        let (_, _, status) = call(&b, "security_status", Some(&cookie), &[]).await;
+        let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+        let secret = status["totp"]["Enrolling"]["secret"]
+            .as_str()
+            .expect("B opens A's secret");
+        let secret = TotpSecret::from_display(secret).unwrap();
+        let (confirmed, _, _) = call(
+            &b,
+            "confirm_totp",
+            Some(&cookie),
+            &[("code", &code(&secret, 0))],
+        )
+        .await;
+        assert_eq!(confirmed, StatusCode::OK);
+
+        // The password through A; the code through B.
+        let form = [("username", "twofactor"), ("password", PASSWORD)];
+        let (status, pending, _) = call(&a, "login", None, &form).await;
+        assert_eq!(status, StatusCode::OK);
+        let pending = pending.expect("a pending session");
+        let (_, _, who) = call(&b, "current_user", Some(&pending), &[]).await;
+        assert_eq!(who, "null", "pending is signed in nowhere");
+        let (status, signed_in, _) = call(
+            &b,
+            "verify_factor",
+            Some(&pending),
+            &[("code", &code(&secret, 1))],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let signed_in = signed_in.expect("a new session id");
+        let (_, _, who) = call(&a, "current_user", Some(&signed_in), &[]).await;
+        assert!(who.contains("\"username\":\"twofactor\""), "{who}");
+    });
+    for server in [a, b] {
+        server.signal("-TERM");
+        server.wait();
+    }
+}
