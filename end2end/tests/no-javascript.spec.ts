@@ -1,4 +1,4 @@
-import { test, expect, PASSWORD, freshName, registerOverApi, screenshot } from "./helpers";
+import { test, expect, PASSWORD, freshName, registerOverApi, screenshot, totp } from "./helpers";
 
 test.use({ javaScriptEnabled: false });
 
@@ -63,4 +63,37 @@ test("register with JavaScript disabled, errors included", async ({ page }) => {
   await expect(page).toHaveURL(`/users/${name}`);
   await expect(page.getByRole("status")).toContainText(`Welcome, ${name}`);
   await screenshot(page, "register-no-javascript");
+});
+
+test("an authenticator app and a recovery code work with JavaScript disabled", async ({ page, request }) => {
+  const name = freshName("nojs2fa");
+  await registerOverApi(request, name);
+  await page.goto("/login?next=/settings/security");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/settings/security");
+
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  await expect(page).toHaveURL(/\/settings\/security\??$/);
+  const secret = (await page.locator("code.secret").textContent()) ?? "";
+  await page.getByLabel("Code", { exact: true }).fill("000000");
+  await page.getByRole("button", { name: "Turn it on" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "That code is not right" })).toBeVisible();
+  await page.getByLabel("Code", { exact: true }).fill(totp(secret));
+  await page.getByRole("button", { name: "Turn it on" }).click();
+  const codes = page.getByRole("list", { name: "Recovery codes" }).locator("code");
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.last().textContent()) ?? "";
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/login/factor");
+  await page.getByLabel("Code", { exact: true }).fill(recovery);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("status")).toContainText("Welcome back");
 });

@@ -1,33 +1,5 @@
-import { createHmac } from "node:crypto";
 import type { Page } from "@playwright/test";
-import { test, expect, freshName, hydrated, PASSWORD, registerThroughUi, screenshot } from "./helpers";
-
-/** RFC 4648 base32, as the security page shows the secret. */
-function base32(text: string): Buffer {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const c of text.replace(/\s/g, "").toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The code an authenticator app shows `stepsAhead` steps from now (RFC 6238, SHA-1, 6 digits). */
-function totp(secret: string, stepsAhead = 0): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + stepsAhead));
-  const mac = createHmac("sha1", base32(secret)).update(counter).digest();
-  const at = mac[mac.length - 1] & 15;
-  const n = ((mac[at] & 0x7f) << 24) | (mac[at + 1] << 16) | (mac[at + 2] << 8) | mac[at + 3];
-  return String(n % 1_000_000).padStart(6, "0");
-}
+import { test, expect, freshName, hydrated, PASSWORD, registerThroughUi, screenshot, totp } from "./helpers";
 
 async function logOut(page: Page) {
   await page.getByRole("button", { name: "Log out" }).click();
