@@ -263,11 +263,15 @@ impl Auth {
             .map_err(AuthError::Throttled)?;
         let now = self.clock.now();
         let passed = if recovery::looks_like_code(code) {
-            let used = self
-                .store
-                .use_recovery_code(user, &recovery::hash(code), now)
-                .await?;
-            used.then_some(Factor::RecoveryCode)
+            let unused = self.store.unused_recovery_codes(user).await?;
+            match unused.iter().find(|stored| stored.matches(code)) {
+                Some(stored) => self
+                    .store
+                    .use_recovery_code(user, &stored.salt, now)
+                    .await?
+                    .then_some(Factor::RecoveryCode),
+                None => None,
+            }
         } else {
             match self.store.totp(user).await? {
                 Some(row) if row.confirmed_at.is_some() => {

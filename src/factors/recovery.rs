@@ -1,7 +1,7 @@
 //! Recovery codes: ten single-use codes shown once, for when the
 //! authenticator is lost. Each has 50 random bits (ten base32 letters and
-//! digits, `abcde-fghij`), so a plain SHA-256 is enough to store it: there
-//! is nothing to guess from the hash.
+//! digits, `abcde-fghij`), fewer than ASVS 2.6.2's 112, so each is stored as
+//! SHA-256 of a random 32-bit salt of its own and the code.
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -11,11 +11,35 @@ pub const CODES: usize = 10;
 
 const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
-/// A new set of codes, as shown to the user, and their hashes.
-pub fn generate() -> (Vec<String>, Vec<Vec<u8>>) {
+/// A code as stored: its salt and the hash of salt and code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCode {
+    /// 4 random bytes.
+    pub salt: Vec<u8>,
+    /// SHA-256 of the salt and the normalised code.
+    pub hash: Vec<u8>,
+}
+
+impl StoredCode {
+    /// Whether `typed` is this code (in constant time).
+    pub fn matches(&self, typed: &str) -> bool {
+        subtle::ConstantTimeEq::ct_eq(&hash(&self.salt, typed)[..], &self.hash[..]).into()
+    }
+}
+
+/// A new set of codes, as shown to the user, and as stored.
+pub fn generate() -> (Vec<String>, Vec<StoredCode>) {
     let codes: Vec<String> = (0..CODES).map(|_| one()).collect();
-    let hashes = codes.iter().map(|c| hash(c)).collect();
-    (codes, hashes)
+    let stored = codes
+        .iter()
+        .map(|code| {
+            let mut salt = vec![0u8; 4];
+            rand::rngs::OsRng.fill_bytes(&mut salt);
+            let hash = hash(&salt, code);
+            StoredCode { salt, hash }
+        })
+        .collect();
+    (codes, stored)
 }
 
 fn one() -> String {
@@ -33,9 +57,13 @@ pub fn looks_like_code(typed: &str) -> bool {
     normalise(typed).len() == 10
 }
 
-/// The hash of a code as typed: case, spaces and dashes do not matter.
-pub fn hash(typed: &str) -> Vec<u8> {
-    Sha256::digest(normalise(typed).as_bytes()).to_vec()
+/// The hash of a code as typed under `salt`: case, spaces and dashes do
+/// not matter.
+fn hash(salt: &[u8], typed: &str) -> Vec<u8> {
+    let mut digest = Sha256::new();
+    digest.update(salt);
+    digest.update(normalise(typed).as_bytes());
+    digest.finalize().to_vec()
 }
 
 fn normalise(typed: &str) -> String {
@@ -52,16 +80,23 @@ mod tests {
 
     #[test]
     fn ten_distinct_codes_that_match_however_they_are_typed() {
-        let (codes, hashes) = generate();
+        let (codes, stored) = generate();
         assert_eq!(codes.len(), CODES);
         let distinct: std::collections::HashSet<_> = codes.iter().collect();
         assert_eq!(distinct.len(), CODES);
-        for (code, stored) in codes.iter().zip(&hashes) {
+        for (code, stored) in codes.iter().zip(&stored) {
             assert_eq!(code.len(), 11);
             assert!(looks_like_code(code));
-            assert_eq!(&hash(code), stored);
-            assert_eq!(&hash(&code.to_uppercase().replace('-', " ")), stored);
+            assert!(stored.matches(code));
+            assert!(stored.matches(&code.to_uppercase().replace('-', " ")));
+            assert_eq!(stored.salt.len(), 4);
+            assert_ne!(
+                stored.hash,
+                Sha256::digest(code.as_bytes()).to_vec(),
+                "salted"
+            );
         }
+        assert!(!stored[0].matches(&codes[1]));
         assert!(!looks_like_code("123456"));
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Store, StoreError};
 use crate::domain::UserId;
+use crate::factors::recovery::StoredCode;
 
 /// An account's TOTP row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,48 +104,68 @@ impl Store {
         Ok(removed > 0)
     }
 
-    /// Replaces `user`'s recovery codes with these hashes.
+    /// Replaces `user`'s recovery codes with these.
     pub async fn replace_recovery_codes(
         &self,
         user: UserId,
-        hashes: &[Vec<u8>],
+        codes: &[StoredCode],
         now: i64,
     ) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_recovery_codes WHERE user_id = $1").bind(user.0)
         )?;
-        for hash in hashes {
+        for code in codes {
             execute!(
                 self,
                 sqlx::query(
-                    "INSERT INTO latchkey_recovery_codes (user_id, code_hash, created_at)
-                     VALUES ($1, $2, $3)"
+                    "INSERT INTO latchkey_recovery_codes (user_id, salt, code_hash, created_at)
+                     VALUES ($1, $2, $3, $4)"
                 )
                 .bind(user.0)
-                .bind(hash.as_slice())
+                .bind(code.salt.as_slice())
+                .bind(code.hash.as_slice())
                 .bind(now)
             )?;
         }
         Ok(())
     }
 
-    /// Uses `user`'s recovery code with this hash, once.
+    /// `user`'s unused recovery codes, as stored.
+    pub async fn unused_recovery_codes(&self, user: UserId) -> Result<Vec<StoredCode>, StoreError> {
+        let rows: Vec<(Vec<u8>, Vec<u8>)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT salt, code_hash FROM latchkey_recovery_codes
+                 WHERE user_id = $1 AND used_at IS NULL"
+            )
+            .bind(user.0)
+            .fetch_all(pool)
+            .await
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(salt, hash)| StoredCode { salt, hash })
+            .collect())
+    }
+
+    /// Uses `user`'s recovery code with this salt, once.
     pub async fn use_recovery_code(
         &self,
         user: UserId,
-        hash: &[u8],
+        salt: &[u8],
         now: i64,
     ) -> Result<bool, StoreError> {
         let changed = execute!(
             self,
             sqlx::query(
                 "UPDATE latchkey_recovery_codes SET used_at = $1
-                 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL"
+                 WHERE user_id = $2 AND salt = $3 AND used_at IS NULL"
             )
             .bind(now)
             .bind(user.0)
-            .bind(hash)
+            .bind(salt)
         )?;
         Ok(changed > 0)
     }

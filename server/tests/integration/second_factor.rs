@@ -306,3 +306,34 @@ async fn sudo_mode_takes_the_code_as_well_as_the_password_and_turning_off_needs_
         .unwrap();
     assert!(activity.contains("TotpEnabled") && activity.contains("TotpDisabled"));
 }
+
+/// One code sent from ten browsers at once, each past the password: one
+/// signs in, the rest are refused.
+#[tokio::test]
+async fn one_code_from_ten_browsers_at_once_signs_in_one() {
+    let clock = Clock::manual(START);
+    let (app, name, secret, _) = with_authenticator(&clock).await;
+    let mut browsers = Vec::new();
+    for _ in 0..10 {
+        browsers.push(password_given(&app, &name, false).await);
+    }
+    clock.advance(30);
+    let right = code(&secret, clock.now());
+    let mut uses = tokio::task::JoinSet::new();
+    for browser in browsers {
+        let (url, right) = (app.url("/api/verify_factor"), right.clone());
+        uses.spawn(async move {
+            let form = [("code", right)];
+            browser.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    let statuses = uses.join_all().await;
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(ok, 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| [
+        StatusCode::OK,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::TOO_MANY_REQUESTS
+    ]
+    .contains(s)));
+}

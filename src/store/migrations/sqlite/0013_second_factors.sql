@@ -9,13 +9,15 @@ CREATE TABLE latchkey_totp (
     created_at   INTEGER NOT NULL
 );
 
--- Recovery codes, as SHA-256 of 50 random bits each; one use each.
+-- Recovery codes: 50 random bits each, stored as SHA-256 of a random
+-- 32-bit salt and the code (ASVS 2.6.2); one use each.
 CREATE TABLE latchkey_recovery_codes (
     user_id    INTEGER NOT NULL REFERENCES latchkey_users(id) ON DELETE CASCADE,
+    salt       BLOB NOT NULL,
     code_hash  BLOB NOT NULL,
     created_at INTEGER NOT NULL,
     used_at    INTEGER,
-    PRIMARY KEY (user_id, code_hash)
+    PRIMARY KEY (user_id, salt)
 );
 
 -- How each device signed in (password, password and a second factor,
