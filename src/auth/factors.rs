@@ -135,12 +135,7 @@ impl Auth {
         self.require_sudo(session).await?;
         let user = me.user.id;
         // Guessing the first code is throttled as guessing any code is.
-        let key = throttle_key(user);
-        self.accounts
-            .throttle()
-            .reserve(&key)
-            .await?
-            .map_err(AuthError::Throttled)?;
+        let key = self.reserve_factor_check(user).await?;
         let now = self.clock.now();
         let codes = self
             .store
@@ -239,6 +234,18 @@ impl Auth {
         Ok(())
     }
 
+    /// Counts a code check against `user`'s throttle (refused while it is
+    /// locked); answers the key to clear when the code is right.
+    async fn reserve_factor_check(&self, user: UserId) -> Result<String, AuthError> {
+        let key = throttle_key(user);
+        self.accounts
+            .throttle()
+            .reserve(&key)
+            .await?
+            .map_err(AuthError::Throttled)?;
+        Ok(key)
+    }
+
     fn open_secret(&self, user: UserId, sealed: &[u8]) -> Result<TotpSecret, AuthError> {
         self.secrets()?
             .open(sealed, &context(user))
@@ -255,12 +262,7 @@ impl Auth {
         code: &str,
         client: &ClientInfo,
     ) -> Result<Factor, AuthError> {
-        let key = throttle_key(user);
-        self.accounts
-            .throttle()
-            .reserve(&key)
-            .await?
-            .map_err(AuthError::Throttled)?;
+        let key = self.reserve_factor_check(user).await?;
         let now = self.clock.now();
         let passed = if recovery::looks_like_code(code) {
             let unused = self.store.unused_recovery_codes(user).await?;
