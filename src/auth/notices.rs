@@ -76,6 +76,32 @@ impl Auth {
         Ok(true)
     }
 
+    /// "A recovery code was used", with how many are left, if `user` has a
+    /// verified address.
+    pub(super) async fn notice_recovery_code_used(
+        &self,
+        store: &Store,
+        user: UserId,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let Some((owner, _)) = store.notice_address(user).await? else {
+            return Ok(false);
+        };
+        let left = store.recovery_codes_left(user).await?;
+        let settings = self.links.to("/settings/security");
+        templates::recovery_code_used(
+            &owner.email,
+            &owner.username,
+            &client.describe(),
+            left,
+            &settings,
+        )
+        .queue_on(store, now)
+        .await?;
+        Ok(true)
+    }
+
     /// "A copied sign-in cookie was used", if `user` has a verified address.
     pub(super) async fn notice_remember_theft(
         &self,

@@ -232,9 +232,14 @@ impl SignedInBy<'_> {
                 .record(user.id, factor.activity(), self.client)
                 .await?;
         }
-        let noticed = auth
+        let mut noticed = auth
             .notice_new_device(store, user.id, self.browser, self.client, now)
             .await?;
+        if self.factor == Some(Factor::RecoveryCode) {
+            noticed |= auth
+                .notice_recovery_code_used(store, user.id, self.client, now)
+                .await?;
+        }
         Ok((record, token, noticed))
     }
 }

@@ -183,6 +183,33 @@ pub fn factor_changed(to: &str, username: &str, what: &str, settings: &str) -> M
     )
 }
 
+/// A notice that a recovery code signed in, and how many are left.
+pub fn recovery_code_used(
+    to: &str,
+    username: &str,
+    device: &str,
+    left: i64,
+    settings: &str,
+) -> Mail {
+    let left = match left {
+        0 => "You have no recovery codes left: make new ones now.".to_string(),
+        1 => "You have 1 recovery code left.".to_string(),
+        n => format!("You have {n} recovery codes left."),
+    };
+    mail(
+        to,
+        "A recovery code was used to sign in",
+        &[
+            format!("Hello {username},"),
+            format!("One of your recovery codes was just used to sign in from {device}. {left}"),
+            "If it was not you, change your password and turn the authenticator off and on \
+             again here:"
+                .into(),
+            settings.to_string(),
+        ],
+    )
+}
+
 /// A notice that a copied "Remember me" cookie was used.
 pub fn remember_theft(to: &str, username: &str, devices: &str) -> Mail {
     mail(

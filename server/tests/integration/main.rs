@@ -36,6 +36,7 @@ mod register;
 mod remember_me;
 mod reset;
 mod second_factor;
+mod second_factor_mail;
 mod server_functions;
 mod session_lifetimes;
 mod sign_in_link;

@@ -13,7 +13,7 @@ use crate::harness::{current_username, location, set_cookies, unique_name, TestA
 
 const START: i64 = 1_800_000_000;
 
-async fn call(
+pub(crate) async fn call(
     client: &Client,
     app: &TestApp,
     function: &str,
@@ -41,11 +41,18 @@ async fn with_authenticator(clock: &Clock) -> (TestApp, String, TotpSecret, Vec<
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let name = unique_name("totp");
     app.register(&name, PASSWORD).await;
+    let (secret, codes) = enrol(&app, clock).await;
+    (app, name, secret, codes)
+}
+
+/// Sets up the authenticator of the app's signed-in user (in sudo mode):
+/// its secret and recovery codes.
+pub(crate) async fn enrol(app: &TestApp, clock: &Clock) -> (TotpSecret, Vec<String>) {
     assert_eq!(
-        call(&app.client, &app, "begin_totp", &[]).await.status(),
+        call(&app.client, app, "begin_totp", &[]).await.status(),
         StatusCode::OK
     );
-    let enrolling = status(&app.client, &app).await;
+    let enrolling = status(&app.client, app).await;
     let shown = enrolling["totp"]["Enrolling"]["secret"]
         .as_str()
         .expect("a secret to type");
@@ -55,32 +62,32 @@ async fn with_authenticator(clock: &Clock) -> (TestApp, String, TotpSecret, Vec<
         .contains("<svg"));
     let secret = TotpSecret::from_display(shown).unwrap();
 
-    let wrong = call(&app.client, &app, "confirm_totp", &[("code", "000000")]).await;
+    let wrong = call(&app.client, app, "confirm_totp", &[("code", "000000")]).await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        status(&app.client, &app).await["totp"]["Enrolling"].is_object(),
+        status(&app.client, app).await["totp"]["Enrolling"].is_object(),
         "still off"
     );
     let right = code(&secret, clock.now());
     assert_eq!(
-        call(&app.client, &app, "confirm_totp", &[("code", &right)])
+        call(&app.client, app, "confirm_totp", &[("code", &right)])
             .await
             .status(),
         StatusCode::OK
     );
-    let on = status(&app.client, &app).await;
+    let on = status(&app.client, app).await;
     assert_eq!(on["totp"], "On");
     let codes: Vec<String> = serde_json::from_value(on["fresh_codes"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
     assert_eq!(
-        status(&app.client, &app).await["fresh_codes"],
+        status(&app.client, app).await["fresh_codes"],
         Value::Null,
         "shown once"
     );
-    (app, name, secret, codes)
+    (secret, codes)
 }
 
-fn code(secret: &TotpSecret, now: i64) -> String {
+pub(crate) fn code(secret: &TotpSecret, now: i64) -> String {
     format!("{:06}", secret.code_at_step(now / 30))
 }
 

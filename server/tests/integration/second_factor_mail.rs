@@ -1,0 +1,127 @@
+//! Second factors where mail is involved: a sign-in by mailed link still
+//! asks for the code, a reset link does not sign such an account in, and a
+//! recovery code's use is mailed with how many are left.
+
+use latchkey::clock::Clock;
+use reqwest::StatusCode;
+
+use crate::harness::{current_username, location, PASSWORD};
+use crate::second_factor::{call, code, enrol};
+use crate::smtp::{body, confirmed_user, header, mailed_token, SmtpServer};
+
+const START: i64 = 1_800_000_000;
+
+#[tokio::test]
+async fn a_mailed_link_still_asks_for_the_code_and_a_recovery_code_is_mailed_about() {
+    let smtp = SmtpServer::start();
+    let clock = Clock::manual(START);
+    let (app, name, address) = confirmed_user(&smtp, Some(clock.clone())).await;
+    let (secret, codes) = enrol(&app, &clock).await;
+    let before = smtp.wait_for(2).await.len(); // confirmation, "authenticator set up"
+
+    // The link is only the first step.
+    app.stranger()
+        .post(app.url("/api/request_sign_in_link"))
+        .form(&[("email", address.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let token = mailed_token(&smtp, before + 1, &address, "/login/email/confirm?token=").await;
+    let phone = app.stranger_with_cookies();
+    let followed = call(&phone, &app, "sign_in_with_link", &[("token", &token)]).await;
+    assert_eq!(followed.status(), StatusCode::OK);
+    assert_eq!(location(&followed).as_deref(), Some("/login/factor"));
+    assert_eq!(current_username(&phone, &app.base, None).await, None);
+    clock.advance(30);
+    let signed_in = call(
+        &phone,
+        &app,
+        "verify_factor",
+        &[("code", &code(&secret, clock.now()))],
+    )
+    .await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    assert_eq!(
+        current_username(&phone, &app.base, None).await.as_deref(),
+        Some(name.as_str())
+    );
+    let devices = call(&phone, &app, "devices", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        devices.contains("emailed link and authenticator code"),
+        "{devices}"
+    );
+
+    // A recovery code is mailed about, with the count left.
+    let laptop = app.stranger_with_cookies();
+    call(
+        &laptop,
+        &app,
+        "login",
+        &[("username", &name), ("password", PASSWORD)],
+    )
+    .await;
+    let used = call(&laptop, &app, "verify_factor", &[("code", &codes[0])]).await;
+    assert_eq!(used.status(), StatusCode::OK);
+    let mails = smtp.wait_for(before + 2).await;
+    let notice = mails
+        .iter()
+        .find(|m| header(m, "Subject").as_deref() == Some("A recovery code was used to sign in"))
+        .expect("a recovery-code notice");
+    assert!(
+        body(notice).contains("You have 9 recovery codes left."),
+        "{notice}"
+    );
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_the_password_but_the_code_is_still_needed() {
+    let smtp = SmtpServer::start();
+    let clock = Clock::manual(START);
+    let (app, name, address) = confirmed_user(&smtp, Some(clock.clone())).await;
+    let (secret, _) = enrol(&app, &clock).await;
+    let before = smtp.wait_for(2).await.len();
+    app.stranger()
+        .post(app.url("/api/request_password_reset"))
+        .form(&[("email", address.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let token = mailed_token(&smtp, before + 1, &address, "/reset/confirm?token=").await;
+    let browser = app.stranger_with_cookies();
+    let new = "a fresh passphrase nobody knows";
+    let reset = call(
+        &browser,
+        &app,
+        "reset_password",
+        &[("token", &token), ("new_password", new)],
+    )
+    .await;
+    assert_eq!(reset.status(), StatusCode::OK);
+    assert_eq!(location(&reset).as_deref(), Some("/login"));
+    assert_eq!(
+        current_username(&browser, &app.base, None).await,
+        None,
+        "not signed in"
+    );
+    let login = call(
+        &browser,
+        &app,
+        "login",
+        &[("username", &name), ("password", new)],
+    )
+    .await;
+    assert_eq!(location(&login).as_deref(), Some("/login/factor"));
+    clock.advance(30);
+    let done = call(
+        &browser,
+        &app,
+        "verify_factor",
+        &[("code", &code(&secret, clock.now()))],
+    )
+    .await;
+    assert_eq!(done.status(), StatusCode::OK);
+}
