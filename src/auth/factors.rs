@@ -69,6 +69,12 @@ impl Auth {
             .is_some_and(|t| t.confirmed_at.is_some()))
     }
 
+    /// Whether sudo mode asks `me` for an authenticator code as well as the
+    /// password.
+    pub async fn sudo_needs_code(&self, me: &Me) -> Result<bool, AuthError> {
+        self.has_second_factor(&self.store, me.user.id).await
+    }
+
     /// `me`'s second factors. An enrolment under way shows its secret only
     /// in sudo mode; fresh recovery codes are shown once.
     pub async fn security_status(
@@ -81,20 +87,16 @@ impl Auth {
         let totp = match row {
             None => TotpState::Off,
             Some(row) if row.confirmed_at.is_some() => TotpState::On,
-            Some(row) => match (self.sessions.sudo_active(session).await?, &self.secrets) {
-                (true, Some(secrets)) => {
-                    let secret = secrets
-                        .open(&row.sealed, &context(user))
-                        .map(TotpSecret::from_bytes)
-                        .ok_or(AuthError::FactorsUnavailable)?;
-                    let uri = secret.uri(ISSUER, &me.user.username);
-                    TotpState::Enrolling {
-                        secret: secret.display(),
-                        qr_svg: qr_svg(&uri).unwrap_or_default(),
-                    }
+            // The secret under way shows only in sudo mode.
+            Some(row) if self.secrets.is_some() && self.sessions.sudo_active(session).await? => {
+                let secret = self.open_secret(user, &row.sealed)?;
+                let uri = secret.uri(ISSUER, &me.user.username);
+                TotpState::Enrolling {
+                    secret: secret.display(),
+                    qr_svg: qr_svg(&uri).unwrap_or_default(),
                 }
-                _ => TotpState::Off,
-            },
+            }
+            Some(_) => TotpState::Off,
         };
         let left = self.store.recovery_codes_left(user).await?;
         let fresh = session.remove::<Vec<String>>(FRESH_CODES_KEY).await?;
@@ -225,12 +227,11 @@ impl Auth {
         now: i64,
     ) -> Result<(), AuthError> {
         self.record_on(store.clone(), me, kind, client).await?;
-        if let Some((owner, _)) = store.notice_address(me.user.id).await? {
-            let settings = self.links.to("/settings/security");
+        let settings = self.links.to("/settings/security");
+        self.notify(store, me.user.id, now, false, |owner| {
             templates::factor_changed(&owner.email, &owner.username, kind.describe(), &settings)
-                .queue_on(store, now)
-                .await?;
-        }
+        })
+        .await?;
         Ok(())
     }
 

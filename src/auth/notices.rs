@@ -5,9 +5,9 @@
 
 use super::{Auth, AuthError, Me};
 use crate::domain::{EmailSettings, EmailStatus, UserId};
-use crate::mail::templates;
+use crate::mail::{templates, Mail};
 use crate::sessions::ClientInfo;
-use crate::store::{Store, StoreError};
+use crate::store::{AddressOwner, Store, StoreError};
 use crate::throttle::KnownBrowser;
 
 impl Auth {
@@ -36,6 +36,26 @@ impl Auth {
         Ok(self.store.set_new_device_notices(me.user.id, on).await?)
     }
 
+    /// Queues `notice` (built for the address's owner) to `user`'s verified
+    /// address, if there is one; an `opt_in` notice only if they chose it.
+    /// Answers whether a mail was queued.
+    pub(super) async fn notify(
+        &self,
+        store: &Store,
+        user: UserId,
+        now: i64,
+        opt_in: bool,
+        notice: impl FnOnce(&AddressOwner) -> Mail,
+    ) -> Result<bool, StoreError> {
+        match store.notice_address(user).await? {
+            Some((owner, chose)) if chose || !opt_in => {
+                notice(&owner).queue_on(store, now).await?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// "Your password was changed", if `user` has a verified address.
     pub(super) async fn notice_password_changed(
         &self,
@@ -43,13 +63,11 @@ impl Auth {
         user: UserId,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let Some((owner, _)) = store.notice_address(user).await? else {
-            return Ok(false);
-        };
-        templates::password_changed(&owner.email, &owner.username, &self.links.to("/reset"))
-            .queue_on(store, now)
-            .await?;
-        Ok(true)
+        let reset = self.links.to("/reset");
+        self.notify(store, user, now, false, |owner| {
+            templates::password_changed(&owner.email, &owner.username, &reset)
+        })
+        .await
     }
 
     /// "A new device signed in", if `user` asked for these, has a verified
@@ -66,14 +84,11 @@ impl Auth {
         if known.is_some_and(|b| b.user == user) {
             return Ok(false);
         }
-        let Some((owner, true)) = store.notice_address(user).await? else {
-            return Ok(false);
-        };
         let devices = self.links.to("/settings/devices");
-        templates::new_device(&owner.email, &owner.username, &client.describe(), &devices)
-            .queue_on(store, now)
-            .await?;
-        Ok(true)
+        self.notify(store, user, now, true, |owner| {
+            templates::new_device(&owner.email, &owner.username, &client.describe(), &devices)
+        })
+        .await
     }
 
     /// "A recovery code was used", with how many are left, if `user` has a
@@ -85,21 +100,13 @@ impl Auth {
         client: &ClientInfo,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let Some((owner, _)) = store.notice_address(user).await? else {
-            return Ok(false);
-        };
         let left = store.recovery_codes_left(user).await?;
         let settings = self.links.to("/settings/security");
-        templates::recovery_code_used(
-            &owner.email,
-            &owner.username,
-            &client.describe(),
-            left,
-            &settings,
-        )
-        .queue_on(store, now)
-        .await?;
-        Ok(true)
+        self.notify(store, user, now, false, |owner| {
+            let device = client.describe();
+            templates::recovery_code_used(&owner.email, &owner.username, &device, left, &settings)
+        })
+        .await
     }
 
     /// "A copied sign-in cookie was used", if `user` has a verified address.
@@ -109,13 +116,10 @@ impl Auth {
         user: UserId,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let Some((owner, _)) = store.notice_address(user).await? else {
-            return Ok(false);
-        };
         let devices = self.links.to("/settings/devices");
-        templates::remember_theft(&owner.email, &owner.username, &devices)
-            .queue_on(store, now)
-            .await?;
-        Ok(true)
+        self.notify(store, user, now, false, |owner| {
+            templates::remember_theft(&owner.email, &owner.username, &devices)
+        })
+        .await
     }
 }

@@ -86,22 +86,22 @@ impl Store {
     /// Removes `user`'s TOTP and recovery codes; answers whether there was a
     /// confirmed TOTP.
     pub async fn delete_second_factors(&self, user: UserId) -> Result<bool, StoreError> {
-        let removed = execute!(
+        let confirmed: Option<bool> = on_pool!(
             self,
-            sqlx::query(
-                "DELETE FROM latchkey_totp WHERE user_id = $1 AND confirmed_at IS NOT NULL"
+            pool,
+            sqlx::query_scalar(
+                "DELETE FROM latchkey_totp WHERE user_id = $1
+                 RETURNING confirmed_at IS NOT NULL"
             )
             .bind(user.0)
-        )?;
-        execute!(
-            self,
-            sqlx::query("DELETE FROM latchkey_totp WHERE user_id = $1").bind(user.0)
+            .fetch_optional(pool)
+            .await
         )?;
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_recovery_codes WHERE user_id = $1").bind(user.0)
         )?;
-        Ok(removed > 0)
+        Ok(confirmed == Some(true))
     }
 
     /// Replaces `user`'s recovery codes with these.

@@ -44,4 +44,6 @@ pub use factors::{
 pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccount};
 pub use password::{change_password, password_strength, ChangePassword, PasswordStrength};
 pub use profile::{get_profile, my_profile, update_profile, GetProfile, MyProfile, UpdateProfile};
-pub use sudo::{confirm_password, sudo_status, ConfirmPassword, SudoStatus};
+pub use sudo::{
+    confirm_password, sudo_needs_code, sudo_status, ConfirmPassword, SudoNeedsCode, SudoStatus,
+};

@@ -45,3 +45,18 @@ pub async fn confirm_password(
         .await,
     )
 }
+
+/// Whether confirming the password also takes an authenticator code (the
+/// signed-in user has one on).
+#[server(endpoint = "sudo_needs_code")]
+pub async fn sudo_needs_code() -> Result<bool, ApiError> {
+    use super::server::{auth, finish, require_user, session};
+
+    finish(
+        async move {
+            let me = require_user(&session()?).await?;
+            Ok(auth()?.sudo_needs_code(&me).await?)
+        }
+        .await,
+    )
+}

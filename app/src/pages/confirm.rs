@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use latchkey::domain::{Field, TotpState};
+use latchkey::domain::Field;
 
-use crate::api::{security_status, ConfirmPassword};
+use crate::api::{sudo_needs_code, ConfirmPassword};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, CodeField, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SubmitButton,
@@ -19,7 +19,7 @@ pub fn ConfirmPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let error = action_error(confirm_password);
     // With an authenticator app on, sudo mode takes its code too.
-    let status = Resource::new(|| (), |_| security_status());
+    let needs_code = Resource::new(|| (), |_| sudo_needs_code());
     view! {
         <PageTitle text="Confirm your password"/>
         <RequireUser let:user>
@@ -35,7 +35,7 @@ pub fn ConfirmPage() -> impl IntoView {
                     <CurrentPasswordField error/>
                     <Suspense>
                         {move || Suspend::new(async move {
-                            let on = matches!(status.await, Ok(s) if s.totp == TotpState::On);
+                            let on = needs_code.await.unwrap_or(false);
                             on.then(|| view! { <CodeField error field=Field::Code/> })
                         })}
                     </Suspense>

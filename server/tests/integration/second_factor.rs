@@ -275,6 +275,12 @@ async fn the_code_step_expires_five_minutes_after_the_password() {
 async fn sudo_mode_takes_the_code_as_well_as_the_password_and_turning_off_needs_it() {
     let clock = Clock::manual(START);
     let (app, _, secret, _) = with_authenticator(&clock).await;
+    let asks: bool = call(&app.client, &app, "sudo_needs_code", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(asks, "the confirm page asks for the code");
     clock.advance(11 * 60);
     assert_eq!(
         call(&app.client, &app, "disable_totp", &[]).await.status(),

@@ -42,6 +42,7 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("confirm_totp", &["code"]),
     ("disable_totp", &[]),
     ("renew_recovery_codes", &[]),
+    ("sudo_needs_code", &[]),
 ];
 
 /// The functions that take no fields and act for the signed-in user: each
@@ -57,6 +58,7 @@ pub const NEEDS_A_USER: &[&str] = &[
     "begin_totp",
     "disable_totp",
     "renew_recovery_codes",
+    "sudo_needs_code",
 ];
 
 /// A server function left out of [`FUNCTIONS`] would go untested: this
