@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::str::FromStr;
 
 use latchkey::auth::VerifiedFor;
 use latchkey::factors::SecretBox;
@@ -191,133 +190,6 @@ impl Config {
     }
 }
 
-struct Var {
-    key: &'static str,
-    value: String,
-}
-
-impl Var {
-    fn invalid(self, expected: &str) -> ConfigError {
-        ConfigError {
-            key: self.key,
-            value: self.value,
-            problem: format!("expected {expected}"),
-        }
-    }
-
-    fn secret_key(self) -> Result<Option<SecretBox>, ConfigError> {
-        if self.value.trim().is_empty() {
-            return Ok(None);
-        }
-        match SecretBox::from_hex(&self.value) {
-            Some(key) => Ok(Some(key)),
-            None => Err(ConfigError {
-                key: self.key,
-                value: "(hidden)".into(),
-                problem: "expected 64 hex digits (32 random bytes: openssl rand -hex 32)".into(),
-            }),
-        }
-    }
-
-    fn verified_for(self) -> Result<VerifiedFor, ConfigError> {
-        VerifiedFor::parse(&self.value).map_err(|problem| ConfigError {
-            key: self.key,
-            value: self.value,
-            problem,
-        })
-    }
-
-    fn parse<T: FromStr>(self, expected: &str) -> Result<T, ConfigError> {
-        self.value
-            .trim()
-            .parse()
-            .map_err(|_| self.invalid(expected))
-    }
-
-    fn flag(self) -> Result<bool, ConfigError> {
-        match self.value.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => Ok(true),
-            "0" | "false" | "no" | "off" | "" => Ok(false),
-            _ => Err(self.invalid("true or false")),
-        }
-    }
-
-    fn at_least<T: FromStr + PartialOrd + std::fmt::Display + Copy>(
-        self,
-        min: T,
-    ) -> Result<T, ConfigError> {
-        let expected = format!("a whole number of at least {min}");
-        let key = self.key;
-        let value = self.value.clone();
-        let n: T = self.parse(&expected)?;
-        if n < min {
-            return Err(ConfigError {
-                key,
-                value,
-                problem: expected,
-            });
-        }
-        Ok(n)
-    }
-
-    fn pepper(self) -> Result<Option<Pepper>, ConfigError> {
-        if self.value.is_empty() {
-            return Ok(None);
-        }
-        match Pepper::new(self.value.as_bytes()) {
-            Some(pepper) => Ok(Some(pepper)),
-            // Never echo a secret, not even a bad one.
-            None => Err(ConfigError {
-                key: self.key,
-                value: format!("<{} bytes>", self.value.len()),
-                problem: format!("expected a secret of at least {} bytes", Pepper::MIN_LEN),
-            }),
-        }
-    }
-
-    fn origins(self) -> Result<Vec<String>, ConfigError> {
-        self.origins_or("comma-separated origins such as https://example.com")
-    }
-
-    fn origins_or(self, expected: &str) -> Result<Vec<String>, ConfigError> {
-        let mut origins = Vec::new();
-        for origin in self
-            .value
-            .split(',')
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-        {
-            let origin = origin.trim_end_matches('/');
-            let (scheme, host) = origin.split_once("://").unwrap_or_default();
-            let well_formed = matches!(scheme, "http" | "https")
-                && !host.is_empty()
-                && !host.contains(['/', '?', '#', ' ']);
-            if !well_formed {
-                return Err(self.invalid(expected));
-            }
-            origins.push(origin.to_ascii_lowercase());
-        }
-        Ok(origins)
-    }
-
-    fn origin(self) -> Result<Option<String>, ConfigError> {
-        let expected = "one origin such as https://example.com";
-        if self.value.contains(',') {
-            return Err(self.invalid(expected));
-        }
-        Ok(self.origins_or(expected)?.pop())
-    }
-
-    fn database_url(self) -> Result<String, ConfigError> {
-        let known = ["sqlite:", "postgres://", "postgresql://"];
-        if known.iter().any(|scheme| self.value.starts_with(scheme)) {
-            Ok(self.value)
-        } else {
-            Err(self.invalid("a sqlite:// or postgres:// URL"))
-        }
-    }
-}
-
 /// Where mail goes out, checked (the sender is made in the runtime, by
 /// [`SmtpSettings::sender`]).
 #[derive(Clone)]
@@ -401,3 +273,6 @@ pub fn redacted(url: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+mod var;
+
+use var::Var;

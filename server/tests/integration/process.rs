@@ -83,7 +83,7 @@ impl Running {
         }
     }
 
-    fn client(&self) -> reqwest::Client {
+    pub(crate) fn client(&self) -> reqwest::Client {
         browser(&self.address)
     }
 
@@ -121,7 +121,7 @@ impl Running {
 }
 
 /// A browser on the page at `origin`: its own cookies, the page's `Origin`.
-fn browser(origin: &str) -> reqwest::Client {
+pub(crate) fn browser(origin: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(ORIGIN, origin.parse().expect("an origin"));
     reqwest::Client::builder()
@@ -323,87 +323,4 @@ fn a_full_flow_at_debug_level_never_logs_a_password_hash_or_token() {
 
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Registers accounts from four browsers at once, each with the address
-/// `email` gives its name, until at least 24 are acknowledged; then kills
-/// the server with SIGKILL mid-burst. Answers the acknowledged names.
-pub(crate) fn register_until_killed(
-    runtime: &tokio::runtime::Runtime,
-    running: &Running,
-    prefix: &'static str,
-    email: fn(&str) -> String,
-) -> Vec<String> {
-    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
-    runtime.block_on(async {
-        let mut workers = Vec::new();
-        for worker in 0..4 {
-            let (origin, acknowledged) = (running.address.clone(), acknowledged.clone());
-            workers.push(tokio::spawn(async move {
-                for n in 0.. {
-                    let name = format!("{prefix}-{worker}-{n}");
-                    // A new browser per account: each registration signs in.
-                    let sent = browser(&origin)
-                        .post(format!("{origin}/api/register"))
-                        .form(&[
-                            ("username", name.as_str()),
-                            ("email", &email(&name)),
-                            ("password", PASSWORD),
-                        ])
-                        .send()
-                        .await;
-                    match sent {
-                        Ok(response) if response.status() == StatusCode::OK => {
-                            acknowledged.lock().unwrap().push(name)
-                        }
-                        Ok(response) => panic!("{name}: {}", response.status()),
-                        // The server was killed under us.
-                        Err(_) => break,
-                    }
-                }
-            }));
-        }
-        // Kill it mid-burst, once a good number have been acknowledged.
-        while acknowledged.lock().unwrap().len() < 24 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        running.signal("-KILL");
-        for worker in workers {
-            worker.await.unwrap();
-        }
-    });
-    let names = acknowledged.lock().unwrap().clone();
-    assert!(names.len() >= 24);
-    names
-}
-
-#[test]
-fn every_acknowledged_registration_survives_a_sigkill() {
-    let _turn = crate::harness::exclusive_turn();
-    let dir = tempfile::tempdir().unwrap();
-    let (runtime, url) = runtime_and_database(dir.path());
-    let running = Running::start(server(dir.path(), &url));
-    let names = register_until_killed(&runtime, &running, "burst", |_| "e@example.test".into());
-    let (exit, _) = running.wait();
-    assert!(!exit.success(), "it was killed");
-
-    let restarted = Running::start(server(dir.path(), &url));
-    runtime.block_on(async {
-        for name in &names {
-            let response = restarted
-                .client()
-                .post(restarted.url("/api/login"))
-                .form(&[("username", name.as_str()), ("password", PASSWORD)])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(
-                response.status(),
-                StatusCode::OK,
-                "{name} was acknowledged but is lost"
-            );
-        }
-    });
-    restarted.signal("-TERM");
-    restarted.wait();
 }
