@@ -123,12 +123,16 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let secrets = factor_secrets(config, &store).await?;
     // Links in mail point at the configured public origin, never at a
     // request's Host; unset, at the address the server listens on.
-    let links = Links::new(
-        &config
-            .public_origin
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", config.leptos.site_addr)),
-    );
+    let origin = config
+        .public_origin
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.leptos.site_addr));
+    let links = Links::new(&origin);
+    // Passkeys belong to the same origin's host name.
+    let relying_party = latchkey::factors::RelyingParty::new(&origin);
+    if let Err(why) = &relying_party {
+        tracing::warn!("passkeys are off: {why}");
+    }
     let sessions = SessionPolicy::new(store, clock.clone(), config.lifetimes);
     let limits = AddressLimits::new(AddressQuotas {
         logins_per_minute: config.logins_per_ip_per_minute,
@@ -151,7 +155,8 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     let mut auth = Auth::new(accounts, sessions, browsers)
         .with_links(links)
         .with_mail_waker(mail_waker)
-        .with_verified_for(config.verified_for);
+        .with_verified_for(config.verified_for)
+        .with_relying_party(relying_party);
     if let Some(secrets) = secrets {
         auth = auth.with_secret_box(secrets);
     }

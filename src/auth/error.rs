@@ -84,6 +84,29 @@ pub enum AuthError {
     /// No authenticator app is on.
     #[error("no authenticator app is on")]
     FactorOff,
+    /// This server offers no passkeys; the text says why.
+    #[error("passkeys are not available here")]
+    PasskeysUnavailable(String),
+    /// The browser's passkey answer did not prove anything: unknown or
+    /// removed passkey, wrong site, challenge already answered, bad
+    /// signature.
+    #[error("that passkey was not accepted")]
+    PasskeyRefused,
+    /// No passkey ceremony waits on this browser (or it waited too long).
+    #[error("the passkey request expired")]
+    PasskeyExpired,
+    /// The passkey being added is already on an account.
+    #[error("that passkey is already registered")]
+    PasskeyExists,
+    /// The account has no passkey to use.
+    #[error("the account has no passkey")]
+    NoPasskey,
+    /// The passkey is not one of the user's (or is already gone).
+    #[error("that passkey is not one of yours")]
+    NotYourPasskey,
+    /// Removing this would leave the account no way to sign in.
+    #[error("that is the account's last way to sign in")]
+    LastSignInMethod,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

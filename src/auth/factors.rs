@@ -5,14 +5,14 @@
 use tower_sessions::Session;
 
 use super::{Auth, AuthError, Me};
-use crate::domain::{ActivityKind, SecurityStatus, TotpState, UserId};
+use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId};
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
 use crate::store::Store;
 
 /// Recovery codes made by this session, shown once.
-const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
+pub(super) const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
 /// The issuer authenticator apps show beside the account.
 const ISSUER: &str = "Latchkey";
 
@@ -23,6 +23,8 @@ pub enum Factor {
     Totp,
     /// One of the recovery codes.
     RecoveryCode,
+    /// A passkey.
+    Passkey,
 }
 
 impl Factor {
@@ -30,6 +32,7 @@ impl Factor {
         match self {
             Self::Totp => ActivityKind::SecondFactorTotp,
             Self::RecoveryCode => ActivityKind::SecondFactorRecoveryCode,
+            Self::Passkey => ActivityKind::SecondFactorPasskey,
         }
     }
 }
@@ -57,22 +60,25 @@ impl Auth {
         self.secrets.as_ref().ok_or(AuthError::FactorsUnavailable)
     }
 
-    /// Whether `user` has a confirmed authenticator.
+    /// Whether `user` has a second factor: a confirmed authenticator, or a
+    /// passkey.
     pub(super) async fn has_second_factor(
         &self,
         store: &Store,
         user: UserId,
     ) -> Result<bool, AuthError> {
-        Ok(store
-            .totp(user)
-            .await?
-            .is_some_and(|t| t.confirmed_at.is_some()))
+        let totp = store.totp(user).await?;
+        Ok(totp.is_some_and(|t| t.confirmed_at.is_some()) || store.passkey_count(user).await? > 0)
     }
 
-    /// Whether sudo mode asks `me` for an authenticator code as well as the
-    /// password.
-    pub async fn sudo_needs_code(&self, me: &Me) -> Result<bool, AuthError> {
-        self.has_second_factor(&self.store, me.user.id).await
+    /// What sudo mode asks of `me` beside the password: a second factor's
+    /// code if they have one, or a passkey instead of both.
+    pub async fn sudo_asks(&self, me: &Me) -> Result<SudoAsks, AuthError> {
+        let user = me.user.id;
+        Ok(SudoAsks {
+            code: self.has_second_factor(&self.store, user).await?,
+            passkey: self.relying_party.is_ok() && self.store.passkey_count(user).await? > 0,
+        })
     }
 
     /// `me`'s second factors. An enrolment under way shows its secret only
@@ -105,6 +111,8 @@ impl Auth {
             recovery_codes_left: u32::try_from(left).unwrap_or(0),
             fresh_codes: fresh,
             available: self.secrets.is_some(),
+            passkeys: self.passkey_summaries(user).await?,
+            passkeys_unavailable: self.passkeys_unavailable(),
         })
     }
 
@@ -166,7 +174,8 @@ impl Auth {
         Ok(())
     }
 
-    /// Removes the authenticator and the recovery codes (sudo mode).
+    /// Removes the authenticator (sudo mode), and the recovery codes unless
+    /// a passkey remains.
     pub async fn disable_totp(
         &self,
         session: &Session,
@@ -177,8 +186,12 @@ impl Auth {
         let now = self.clock.now();
         self.store
             .transaction(|store| async move {
-                if !store.delete_second_factors(me.user.id).await? {
+                if !store.delete_totp(me.user.id).await? {
                     return Err(AuthError::FactorOff);
+                }
+                // The recovery codes go with the last second factor.
+                if !self.has_second_factor(&store, me.user.id).await? {
+                    store.delete_recovery_codes(me.user.id).await?;
                 }
                 self.factor_changed(&store, me, ActivityKind::TotpDisabled, client, now)
                     .await
@@ -218,7 +231,7 @@ impl Auth {
     }
 
     /// Records a change of `me`'s factors and mails its notice.
-    async fn factor_changed(
+    pub(super) async fn factor_changed(
         &self,
         store: &Store,
         me: &Me,

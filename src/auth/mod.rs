@@ -16,6 +16,7 @@ mod error;
 mod factors;
 mod mailed;
 mod notices;
+mod passkeys;
 mod reset;
 mod sign_in;
 #[cfg(test)]
@@ -53,6 +54,7 @@ pub struct Auth {
     mail: MailWaker,
     verified_for: VerifiedFor,
     secrets: Option<crate::factors::SecretBox>,
+    relying_party: Result<crate::factors::RelyingParty, String>,
 }
 
 impl Auth {
@@ -69,6 +71,7 @@ impl Auth {
             mail: MailWaker::default(),
             verified_for: VerifiedFor::default(),
             secrets: None,
+            relying_party: Err("no relying party is configured".into()),
         }
     }
 

@@ -130,7 +130,7 @@ impl Auth {
     /// new-device notice if one is due; then a new session id. An account
     /// with a second factor that has not given it yet is held as pending
     /// instead ([`AuthError::FactorNeeded`]).
-    async fn sign_in_as(
+    pub(super) async fn sign_in_as(
         &self,
         session: &Session,
         by: SignedInBy<'_>,
@@ -142,7 +142,10 @@ impl Auth {
             .store
             .transaction(|store| async move {
                 let user = who(&store, now).await?;
-                if by.factor.is_none() && self.has_second_factor(&store, user.id).await? {
+                if by.factor.is_none()
+                    && by.via != Via::Passkey
+                    && self.has_second_factor(&store, user.id).await?
+                {
                     // This browser's previous sign-in ends here either way.
                     if let Some(previous) = previous {
                         store.delete_device(previous.user, previous.device).await?;
@@ -181,13 +184,13 @@ impl Auth {
 
 /// How a browser is signing in.
 #[derive(Clone, Copy)]
-struct SignedInBy<'a> {
-    via: Via,
-    remember: bool,
-    browser: Option<&'a KnownBrowser>,
-    client: &'a ClientInfo,
+pub(super) struct SignedInBy<'a> {
+    pub(super) via: Via,
+    pub(super) remember: bool,
+    pub(super) browser: Option<&'a KnownBrowser>,
+    pub(super) client: &'a ClientInfo,
     /// The second factor given, if any.
-    factor: Option<Factor>,
+    pub(super) factor: Option<Factor>,
 }
 
 impl SignedInBy<'_> {
@@ -197,8 +200,11 @@ impl SignedInBy<'_> {
             (via, None) => via.label(),
             (Via::Password, Some(Factor::Totp)) => "password and authenticator code",
             (Via::Password, Some(Factor::RecoveryCode)) => "password and recovery code",
+            (Via::Password, Some(Factor::Passkey)) => "password and passkey",
             (Via::EmailLink, Some(Factor::Totp)) => "emailed link and authenticator code",
             (Via::EmailLink, Some(Factor::RecoveryCode)) => "emailed link and recovery code",
+            (Via::EmailLink, Some(Factor::Passkey)) => "emailed link and passkey",
+            (Via::Passkey, Some(_)) => "passkey",
         }
     }
 

@@ -39,11 +39,19 @@ pub enum ActivityKind {
     SecondFactorRecoveryCode,
     /// A wrong code was given at a sign-in's second step.
     SecondFactorFailed,
+    /// Signed in with a passkey alone.
+    SignedInWithPasskey,
+    /// A sign-in passed its second step with a passkey.
+    SecondFactorPasskey,
+    /// A passkey was added.
+    PasskeyAdded,
+    /// A passkey was removed.
+    PasskeyRemoved,
 }
 
 impl ActivityKind {
     /// Every kind.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 22] = [
         Self::AccountCreated,
         Self::SignedInWithPassword,
         Self::SignedInRemembered,
@@ -62,6 +70,10 @@ impl ActivityKind {
         Self::SecondFactorTotp,
         Self::SecondFactorRecoveryCode,
         Self::SecondFactorFailed,
+        Self::SignedInWithPasskey,
+        Self::SecondFactorPasskey,
+        Self::PasskeyAdded,
+        Self::PasskeyRemoved,
     ];
 
     /// The stored name.
@@ -85,6 +97,10 @@ impl ActivityKind {
             Self::SecondFactorTotp => "second_factor_totp",
             Self::SecondFactorRecoveryCode => "second_factor_recovery",
             Self::SecondFactorFailed => "second_factor_failed",
+            Self::SignedInWithPasskey => "sign_in_passkey",
+            Self::SecondFactorPasskey => "second_factor_passkey",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
         }
     }
 
@@ -116,6 +132,10 @@ impl ActivityKind {
             Self::SecondFactorTotp => "Sign-in confirmed with an authenticator code",
             Self::SecondFactorRecoveryCode => "Sign-in confirmed with a recovery code",
             Self::SecondFactorFailed => "Wrong code at a sign-in's second step",
+            Self::SignedInWithPasskey => "Signed in with a passkey",
+            Self::SecondFactorPasskey => "Sign-in confirmed with a passkey",
+            Self::PasskeyAdded => "Passkey added: it signs in, and confirms sign-ins",
+            Self::PasskeyRemoved => "Passkey removed",
         }
     }
 }

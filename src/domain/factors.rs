@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use super::{Field, FieldError};
+
 /// Where an account's authenticator-app sign-in stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TotpState {
@@ -28,4 +30,79 @@ pub struct SecurityStatus {
     /// Whether this server can keep authenticator secrets
     /// (`LATCHKEY_SECRET_KEY`, or a development key).
     pub available: bool,
+    /// The passkeys, oldest first.
+    pub passkeys: Vec<PasskeySummary>,
+    /// Why this server offers no passkeys, if it does not.
+    pub passkeys_unavailable: Option<String>,
+}
+
+/// What sudo mode asks of a user beside their password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SudoAsks {
+    /// A second-factor code (authenticator or recovery code).
+    pub code: bool,
+    /// Whether a passkey can confirm instead (password and code both).
+    pub passkey: bool,
+}
+
+/// The database id of a passkey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PasskeyId(pub i64);
+
+/// A passkey as its owner's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySummary {
+    /// Which.
+    pub id: PasskeyId,
+    /// The name its owner gave it.
+    pub name: String,
+    /// When it was added (Unix seconds).
+    pub created_at: i64,
+    /// When it was last used.
+    pub last_used_at: Option<i64>,
+}
+
+/// What a user calls a passkey ("Work laptop"): one line, 1 to 40
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyName(String);
+
+impl PasskeyName {
+    /// Most characters a name may have.
+    pub const MAX_CHARS: usize = 40;
+
+    /// Parses a name; surrounding spaces are dropped.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let name = super::profile::single_line(Field::PasskeyName, raw, Self::MAX_CHARS, "Names")?;
+        if name.is_empty() {
+            return Err(FieldError::new(
+                Field::PasskeyName,
+                "Give the passkey a name, such as the device it is on.",
+            ));
+        }
+        Ok(Self(name))
+    }
+
+    /// The name itself.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passkey_name_is_one_short_visible_line() {
+        assert_eq!(
+            PasskeyName::parse("  Work laptop ").unwrap().as_str(),
+            "Work laptop"
+        );
+        assert!(PasskeyName::parse("   ").is_err());
+        assert!(PasskeyName::parse("a\nb").is_err());
+        assert!(PasskeyName::parse("\u{202E}evil").is_err());
+        assert!(PasskeyName::parse(&"x".repeat(40)).is_ok());
+        assert!(PasskeyName::parse(&"x".repeat(41)).is_err());
+    }
 }

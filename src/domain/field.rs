@@ -12,6 +12,7 @@ pub enum Field {
     Bio,
     Location,
     Code,
+    PasskeyName,
 }
 
 impl Field {
@@ -27,6 +28,7 @@ impl Field {
             Field::Bio => "bio",
             Field::Location => "location",
             Field::Code => "code",
+            Field::PasskeyName => "name",
         }
     }
 }

@@ -17,7 +17,7 @@ mod words;
 pub use activity::{Activity, ActivityKind};
 pub use device::{Device, DeviceId};
 pub use email::EmailAddress;
-pub use factors::{SecurityStatus, TotpState};
+pub use factors::{PasskeyId, PasskeyName, PasskeySummary, SecurityStatus, SudoAsks, TotpState};
 pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};
 pub use password::{NewPassword, PasswordAttempt, Strength};

@@ -98,7 +98,12 @@ impl ProfileUpdate {
     }
 }
 
-fn single_line(field: Field, raw: &str, max: usize, what: &str) -> Result<String, FieldError> {
+pub(super) fn single_line(
+    field: Field,
+    raw: &str,
+    max: usize,
+    what: &str,
+) -> Result<String, FieldError> {
     let text = raw.trim();
     if text.chars().any(char::is_control) {
         return Err(FieldError::new(

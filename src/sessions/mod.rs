@@ -66,6 +66,9 @@ pub enum Via {
     Password,
     /// A single-use link mailed to the account's address.
     EmailLink,
+    /// A passkey: something the user has, unlocked by something they are
+    /// or know, so a second factor in itself.
+    Passkey,
 }
 
 impl Via {
@@ -74,6 +77,7 @@ impl Via {
         match self {
             Self::Password => ActivityKind::SignedInWithPassword,
             Self::EmailLink => ActivityKind::SignedInWithEmailLink,
+            Self::Passkey => ActivityKind::SignedInWithPasskey,
         }
     }
 
@@ -82,6 +86,7 @@ impl Via {
         match self {
             Self::Password => "password",
             Self::EmailLink => "emailed link",
+            Self::Passkey => "passkey",
         }
     }
 }
@@ -261,8 +266,8 @@ impl SessionPolicy {
             at: now,
             seen: now,
             remember,
-            // Only a password counts for sudo mode.
-            confirmed: (via == Via::Password).then_some(now),
+            // A password or a passkey counts for sudo mode; a link does not.
+            confirmed: matches!(via, Via::Password | Via::Passkey).then_some(now),
         };
         Ok((record, token))
     }

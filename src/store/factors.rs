@@ -83,9 +83,8 @@ impl Store {
         Ok(changed > 0)
     }
 
-    /// Removes `user`'s TOTP and recovery codes; answers whether there was a
-    /// confirmed TOTP.
-    pub async fn delete_second_factors(&self, user: UserId) -> Result<bool, StoreError> {
+    /// Removes `user`'s TOTP; answers whether it was a confirmed one.
+    pub async fn delete_totp(&self, user: UserId) -> Result<bool, StoreError> {
         let confirmed: Option<bool> = on_pool!(
             self,
             pool,
@@ -97,11 +96,16 @@ impl Store {
             .fetch_optional(pool)
             .await
         )?;
+        Ok(confirmed == Some(true))
+    }
+
+    /// Removes `user`'s recovery codes.
+    pub async fn delete_recovery_codes(&self, user: UserId) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_recovery_codes WHERE user_id = $1").bind(user.0)
         )?;
-        Ok(confirmed == Some(true))
+        Ok(())
     }
 
     /// Replaces `user`'s recovery codes with these.
@@ -111,10 +115,7 @@ impl Store {
         codes: &[StoredCode],
         now: i64,
     ) -> Result<(), StoreError> {
-        execute!(
-            self,
-            sqlx::query("DELETE FROM latchkey_recovery_codes WHERE user_id = $1").bind(user.0)
-        )?;
+        self.delete_recovery_codes(user).await?;
         for code in codes {
             execute!(
                 self,

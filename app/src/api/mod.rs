@@ -10,6 +10,7 @@ mod email_settings;
 mod error;
 mod factors;
 mod lifecycle;
+mod passkeys;
 mod password;
 mod profile;
 #[cfg(feature = "ssr")]
@@ -42,8 +43,12 @@ pub use factors::{
     BeginTotp, ConfirmTotp, DisableTotp, RenewRecoveryCodes, SecurityStatusFn, VerifyFactor,
 };
 pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccount};
+pub use passkeys::{
+    add_passkey, passkey_factor, passkey_factor_options, passkey_registration_options,
+    passkey_sign_in, passkey_sign_in_options, passkey_sudo, passkey_sudo_options, remove_passkey,
+    rename_passkey, AddPasskey, PasskeyFactor, PasskeySignIn, PasskeySudo, RemovePasskey,
+    RenamePasskey,
+};
 pub use password::{change_password, password_strength, ChangePassword, PasswordStrength};
 pub use profile::{get_profile, my_profile, update_profile, GetProfile, MyProfile, UpdateProfile};
-pub use sudo::{
-    confirm_password, sudo_needs_code, sudo_status, ConfirmPassword, SudoNeedsCode, SudoStatus,
-};
+pub use sudo::{confirm_password, sudo_asks, sudo_status, ConfirmPassword, SudoAsksFn, SudoStatus};

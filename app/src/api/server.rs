@@ -252,6 +252,32 @@ impl From<AuthError> for ApiError {
                 ApiError::BadRequest("Your authenticator app is already on.".into())
             }
             AuthError::FactorOff => ApiError::BadRequest("No authenticator app is on.".into()),
+            AuthError::PasskeysUnavailable(why) => {
+                tracing::warn!(%why, "a passkey was asked for, and passkeys are off");
+                ApiError::Forbidden("Passkeys are not available on this server.".into())
+            }
+            AuthError::PasskeyRefused => ApiError::Forbidden(
+                "That passkey was not accepted. It may have been removed from your account, or \
+                 belong to another site."
+                    .into(),
+            ),
+            AuthError::PasskeyExpired => ApiError::BadRequest(
+                "The passkey request expired or was replaced. Please try again.".into(),
+            ),
+            AuthError::PasskeyExists => {
+                ApiError::BadRequest("That passkey is already registered.".into())
+            }
+            AuthError::NoPasskey => {
+                ApiError::BadRequest("Your account has no passkey: use a code instead.".into())
+            }
+            AuthError::NotYourPasskey => {
+                ApiError::Forbidden("That passkey is not one of yours.".into())
+            }
+            AuthError::LastSignInMethod => ApiError::BadRequest(
+                "That is your account's last way to sign in: add a password or another passkey \
+                 first."
+                    .into(),
+            ),
             AuthError::EmailNotVerified => ApiError::Forbidden(
                 "Confirm your email address first: follow the link we mailed you.".into(),
             ),

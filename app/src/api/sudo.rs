@@ -1,3 +1,4 @@
+use latchkey::domain::SudoAsks;
 use leptos::prelude::*;
 
 use super::ApiError;
@@ -46,16 +47,16 @@ pub async fn confirm_password(
     )
 }
 
-/// Whether confirming the password also takes an authenticator code (the
-/// signed-in user has one on).
-#[server(endpoint = "sudo_needs_code")]
-pub async fn sudo_needs_code() -> Result<bool, ApiError> {
+/// What confirming sudo mode asks of the signed-in user: a second-factor
+/// code beside the password, and whether a passkey can do instead.
+#[server(name = SudoAsksFn, endpoint = "sudo_asks")]
+pub async fn sudo_asks() -> Result<SudoAsks, ApiError> {
     use super::server::{auth, finish, require_user, session};
 
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(auth()?.sudo_needs_code(&me).await?)
+            Ok(auth()?.sudo_asks(&me).await?)
         }
         .await,
     )

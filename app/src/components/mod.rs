@@ -6,6 +6,7 @@ mod flash;
 mod form;
 mod nav;
 mod page_title;
+mod passkey;
 mod post_button;
 mod require_user;
 mod route_focus;
@@ -22,6 +23,7 @@ pub use form::{
 };
 pub use nav::Nav;
 pub use page_title::PageTitle;
+pub use passkey::{checkbox_ticked, offer_passkey_autofill, PasskeyButton, PasskeyStep};
 pub use post_button::PostButton;
 pub(crate) use require_user::here;
 pub use require_user::{RequireSudo, RequireUser};

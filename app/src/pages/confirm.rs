@@ -3,10 +3,11 @@ use leptos_router::hooks::use_query_map;
 
 use latchkey::domain::Field;
 
-use crate::api::{sudo_needs_code, ConfirmPassword};
+use crate::api::{sudo_asks, ConfirmPassword, PasskeySudo};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
-    action_error, CodeField, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SubmitButton,
+    action_error, CodeField, CurrentPasswordField, FormAlert, PageTitle, PasskeyButton,
+    PasskeyStep, RequireUser, SubmitButton,
 };
 
 /// `/settings/confirm?next=` (login required): give the password again before a
@@ -18,8 +19,17 @@ pub fn ConfirmPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = action_error(confirm_password);
-    // With an authenticator app on, sudo mode takes its code too.
-    let needs_code = Resource::new(|| (), |_| sudo_needs_code());
+    // With a second factor, sudo mode takes its code too; a passkey does
+    // for both.
+    let asks = Resource::new(|| (), |_| sudo_asks());
+    let passkey = auth.action::<PasskeySudo>(&[Changes::Sudo]);
+    let passkey_error = action_error(passkey);
+    let use_passkey = Callback::new(move |credential: String| {
+        passkey.dispatch(PasskeySudo {
+            credential,
+            next: Some(next()),
+        });
+    });
     view! {
         <PageTitle text="Confirm your password"/>
         <RequireUser let:user>
@@ -35,7 +45,7 @@ pub fn ConfirmPage() -> impl IntoView {
                     <CurrentPasswordField error/>
                     <Suspense>
                         {move || Suspend::new(async move {
-                            let on = needs_code.await.unwrap_or(false);
+                            let on = asks.await.map(|a| a.code).unwrap_or(false);
                             on.then(|| view! { <CodeField error field=Field::Code/> })
                         })}
                     </Suspense>
@@ -46,6 +56,16 @@ pub fn ConfirmPage() -> impl IntoView {
                         <a class="button" href="/settings/profile">"Cancel"</a>
                     </div>
                 </ActionForm>
+                <FormAlert error=passkey_error/>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let on = asks.await.map(|a| a.passkey).unwrap_or(false);
+                        on.then(|| view! {
+                            <p class="muted">"Or confirm with one of your passkeys, in place of the password and code:"</p>
+                            <PasskeyButton step=PasskeyStep::Sudo label="Confirm with a passkey" on_answer=use_passkey pending=passkey.pending()/>
+                        })
+                    })}
+                </Suspense>
             </section>
         </RequireUser>
     }

@@ -15,6 +15,7 @@ mod factor;
 mod home;
 mod login;
 mod not_found;
+mod passkeys;
 mod password;
 mod register;
 mod reset;

@@ -1,6 +1,7 @@
 use latchkey::domain::{Field, SecurityStatus, TotpState};
 use leptos::prelude::*;
 
+use super::passkeys::PasskeysSection;
 use crate::api::{
     security_status, ApiError, BeginTotp, ConfirmTotp, DisableTotp, RenewRecoveryCodes,
 };
@@ -10,7 +11,8 @@ use crate::components::{
 };
 
 /// `/settings/security` (login and sudo mode required): the authenticator
-/// app (set up, confirm with a first code, remove) and the recovery codes.
+/// app (set up, confirm with a first code, remove), passkeys and the
+/// recovery codes.
 /// Works without JavaScript: what a form did shows when the page reloads.
 #[component]
 pub fn SecurityPage() -> impl IntoView {
@@ -65,6 +67,8 @@ fn Status(
             </ul>
         </div>
     });
+    // Recovery codes stand in for whichever second factor is lost.
+    let has_factor = status.totp == TotpState::On || !status.passkeys.is_empty();
     let body = match status.totp {
         TotpState::Off if !status.available => view! {
             <p>"Authenticator apps are not set up on this server (it needs LATCHKEY_SECRET_KEY)."</p>
@@ -78,7 +82,7 @@ fn Status(
         }
         .into_any(),
         TotpState::Enrolling { secret, qr_svg } => view! {
-            <h2>"Scan this code with your authenticator app"</h2>
+            <h3>"Scan this code with your authenticator app"</h3>
             <div class="qr" role="img" aria-label="QR code of the secret below" inner_html=qr_svg></div>
             <p>"Or type this key into the app: " <code class="secret">{secret}</code></p>
             <p>"Then enter the code it shows, to check that it works. Until you do, nothing changes."</p>
@@ -89,18 +93,22 @@ fn Status(
         }
         .into_any(),
         TotpState::On => view! {
-            <p><span class="badge">"On"</span>" Every sign-in asks for a code from your authenticator app."</p>
-            <p>{format!("Recovery codes left: {} of 10.", status.recovery_codes_left)}</p>
-            <div class="actions">
-                <ActionForm action=renew>
-                    <SubmitButton pending=renew.pending().into() label="Make new recovery codes" pending_label="Making…" class="button"/>
-                </ActionForm>
-                <ActionForm action=disable>
-                    <SubmitButton pending=disable.pending().into() label="Turn off the authenticator" pending_label="Turning off…" class="button danger"/>
-                </ActionForm>
-            </div>
+            <p><span class="badge">"On"</span>" Every sign-in asks for a code from your authenticator app, or a passkey."</p>
+            <ActionForm action=disable>
+                <SubmitButton pending=disable.pending().into() label="Turn off the authenticator" pending_label="Turning off…" class="button danger"/>
+            </ActionForm>
         }
         .into_any(),
     };
-    view! { {fresh} {body} }
+    let recovery = has_factor.then(|| view! {
+        <h2>"Recovery codes"</h2>
+        <p>{format!("Recovery codes left: {} of 10.", status.recovery_codes_left)}</p>
+        <ActionForm action=renew>
+            <SubmitButton pending=renew.pending().into() label="Make new recovery codes" pending_label="Making…" class="button"/>
+        </ActionForm>
+    });
+    let passkeys = view! {
+        <PasskeysSection passkeys=status.passkeys unavailable=status.passkeys_unavailable/>
+    };
+    view! { {fresh} <h2>"Authenticator app"</h2> {body} {passkeys} {recovery} }
 }

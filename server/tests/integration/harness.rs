@@ -48,6 +48,17 @@ impl TestApp {
 
     /// Starts the app on a clock the test moves.
     pub async fn start_with_clock(vars: &[(&str, &str)], clock: Clock) -> Self {
+        Self::launch(vars, clock, None).await
+    }
+
+    /// Starts the app as the site at `origin` (its `LATCHKEY_PUBLIC_ORIGIN`,
+    /// and the `Origin` its client's requests carry), as passkeys need: a
+    /// browser refuses them for an IP address.
+    pub async fn start_at(origin: &str, clock: Clock) -> Self {
+        Self::launch(&[], clock, Some(origin)).await
+    }
+
+    async fn launch(vars: &[(&str, &str)], clock: Clock, origin: Option<&str>) -> Self {
         let turn = ONE_APP_AT_A_TIME.clone().lock_owned().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let mut map: HashMap<String, String> = vars
@@ -56,6 +67,9 @@ impl TestApp {
             .collect();
         if !map.contains_key("DATABASE_URL") {
             map.insert("DATABASE_URL".into(), fresh_database(dir.path()).await);
+        }
+        if let Some(origin) = origin {
+            map.insert("LATCHKEY_PUBLIC_ORIGIN".into(), origin.into());
         }
         map.entry("LATCHKEY_HASH_CONCURRENCY".into())
             .or_insert("2".into());
@@ -82,10 +96,10 @@ impl TestApp {
         });
         let jar = Arc::new(Jar::default());
         // With secure cookies the app stands behind a TLS proxy: pages are https.
-        let origin = if config.secure_cookies {
-            base.replace("http://", "https://")
-        } else {
-            base.clone()
+        let origin = match origin {
+            Some(origin) => origin.to_string(),
+            None if config.secure_cookies => base.replace("http://", "https://"),
+            None => base.clone(),
         };
         Self {
             client: client(&origin, Some(jar.clone())),

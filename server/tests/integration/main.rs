@@ -1,6 +1,7 @@
 //! Integration tests: the real app on a random port over a temporary SQLite file,
 //! driven over HTTP by a client that keeps cookies and never follows redirects.
 
+mod authenticator;
 mod harness;
 mod postgres;
 mod smtp;
@@ -27,6 +28,7 @@ mod multi_server;
 mod notices;
 mod outage;
 mod pages;
+mod passkeys;
 mod password_change;
 mod password_policy;
 mod process;

@@ -275,12 +275,16 @@ async fn the_code_step_expires_five_minutes_after_the_password() {
 async fn sudo_mode_takes_the_code_as_well_as_the_password_and_turning_off_needs_it() {
     let clock = Clock::manual(START);
     let (app, _, secret, _) = with_authenticator(&clock).await;
-    let asks: bool = call(&app.client, &app, "sudo_needs_code", &[])
+    let asks: serde_json::Value = call(&app.client, &app, "sudo_asks", &[])
         .await
         .json()
         .await
         .unwrap();
-    assert!(asks, "the confirm page asks for the code");
+    assert_eq!(asks["code"], true, "the confirm page asks for the code");
+    assert_eq!(
+        asks["passkey"], false,
+        "and offers no passkey: there is none"
+    );
     clock.advance(11 * 60);
     assert_eq!(
         call(&app.client, &app, "disable_totp", &[]).await.status(),

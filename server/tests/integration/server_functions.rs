@@ -42,7 +42,17 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("confirm_totp", &["code"]),
     ("disable_totp", &[]),
     ("renew_recovery_codes", &[]),
-    ("sudo_needs_code", &[]),
+    ("sudo_asks", &[]),
+    ("passkey_sign_in_options", &[]),
+    ("passkey_sign_in", &["credential", "remember", "next"]),
+    ("passkey_factor_options", &[]),
+    ("passkey_factor", &["credential", "next"]),
+    ("passkey_sudo_options", &[]),
+    ("passkey_sudo", &["credential", "next"]),
+    ("passkey_registration_options", &[]),
+    ("add_passkey", &["name", "credential"]),
+    ("rename_passkey", &["id", "name"]),
+    ("remove_passkey", &["id"]),
 ];
 
 /// The functions that take no fields and act for the signed-in user: each
@@ -58,7 +68,9 @@ pub const NEEDS_A_USER: &[&str] = &[
     "begin_totp",
     "disable_totp",
     "renew_recovery_codes",
-    "sudo_needs_code",
+    "sudo_asks",
+    "passkey_sudo_options",
+    "passkey_registration_options",
 ];
 
 /// A server function left out of [`FUNCTIONS`] would go untested: this

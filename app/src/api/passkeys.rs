@@ -1,0 +1,208 @@
+//! Passkeys' server functions. Each ceremony is a pair: `*_options` answers
+//! the JSON the browser's `navigator.credentials` call takes, and the second
+//! takes the browser's answer (`credential`, JSON) back.
+
+use leptos::prelude::*;
+
+use super::ApiError;
+
+/// Options to sign in with a passkey alone (any of this site's).
+#[server(endpoint = "passkey_sign_in_options")]
+pub async fn passkey_sign_in_options() -> Result<String, ApiError> {
+    use super::server::{address_limits, auth, client_ip, finish, session};
+
+    finish(
+        async move {
+            address_limits()?.log_in(client_ip())?;
+            Ok(auth()?.begin_passkey_sign_in(&session()?).await?)
+        }
+        .await,
+    )
+}
+
+/// Signs in with the passkey the browser chose, and returns to `next`.
+#[server(endpoint = "passkey_sign_in")]
+pub async fn passkey_sign_in(
+    credential: String,
+    remember: Option<String>,
+    next: Option<String>,
+) -> Result<(), ApiError> {
+    use super::server::{auth, client_info, cookie_header, finish, session, welcome};
+    use latchkey::domain::ReturnTo;
+
+    finish(
+        async move {
+            let session = session()?;
+            let signed_in = auth()?
+                .finish_passkey_sign_in(
+                    &session,
+                    &credential,
+                    remember.is_some(),
+                    &client_info(),
+                    cookie_header().as_deref(),
+                )
+                .await?;
+            welcome(&session, &signed_in).await?;
+            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Options for a sign-in's second step with one of the account's passkeys.
+#[server(endpoint = "passkey_factor_options")]
+pub async fn passkey_factor_options() -> Result<String, ApiError> {
+    use super::server::{address_limits, auth, client_ip, finish, session};
+
+    finish(
+        async move {
+            address_limits()?.log_in(client_ip())?;
+            Ok(auth()?.begin_passkey_factor(&session()?).await?)
+        }
+        .await,
+    )
+}
+
+/// The second step of a sign-in, with a passkey; returns to `next`.
+#[server(endpoint = "passkey_factor")]
+pub async fn passkey_factor(credential: String, next: Option<String>) -> Result<(), ApiError> {
+    use super::server::{auth, client_info, cookie_header, finish, session, welcome};
+    use latchkey::domain::ReturnTo;
+
+    finish(
+        async move {
+            let session = session()?;
+            let signed_in = auth()?
+                .finish_passkey_factor(
+                    &session,
+                    &credential,
+                    &client_info(),
+                    cookie_header().as_deref(),
+                )
+                .await?;
+            welcome(&session, &signed_in).await?;
+            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Options to confirm who is there with a passkey, for sudo mode.
+#[server(endpoint = "passkey_sudo_options")]
+pub async fn passkey_sudo_options() -> Result<String, ApiError> {
+    use super::server::{auth, finish, require_user, session};
+
+    finish(
+        async move {
+            let session = session()?;
+            let me = require_user(&session).await?;
+            Ok(auth()?.begin_passkey_sudo(&session, &me).await?)
+        }
+        .await,
+    )
+}
+
+/// Opens sudo mode with a passkey, and carries on at `next`.
+#[server(endpoint = "passkey_sudo")]
+pub async fn passkey_sudo(credential: String, next: Option<String>) -> Result<(), ApiError> {
+    use super::server::{auth, finish, require_user, session};
+    use latchkey::domain::ReturnTo;
+
+    finish(
+        async move {
+            let session = session()?;
+            let me = require_user(&session).await?;
+            auth()?
+                .finish_passkey_sudo(&session, &me, &credential)
+                .await?;
+            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Options to add a passkey to the signed-in account (sudo mode).
+#[server(endpoint = "passkey_registration_options")]
+pub async fn passkey_registration_options() -> Result<String, ApiError> {
+    use super::server::{auth, finish, require_user, session};
+
+    finish(
+        async move {
+            let session = session()?;
+            let me = require_user(&session).await?;
+            Ok(auth()?.begin_passkey_registration(&session, &me).await?)
+        }
+        .await,
+    )
+}
+
+/// Adds the passkey the browser made, under `name` (sudo mode).
+#[server(endpoint = "add_passkey")]
+pub async fn add_passkey(name: String, credential: String) -> Result<(), ApiError> {
+    use super::server::{auth, client_info, finish, flash, require_user, session};
+    use latchkey::domain::{Flash, PasskeyName};
+
+    finish(
+        async move {
+            let name = PasskeyName::parse(&name).map_err(|e| ApiError::Invalid(vec![e]))?;
+            let session = session()?;
+            let me = require_user(&session).await?;
+            auth()?
+                .finish_passkey_registration(&session, &me, &name, &credential, &client_info())
+                .await?;
+            let said = format!(
+                "Passkey “{}” added: it signs you in, and confirms sign-ins with your password.",
+                name.as_str()
+            );
+            flash(&session, Flash::success(said)).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Renames one of the signed-in user's passkeys (sudo mode).
+#[server(endpoint = "rename_passkey")]
+pub async fn rename_passkey(id: i64, name: String) -> Result<(), ApiError> {
+    use super::server::{auth, finish, flash, require_user, session};
+    use latchkey::domain::{Flash, PasskeyId, PasskeyName};
+
+    finish(
+        async move {
+            let name = PasskeyName::parse(&name).map_err(|e| ApiError::Invalid(vec![e]))?;
+            let session = session()?;
+            let me = require_user(&session).await?;
+            auth()?
+                .rename_passkey(&session, &me, PasskeyId(id), &name)
+                .await?;
+            let said = format!("Passkey renamed “{}”.", name.as_str());
+            flash(&session, Flash::success(said)).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Removes one of the signed-in user's passkeys (sudo mode); never the
+/// account's last way to sign in.
+#[server(endpoint = "remove_passkey")]
+pub async fn remove_passkey(id: i64) -> Result<(), ApiError> {
+    use super::server::{auth, client_info, finish, flash, require_user, session};
+    use latchkey::domain::{Flash, PasskeyId};
+
+    finish(
+        async move {
+            let session = session()?;
+            let me = require_user(&session).await?;
+            auth()?
+                .remove_passkey(&session, &me, PasskeyId(id), &client_info())
+                .await?;
+            flash(&session, Flash::info("Passkey removed.")).await?;
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,233 @@
+//! Passkeys: each account's WebAuthn credentials and user handle, and the
+//! challenges already answered.
+
+use super::{Store, StoreError};
+use crate::domain::{PasskeyId, UserId};
+
+/// A stored passkey.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyRow {
+    /// Its row.
+    pub id: PasskeyId,
+    /// Whose it is.
+    pub user: UserId,
+    /// The name its owner gave it.
+    pub name: String,
+    /// webauthn-rs's record (JSON).
+    pub passkey: String,
+    /// When it was added.
+    pub created_at: i64,
+    /// When it last signed in or confirmed something.
+    pub last_used_at: Option<i64>,
+}
+
+type Row = (i64, i64, String, String, i64, Option<i64>);
+
+fn row((id, user, name, passkey, created_at, last_used_at): Row) -> PasskeyRow {
+    PasskeyRow {
+        id: PasskeyId(id),
+        user: UserId(user),
+        name,
+        passkey,
+        created_at,
+        last_used_at,
+    }
+}
+
+const COLUMNS: &str = "id, user_id, name, passkey, created_at, last_used_at";
+
+impl Store {
+    /// `user`'s WebAuthn user handle, if they have made one.
+    pub async fn webauthn_handle(&self, user: UserId) -> Result<Option<Vec<u8>>, StoreError> {
+        let handle: Option<Option<Vec<u8>>> = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar("SELECT webauthn_handle FROM latchkey_users WHERE id = $1")
+                .bind(user.0)
+                .fetch_optional(pool)
+                .await
+        )?;
+        Ok(handle.flatten())
+    }
+
+    /// Gives `user` this handle unless they have one; answers theirs.
+    pub async fn ensure_webauthn_handle(
+        &self,
+        user: UserId,
+        fresh: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_users SET webauthn_handle = $1
+                 WHERE id = $2 AND webauthn_handle IS NULL"
+            )
+            .bind(fresh)
+            .bind(user.0)
+        )?;
+        Ok(self
+            .webauthn_handle(user)
+            .await?
+            .unwrap_or_else(|| fresh.to_vec()))
+    }
+
+    /// The account whose handle this is.
+    pub async fn user_by_webauthn_handle(
+        &self,
+        handle: &[u8],
+    ) -> Result<Option<UserId>, StoreError> {
+        let id: Option<i64> = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar("SELECT id FROM latchkey_users WHERE webauthn_handle = $1")
+                .bind(handle)
+                .fetch_optional(pool)
+                .await
+        )?;
+        Ok(id.map(UserId))
+    }
+
+    /// `user`'s passkeys, oldest first.
+    pub async fn passkeys(&self, user: UserId) -> Result<Vec<PasskeyRow>, StoreError> {
+        let rows: Vec<Row> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM latchkey_passkeys WHERE user_id = $1 ORDER BY id"
+            ))
+            .bind(user.0)
+            .fetch_all(pool)
+            .await
+        )?;
+        Ok(rows.into_iter().map(row).collect())
+    }
+
+    /// How many passkeys `user` has.
+    pub async fn passkey_count(&self, user: UserId) -> Result<i64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar("SELECT COUNT(*) FROM latchkey_passkeys WHERE user_id = $1")
+                .bind(user.0)
+                .fetch_one(pool)
+                .await
+        )?)
+    }
+
+    /// The passkey with this credential id, whoever's it is.
+    pub async fn passkey_by_credential(
+        &self,
+        credential: &[u8],
+    ) -> Result<Option<PasskeyRow>, StoreError> {
+        let found: Option<Row> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM latchkey_passkeys WHERE credential_id = $1"
+            ))
+            .bind(credential)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(found.map(row))
+    }
+
+    /// Adds a passkey; answers `false` if its credential is already stored
+    /// (on any account).
+    pub async fn add_passkey(
+        &self,
+        user: UserId,
+        credential: &[u8],
+        name: &str,
+        passkey: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let added = execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO latchkey_passkeys (user_id, credential_id, name, passkey, created_at)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (credential_id) DO NOTHING"
+            )
+            .bind(user.0)
+            .bind(credential)
+            .bind(name)
+            .bind(passkey)
+            .bind(now)
+        )?;
+        Ok(added > 0)
+    }
+
+    /// Notes a use of the passkey, with its record as updated (counter,
+    /// backup state).
+    pub async fn passkey_used(
+        &self,
+        id: PasskeyId,
+        passkey: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_passkeys SET passkey = $1, last_used_at = $2 WHERE id = $3"
+            )
+            .bind(passkey)
+            .bind(now)
+            .bind(id.0)
+        )?;
+        Ok(())
+    }
+
+    /// Renames `user`'s passkey; answers whether it is theirs.
+    pub async fn rename_passkey(
+        &self,
+        user: UserId,
+        id: PasskeyId,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query("UPDATE latchkey_passkeys SET name = $1 WHERE id = $2 AND user_id = $3")
+                .bind(name)
+                .bind(id.0)
+                .bind(user.0)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Removes `user`'s passkey; answers whether it was theirs.
+    pub async fn delete_passkey(&self, user: UserId, id: PasskeyId) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query("DELETE FROM latchkey_passkeys WHERE id = $1 AND user_id = $2")
+                .bind(id.0)
+                .bind(user.0)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Spends a challenge: answers `true` the first time only, however many
+    /// requests bring it at once. Spent challenges are forgotten once they
+    /// could no longer be answered anyway.
+    pub async fn spend_challenge(
+        &self,
+        challenge: &[u8],
+        expires_at: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        execute!(
+            self,
+            sqlx::query("DELETE FROM latchkey_spent_challenges WHERE expires_at < $1").bind(now)
+        )?;
+        let spent = execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO latchkey_spent_challenges (challenge, expires_at) VALUES ($1, $2)
+                 ON CONFLICT (challenge) DO NOTHING"
+            )
+            .bind(challenge)
+            .bind(expires_at)
+        )?;
+        Ok(spent > 0)
+    }
+}
