@@ -28,12 +28,16 @@ CARGO_TEST := cargo test --locked -p latchkey -p app -p server --features latchk
         fmt lint clean-data
 
 help:
-	@echo "make run    install what is missing, serve on http://127.0.0.1:3000 (SQLite in data/)"
+	@echo "make run    install what is missing, serve on http://localhost:3000 (SQLite in data/)"
 	@echo "make test   install what is missing, run cargo tests and the Playwright suite"
 	@echo "make release  build the release server and the size-optimised wasm"
 	@echo "make bench  load benchmarks against bare axum and Flask-Login (see bench/README.md)"
 
+# Served as http://localhost:3000, a host name, which passkeys need (a
+# browser refuses them for 127.0.0.1); 127.0.0.1:3000 may post too.
 run: setup
+	LATCHKEY_PUBLIC_ORIGIN="$${LATCHKEY_PUBLIC_ORIGIN:-http://localhost:3000}" \
+	LATCHKEY_TRUSTED_ORIGINS="$${LATCHKEY_TRUSTED_ORIGINS:-http://127.0.0.1:3000}" \
 	cargo leptos watch --split
 
 test: setup-test lint test-cargo build-frontend test-e2e

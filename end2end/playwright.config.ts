@@ -6,7 +6,9 @@ import * as path from "node:path";
 // release binary), on its own port and a fresh SQLite file, and waits for
 // /healthz before the first test.
 const port = Number(process.env.E2E_PORT ?? 3300);
-const baseURL = `http://127.0.0.1:${port}`;
+// A host name, not 127.0.0.1: browsers refuse passkeys for an IP address.
+// The server still listens on 127.0.0.1, where localhost leads.
+const baseURL = `http://localhost:${port}`;
 // Chosen once by the runner and inherited by its workers and the teardown,
 // which deletes it (with its -wal and -shm) when the suite ends.
 process.env.LATCHKEY_E2E_DATABASE ??= path.join(
@@ -46,7 +48,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
     command: process.env.E2E_SERVER ?? "../target/debug/server",
-    url: `${baseURL}/healthz`,
+    url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: "ignore",
@@ -54,6 +56,7 @@ export default defineConfig({
     env: {
       DATABASE_URL: `sqlite://${database}`,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LATCHKEY_PUBLIC_ORIGIN: baseURL,
       LEPTOS_SITE_ROOT: "../target/site",
       RUST_LOG: "warn",
       // Every test browser signs in from 127.0.0.1.

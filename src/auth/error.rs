@@ -104,6 +104,12 @@ pub enum AuthError {
     /// The passkey is not one of the user's (or is already gone).
     #[error("that passkey is not one of yours")]
     NotYourPasskey,
+    /// The account has a password, and none was given.
+    #[error("enter your password")]
+    PasswordNeeded,
+    /// The account has no password to remove.
+    #[error("the account has no password")]
+    NoPassword,
     /// Removing this would leave the account no way to sign in.
     #[error("that is the account's last way to sign in")]
     LastSignInMethod,

@@ -76,6 +76,7 @@ impl Auth {
     pub async fn sudo_asks(&self, me: &Me) -> Result<SudoAsks, AuthError> {
         let user = me.user.id;
         Ok(SudoAsks {
+            password: self.has_password(&self.store, user).await?,
             code: self.has_second_factor(&self.store, user).await?,
             passkey: self.relying_party.is_ok() && self.store.passkey_count(user).await? > 0,
         })
@@ -113,6 +114,7 @@ impl Auth {
             available: self.secrets.is_some(),
             passkeys: self.passkey_summaries(user).await?,
             passkeys_unavailable: self.passkeys_unavailable(),
+            has_password: self.has_password(&self.store, user).await?,
         })
     }
 

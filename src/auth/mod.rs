@@ -224,11 +224,11 @@ impl Auth {
         &self,
         session: &Session,
         me: &Me,
-        current: &PasswordAttempt,
+        current: Option<&PasswordAttempt>,
         new: &NewPassword,
         client: &ClientInfo,
     ) -> Result<u64, AuthError> {
-        self.check_password(me, current).await?;
+        self.check_password_or_sudo(session, me, current).await?;
         let hash = self.accounts.new_password_hash(me.user.id, new).await?;
         let now = self.clock.now();
         let signed_out = self
@@ -318,7 +318,7 @@ impl Auth {
         session: &Session,
         me: &Me,
         typed_username: &str,
-        password: &PasswordAttempt,
+        password: Option<&PasswordAttempt>,
     ) -> Result<(), AuthError> {
         // The username typed out says this is the account meant (not a slip
         // in a browser signed in to another one); checked first, so a
@@ -327,7 +327,7 @@ impl Auth {
         if key(typed_username).is_none() || key(typed_username) != key(&me.user.username) {
             return Err(AuthError::NotYourUsername(me.user.username.clone()));
         }
-        self.check_password(me, password).await?;
+        self.check_password_or_sudo(session, me, password).await?;
         self.store
             .transaction(|store| async move {
                 self.accounts.on(store).delete_account(me.user.id).await?;
@@ -370,6 +370,23 @@ impl Auth {
         match self.sessions.sudo_active(session).await? {
             true => Ok(()),
             false => Err(AuthError::ConfirmPassword),
+        }
+    }
+
+    /// The password `me` gave, checked; an account without one (passkeys
+    /// only) gives none, and must be in sudo mode instead.
+    async fn check_password_or_sudo(
+        &self,
+        session: &Session,
+        me: &Me,
+        password: Option<&PasswordAttempt>,
+    ) -> Result<(), AuthError> {
+        match password {
+            Some(password) => self.check_password(me, password).await,
+            None if !self.has_password(&self.store, me.user.id).await? => {
+                self.require_sudo(session).await
+            }
+            None => Err(AuthError::PasswordNeeded),
         }
     }
 

@@ -21,6 +21,7 @@ use crate::factors::passkeys::{
     CeremonyState, PublicKeyCredential, Purpose, RegisterPublicKeyCredential, CEREMONY_SECONDS,
 };
 use crate::factors::{recovery, RelyingParty};
+use crate::password::NO_PASSWORD;
 use crate::sessions::{self, ClientInfo, Via};
 use crate::store::Store;
 
@@ -202,6 +203,35 @@ impl Auth {
                     store.delete_recovery_codes(user).await?;
                 }
                 self.factor_changed(&store, me, ActivityKind::PasskeyRemoved, client, now)
+                    .await
+            })
+            .await?;
+        self.mail.wake();
+        Ok(())
+    }
+
+    /// Removes `me`'s password (sudo mode): the account then signs in with
+    /// its passkeys alone, and a password can be set again later (or by a
+    /// mailed reset link). Refused without a passkey.
+    pub async fn remove_password(
+        &self,
+        session: &Session,
+        me: &Me,
+        client: &ClientInfo,
+    ) -> Result<(), AuthError> {
+        self.require_sudo(session).await?;
+        let user = me.user.id;
+        let now = self.clock.now();
+        self.store
+            .transaction(|store| async move {
+                if !self.has_password(&store, user).await? {
+                    return Err(AuthError::NoPassword);
+                }
+                if store.passkey_count(user).await? == 0 {
+                    return Err(AuthError::LastSignInMethod);
+                }
+                store.update_password_hash(user, NO_PASSWORD, now).await?;
+                self.factor_changed(&store, me, ActivityKind::PasswordRemoved, client, now)
                     .await
             })
             .await?;
@@ -455,10 +485,12 @@ impl Auth {
         session: &Session,
         purpose: Purpose,
     ) -> Result<Ceremony, AuthError> {
+        // Read before removed: a session without one is left untouched.
         let ceremony = session
-            .remove::<Ceremony>(CEREMONY_KEY)
+            .get::<Ceremony>(CEREMONY_KEY)
             .await?
             .ok_or(AuthError::PasskeyExpired)?;
+        session.remove_value(CEREMONY_KEY).await?;
         if ceremony.purpose != purpose || !ceremony.is_live(self.clock.now()) {
             return Err(AuthError::PasskeyExpired);
         }
@@ -474,6 +506,6 @@ impl Auth {
         Ok(store
             .find_password_hash(user)
             .await?
-            .is_some_and(|hash| !hash.is_empty()))
+            .is_some_and(|hash| hash != NO_PASSWORD))
     }
 }

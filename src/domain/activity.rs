@@ -47,11 +47,13 @@ pub enum ActivityKind {
     PasskeyAdded,
     /// A passkey was removed.
     PasskeyRemoved,
+    /// The password was removed: passkeys alone sign in.
+    PasswordRemoved,
 }
 
 impl ActivityKind {
     /// Every kind.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::AccountCreated,
         Self::SignedInWithPassword,
         Self::SignedInRemembered,
@@ -74,6 +76,7 @@ impl ActivityKind {
         Self::SecondFactorPasskey,
         Self::PasskeyAdded,
         Self::PasskeyRemoved,
+        Self::PasswordRemoved,
     ];
 
     /// The stored name.
@@ -101,6 +104,7 @@ impl ActivityKind {
             Self::SecondFactorPasskey => "second_factor_passkey",
             Self::PasskeyAdded => "passkey_added",
             Self::PasskeyRemoved => "passkey_removed",
+            Self::PasswordRemoved => "password_removed",
         }
     }
 
@@ -136,6 +140,7 @@ impl ActivityKind {
             Self::SecondFactorPasskey => "Sign-in confirmed with a passkey",
             Self::PasskeyAdded => "Passkey added: it signs in, and confirms sign-ins",
             Self::PasskeyRemoved => "Passkey removed",
+            Self::PasswordRemoved => "Password removed: passkeys alone sign in",
         }
     }
 }

@@ -34,11 +34,16 @@ pub struct SecurityStatus {
     pub passkeys: Vec<PasskeySummary>,
     /// Why this server offers no passkeys, if it does not.
     pub passkeys_unavailable: Option<String>,
+    /// Whether the account has a password (else passkeys alone sign in).
+    pub has_password: bool,
 }
 
 /// What sudo mode asks of a user beside their password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SudoAsks {
+    /// The password: `false` for an account that signs in with passkeys
+    /// alone (a passkey confirms instead).
+    pub password: bool,
     /// A second-factor code (authenticator or recovery code).
     pub code: bool,
     /// Whether a passkey can confirm instead (password and code both).

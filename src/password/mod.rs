@@ -18,6 +18,10 @@ use pepper::{is_peppered, PEPPER_KEY_ID};
 /// ([`crate::domain::normalize`]): it marks the hash, and is mixed into it.
 const NORMALIZED: &[u8] = b"nfkc";
 
+/// What an account without a password (one that signs in with passkeys
+/// only) stores in place of a hash: no password matches it.
+pub const NO_PASSWORD: &str = "";
+
 /// Whether a hash with these parameters is of a normalised password.
 fn is_normalized(params: &Params) -> bool {
     params.data() == NORMALIZED
@@ -177,6 +181,9 @@ impl PasswordHasher {
         stored: Option<&str>,
     ) -> Result<Verification, HashError> {
         let (cost, pepper) = (self.cost, self.pepper.clone());
+        // An account without a password (passkeys only) matches nothing,
+        // after the same work as a wrong password.
+        let stored = stored.filter(|hash| *hash != NO_PASSWORD);
         let known = stored.is_some();
         let hash = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_string);
         let normalized = attempt.expose().to_string();

@@ -43,10 +43,15 @@ pub async fn delete_account(username: String, password: String) -> Result<(), Ap
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            // The password is asked for here, which is itself the sudo check.
-            let password = password_of(Field::Password, &password)?;
+            // The password is asked for here, which is itself the sudo
+            // check; an account without one (passkeys only) gives none and
+            // must be in sudo mode.
+            let password = match password.is_empty() {
+                true => None,
+                false => Some(password_of(Field::Password, &password)?),
+            };
             auth()?
-                .delete_account(&session, &me, &username, &password)
+                .delete_account(&session, &me, &username, password.as_ref())
                 .await?;
             send_cookie(&remember_cookie()?.clear());
             flash(

@@ -46,8 +46,8 @@ pub use lifecycle::{change_username, delete_account, ChangeUsername, DeleteAccou
 pub use passkeys::{
     add_passkey, passkey_factor, passkey_factor_options, passkey_registration_options,
     passkey_sign_in, passkey_sign_in_options, passkey_sudo, passkey_sudo_options, remove_passkey,
-    rename_passkey, AddPasskey, PasskeyFactor, PasskeySignIn, PasskeySudo, RemovePasskey,
-    RenamePasskey,
+    remove_password, rename_passkey, AddPasskey, PasskeyFactor, PasskeySignIn, PasskeySudo,
+    RemovePasskey, RemovePassword, RenamePasskey,
 };
 pub use password::{change_password, password_strength, ChangePassword, PasswordStrength};
 pub use profile::{get_profile, my_profile, update_profile, GetProfile, MyProfile, UpdateProfile};

@@ -206,3 +206,26 @@ pub async fn remove_passkey(id: i64) -> Result<(), ApiError> {
         .await,
     )
 }
+
+/// Removes the signed-in user's password (sudo mode): their passkeys alone
+/// sign in. Refused without a passkey.
+#[server(endpoint = "remove_password")]
+pub async fn remove_password() -> Result<(), ApiError> {
+    use super::server::{auth, client_info, finish, flash, require_user, session};
+    use latchkey::domain::Flash;
+
+    finish(
+        async move {
+            let session = session()?;
+            let me = require_user(&session).await?;
+            auth()?
+                .remove_password(&session, &me, &client_info())
+                .await?;
+            let said = "Your password is removed: you sign in with your passkeys. You can set a \
+                        password again on the password page.";
+            flash(&session, Flash::success(said)).await?;
+            Ok(())
+        }
+        .await,
+    )
+}

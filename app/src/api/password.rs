@@ -18,8 +18,14 @@ pub async fn change_password(
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            let current = PasswordAttempt::parse(&current_password)
-                .map_err(|_| ApiError::field(Field::CurrentPassword, "Enter your current password."));
+            // Blank for an account without a password (passkeys only),
+            // which sets one in sudo mode instead.
+            let current = match current_password.is_empty() {
+                true => Ok(None),
+                false => PasswordAttempt::parse(&current_password).map(Some).map_err(|_| {
+                    ApiError::field(Field::CurrentPassword, "Enter your current password.")
+                }),
+            };
             let new = NewPassword::parse(&new_password).map_err(|e| FieldError::new(Field::NewPassword, e.message));
             let (current, new) = match (current, new) {
                 (Ok(current), Ok(new)) => (current, new),
@@ -33,7 +39,7 @@ pub async fn change_password(
                 }
             };
             let others = match auth()?
-                .change_password(&session, &me, &current, &new, &client_info())
+                .change_password(&session, &me, current.as_ref(), &new, &client_info())
                 .await
             {
                 Err(AuthError::WeakPassword(message)) => {
@@ -43,6 +49,12 @@ pub async fn change_password(
                     return Err(ApiError::field(
                         Field::CurrentPassword,
                         "That is not your current password.",
+                    ))
+                }
+                Err(AuthError::PasswordNeeded) => {
+                    return Err(ApiError::field(
+                        Field::CurrentPassword,
+                        "Enter your current password.",
                     ))
                 }
                 other => other?,

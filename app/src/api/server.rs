@@ -273,6 +273,10 @@ impl From<AuthError> for ApiError {
             AuthError::NotYourPasskey => {
                 ApiError::Forbidden("That passkey is not one of yours.".into())
             }
+            AuthError::PasswordNeeded => ApiError::field(Field::Password, "Enter your password."),
+            AuthError::NoPassword => {
+                ApiError::BadRequest("Your account has no password to remove.".into())
+            }
             AuthError::LastSignInMethod => ApiError::BadRequest(
                 "That is your account's last way to sign in: add a password or another passkey \
                  first."

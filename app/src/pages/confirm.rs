@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use latchkey::domain::Field;
+use latchkey::domain::{Field, SudoAsks};
 
 use crate::api::{sudo_asks, ConfirmPassword, PasskeySudo};
 use crate::auth::{use_auth, Changes};
@@ -37,33 +37,33 @@ pub fn ConfirmPage() -> impl IntoView {
                 <h1>"Confirm your password"</h1>
                 <p class="muted">
                     {format!("You are about to change something sensitive on {}'s account. ", user.username)}
-                    "Enter your password to continue; it will not be asked again for 10 minutes."
+                    "Confirm it is you to continue; you will not be asked again for 10 minutes."
                 </p>
                 <FormAlert error/>
-                <ActionForm action=confirm_password>
-                    <input type="hidden" name="next" value=next/>
-                    <CurrentPasswordField error/>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            let on = asks.await.map(|a| a.code).unwrap_or(false);
-                            on.then(|| view! { <CodeField error field=Field::Code/> })
-                        })}
-                    </Suspense>
-                    <div class="actions">
-                        <SubmitButton pending=confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
-                        // Back to the settings, not to `next`: that page would
-                        // only ask for the password again.
-                        <a class="button" href="/settings/profile">"Cancel"</a>
-                    </div>
-                </ActionForm>
                 <FormAlert error=passkey_error/>
                 <Suspense>
                     {move || Suspend::new(async move {
-                        let on = asks.await.map(|a| a.passkey).unwrap_or(false);
-                        on.then(|| view! {
-                            <p class="muted">"Or confirm with one of your passkeys, in place of the password and code:"</p>
+                        let asks = asks.await.unwrap_or(SudoAsks { password: true, code: false, passkey: false });
+                        let form = asks.password.then(|| view! {
+                            <ActionForm action=confirm_password>
+                                <input type="hidden" name="next" value=next/>
+                                <CurrentPasswordField error/>
+                                {asks.code.then(|| view! { <CodeField error field=Field::Code/> })}
+                                <div class="actions">
+                                    <SubmitButton pending=confirm_password.pending().into() label="Confirm" pending_label="Checking…"/>
+                                    // Back to the settings, not to `next`: that page would
+                                    // only ask for the password again.
+                                    <a class="button" href="/settings/profile">"Cancel"</a>
+                                </div>
+                            </ActionForm>
+                        });
+                        let passkey = asks.passkey.then(|| view! {
+                            <p class="muted">
+                                {if asks.password { "Or confirm with one of your passkeys, in place of the password and code:" } else { "Your account signs in with passkeys: confirm with one." }}
+                            </p>
                             <PasskeyButton step=PasskeyStep::Sudo label="Confirm with a passkey" on_answer=use_passkey pending=passkey.pending()/>
-                        })
+                        });
+                        view! { {form} {passkey} }
                     })}
                 </Suspense>
             </section>

@@ -1,7 +1,7 @@
 use latchkey::domain::Field;
 use leptos::prelude::*;
 
-use crate::api::DeleteAccount;
+use crate::api::{sudo_asks, DeleteAccount};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SettingsTabs,
@@ -15,6 +15,8 @@ pub fn DeleteAccountPage() -> impl IntoView {
     let auth = use_auth();
     let delete_account = auth.action::<DeleteAccount>(&[Changes::User]);
     let error = action_error(delete_account);
+    // Without a password (passkeys only), sudo mode stands in for it.
+    let asks = Resource::new(|| (), |_| sudo_asks());
     view! {
         <PageTitle text="Delete account"/>
         <RequireUser let:user>
@@ -35,7 +37,14 @@ pub fn DeleteAccountPage() -> impl IntoView {
                         hint="Type it to confirm which account goes."
                         required=true
                     />
-                    <CurrentPasswordField error/>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            match asks.await.map(|a| a.password).unwrap_or(true) {
+                                true => view! { <CurrentPasswordField error/> }.into_any(),
+                                false => view! { <input type="hidden" name="password" value=""/> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
                     <SubmitButton
                         pending=delete_account.pending().into()
                         label="Delete my account"

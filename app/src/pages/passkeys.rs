@@ -1,7 +1,7 @@
 use latchkey::domain::{Field, PasskeyName, PasskeySummary};
 use leptos::prelude::*;
 
-use crate::api::{AddPasskey, RemovePasskey, RenamePasskey};
+use crate::api::{AddPasskey, RemovePasskey, RemovePassword, RenamePasskey};
 use crate::auth::{use_auth, Changes};
 use crate::components::{action_error, FormAlert, PasskeyButton, PasskeyStep, SubmitButton, When};
 
@@ -13,15 +13,18 @@ use crate::components::{action_error, FormAlert, PasskeyButton, PasskeyStep, Sub
 pub fn PasskeysSection(
     passkeys: Vec<PasskeySummary>,
     unavailable: Option<String>,
+    has_password: bool,
 ) -> impl IntoView {
     let auth = use_auth();
     let add = auth.action::<AddPasskey>(&[Changes::Message]);
     let rename = auth.action::<RenamePasskey>(&[Changes::Message]);
     let remove = auth.action::<RemovePasskey>(&[Changes::Message]);
+    let drop_password = auth.action::<RemovePassword>(&[Changes::Message]);
     let errors = [
         action_error(add),
         action_error(rename),
         action_error(remove),
+        action_error(drop_password),
     ];
     let name = RwSignal::new(String::from("My passkey"));
     let add_error = errors[0];
@@ -39,6 +42,21 @@ pub fn PasskeysSection(
     let intro = "A passkey signs you in with your device's fingerprint, face or PIN: nothing to \
                  type, nothing a fake site can use. With one, signing in with your password also \
                  asks for a passkey or a code.";
+    // With a passkey, the password can go; without a password, the last
+    // passkey cannot.
+    let password = match (has_password, passkeys.is_empty()) {
+        (true, false) => Some(view! {
+            <h3>"Passkeys only"</h3>
+            <p>"Remove your password, and sign in with your passkeys alone. You can set a password again later."</p>
+            <ActionForm action=drop_password>
+                <SubmitButton pending=drop_password.pending().into() label="Remove my password" pending_label="Removing…" class="button danger"/>
+            </ActionForm>
+        }.into_any()),
+        (false, _) => Some(view! {
+            <p><span class="badge">"No password"</span>" Your passkeys alone sign you in, so the last one cannot be removed. "<a href="/settings/password">"Set a password"</a></p>
+        }.into_any()),
+        (true, true) => None,
+    };
     let list = (!passkeys.is_empty()).then(|| {
         view! {
             <ul class="passkeys" aria-label="Your passkeys">
@@ -75,6 +93,7 @@ pub fn PasskeysSection(
         {errors.map(|error| view! { <FormAlert error/> })}
         {list}
         {adding}
+        {password}
     }
 }
 

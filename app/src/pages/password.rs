@@ -1,7 +1,7 @@
 use latchkey::domain::Field;
 use leptos::prelude::*;
 
-use crate::api::ChangePassword;
+use crate::api::{sudo_asks, ChangePassword};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, FormAlert, NewPasswordField, PageTitle, RequireUser, SettingsTabs, SubmitButton,
@@ -25,24 +25,47 @@ fn PasswordForm() -> impl IntoView {
     let auth = use_auth();
     let change_password = auth.action::<ChangePassword>(&[Changes::Devices, Changes::Sudo]);
     let error = action_error(change_password);
+    // An account that signs in with passkeys alone has no current password:
+    // it sets one, in sudo mode.
+    let asks = Resource::new(|| (), |_| sudo_asks());
     view! {
         <section class="card settings">
             <SettingsTabs/>
-            <h1>"Change your password"</h1>
-            <p class="muted">"Every other device you are signed in on will be signed out."</p>
-            <FormAlert error/>
-            <ActionForm action=change_password>
-                <TextField
-                    label="Current password"
-                    field=Field::CurrentPassword
-                    error
-                    kind="password"
-                    autocomplete="current-password"
-                    required=true
-                />
-                <NewPasswordField label="New password" field=Field::NewPassword error/>
-                <SubmitButton pending=change_password.pending().into() label="Change password" pending_label="Changing…"/>
-            </ActionForm>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let has_password = asks.await.map(|a| a.password).unwrap_or(true);
+                    let current = match has_password {
+                        true => view! {
+                            <TextField
+                                label="Current password"
+                                field=Field::CurrentPassword
+                                error
+                                kind="password"
+                                autocomplete="current-password"
+                                required=true
+                            />
+                        }
+                        .into_any(),
+                        false => view! { <input type="hidden" name="current_password" value=""/> }.into_any(),
+                    };
+                    view! {
+                        <h1>{if has_password { "Change your password" } else { "Set a password" }}</h1>
+                        <p class="muted">
+                            {if has_password {
+                                "Every other device you are signed in on will be signed out."
+                            } else {
+                                "Your account signs in with passkeys alone. A password adds another way in; every other device will be signed out."
+                            }}
+                        </p>
+                        <FormAlert error/>
+                        <ActionForm action=change_password>
+                            {current}
+                            <NewPasswordField label="New password" field=Field::NewPassword error/>
+                            <SubmitButton pending=change_password.pending().into() label=if has_password { "Change password" } else { "Set password" } pending_label="Saving…"/>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

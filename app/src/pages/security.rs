@@ -108,7 +108,7 @@ fn Status(
         </ActionForm>
     });
     let passkeys = view! {
-        <PasskeysSection passkeys=status.passkeys unavailable=status.passkeys_unavailable/>
+        <PasskeysSection passkeys=status.passkeys unavailable=status.passkeys_unavailable has_password=status.has_password/>
     };
     view! { {fresh} <h2>"Authenticator app"</h2> {body} {passkeys} {recovery} }
 }

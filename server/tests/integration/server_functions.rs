@@ -53,6 +53,7 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("add_passkey", &["name", "credential"]),
     ("rename_passkey", &["id", "name"]),
     ("remove_passkey", &["id"]),
+    ("remove_password", &[]),
 ];
 
 /// The functions that take no fields and act for the signed-in user: each
@@ -71,6 +72,7 @@ pub const NEEDS_A_USER: &[&str] = &[
     "sudo_asks",
     "passkey_sudo_options",
     "passkey_registration_options",
+    "remove_password",
 ];
 
 /// A server function left out of [`FUNCTIONS`] would go untested: this
