@@ -16,6 +16,7 @@ mod error;
 mod factors;
 mod mailed;
 mod notices;
+mod passkey_proof;
 mod passkeys;
 mod reset;
 mod sign_in;

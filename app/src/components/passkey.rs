@@ -88,6 +88,9 @@ pub fn PasskeyButton(
 /// the browser can (conditional mediation); a chosen one goes to
 /// `on_answer`. Stopped when a passkey button starts its own ceremony.
 pub fn offer_passkey_autofill(on_answer: Callback<String>) {
+    // Leaving the page ends the offer (a later page's passkey would
+    // otherwise still go to this one).
+    on_cleanup(browser::stop_autofill);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             if !browser::autofill_available().await {

@@ -61,7 +61,7 @@ fn Status(
     let fresh = status.fresh_codes.clone().map(|codes| view! {
         <div class="alert alert-info" role="status">
             <p><strong>"Your recovery codes. Save them now: they are not shown again."</strong></p>
-            <p>"Each works once, in place of an authenticator code, if you lose your phone."</p>
+            <p>"Each works once, in place of an authenticator code or a passkey, if you lose your device."</p>
             <ul class="codes" aria-label="Recovery codes">
                 {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
             </ul>

@@ -31,6 +31,7 @@ mod pages;
 mod passkeys;
 mod password_change;
 mod password_policy;
+mod passwordless;
 mod process;
 mod profiles;
 mod register;

@@ -14,16 +14,16 @@ use crate::second_factor::call;
 
 /// The site's origin: a host name, as passkeys need (the server still
 /// listens on 127.0.0.1).
-const ORIGIN: &str = "http://localhost";
+pub(crate) const ORIGIN: &str = "http://localhost";
 const START: i64 = 1_800_000_000;
 
-async fn options(client: &Client, app: &TestApp, function: &str) -> String {
+pub(crate) async fn options(client: &Client, app: &TestApp, function: &str) -> String {
     let answer = call(client, app, function, &[]).await;
     assert_eq!(answer.status(), StatusCode::OK, "{function}");
     answer.json().await.unwrap()
 }
 
-async fn status(client: &Client, app: &TestApp) -> Value {
+pub(crate) async fn status(client: &Client, app: &TestApp) -> Value {
     call(client, app, "security_status", &[])
         .await
         .json()
@@ -33,7 +33,7 @@ async fn status(client: &Client, app: &TestApp) -> Value {
 
 /// A signed-in user (in sudo mode, as registration leaves them) who added a
 /// passkey named "Laptop" on `device`; answers their name.
-async fn with_passkey(app: &TestApp, device: &mut Authenticator) -> String {
+pub(crate) async fn with_passkey(app: &TestApp, device: &mut Authenticator) -> String {
     let name = unique_name("passkey");
     app.register(&name, PASSWORD).await;
     let created = device.create(&options(&app.client, app, "passkey_registration_options").await);
@@ -44,7 +44,11 @@ async fn with_passkey(app: &TestApp, device: &mut Authenticator) -> String {
 }
 
 /// Signs `browser` in with `device`'s first passkey alone.
-async fn passkey_sign_in(app: &TestApp, browser: &Client, device: &mut Authenticator) -> u16 {
+pub(crate) async fn passkey_sign_in(
+    app: &TestApp,
+    browser: &Client,
+    device: &mut Authenticator,
+) -> u16 {
     let answer = device.get(0, &options(browser, app, "passkey_sign_in_options").await);
     let form = [("credential", answer.as_str())];
     call(browser, app, "passkey_sign_in", &form)
@@ -336,68 +340,4 @@ async fn on_an_ip_address_passkeys_are_off_and_the_page_says_why() {
     )
     .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-}
-
-#[tokio::test]
-async fn without_a_password_passkeys_sign_in_and_the_last_one_cannot_go() {
-    let app = TestApp::start_at(ORIGIN, Clock::system()).await;
-    let bare = unique_name("bare");
-    app.register(&bare, PASSWORD).await;
-    let refused = call(&app.client, &app, "remove_password", &[]).await;
-    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "no passkey yet");
-    app.log_out().await;
-
-    let mut device = Authenticator::new(ORIGIN);
-    let name = with_passkey(&app, &mut device).await;
-    let removed = call(&app.client, &app, "remove_password", &[]).await;
-    assert_eq!(removed.status(), StatusCode::OK);
-    assert_eq!(status(&app.client, &app).await["has_password"], false);
-    let asks: Value = call(&app.client, &app, "sudo_asks", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(asks["password"], false);
-    // The old password, or none, is a wrong password like any other.
-    let browser = app.stranger_with_cookies();
-    for password in [PASSWORD, ""] {
-        let form = [("username", name.as_str()), ("password", password)];
-        let status = call(&browser, &app, "login", &form).await.status();
-        assert!(status.is_client_error(), "{status}");
-    }
-    assert_eq!(current_username(&browser, &app.base, None).await, None);
-    assert_eq!(passkey_sign_in(&app, &browser, &mut device).await, 200);
-
-    // The last passkey is the last way in: it stays.
-    let id = status(&app.client, &app).await["passkeys"][0]["id"].to_string();
-    let remove = [("id", id.as_str())];
-    let refused = call(&app.client, &app, "remove_passkey", &remove).await;
-    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(
-        status(&app.client, &app).await["passkeys"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-
-    // A password set again (in sudo mode, with no current one) lets it go.
-    let form = [
-        ("current_password", ""),
-        ("new_password", "a brand new passphrase here"),
-    ];
-    let set = call(&app.client, &app, "change_password", &form).await;
-    assert_eq!(set.status(), StatusCode::OK);
-    assert_eq!(
-        call(&app.client, &app, "remove_passkey", &remove)
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    let form = [
-        ("username", name.as_str()),
-        ("password", "a brand new passphrase here"),
-    ];
-    let signed_in = call(&app.stranger_with_cookies(), &app, "login", &form).await;
-    assert_eq!(location(&signed_in).as_deref(), Some("/"));
 }

@@ -1,0 +1,288 @@
+//! Proving who is there with a passkey: signing in alone (the browser
+//! names the account), a sign-in's second step, and sudo mode.
+//!
+//! Each ceremony is two requests: `begin_*` keeps webauthn-rs's state in
+//! the session and answers the browser's options as JSON; `finish_*` takes
+//! the state back (once) with the browser's answer. The challenge is also
+//! spent in the database, so one answer works once even when several
+//! requests bring it at the same moment (the session alone would let each
+//! of them read the state before any wrote its removal).
+
+use tower_sessions::Session;
+use webauthn_rs::prelude::Passkey;
+
+use super::sign_in::SignedInBy;
+use super::{Auth, AuthError, Factor, Me, SignIn};
+use crate::domain::{PasskeyId, UserId};
+use crate::factors::passkeys::{
+    parse_passkey, passkey_json, request_json, Ceremony, CeremonyState, PublicKeyCredential,
+    Purpose, CEREMONY_SECONDS,
+};
+use crate::sessions::{self, ClientInfo, Via};
+use crate::store::Store;
+
+/// The session's ceremony under way (one at a time: a new one replaces it).
+const CEREMONY_KEY: &str = "passkey_ceremony";
+
+impl Auth {
+    /// Starts a sign-in with a passkey alone: the options for
+    /// `navigator.credentials.get()` (any passkey of this site's).
+    pub async fn begin_passkey_sign_in(&self, session: &Session) -> Result<String, AuthError> {
+        let (options, state) = self
+            .relying_party()?
+            .webauthn()
+            .start_discoverable_authentication()
+            .map_err(|_| AuthError::PasskeyRefused)?;
+        let (json, challenge) = request_json(options);
+        let state = CeremonyState::Discover(state);
+        self.hold_ceremony(session, Purpose::SignIn, None, challenge, state)
+            .await?;
+        Ok(json)
+    }
+
+    /// Signs in whoever the passkey belongs to, as a password and a second
+    /// factor would: a passkey is both.
+    pub async fn finish_passkey_sign_in(
+        &self,
+        session: &Session,
+        credential: &str,
+        remember: bool,
+        client: &ClientInfo,
+        cookies: Option<&str>,
+    ) -> Result<SignIn, AuthError> {
+        let ceremony = self.take_ceremony(session, Purpose::SignIn).await?;
+        let user = self.check_passkey(ceremony, credential).await?;
+        self.sign_in_proven(session, user, Via::Passkey, remember, None, client, cookies)
+            .await
+    }
+
+    /// Starts a sign-in's second step with a passkey: the options for
+    /// `navigator.credentials.get()`, naming the account's passkeys.
+    pub async fn begin_passkey_factor(&self, session: &Session) -> Result<String, AuthError> {
+        let pending = sessions::pending(session, self.clock.now())
+            .await?
+            .ok_or(AuthError::SignInExpired)?;
+        self.begin_known(session, Purpose::Factor, pending.user)
+            .await
+    }
+
+    /// The second step of a sign-in, with a passkey.
+    pub async fn finish_passkey_factor(
+        &self,
+        session: &Session,
+        credential: &str,
+        client: &ClientInfo,
+        cookies: Option<&str>,
+    ) -> Result<SignIn, AuthError> {
+        let pending = sessions::pending(session, self.clock.now())
+            .await?
+            .ok_or(AuthError::SignInExpired)?;
+        let ceremony = self.take_ceremony(session, Purpose::Factor).await?;
+        if ceremony.user != Some(pending.user) {
+            return Err(AuthError::PasskeyExpired);
+        }
+        let user = self.check_passkey(ceremony, credential).await?;
+        sessions::clear_pending(session).await?;
+        let factor = Some(Factor::Passkey);
+        self.sign_in_proven(
+            session,
+            user,
+            pending.via,
+            pending.remember,
+            factor,
+            client,
+            cookies,
+        )
+        .await
+    }
+
+    /// Starts confirming who is there with a passkey, for sudo mode.
+    pub async fn begin_passkey_sudo(
+        &self,
+        session: &Session,
+        me: &Me,
+    ) -> Result<String, AuthError> {
+        self.begin_known(session, Purpose::Sudo, me.user.id).await
+    }
+
+    /// Opens sudo mode with a passkey: it proves what a password and a
+    /// second factor would.
+    pub async fn finish_passkey_sudo(
+        &self,
+        session: &Session,
+        me: &Me,
+        credential: &str,
+    ) -> Result<(), AuthError> {
+        let ceremony = self.take_ceremony(session, Purpose::Sudo).await?;
+        if ceremony.user != Some(me.user.id) {
+            return Err(AuthError::PasskeyExpired);
+        }
+        self.check_passkey(ceremony, credential).await?;
+        Ok(self.sessions.confirmed_password(session).await?)
+    }
+
+    /// Starts an authentication with one of `user`'s passkeys.
+    async fn begin_known(
+        &self,
+        session: &Session,
+        purpose: Purpose,
+        user: UserId,
+    ) -> Result<String, AuthError> {
+        let relying_party = self.relying_party()?;
+        let keys: Vec<Passkey> = self
+            .stored_passkeys(user)
+            .await?
+            .into_iter()
+            .map(|(_, key)| key)
+            .collect();
+        if keys.is_empty() {
+            return Err(AuthError::NoPasskey);
+        }
+        let (options, state) = relying_party
+            .webauthn()
+            .start_passkey_authentication(&keys)
+            .map_err(|_| AuthError::PasskeyRefused)?;
+        let (json, challenge) = request_json(options);
+        let state = CeremonyState::Authenticate(state);
+        self.hold_ceremony(session, purpose, Some(user), challenge, state)
+            .await?;
+        Ok(json)
+    }
+
+    /// Checks the browser's answer to `ceremony`: whose passkey it is, its
+    /// signature over this ceremony's challenge, with the user verified;
+    /// then spends the challenge and notes the passkey's use. Answers whose
+    /// it is.
+    async fn check_passkey(
+        &self,
+        ceremony: Ceremony,
+        credential: &str,
+    ) -> Result<UserId, AuthError> {
+        let webauthn = self.relying_party()?.webauthn();
+        let answer: PublicKeyCredential =
+            serde_json::from_str(credential).map_err(|_| AuthError::PasskeyRefused)?;
+        let row = self
+            .store
+            .passkey_by_credential(answer.get_credential_id())
+            .await?
+            .ok_or(AuthError::PasskeyRefused)?;
+        let mut passkey = parse_passkey(&row.passkey).ok_or(AuthError::PasskeyRefused)?;
+        let result = match ceremony.state {
+            CeremonyState::Discover(state) => {
+                // The browser names the account by its handle: it must be
+                // the passkey's owner's.
+                let (handle, _) = webauthn
+                    .identify_discoverable_authentication(&answer)
+                    .map_err(|_| AuthError::PasskeyRefused)?;
+                let owner = self
+                    .store
+                    .user_by_webauthn_handle(handle.as_bytes())
+                    .await?;
+                if owner != Some(row.user) {
+                    return Err(AuthError::PasskeyRefused);
+                }
+                webauthn.finish_discoverable_authentication_v2(&answer, state, &passkey)
+            }
+            CeremonyState::Authenticate(state) if ceremony.user == Some(row.user) => {
+                webauthn.finish_passkey_authentication(&answer, &state)
+            }
+            _ => return Err(AuthError::PasskeyRefused),
+        }
+        .map_err(|_| AuthError::PasskeyRefused)?;
+        let now = self.clock.now();
+        let expires = ceremony.started + CEREMONY_SECONDS;
+        if !self
+            .store
+            .spend_challenge(&ceremony.challenge, expires, now)
+            .await?
+        {
+            return Err(AuthError::PasskeyRefused);
+        }
+        passkey.update_credential(&result);
+        self.store
+            .passkey_used(row.id, &passkey_json(&passkey), now)
+            .await?;
+        Ok(row.user)
+    }
+
+    /// Signs in `user`, whose proof was checked outside the transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn sign_in_proven(
+        &self,
+        session: &Session,
+        user: UserId,
+        via: Via,
+        remember: bool,
+        factor: Option<Factor>,
+        client: &ClientInfo,
+        cookies: Option<&str>,
+    ) -> Result<SignIn, AuthError> {
+        let browser = cookies.and_then(|header| self.browsers.recognise(header));
+        let by = SignedInBy {
+            via,
+            remember,
+            browser: browser.as_ref(),
+            client,
+            factor,
+        };
+        let who = async |store: &Store, _| {
+            store
+                .find_current_user(user)
+                .await?
+                .ok_or(AuthError::PasskeyRefused)
+        };
+        self.sign_in_as(session, by, who).await
+    }
+
+    /// `user`'s passkeys as webauthn-rs reads them (a row it cannot read
+    /// is left out).
+    pub(super) async fn stored_passkeys(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<(PasskeyId, Passkey)>, AuthError> {
+        Ok(self
+            .store
+            .passkeys(user)
+            .await?
+            .into_iter()
+            .filter_map(|row| parse_passkey(&row.passkey).map(|key| (row.id, key)))
+            .collect())
+    }
+
+    pub(super) async fn hold_ceremony(
+        &self,
+        session: &Session,
+        purpose: Purpose,
+        user: Option<UserId>,
+        challenge: Vec<u8>,
+        state: CeremonyState,
+    ) -> Result<(), AuthError> {
+        let ceremony = Ceremony {
+            purpose,
+            user,
+            started: self.clock.now(),
+            challenge,
+            state,
+        };
+        session.insert(CEREMONY_KEY, ceremony).await?;
+        Ok(())
+    }
+
+    /// Takes this session's ceremony, if it is for `purpose` and still live.
+    pub(super) async fn take_ceremony(
+        &self,
+        session: &Session,
+        purpose: Purpose,
+    ) -> Result<Ceremony, AuthError> {
+        // Read before removed: a session without one is left untouched.
+        let ceremony = session
+            .get::<Ceremony>(CEREMONY_KEY)
+            .await?
+            .ok_or(AuthError::PasskeyExpired)?;
+        session.remove_value(CEREMONY_KEY).await?;
+        if ceremony.purpose != purpose || !ceremony.is_live(self.clock.now()) {
+            return Err(AuthError::PasskeyExpired);
+        }
+        Ok(ceremony)
+    }
+}
