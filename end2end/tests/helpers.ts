@@ -85,6 +85,12 @@ export async function registerOverApi(request: APIRequestContext, name: string):
   expect(response.status()).toBe(200);
 }
 
+/** Logs out with the nav's button and waits until the nav offers "Log in". */
+export async function logOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
+}
+
 /** Saves a screenshot for the README. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });

@@ -73,6 +73,10 @@ test("an authenticator app and a recovery code work with JavaScript disabled", a
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL("/settings/security");
+  // Passkeys are made by the browser's JavaScript: the page says so, and
+  // offers no button that would do nothing.
+  await expect(page.getByText("Passkeys need JavaScript")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Add a passkey" })).toHaveCount(0);
 
   await page.getByRole("button", { name: "Set up an authenticator app" }).click();
   await expect(page).toHaveURL(/\/settings\/security\??$/);
@@ -88,6 +92,7 @@ test("an authenticator app and a recovery code work with JavaScript disabled", a
 
   await page.getByRole("button", { name: "Log out" }).click();
   await page.goto("/login");
+  await expect(page.getByText("Passkeys need JavaScript")).toBeVisible();
   await page.getByLabel("Username").fill(name);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();

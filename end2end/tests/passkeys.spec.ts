@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { test, expect, freshName, hydrated, PASSWORD, registerThroughUi, screenshot } from "./helpers";
+import { test, expect, freshName, hydrated, logOut, PASSWORD, registerThroughUi, screenshot } from "./helpers";
 
 /**
  * Chromium's virtual authenticator (DevTools WebAuthn domain): a platform
@@ -24,11 +24,6 @@ async function virtualAuthenticator(page: Page): Promise<(answers: boolean) => P
   return async (answers: boolean) => {
     await cdp.send("WebAuthn.setAutomaticPresenceSimulation", { authenticatorId, enabled: answers });
   };
-}
-
-async function logOut(page: Page) {
-  await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
 }
 
 async function addPasskey(page: Page, name: string) {

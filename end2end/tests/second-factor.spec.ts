@@ -1,10 +1,5 @@
 import type { Page } from "@playwright/test";
-import { test, expect, freshName, hydrated, PASSWORD, registerThroughUi, screenshot, totp } from "./helpers";
-
-async function logOut(page: Page) {
-  await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
-}
+import { test, expect, freshName, hydrated, logOut, PASSWORD, registerThroughUi, screenshot, totp } from "./helpers";
 
 async function giveThePassword(page: Page, name: string) {
   await page.goto("/login");

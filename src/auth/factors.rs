@@ -191,11 +191,7 @@ impl Auth {
                 if !store.delete_totp(me.user.id).await? {
                     return Err(AuthError::FactorOff);
                 }
-                // The recovery codes go with the last second factor.
-                if !self.has_second_factor(&store, me.user.id).await? {
-                    store.delete_recovery_codes(me.user.id).await?;
-                }
-                self.factor_changed(&store, me, ActivityKind::TotpDisabled, client, now)
+                self.factor_removed(&store, me, ActivityKind::TotpDisabled, client, now)
                     .await
             })
             .await?;
@@ -230,6 +226,22 @@ impl Auth {
         self.mail.wake();
         session.insert(FRESH_CODES_KEY, codes).await?;
         Ok(())
+    }
+
+    /// After one of `me`'s second factors went (inside its transaction):
+    /// the recovery codes go with the last one; then the record and notice.
+    pub(super) async fn factor_removed(
+        &self,
+        store: &Store,
+        me: &Me,
+        kind: ActivityKind,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<(), AuthError> {
+        if !self.has_second_factor(store, me.user.id).await? {
+            store.delete_recovery_codes(me.user.id).await?;
+        }
+        self.factor_changed(store, me, kind, client, now).await
     }
 
     /// Records a change of `me`'s factors and mails its notice.

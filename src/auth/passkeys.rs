@@ -188,10 +188,7 @@ impl Auth {
                 if passkeys_left == 0 && !self.has_password(&store, user).await? {
                     return Err(AuthError::LastSignInMethod);
                 }
-                if !self.has_second_factor(&store, user).await? {
-                    store.delete_recovery_codes(user).await?;
-                }
-                self.factor_changed(&store, me, ActivityKind::PasskeyRemoved, client, now)
+                self.factor_removed(&store, me, ActivityKind::PasskeyRemoved, client, now)
                     .await
             })
             .await?;

@@ -8,9 +8,8 @@ use super::ApiError;
 #[server(endpoint = "verify_factor")]
 pub async fn verify_factor(code: String, next: Option<String>) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome,
+        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome_to,
     };
-    use latchkey::domain::ReturnTo;
 
     finish(
         async move {
@@ -19,9 +18,7 @@ pub async fn verify_factor(code: String, next: Option<String>) -> Result<(), Api
             let signed_in = auth()?
                 .complete_sign_in(&session, &code, &client_info(), cookie_header().as_deref())
                 .await?;
-            welcome(&session, &signed_in).await?;
-            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
-            Ok(())
+            welcome_to(&session, &signed_in, next.as_deref()).await
         }
         .await,
     )

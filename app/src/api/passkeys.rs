@@ -27,8 +27,7 @@ pub async fn passkey_sign_in(
     remember: Option<String>,
     next: Option<String>,
 ) -> Result<(), ApiError> {
-    use super::server::{auth, client_info, cookie_header, finish, session, welcome};
-    use latchkey::domain::ReturnTo;
+    use super::server::{auth, client_info, cookie_header, finish, session, welcome_to};
 
     finish(
         async move {
@@ -42,9 +41,7 @@ pub async fn passkey_sign_in(
                     cookie_header().as_deref(),
                 )
                 .await?;
-            welcome(&session, &signed_in).await?;
-            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
-            Ok(())
+            welcome_to(&session, &signed_in, next.as_deref()).await
         }
         .await,
     )
@@ -67,8 +64,7 @@ pub async fn passkey_factor_options() -> Result<String, ApiError> {
 /// The second step of a sign-in, with a passkey; returns to `next`.
 #[server(endpoint = "passkey_factor")]
 pub async fn passkey_factor(credential: String, next: Option<String>) -> Result<(), ApiError> {
-    use super::server::{auth, client_info, cookie_header, finish, session, welcome};
-    use latchkey::domain::ReturnTo;
+    use super::server::{auth, client_info, cookie_header, finish, session, welcome_to};
 
     finish(
         async move {
@@ -81,9 +77,7 @@ pub async fn passkey_factor(credential: String, next: Option<String>) -> Result<
                     cookie_header().as_deref(),
                 )
                 .await?;
-            welcome(&session, &signed_in).await?;
-            leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
-            Ok(())
+            welcome_to(&session, &signed_in, next.as_deref()).await
         }
         .await,
     )

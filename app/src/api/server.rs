@@ -58,6 +58,17 @@ pub async fn welcome(session: &Session, signed_in: &SignIn) -> Result<(), ApiErr
     flash(session, Flash::success(format!("Welcome back, {name}."))).await
 }
 
+/// [`welcome`], then on to `next` when it is a local path, else home.
+pub async fn welcome_to(
+    session: &Session,
+    signed_in: &SignIn,
+    next: Option<&str>,
+) -> Result<(), ApiError> {
+    welcome(session, signed_in).await?;
+    leptos_axum::redirect(latchkey::domain::ReturnTo::or_home(next).as_str());
+    Ok(())
+}
+
 /// Adds a `Set-Cookie` header to the response.
 pub fn send_cookie(set_cookie: &str) {
     let (Some(response), Ok(value)) = (

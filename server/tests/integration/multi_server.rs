@@ -14,13 +14,24 @@ async fn call(
     cookie: Option<&str>,
     form: &[(&str, &str)],
 ) -> (StatusCode, Option<String>, String) {
+    call_from(server, &server.address, function, cookie, form).await
+}
+
+/// [`call`] from a page at `origin`.
+async fn call_from(
+    server: &Running,
+    origin: &str,
+    function: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> (StatusCode, Option<String>, String) {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let mut request = client
         .post(server.url(&format!("/api/{function}")))
-        .header(ORIGIN, server.address.as_str())
+        .header(ORIGIN, origin)
         .form(form);
     if let Some(cookie) = cookie {
         request = request.header(reqwest::header::COOKIE, cookie);
@@ -152,5 +163,55 @@ fn a_sign_in_started_on_one_server_takes_its_code_on_another() {
     for server in [a, b] {
         server.signal("-TERM");
         server.wait();
+    }
+}
+
+/// A passkey ceremony begun on one server is finished on another: its
+/// state is in the shared session store.
+#[test]
+fn a_passkey_ceremony_begun_on_one_server_finishes_on_another() {
+    use crate::authenticator::Authenticator;
+
+    const SITE: &str = "http://localhost";
+    let _turn = crate::harness::exclusive_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let start = || {
+        let mut command = server(dir.path(), &url);
+        command.env("LATCHKEY_PUBLIC_ORIGIN", SITE);
+        Running::start(command)
+    };
+    let (a, b) = (start(), start());
+    runtime.block_on(async {
+        let mut device = Authenticator::new(SITE);
+        let form = [
+            ("username", "keyholder"),
+            ("email", "keyholder@example.test"),
+            ("password", PASSWORD),
+        ];
+        let (_, cookie, _) = call_from(&a, SITE, "register", None, &form).await;
+        let cookie = cookie.expect("signed in");
+        let (_, _, options) =
+            call_from(&a, SITE, "passkey_registration_options", Some(&cookie), &[]).await;
+        let created = device.create(&serde_json::from_str::<String>(&options).unwrap());
+        let form = [("name", "Phone"), ("credential", created.as_str())];
+        let (added, _, body) = call_from(&b, SITE, "add_passkey", Some(&cookie), &form).await;
+        assert_eq!(added, StatusCode::OK, "{body}");
+
+        // A new browser asks A, and answers B.
+        let (_, asked, options) = call_from(&a, SITE, "passkey_sign_in_options", None, &[]).await;
+        let asked = asked.expect("a session for the ceremony");
+        let answer = device.get(0, &serde_json::from_str::<String>(&options).unwrap());
+        let form = [("credential", answer.as_str())];
+        let (status, signed_in, body) =
+            call_from(&b, SITE, "passkey_sign_in", Some(&asked), &form).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let signed_in = signed_in.expect("a new session id");
+        let (_, _, who) = call_from(&a, SITE, "current_user", Some(&signed_in), &[]).await;
+        assert!(who.contains("keyholder"), "{who}");
+    });
+    for running in [a, b] {
+        running.signal("-TERM");
+        running.wait();
     }
 }

@@ -57,6 +57,21 @@ pub(crate) async fn passkey_sign_in(
         .as_u16()
 }
 
+/// How the device list says `browser` signed in.
+async fn signed_in_with(browser: &Client, app: &TestApp) -> Value {
+    let devices: Value = call(browser, app, "devices", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let this = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["current"] == true);
+    this.expect("this device")["signed_in_with"].clone()
+}
+
 #[tokio::test]
 async fn a_passkey_signs_in_alone_on_a_new_browser_and_its_answer_works_once() {
     let app = TestApp::start_at(ORIGIN, Clock::system()).await;
@@ -81,18 +96,7 @@ async fn a_passkey_signs_in_alone_on_a_new_browser_and_its_answer_works_once() {
         current_username(&browser, &app.base, None).await,
         Some(name)
     );
-    let devices: Value = call(&browser, &app, "devices", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let this = devices
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["current"] == true)
-        .unwrap();
-    assert_eq!(this["signed_in_with"], "passkey");
+    assert_eq!(signed_in_with(&browser, &app).await, "passkey");
     assert!(status(&browser, &app).await["passkeys"][0]["last_used_at"].is_i64());
 
     let again = call(&browser, &app, "passkey_sign_in", &form).await;
@@ -205,18 +209,7 @@ async fn with_a_passkey_the_password_asks_for_it_and_the_passkey_answers() {
         current_username(&browser, &app.base, None).await,
         Some(name)
     );
-    let devices: Value = call(&browser, &app, "devices", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let this = devices
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["current"] == true)
-        .unwrap();
-    assert_eq!(this["signed_in_with"], "password and passkey");
+    assert_eq!(signed_in_with(&browser, &app).await, "password and passkey");
 }
 
 #[tokio::test]
