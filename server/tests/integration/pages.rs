@@ -225,12 +225,13 @@ async fn password_fields_name_themselves_to_password_managers_and_allow_paste() 
             assert!(!html.contains(blocker), "{path} blocks with {blocker}");
         }
     }
-    for (path, html, _) in &checked[..2] {
+    // The log-in page's field also offers passkeys in the same autofill.
+    for ((path, html, _), token) in checked[..2].iter().zip(["username webauthn", "username"]) {
         assert!(
             inputs(html)
                 .iter()
                 .any(|tag| tag.contains(r#"name="username""#)
-                    && tag.contains(r#"autocomplete="username""#)),
+                    && tag.contains(&format!(r#"autocomplete="{token}""#))),
             "{path}"
         );
     }
