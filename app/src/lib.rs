@@ -23,9 +23,10 @@ use crate::components::{
     provide_route_focus, EmailBanner, FlashArea, Nav, RouteAnnouncer, SkipLink,
 };
 use crate::pages::{
-    Activity, Confirm, DeleteAccount, Devices, EditProfile, EmailChangeConfirm, EmailChangeUndo,
-    EmailSettings, Factor, HomePage, LinkSignIn, Login, LoginEmail, NotFoundPage, Password,
-    Register, ResetConfirm, ResetRequest, Security, UserProfile, Username, Verify,
+    Activity, Admin, AdminAudit, AdminUser, Confirm, DeleteAccount, Devices, EditProfile,
+    EmailChangeConfirm, EmailChangeUndo, EmailSettings, Factor, HomePage, LinkSignIn, Login,
+    LoginEmail, NotFoundPage, Password, Register, ResetConfirm, ResetRequest, Security,
+    UserProfile, Username, Verify,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -113,6 +114,9 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/settings/email/undo") view={Lazy::<EmailChangeUndo>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login/factor") view={Lazy::<Factor>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/settings/security") view={Lazy::<Security>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view={Lazy::<Admin>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users/:id") view={Lazy::<AdminUser>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view={Lazy::<AdminAudit>::new()} ssr=SsrMode::Async/>
             </FlatRoutes>
         </main>
     }

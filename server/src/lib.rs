@@ -2,6 +2,7 @@
 //! only reads the configuration and serves what [`build`] returns, so the
 //! integration tests run exactly this app on a random port.
 
+pub mod cli;
 pub mod config;
 mod cross_site;
 mod form_errors;

@@ -19,6 +19,13 @@ async fn main() -> anyhow::Result<()> {
         .init();
 
     let config = Config::from_env().context("invalid configuration")?;
+    // `server admin …`: the operator's commands, then exit.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(("admin", rest)) = args.split_first().map(|(a, r)| (a.as_str(), r)) {
+        let (said, ok) = server::cli::admin(&config, rest).await?;
+        println!("{said}");
+        std::process::exit(if ok { 0 } else { 1 });
+    }
     let router = build(&config).await?;
     let addr = config.leptos.site_addr;
     let listener = tokio::net::TcpListener::bind(addr)

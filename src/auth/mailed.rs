@@ -154,6 +154,10 @@ impl Auth {
     ) -> Result<bool, AuthError> {
         let user = holder.user;
         store.lock_user(user).await?;
+        // A locked account is sent nothing (and the answer is the same).
+        if store.lock_reason(user).await?.is_some() {
+            return Ok(false);
+        }
         if store
             .email_tokens_since(user, kind.purpose, now - 60 * 60)
             .await?
@@ -196,6 +200,9 @@ impl Auth {
             return Err(AuthError::LinkInvalid);
         };
         let (user, key) = (taken.user, taken.email_key);
+        if store.lock_reason(user).await?.is_some() {
+            return Err(AuthError::LinkInvalid);
+        }
         let Some((address, verified)) = store.user_email(user).await? else {
             return Err(AuthError::LinkInvalid);
         };

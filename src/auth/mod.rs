@@ -9,6 +9,7 @@
 //! session layer writes through its own store once the transaction is
 //! committed (on SQLite, writing it inside would wait on our own lock).
 
+mod admin;
 mod change_email;
 mod devices;
 mod email;

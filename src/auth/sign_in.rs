@@ -142,6 +142,10 @@ impl Auth {
             .store
             .transaction(|store| async move {
                 let user = who(&store, now).await?;
+                // Every way in comes here: a locked account gets none.
+                if let Some(why) = store.lock_reason(user.id).await? {
+                    return Err(AuthError::AccountLocked(why));
+                }
                 if by.factor.is_none()
                     && by.via != Via::Passkey
                     && self.has_second_factor(&store, user.id).await?

@@ -49,11 +49,25 @@ pub enum ActivityKind {
     PasskeyRemoved,
     /// The password was removed: passkeys alone sign in.
     PasswordRemoved,
+    /// An administrator locked the account.
+    AdminLocked,
+    /// An administrator unlocked it.
+    AdminUnlocked,
+    /// An administrator signed every device out.
+    AdminSignedOut,
+    /// An administrator mailed a password-reset link.
+    AdminSentReset,
+    /// An administrator removed the second factors.
+    AdminRemovedFactors,
+    /// An administrator made the account an admin.
+    AdminGranted,
+    /// An administrator made the account a plain user.
+    AdminRevoked,
 }
 
 impl ActivityKind {
     /// Every kind.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 30] = [
         Self::AccountCreated,
         Self::SignedInWithPassword,
         Self::SignedInRemembered,
@@ -77,6 +91,13 @@ impl ActivityKind {
         Self::PasskeyAdded,
         Self::PasskeyRemoved,
         Self::PasswordRemoved,
+        Self::AdminLocked,
+        Self::AdminUnlocked,
+        Self::AdminSignedOut,
+        Self::AdminSentReset,
+        Self::AdminRemovedFactors,
+        Self::AdminGranted,
+        Self::AdminRevoked,
     ];
 
     /// The stored name.
@@ -105,6 +126,13 @@ impl ActivityKind {
             Self::PasskeyAdded => "passkey_added",
             Self::PasskeyRemoved => "passkey_removed",
             Self::PasswordRemoved => "password_removed",
+            Self::AdminLocked => "admin_locked",
+            Self::AdminUnlocked => "admin_unlocked",
+            Self::AdminSignedOut => "admin_signed_out",
+            Self::AdminSentReset => "admin_sent_reset",
+            Self::AdminRemovedFactors => "admin_removed_factors",
+            Self::AdminGranted => "admin_granted",
+            Self::AdminRevoked => "admin_revoked",
         }
     }
 
@@ -141,7 +169,32 @@ impl ActivityKind {
             Self::PasskeyAdded => "Passkey added: it signs in, and confirms sign-ins",
             Self::PasskeyRemoved => "Passkey removed",
             Self::PasswordRemoved => "Password removed: passkeys alone sign in",
+            Self::AdminLocked => "An administrator locked your account and signed you out",
+            Self::AdminUnlocked => "An administrator unlocked your account",
+            Self::AdminSignedOut => "An administrator signed you out everywhere",
+            Self::AdminSentReset => "An administrator sent you a password-reset link",
+            Self::AdminRemovedFactors => "An administrator removed your second factors",
+            Self::AdminGranted => "An administrator made you an administrator",
+            Self::AdminRevoked => "An administrator made you a plain user",
         }
+    }
+}
+
+impl ActivityKind {
+    /// What the user's own activity says when an admin did `action`
+    /// (nothing for a deletion: no activity is left to show it).
+    pub fn by_admin(action: super::AdminAction) -> Option<Self> {
+        use super::AdminAction as A;
+        Some(match action {
+            A::Locked => Self::AdminLocked,
+            A::Unlocked => Self::AdminUnlocked,
+            A::SignedOut => Self::AdminSignedOut,
+            A::SentReset => Self::AdminSentReset,
+            A::RemovedFactors => Self::AdminRemovedFactors,
+            A::Granted => Self::AdminGranted,
+            A::Revoked => Self::AdminRevoked,
+            A::Deleted => return None,
+        })
     }
 }
 

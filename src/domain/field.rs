@@ -13,6 +13,7 @@ pub enum Field {
     Location,
     Code,
     PasskeyName,
+    Reason,
 }
 
 impl Field {
@@ -29,6 +30,7 @@ impl Field {
             Field::Location => "location",
             Field::Code => "code",
             Field::PasskeyName => "name",
+            Field::Reason => "reason",
         }
     }
 }

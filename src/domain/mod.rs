@@ -2,6 +2,7 @@
 //! returns a typed error, so a value that exists is valid.
 
 mod activity;
+mod admin;
 mod device;
 mod email;
 mod factors;
@@ -15,6 +16,7 @@ mod username;
 mod words;
 
 pub use activity::{Activity, ActivityKind};
+pub use admin::{AdminAction, AdminUserDetail, AdminUserPage, AdminUserRow, AuditEntry, Role};
 pub use device::{Device, DeviceId};
 pub use email::EmailAddress;
 pub use factors::{PasskeyId, PasskeyName, PasskeySummary, SecurityStatus, SudoAsks, TotpState};

@@ -47,6 +47,7 @@ macro_rules! execute {
 }
 
 mod activity;
+mod admin;
 mod devices;
 mod email;
 mod factors;
@@ -77,6 +78,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 pub use activity::ActivityRow;
+pub use admin::{prefix_range, SearchBy};
 pub use devices::{DeviceRow, NewDevice};
 pub use email::{AddressOwner, NewEmailToken, TakenToken};
 pub use factors::TotpRow;

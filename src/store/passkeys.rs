@@ -206,6 +206,15 @@ impl Store {
         Ok(changed > 0)
     }
 
+    /// Removes every passkey of `user`'s.
+    pub async fn delete_passkeys(&self, user: UserId) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query("DELETE FROM latchkey_passkeys WHERE user_id = $1").bind(user.0)
+        )?;
+        Ok(())
+    }
+
     /// Spends a challenge: answers `true` the first time only, however many
     /// requests bring it at once. Spent challenges are forgotten once they
     /// could no longer be answered anyway.

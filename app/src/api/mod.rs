@@ -4,6 +4,7 @@
 
 mod account;
 mod activity;
+mod admin;
 mod devices;
 mod email;
 mod email_settings;
@@ -24,6 +25,10 @@ pub use account::{
     LogOut, Register, RememberDays, TakeFlash,
 };
 pub use activity::{list_activity, ListActivity};
+pub use admin::{
+    admin_act, admin_audit, admin_user, admin_users, am_i_admin, AdminAct, AdminAudit, AdminUser,
+    AdminUsers, AmIAdmin,
+};
 pub use devices::{
     list_devices, revoke_device, revoke_other_devices, ListDevices, RevokeDevice,
     RevokeOtherDevices,

@@ -284,6 +284,23 @@ impl From<AuthError> for ApiError {
             AuthError::NotYourPasskey => {
                 ApiError::Forbidden("That passkey is not one of yours.".into())
             }
+            AuthError::NotAdmin => ApiError::Forbidden("Administrators only.".into()),
+            AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
+                "This account is locked by the site's administrators: {why}"
+            )),
+            AuthError::LastAdmin => ApiError::BadRequest(
+                "That is the last administrator: make another one first.".into(),
+            ),
+            AuthError::NotYourself => {
+                ApiError::BadRequest("Not on your own account: ask another administrator.".into())
+            }
+            AuthError::AlreadyDone => {
+                ApiError::BadRequest("Nothing to do: it is already so.".into())
+            }
+            AuthError::ReasonNeeded => ApiError::field(
+                Field::Reason,
+                "Give a reason, on one line, of at most 200 characters.",
+            ),
             AuthError::PasswordNeeded => ApiError::field(Field::Password, "Enter your password."),
             AuthError::NoPassword => {
                 ApiError::BadRequest("Your account has no password to remove.".into())

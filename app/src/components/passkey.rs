@@ -36,8 +36,8 @@ impl PasskeyStep {
 }
 
 /// A button that runs `step`'s ceremony and hands the browser's answer to
-/// `on_answer`. Before hydration it is not there; without JavaScript the
-/// page says passkeys need it; a browser without passkeys is told so.
+/// `on_answer`. Before hydration (and without JavaScript) the page says
+/// passkeys need it; a browser without passkeys is told so.
 #[component]
 pub fn PasskeyButton(
     step: PasskeyStep,
@@ -70,9 +70,12 @@ pub fn PasskeyButton(
     };
     let busy = move || asking.get() || pending.get();
     view! {
-        <noscript><p class="muted">"Passkeys need JavaScript, which is off in this browser."</p></noscript>
+        // Until the page is live (and for good without JavaScript) the
+        // button could do nothing: the page says what it needs instead.
+        // (Not `<noscript>`: a browser told not to run scripts may still
+        // parse it as text and show nothing.)
         {move || match supported.get() {
-            None => None,
+            None => Some(view! { <p class="muted">"Passkeys need JavaScript."</p> }.into_any()),
             Some(false) => Some(view! { <p class="muted">"This browser cannot use passkeys here."</p> }.into_any()),
             Some(true) => Some(view! {
                 <button type="button" class="button" on:click=click disabled=busy aria-busy=move || busy().to_string()>

@@ -5,6 +5,7 @@
 //! writes each into its own chunk; without `--split` they are all in one file).
 
 mod activity;
+mod admin;
 mod confirm;
 mod delete_account;
 mod devices;
@@ -28,6 +29,7 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 pub use activity::ActivityPage;
+pub use admin::{AdminAuditPage, AdminPage, AdminUserPage};
 pub use confirm::ConfirmPage;
 pub use delete_account::DeleteAccountPage;
 pub use devices::DevicesPage;
@@ -88,4 +90,7 @@ lazy_pages! {
     EmailChangeUndo => EmailChangeUndoPage,
     Factor => FactorPage,
     Security => SecurityPage,
+    Admin => AdminPage,
+    AdminUser => AdminUserPage,
+    AdminAudit => AdminAuditPage,
 }

@@ -8,6 +8,7 @@ mod smtp;
 
 mod account_lifecycle;
 mod activity;
+mod admin;
 mod bad_input;
 mod concurrency;
 mod cookies;

@@ -1,0 +1,130 @@
+//! The admin console's server functions. Every one answers 403 to anyone
+//! but an admin (the core checks the role on each call), and every change
+//! needs sudo mode. Their names all start with `admin_`, which the test of
+//! the 403s relies on.
+
+use latchkey::domain::{AdminUserDetail, AdminUserPage, AuditEntry};
+use leptos::prelude::*;
+
+use super::ApiError;
+
+/// Whether the signed-in user is an admin (for the settings' link; never a
+/// check: each admin function checks for itself).
+#[server(endpoint = "am_i_admin")]
+pub async fn am_i_admin() -> Result<bool, ApiError> {
+    use super::server::{auth, finish, session, signed_in};
+
+    finish(
+        async move {
+            match signed_in(&session()?).await? {
+                Some(me) => Ok(auth()?.is_admin(&me).await?),
+                None => Ok(false),
+            }
+        }
+        .await,
+    )
+}
+
+/// A page of users whose name (or, with an `@`, address) starts with
+/// `query`, after the cursor `after`.
+#[server(endpoint = "admin_users")]
+pub async fn admin_users(query: String, after: Option<String>) -> Result<AdminUserPage, ApiError> {
+    use super::server::{auth, finish, require_user, session};
+
+    finish(
+        async move {
+            let me = require_user(&session()?).await?;
+            let after = after.filter(|a| !a.is_empty());
+            Ok(auth()?.admin_search(&me, &query, after.as_deref()).await?)
+        }
+        .await,
+    )
+}
+
+/// One user's record.
+#[server(endpoint = "admin_user")]
+pub async fn admin_user(id: i64) -> Result<AdminUserDetail, ApiError> {
+    use super::server::{auth, finish, require_user, session};
+    use latchkey::domain::UserId;
+
+    finish(
+        async move {
+            let me = require_user(&session()?).await?;
+            Ok(auth()?.admin_user(&me, UserId(id)).await?)
+        }
+        .await,
+    )
+}
+
+/// The audit log, newest first, before row `before`.
+#[server(endpoint = "admin_audit")]
+pub async fn admin_audit(before: Option<i64>) -> Result<Vec<(i64, AuditEntry)>, ApiError> {
+    use super::server::{auth, finish, require_user, session};
+
+    finish(
+        async move {
+            let me = require_user(&session()?).await?;
+            Ok(auth()?.admin_audit(&me, before).await?)
+        }
+        .await,
+    )
+}
+
+/// One admin action on user `id`: `lock` (with `reason`), `unlock`,
+/// `sign_out`, `send_reset`, `remove_factors` (with `reason`), `make_admin`,
+/// `make_user`, `delete`. Sudo mode; written to the audit log and the
+/// user's activity. Back to the user's page (the list after a deletion).
+#[server(endpoint = "admin_act")]
+pub async fn admin_act(id: i64, action: String, reason: Option<String>) -> Result<(), ApiError> {
+    use super::server::{auth, finish, flash, require_user, session};
+    use latchkey::domain::{Flash, Role, UserId};
+
+    finish(
+        async move {
+            let session = session()?;
+            let me = require_user(&session).await?;
+            let auth = auth()?;
+            let target = UserId(id);
+            let why = reason.unwrap_or_default();
+            match action.as_str() {
+                "lock" => auth.admin_lock(&session, &me, target, &why).await?,
+                "unlock" => auth.admin_unlock(&session, &me, target).await?,
+                "sign_out" => auth.admin_sign_out(&session, &me, target).await?,
+                "send_reset" => auth.admin_send_reset(&session, &me, target).await?,
+                "remove_factors" => {
+                    auth.admin_remove_factors(&session, &me, target, &why)
+                        .await?
+                }
+                "make_admin" => {
+                    auth.admin_set_role(&session, &me, target, Role::Admin)
+                        .await?
+                }
+                "make_user" => {
+                    auth.admin_set_role(&session, &me, target, Role::User)
+                        .await?
+                }
+                "delete" => auth.admin_delete(&session, &me, target).await?,
+                _ => return Err(ApiError::BadRequest("There is no such action.".into())),
+            }
+            let said = match action.as_str() {
+                "lock" => {
+                    "Locked: every device is signed out, and nothing signs in until it is unlocked."
+                }
+                "unlock" => "Unlocked.",
+                "sign_out" => "Every device is signed out.",
+                "send_reset" => "A password-reset link is on its way to the confirmed address.",
+                "remove_factors" => "The second factors are removed: the password alone signs in.",
+                "make_admin" => "Now an administrator.",
+                "make_user" => "Now a plain user.",
+                _ => "Deleted.",
+            };
+            flash(&session, Flash::success(said)).await?;
+            match action.as_str() {
+                "delete" => leptos_axum::redirect("/admin"),
+                _ => leptos_axum::redirect(&format!("/admin/users/{id}")),
+            }
+            Ok(())
+        }
+        .await,
+    )
+}

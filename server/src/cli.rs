@@ -1,0 +1,84 @@
+//! `server admin …`: the operator's commands, on the same configuration and
+//! database as the server. The only way to make the first admin.
+
+use anyhow::Context;
+use latchkey::accounts::Accounts;
+use latchkey::auth::{Auth, AuthError};
+use latchkey::clock::Clock;
+use latchkey::password::PasswordHasher;
+use latchkey::sessions::SessionPolicy;
+use latchkey::store::Store;
+use latchkey::throttle::KnownBrowsers;
+
+use crate::Config;
+
+const USAGE: &str = "usage: server admin grant NAME | server admin revoke NAME | server admin list";
+
+/// Runs `server admin ARGS…`; answers what to print and whether it worked.
+pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<(String, bool)> {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let auth = use_cases(config).await?;
+    let (said, ok) = match words.as_slice() {
+        ["list"] => {
+            let admins = auth.list_admins().await?;
+            match admins.is_empty() {
+                true => (
+                    "no administrators yet: server admin grant NAME".to_string(),
+                    true,
+                ),
+                false => (admins.join("\n"), true),
+            }
+        }
+        ["grant", name] => answer(
+            auth.grant_admin(name).await,
+            name,
+            "is now an administrator",
+            "is already an administrator",
+        )?,
+        ["revoke", name] => answer(
+            auth.revoke_admin(name).await,
+            name,
+            "is no longer an administrator",
+            "is not an administrator",
+        )?,
+        _ => (USAGE.to_string(), false),
+    };
+    Ok((said, ok))
+}
+
+fn answer(
+    result: Result<(), AuthError>,
+    name: &str,
+    done: &str,
+    already: &str,
+) -> anyhow::Result<(String, bool)> {
+    match result {
+        Ok(()) => Ok((format!("{name} {done}"), true)),
+        Err(AuthError::AlreadyDone) => Ok((format!("{name} {already}"), true)),
+        Err(AuthError::NotFound) => Ok((format!("there is no user named {name}"), false)),
+        Err(e) => Err(e).context("the database refused"),
+    }
+}
+
+/// The use cases, without the web's parts (no mail worker, no sessions'
+/// sweeper): the store and what `Auth` needs around it.
+async fn use_cases(config: &Config) -> anyhow::Result<Auth> {
+    let clock = Clock::system();
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| {
+            let url = crate::config::redacted(&config.database_url);
+            format!("DATABASE_URL: cannot open {url}")
+        })?;
+    let hasher = PasswordHasher::with_pepper(
+        config.hash_cost,
+        config.hash_concurrency,
+        config.pepper.clone(),
+    )?;
+    let accounts = Accounts::new(store.clone(), hasher, clock.clone());
+    let browsers = KnownBrowsers::load(&store, config.secure_cookies)
+        .await
+        .context("cannot read the known-browser key")?;
+    let sessions = SessionPolicy::new(store, clock, config.lifetimes);
+    Ok(Auth::new(accounts, sessions, browsers))
+}

@@ -1,0 +1,402 @@
+//! The admin console's use cases. Each checks, on the server, that the
+//! actor is an admin (else [`AuthError::NotAdmin`]); each change also needs
+//! sudo mode, is written to the audit log and to the affected user's own
+//! activity. The last admin cannot be locked, demoted or deleted, and an
+//! admin cannot do those to themselves.
+//!
+//! The first admin comes from the command line ([`Auth::grant_admin`]):
+//! nothing on the web makes one.
+
+use tower_sessions::Session;
+
+use super::mailed::RESET_LINK;
+use super::{Auth, AuthError, Me};
+use crate::domain::{
+    ActivityKind, AdminAction, AdminUserDetail, AdminUserPage, AuditEntry, EmailAddress, Role,
+    UserId, Username,
+};
+use crate::sessions::{ClientInfo, SignedInAs};
+use crate::store::{SearchBy, SignedOut, Store};
+
+/// Users on a page of the list.
+pub const PAGE: i64 = 50;
+/// Longest reason an admin may give.
+pub const MAX_REASON: usize = 200;
+
+/// An admin's reason: one line, at most [`MAX_REASON`] characters.
+fn reason(raw: &str) -> Result<String, AuthError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(AuthError::ReasonNeeded);
+    }
+    if text.chars().count() > MAX_REASON || text.chars().any(char::is_control) {
+        return Err(AuthError::ReasonNeeded);
+    }
+    Ok(text.to_string())
+}
+
+impl Auth {
+    /// Answers `Ok` when `me` is an admin.
+    async fn require_admin(&self, me: &Me) -> Result<(), AuthError> {
+        match self.store.role(me.user.id).await? {
+            Some(Role::Admin) => Ok(()),
+            _ => Err(AuthError::NotAdmin),
+        }
+    }
+
+    /// Whether `me` is an admin.
+    pub async fn is_admin(&self, me: &Me) -> Result<bool, AuthError> {
+        Ok(self.store.role(me.user.id).await? == Some(Role::Admin))
+    }
+
+    /// A page of users whose name starts with `query` (or, when it holds an
+    /// `@`, whose address does), after the cursor `after`.
+    pub async fn admin_search(
+        &self,
+        me: &Me,
+        query: &str,
+        after: Option<&str>,
+    ) -> Result<AdminUserPage, AuthError> {
+        self.require_admin(me).await?;
+        let prefix = query.trim().to_lowercase();
+        let by = match prefix.contains('@') {
+            true => SearchBy::Email,
+            false => SearchBy::Username,
+        };
+        let mut rows = self
+            .store
+            .search_users(by, &prefix, after, PAGE + 1)
+            .await?;
+        let next = match rows.len() > PAGE as usize {
+            true => {
+                rows.truncate(PAGE as usize);
+                rows.last().map(|(key, _)| key.clone())
+            }
+            false => None,
+        };
+        Ok(AdminUserPage {
+            users: rows.into_iter().map(|(_, row)| row).collect(),
+            next,
+        })
+    }
+
+    /// One user's record: profile, role, lock, sign-ins, devices, activity
+    /// and second factors.
+    pub async fn admin_user(&self, me: &Me, target: UserId) -> Result<AdminUserDetail, AuthError> {
+        self.require_admin(me).await?;
+        let (user, display_name, bio) = self
+            .store
+            .admin_user(target)
+            .await?
+            .ok_or(AuthError::NotFound)?;
+        // No device of theirs is this browser.
+        let nobody = SignedInAs {
+            user: target,
+            device: crate::domain::DeviceId(0),
+        };
+        let totp = self.store.totp(target).await?;
+        Ok(AdminUserDetail {
+            user,
+            display_name,
+            bio,
+            last_sign_in: self.store.last_sign_in(target).await?,
+            locked_reason: self.store.lock_reason(target).await?,
+            devices: self.sessions.devices().list(nobody).await?,
+            activity: self.sessions.activity().list(target).await?,
+            totp: totp.is_some_and(|t| t.confirmed_at.is_some()),
+            passkeys: u32::try_from(self.store.passkey_count(target).await?).unwrap_or(0),
+            recovery_codes_left: u32::try_from(self.store.recovery_codes_left(target).await?)
+                .unwrap_or(0),
+        })
+    }
+
+    /// The audit log, newest first, 50 entries before row `before`.
+    pub async fn admin_audit(
+        &self,
+        me: &Me,
+        before: Option<i64>,
+    ) -> Result<Vec<(i64, AuditEntry)>, AuthError> {
+        self.require_admin(me).await?;
+        Ok(self.store.audit_log(before, PAGE).await?)
+    }
+
+    /// Locks `target` (sudo mode): every device signed out at once, on every
+    /// app server; no sign-in, link or reset works until it is unlocked.
+    pub async fn admin_lock(
+        &self,
+        session: &Session,
+        me: &Me,
+        target: UserId,
+        why: &str,
+    ) -> Result<(), AuthError> {
+        let why = reason(why)?;
+        self.admin_act(
+            session,
+            me,
+            target,
+            AdminAction::Locked,
+            Some(&why),
+            async |store, now| {
+                self.keep_an_admin(store, me, target).await?;
+                if !store.lock_account(target, &why, now).await? {
+                    return Err(AuthError::AlreadyDone);
+                }
+                sign_out_everywhere(store, target, now).await
+            },
+        )
+        .await
+    }
+
+    /// Unlocks `target` (sudo mode).
+    pub async fn admin_unlock(
+        &self,
+        session: &Session,
+        me: &Me,
+        target: UserId,
+    ) -> Result<(), AuthError> {
+        self.admin_act(
+            session,
+            me,
+            target,
+            AdminAction::Unlocked,
+            None,
+            async |store, _| match store.unlock_account(target).await? {
+                true => Ok(()),
+                false => Err(AuthError::AlreadyDone),
+            },
+        )
+        .await
+    }
+
+    /// Signs every device of `target` out (sudo mode).
+    pub async fn admin_sign_out(
+        &self,
+        session: &Session,
+        me: &Me,
+        target: UserId,
+    ) -> Result<(), AuthError> {
+        self.admin_act(
+            session,
+            me,
+            target,
+            AdminAction::SignedOut,
+            None,
+            async |store, now| sign_out_everywhere(store, target, now).await,
+        )
+        .await
+    }
+
+    /// Removes `target`'s authenticator, passkeys and recovery codes (sudo
+    /// mode), for a user who lost them; refused for an account whose
+    /// passkeys are its only way in.
+    pub async fn admin_remove_factors(
+        &self,
+        session: &Session,
+        me: &Me,
+        target: UserId,
+        why: &str,
+    ) -> Result<(), AuthError> {
+        let why = reason(why)?;
+        let action = AdminAction::RemovedFactors;
+        self.admin_act(session, me, target, action, Some(&why), async |store, _| {
+            if !self.has_password(store, target).await? {
+                return Err(AuthError::LastSignInMethod);
+            }
+            store.delete_totp(target).await?;
+            store.delete_passkeys(target).await?;
+            store.delete_recovery_codes(target).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Mails `target` a password-reset link (sudo mode), as "Forgot your
+    /// password?" would: to a confirmed address only, at most three an hour.
+    pub async fn admin_send_reset(
+        &self,
+        session: &Session,
+        me: &Me,
+        target: UserId,
+    ) -> Result<(), AuthError> {
+        let address = self.store.user_email(target).await?;
+        let email = match address {
+            Some((address, true)) => {
+                EmailAddress::parse(&address).map_err(|_| AuthError::NoEmail)?
+            }
+            Some((_, false)) => return Err(AuthError::EmailNotVerified),
+            None => return Err(AuthError::NoEmail),
+        };
+        self.admin_act(
+            session,
+            me,
+            target,
+            AdminAction::SentReset,
+            None,
+            async |_, _| Ok(()),
+        )
+        .await?;
+        self.mail_link(&email, &RESET_LINK).await
+    }
+
+    /// Makes `target` an admin or a plain user (sudo mode).
+    pub async fn admin_set_role(
+        &self,
+        session: &Session,
+        me: &Me,
+        target: UserId,
+        role: Role,
+    ) -> Result<(), AuthError> {
+        let action = match role {
+            Role::Admin => AdminAction::Granted,
+            Role::User => AdminAction::Revoked,
+        };
+        self.admin_act(session, me, target, action, None, async |store, _| {
+            if role == Role::User {
+                self.keep_an_admin(store, me, target).await?;
+            }
+            match store.set_role(target, role).await? {
+                true => Ok(()),
+                false => Err(AuthError::AlreadyDone),
+            }
+        })
+        .await
+    }
+
+    /// Deletes `target`'s account (sudo mode).
+    pub async fn admin_delete(
+        &self,
+        session: &Session,
+        me: &Me,
+        target: UserId,
+    ) -> Result<(), AuthError> {
+        self.admin_act(
+            session,
+            me,
+            target,
+            AdminAction::Deleted,
+            None,
+            async |store, _| {
+                self.keep_an_admin(store, me, target).await?;
+                self.accounts
+                    .on(store.clone())
+                    .delete_account(target)
+                    .await?;
+                Ok(())
+            },
+        )
+        .await
+    }
+
+    /// Refuses to take `target` out of the admins' hands when that is `me`
+    /// (an accident) or the last admin who can act.
+    async fn keep_an_admin(&self, store: &Store, me: &Me, target: UserId) -> Result<(), AuthError> {
+        if target == me.user.id {
+            return Err(AuthError::NotYourself);
+        }
+        if store.role(target).await? == Some(Role::Admin) && store.active_admin_count().await? <= 1
+        {
+            return Err(AuthError::LastAdmin);
+        }
+        Ok(())
+    }
+
+    /// Runs an admin's `change` to `target` in one transaction with its
+    /// audit row and the user's activity row.
+    async fn admin_act(
+        &self,
+        session: &Session,
+        me: &Me,
+        target: UserId,
+        action: AdminAction,
+        why: Option<&str>,
+        change: impl AsyncFnOnce(&Store, i64) -> Result<(), AuthError>,
+    ) -> Result<(), AuthError> {
+        self.require_admin(me).await?;
+        self.require_sudo(session).await?;
+        let now = self.clock.now();
+        self.store
+            .transaction(|store| async move {
+                // One admin change at a time, each seeing the last: and the
+                // actor must still be an admin once it is its turn.
+                store.lock_admins().await?;
+                if store.role(me.user.id).await? != Some(Role::Admin) {
+                    return Err(AuthError::NotAdmin);
+                }
+                let name = store
+                    .admin_user(target)
+                    .await?
+                    .ok_or(AuthError::NotFound)?
+                    .0
+                    .username;
+                change(&store, now).await?;
+                let by = Some((me.user.id, me.user.username.as_str()));
+                store.audit(by, action, (target, &name), why, now).await?;
+                if let Some(kind) = ActivityKind::by_admin(action) {
+                    // The user's own activity says an admin did it; the
+                    // admin's address and browser are not theirs to see.
+                    self.sessions
+                        .on(store.clone())
+                        .activity()
+                        .record(target, kind, &ClientInfo::new(None, None))
+                        .await?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    /// `server admin grant NAME`: makes the account an admin, from the
+    /// command line (the only way to make the first one).
+    pub async fn grant_admin(&self, username: &str) -> Result<(), AuthError> {
+        self.cli_set_role(username, Role::Admin).await
+    }
+
+    /// `server admin revoke NAME`.
+    pub async fn revoke_admin(&self, username: &str) -> Result<(), AuthError> {
+        self.cli_set_role(username, Role::User).await
+    }
+
+    /// `server admin list`: the admins' names.
+    pub async fn list_admins(&self) -> Result<Vec<String>, AuthError> {
+        Ok(self
+            .store
+            .admins()
+            .await?
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect())
+    }
+
+    async fn cli_set_role(&self, username: &str, role: Role) -> Result<(), AuthError> {
+        let name = Username::parse(username).map_err(|_| AuthError::NotFound)?;
+        let now = self.clock.now();
+        let action = match role {
+            Role::Admin => AdminAction::Granted,
+            Role::User => AdminAction::Revoked,
+        };
+        self.store
+            .transaction(|store| async move {
+                let user = store
+                    .find_user_id(&name.key())
+                    .await?
+                    .ok_or(AuthError::NotFound)?;
+                if !store.set_role(user, role).await? {
+                    return Err(AuthError::AlreadyDone);
+                }
+                store
+                    .audit(None, action, (user, name.as_str()), None, now)
+                    .await?;
+                Ok(())
+            })
+            .await
+    }
+}
+
+/// Ends every session of `user`, now, on every app server: their devices
+/// go (sessions name a device, and a session whose device is gone is
+/// anonymous at its next request) and the ending is noted for its reason.
+async fn sign_out_everywhere(store: &Store, user: UserId, now: i64) -> Result<(), AuthError> {
+    store.note_signed_out(user, SignedOut::Every, now).await?;
+    store.delete_other_devices(user, None).await?;
+    Ok(())
+}

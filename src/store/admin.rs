@@ -1,0 +1,314 @@
+//! Roles, locks, the admin's user list and the audit log.
+
+use super::{Store, StoreError};
+use crate::domain::{AdminAction, AdminUserRow, AuditEntry, Role, UserId};
+
+/// Where a search starts and ends: every key from `prefix` up to the next
+/// prefix, a range an index serves on both databases (a `LIKE 'p%'` is
+/// served by PostgreSQL's only with a pattern operator class).
+pub fn prefix_range(prefix: &str) -> (String, String) {
+    // U+10FFFF sorts after every character a key can hold.
+    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
+}
+
+type ListRow = (i64, String, Option<String>, String, i64, Option<i64>);
+
+fn list_row((id, username, email, role, created_at, locked_at): ListRow) -> AdminUserRow {
+    AdminUserRow {
+        id: UserId(id),
+        username,
+        email,
+        role: Role::from_code(&role).unwrap_or(Role::User),
+        created_at,
+        locked: locked_at.is_some(),
+    }
+}
+
+/// Which key a search pages by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchBy {
+    /// The lower-cased username.
+    Username,
+    /// The lower-cased address.
+    Email,
+}
+
+impl Store {
+    /// `user`'s role (`None` if there is no such user).
+    pub async fn role(&self, user: UserId) -> Result<Option<Role>, StoreError> {
+        let role: Option<String> = on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar("SELECT role FROM latchkey_users WHERE id = $1")
+                .bind(user.0)
+                .fetch_optional(pool)
+                .await
+        )?;
+        Ok(role.map(|r| Role::from_code(&r).unwrap_or(Role::User)))
+    }
+
+    /// Sets `user`'s role; answers whether it changed.
+    pub async fn set_role(&self, user: UserId, role: Role) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query("UPDATE latchkey_users SET role = $1 WHERE id = $2 AND role <> $1")
+                .bind(role.code())
+                .bind(user.0)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// The admins, by name.
+    pub async fn admins(&self) -> Result<Vec<(UserId, String)>, StoreError> {
+        let rows: Vec<(i64, String)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT id, username FROM latchkey_users WHERE role = 'admin'
+                 ORDER BY username_key"
+            )
+            .fetch_all(pool)
+            .await
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| (UserId(id), name))
+            .collect())
+    }
+
+    /// Holds every admin's row until the transaction ends (PostgreSQL; on
+    /// SQLite the transaction already holds the write lock), so two admins
+    /// demoting each other at once are one after the other, and the second
+    /// sees the first's change.
+    pub async fn lock_admins(&self) -> Result<(), StoreError> {
+        if let super::Pool::Postgres(_) = self.pool {
+            execute!(
+                self,
+                sqlx::query("SELECT id FROM latchkey_users WHERE role = 'admin' FOR UPDATE")
+            )?;
+        }
+        Ok(())
+    }
+
+    /// How many admins can act (not locked).
+    pub async fn active_admin_count(&self) -> Result<i64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM latchkey_users WHERE role = 'admin' AND locked_at IS NULL"
+            )
+            .fetch_one(pool)
+            .await
+        )?)
+    }
+
+    /// Locks `user` with `reason`; answers whether it was unlocked.
+    pub async fn lock_account(
+        &self,
+        user: UserId,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_users SET locked_at = $1, locked_reason = $2
+                 WHERE id = $3 AND locked_at IS NULL"
+            )
+            .bind(now)
+            .bind(reason)
+            .bind(user.0)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Unlocks `user`; answers whether it was locked.
+    pub async fn unlock_account(&self, user: UserId) -> Result<bool, StoreError> {
+        let changed = execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_users SET locked_at = NULL, locked_reason = NULL
+                 WHERE id = $1 AND locked_at IS NOT NULL"
+            )
+            .bind(user.0)
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Why `user` is locked: `None` if not locked (or no such user).
+    pub async fn lock_reason(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<i64>, Option<String>)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as("SELECT locked_at, locked_reason FROM latchkey_users WHERE id = $1")
+                .bind(user.0)
+                .fetch_optional(pool)
+                .await
+        )?;
+        Ok(match row {
+            Some((Some(_), reason)) => Some(reason.unwrap_or_default()),
+            _ => None,
+        })
+    }
+
+    /// A page of users whose key (`by`) starts with `prefix`, after the
+    /// key `after`, in key order: a keyset page, as fast on the millionth
+    /// user as on the first.
+    pub async fn search_users(
+        &self,
+        by: SearchBy,
+        prefix: &str,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<(String, AdminUserRow)>, StoreError> {
+        let (lo, hi) = prefix_range(prefix);
+        let key = match by {
+            SearchBy::Username => "username_key",
+            SearchBy::Email => "email_key",
+        };
+        let sql = format!(
+            "SELECT {key}, id, username, email, role, created_at, locked_at FROM latchkey_users
+             WHERE {key} >= $1 AND {key} < $2 AND {key} > $3
+             ORDER BY {key} LIMIT $4"
+        );
+        let rows: Vec<(
+            String,
+            i64,
+            String,
+            Option<String>,
+            String,
+            i64,
+            Option<i64>,
+        )> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(&sql)
+                .bind(&lo)
+                .bind(&hi)
+                .bind(after.unwrap_or(""))
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, id, name, email, role, created, locked)| {
+                (key, list_row((id, name, email, role, created, locked)))
+            })
+            .collect())
+    }
+
+    /// One user's row of the list, with their display name and bio.
+    pub async fn admin_user(
+        &self,
+        user: UserId,
+    ) -> Result<Option<(AdminUserRow, String, String)>, StoreError> {
+        let row: Option<(
+            i64,
+            String,
+            Option<String>,
+            String,
+            i64,
+            Option<i64>,
+            String,
+            String,
+        )> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT id, username, email, role, created_at, locked_at, display_name, bio
+                 FROM latchkey_users WHERE id = $1"
+            )
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await
+        )?;
+        Ok(
+            row.map(|(id, name, email, role, created, locked, display, bio)| {
+                (
+                    list_row((id, name, email, role, created, locked)),
+                    display,
+                    bio,
+                )
+            }),
+        )
+    }
+
+    /// When `user` last signed in, any way.
+    pub async fn last_sign_in(&self, user: UserId) -> Result<Option<i64>, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                "SELECT MAX(at) FROM latchkey_activity WHERE user_id = $1 AND kind IN
+                 ('sign_in_password', 'sign_in_remembered', 'sign_in_email_link', 'sign_in_passkey')"
+            )
+            .bind(user.0)
+            .fetch_one(pool)
+            .await
+        )?)
+    }
+
+    /// Records what an admin (`None`: the command line) did to `target`.
+    pub async fn audit(
+        &self,
+        by: Option<(UserId, &str)>,
+        action: AdminAction,
+        target: (UserId, &str),
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO latchkey_admin_audit
+                     (at, admin_id, admin_name, action, target_id, target_name, reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            )
+            .bind(now)
+            .bind(by.map(|(id, _)| id.0))
+            .bind(by.map_or("command line", |(_, name)| name))
+            .bind(action.code())
+            .bind(target.0 .0)
+            .bind(target.1)
+            .bind(reason)
+        )?;
+        Ok(())
+    }
+
+    /// The audit log, newest first: `limit` entries before row `before`.
+    pub async fn audit_log(
+        &self,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
+        let rows: Vec<(i64, i64, String, String, String, Option<String>)> = on_pool!(
+            self,
+            pool,
+            sqlx::query_as(
+                "SELECT id, at, admin_name, action, target_name, reason FROM latchkey_admin_audit
+                 WHERE id < $1 ORDER BY id DESC LIMIT $2"
+            )
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, at, by, action, target, reason)| {
+                Some((
+                    id,
+                    AuditEntry {
+                        at,
+                        by,
+                        action: AdminAction::from_code(&action)?,
+                        target,
+                        reason,
+                    },
+                ))
+            })
+            .collect())
+    }
+}
