@@ -75,6 +75,9 @@ pub struct Config {
     /// `LATCHKEY_VERIFIED_EMAIL_FOR`: which use cases need a confirmed
     /// address (`reset`, `email-sign-in`, `profile`; the first two unless set).
     pub verified_for: VerifiedFor,
+    /// `LATCHKEY_METRICS_ADDR`: where `/metrics` (Prometheus's text format)
+    /// is served, apart from the site; unset, nowhere.
+    pub metrics_addr: Option<SocketAddr>,
     /// `LATCHKEY_SECRET_KEY`: 64 hex digits (32 bytes) that seal
     /// authenticator secrets. Unset, a development server keeps a key in the
     /// database (and says so); a production one offers no authenticator.
@@ -175,6 +178,8 @@ impl Config {
             verified_for: get("LATCHKEY_VERIFIED_EMAIL_FOR", "reset,email-sign-in")
                 .verified_for()?,
             secret_key: get("LATCHKEY_SECRET_KEY", "").secret_key()?,
+            metrics_addr: get("LATCHKEY_METRICS_ADDR", "")
+                .optional("an address such as 127.0.0.1:9100")?,
             leptos,
         })
     }

@@ -10,6 +10,7 @@ mod forwarded;
 mod health;
 mod layers;
 mod mailbox;
+mod metrics;
 mod remember;
 
 use std::ops::Deref;
@@ -121,6 +122,9 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         tokio::spawn(worker.run());
     }
     let mailbox = store.clone();
+    if let Some(addr) = config.metrics_addr {
+        metrics::serve(addr, store.clone(), clock.clone()).await?;
+    }
     let secrets = factor_secrets(config, &store).await?;
     // Links in mail point at the configured public origin, never at a
     // request's Host; unset, at the address the server listens on.
@@ -193,6 +197,11 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             remember::resume_remembered,
+        ))
+        // Timed by route (pages and server functions).
+        .route_layer(axum::middleware::from_fn_with_state(
+            metrics::Routes::of_server_functions(),
+            metrics::track,
         ))
         .nest_service("/pkg", built_files(config))
         // Static files, else the 404 page, rendered with the app's context

@@ -12,11 +12,23 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> anyhow::Result<()> {
     // A missing .env file is normal; only the environment then applies.
     let _ = dotenvy::dotenv();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // LATCHKEY_LOG_FORMAT: readable lines (the default), or one JSON object
+    // a line, with the request's span (and its id) on each.
+    match std::env::var("LATCHKEY_LOG_FORMAT")
+        .unwrap_or_default()
+        .as_str()
+    {
+        "json" => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+        "" | "text" => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        other => anyhow::bail!("LATCHKEY_LOG_FORMAT: {other:?} is not text or json"),
+    }
 
     let config = Config::from_env().context("invalid configuration")?;
     // `server admin …`: the operator's commands, then exit.

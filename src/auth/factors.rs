@@ -324,6 +324,7 @@ impl Auth {
                 Ok(factor)
             }
             None => {
+                super::count_sign_in("second_step", "failure");
                 self.sessions
                     .activity()
                     .record(user, ActivityKind::SecondFactorFailed, client)

@@ -44,6 +44,13 @@ use crate::sessions::{ClientInfo, Resumed, SessionPolicy, Via};
 use crate::store::{SignedOut, Store, StoreError};
 use crate::throttle::KnownBrowsers;
 
+/// Counts a sign-in attempt (`latchkey_sign_ins_total`) by how it was
+/// made and how it ended.
+pub(crate) fn count_sign_in(method: &'static str, outcome: &'static str) {
+    metrics::counter!("latchkey_sign_ins_total", "method" => method, "outcome" => outcome)
+        .increment(1);
+}
+
 /// Latchkey's use cases over one database.
 #[derive(Clone)]
 pub struct Auth {
@@ -188,6 +195,13 @@ impl Auth {
         if matches!(resumed, Resumed::TheftSuspected) {
             self.mail.wake();
         }
+        let outcome = match resumed {
+            Resumed::SignedIn { .. } => "success",
+            Resumed::Rejected => "failure",
+            Resumed::TheftSuspected => "theft",
+            Resumed::Raced => "raced",
+        };
+        count_sign_in("remembered", outcome);
         Ok(Some(resumed))
     }
 

@@ -51,7 +51,13 @@ impl Auth {
         cookies: Option<&str>,
     ) -> Result<SignIn, AuthError> {
         let ceremony = self.take_ceremony(session, Purpose::SignIn).await?;
-        let user = self.check_passkey(ceremony, credential).await?;
+        let user = match self.check_passkey(ceremony, credential).await {
+            Err(AuthError::PasskeyRefused) => {
+                super::count_sign_in("passkey", "failure");
+                return Err(AuthError::PasskeyRefused);
+            }
+            other => other?,
+        };
         self.sign_in_proven(session, user, Via::Passkey, remember, None, client, cookies)
             .await
     }

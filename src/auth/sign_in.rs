@@ -35,11 +35,16 @@ impl Auth {
             .await
         {
             Err(crate::accounts::AccountError::InvalidCredentials) => {
+                super::count_sign_in("password", "failure");
                 self.sessions
                     .activity()
                     .record_failed_sign_in(username, client)
                     .await?;
                 return Err(AuthError::InvalidCredentials);
+            }
+            Err(crate::accounts::AccountError::Throttled(wait)) => {
+                super::count_sign_in("password", "throttled");
+                return Err(AuthError::Throttled(wait));
             }
             other => other?,
         };
@@ -131,6 +136,29 @@ impl Auth {
     /// with a second factor that has not given it yet is held as pending
     /// instead ([`AuthError::FactorNeeded`]).
     pub(super) async fn sign_in_as(
+        &self,
+        session: &Session,
+        by: SignedInBy<'_>,
+        who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
+    ) -> Result<SignIn, AuthError> {
+        let method = match (by.factor, by.via) {
+            (Some(_), _) => "second_step",
+            (None, Via::Password) => "password",
+            (None, Via::EmailLink) => "email_link",
+            (None, Via::Passkey) => "passkey",
+        };
+        let result = self.sign_in_once(session, by, who).await;
+        let outcome = match &result {
+            Ok(_) => "success",
+            Err(AuthError::FactorNeeded) => "factor_needed",
+            Err(AuthError::AccountLocked(_)) => "locked",
+            Err(_) => "failure",
+        };
+        super::count_sign_in(method, outcome);
+        result
+    }
+
+    async fn sign_in_once(
         &self,
         session: &Session,
         by: SignedInBy<'_>,

@@ -226,11 +226,14 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> Result<T, HashError> + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| HashError::Task(e.to_string()))?;
+        // How many wait for a hasher, and how long each waited.
+        let waiting = metrics::gauge!("latchkey_hash_queue_depth");
+        waiting.increment(1.0);
+        let queued = std::time::Instant::now();
+        let permit = self.permits.acquire().await;
+        waiting.decrement(1.0);
+        metrics::histogram!("latchkey_hash_wait_seconds").record(queued.elapsed().as_secs_f64());
+        let _permit = permit.map_err(|e| HashError::Task(e.to_string()))?;
         tokio::task::spawn_blocking(work)
             .await
             .map_err(|e| HashError::Task(e.to_string()))?

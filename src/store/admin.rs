@@ -312,3 +312,17 @@ impl Store {
             .collect())
     }
 }
+
+impl Store {
+    /// Live sessions (signed in or not), for the metrics.
+    pub async fn live_sessions(&self, now: i64) -> Result<i64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar("SELECT COUNT(*) FROM latchkey_sessions WHERE expires_at > $1")
+                .bind(now)
+                .fetch_one(pool)
+                .await
+        )?)
+    }
+}

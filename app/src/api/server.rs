@@ -156,6 +156,7 @@ pub fn address_limits() -> Result<AddressLimits, ApiError> {
 
 impl From<RetryAfter> for ApiError {
     fn from(wait: RetryAfter) -> Self {
+        metrics::counter!("latchkey_throttled_total").increment(1);
         ApiError::TooManyAttempts(wait.0)
     }
 }
@@ -203,6 +204,7 @@ fn is_plain_form_post() -> bool {
 
 /// Logs an internal failure with its cause chain; the user sees only "internal".
 pub fn internal(what: &str, error: &dyn Error) -> ApiError {
+    metrics::counter!("latchkey_internal_errors_total").increment(1);
     let mut chain = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -334,6 +336,7 @@ impl From<SessionError> for ApiError {
 
 /// Logs a passing database outage; the user is asked to retry.
 fn unavailable(error: &dyn Error) -> ApiError {
+    metrics::counter!("latchkey_database_errors_total").increment(1);
     tracing::warn!(error = %error, "the database is unavailable");
     ApiError::Unavailable
 }

@@ -52,6 +52,14 @@ impl Var {
             .map_err(|_| self.invalid(expected))
     }
 
+    /// Empty: `None`; else the value parsed.
+    pub(super) fn optional<T: FromStr>(self, expected: &str) -> Result<Option<T>, ConfigError> {
+        match self.value.trim().is_empty() {
+            true => Ok(None),
+            false => self.parse(expected).map(Some),
+        }
+    }
+
     pub(super) fn flag(self) -> Result<bool, ConfigError> {
         match self.value.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Ok(true),

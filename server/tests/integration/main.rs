@@ -27,6 +27,7 @@ mod mailed_links;
 mod migrations;
 mod multi_server;
 mod notices;
+mod operations;
 mod outage;
 mod pages;
 mod passkeys;

@@ -68,9 +68,11 @@ impl Running {
                 );
             }
             log.lock().unwrap().push_str(&line);
+            // The address ends the line, or (in JSON) its string.
             address = line
                 .split("listening on ")
                 .nth(1)
+                .and_then(|a| a.split(['"', ' ', '\n']).next())
                 .map(|a| a.trim().to_string());
         }
         let stderr = child.stderr.take().expect("stderr");

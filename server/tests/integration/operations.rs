@@ -1,0 +1,164 @@
+//! What an operator watches: `/metrics` in Prometheus's text format on its
+//! own address, its counters moving with sign-ins; and JSON logs whose
+//! request lines carry the request's id.
+
+use std::collections::HashMap;
+
+use reqwest::StatusCode;
+
+use crate::harness::{unique_name, TestApp, PASSWORD};
+use crate::process::{runtime_and_database, server, Running};
+use crate::smtp::free_port;
+
+/// Parses Prometheus's text format: every sample line is
+/// `name{label="value",…} number`, every other line a `#` comment. Panics
+/// on anything else, so a malformed exposition fails the test.
+fn parse(text: &str) -> HashMap<String, f64> {
+    let mut samples = HashMap::new();
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        if let Some(comment) = line.strip_prefix("# ") {
+            assert!(
+                comment.starts_with("TYPE ") || comment.starts_with("HELP "),
+                "{line}"
+            );
+            continue;
+        }
+        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("{line}"));
+        let name_end = series.find('{').unwrap_or(series.len());
+        let name = &series[..name_end];
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
+            "{line}"
+        );
+        if name_end < series.len() {
+            assert!(series.ends_with('}'), "{line}");
+            let labels = &series[name_end + 1..series.len() - 1];
+            for pair in labels.split("\",").filter(|p| !p.is_empty()) {
+                let (key, value) = pair.split_once("=\"").unwrap_or_else(|| panic!("{line}"));
+                assert!(
+                    key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                    "{line}"
+                );
+                assert!(!value.contains('\n'), "{line}");
+            }
+        }
+        let value: f64 = value.parse().unwrap_or_else(|_| panic!("{line}"));
+        samples.insert(series.to_string(), value);
+    }
+    samples
+}
+
+async fn scrape(port: u16) -> HashMap<String, f64> {
+    let answer = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let kind = answer.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(kind.starts_with("text/plain; version=0.0.4"), "{kind}");
+    parse(&answer.text().await.unwrap())
+}
+
+fn sample(samples: &HashMap<String, f64>, series: &str) -> f64 {
+    samples.get(series).copied().unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn metrics_are_served_apart_and_move_with_sign_ins() {
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let app = TestApp::start_with(&[("LATCHKEY_METRICS_ADDR", &addr)]).await;
+    let name = unique_name("metered");
+    app.register(&name, PASSWORD).await;
+    app.log_out().await;
+    let success = r#"latchkey_sign_ins_total{method="password",outcome="success"}"#;
+    let failure = r#"latchkey_sign_ins_total{method="password",outcome="failure"}"#;
+    let logins = r#"latchkey_request_duration_seconds_count{route="/api/login",method="POST"}"#;
+    let before = scrape(port).await;
+
+    assert_eq!(app.log_in(&name, PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.log_in(&name, "not the password at all").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let after = scrape(port).await;
+    assert_eq!(sample(&after, success) - sample(&before, success), 1.0);
+    assert_eq!(sample(&after, failure) - sample(&before, failure), 1.0);
+    assert_eq!(sample(&after, logins) - sample(&before, logins), 2.0);
+    assert!(
+        sample(&after, "latchkey_sessions") >= 1.0,
+        "the signed-in session"
+    );
+    assert!(after.contains_key("latchkey_outbox_unsent"));
+    assert!(after.contains_key("latchkey_hash_wait_seconds_count"));
+    // Not on the site's own address.
+    let site = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(site.status(), StatusCode::NOT_FOUND);
+    // A made-up server function is counted as "other", not as a new route.
+    app.client
+        .post(app.url("/api/made_up_123"))
+        .send()
+        .await
+        .unwrap();
+    let labels = scrape(port).await;
+    assert!(!labels.keys().any(|k| k.contains("made_up_123")));
+}
+
+#[test]
+fn json_logs_carry_each_requests_id() {
+    let _turn = crate::harness::exclusive_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let mut command = server(dir.path(), &url);
+    command
+        .env("LATCHKEY_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info,tower_http=debug");
+    let running = Running::start(command);
+    let id = runtime.block_on(async {
+        let answer = running
+            .client()
+            .get(running.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
+        let id = answer.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let given = running
+            .client()
+            .get(running.url("/"))
+            .header("x-request-id", "from-the-proxy-42")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            given.headers()["x-request-id"],
+            "from-the-proxy-42",
+            "a proxy's id is kept"
+        );
+        id
+    });
+    running.signal("-TERM");
+    let (_, log) = running.wait();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect();
+    assert!(lines.len() >= 3, "{log}");
+    for wanted in [id.as_str(), "from-the-proxy-42"] {
+        assert!(
+            lines.iter().any(|l| l["span"]["request_id"] == wanted),
+            "no line with request id {wanted}: {log}"
+        );
+    }
+    assert!(lines.iter().any(|l| l["fields"]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("listening on"))));
+}
