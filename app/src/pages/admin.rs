@@ -186,7 +186,7 @@ fn UserRecord(detail: AdminUserDetail, act: ServerAction<AdminAct>) -> impl Into
     view! {
         <h1>{detail.user.username.clone()}</h1>
         <dl class="facts">
-            <dt>"Display name"</dt><dd>{detail.display_name}</dd>
+            <dt>"Display name"</dt><dd>{if detail.display_name.is_empty() { "none".to_string() } else { detail.display_name }}</dd>
             <dt>"Email"</dt><dd>{detail.user.email.unwrap_or_else(|| "none".into())}</dd>
             <dt>"Role"</dt><dd>{role_name(detail.user.role)}</dd>
             <dt>"Registered"</dt><dd><When at=detail.user.created_at/></dd>

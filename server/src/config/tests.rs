@@ -213,6 +213,11 @@ fn metrics_are_off_unless_given_an_address() {
     assert_eq!(config(&[]).unwrap().metrics_addr, None);
     let c = config(&[("LATCHKEY_METRICS_ADDR", "127.0.0.1:9100")]).unwrap();
     assert_eq!(c.metrics_addr, Some("127.0.0.1:9100".parse().unwrap()));
-    let refused = config(&[("LATCHKEY_METRICS_ADDR", "everywhere")]).err().unwrap();
-    assert!(refused.to_string().contains("LATCHKEY_METRICS_ADDR"), "{refused}");
+    let refused = config(&[("LATCHKEY_METRICS_ADDR", "everywhere")])
+        .err()
+        .unwrap();
+    assert!(
+        refused.to_string().contains("LATCHKEY_METRICS_ADDR"),
+        "{refused}"
+    );
 }

@@ -215,3 +215,54 @@ fn a_passkey_ceremony_begun_on_one_server_finishes_on_another() {
         running.wait();
     }
 }
+
+/// A lock made through one server ends the user's session on another at
+/// its next request.
+#[test]
+fn a_lock_through_one_server_ends_the_session_on_another() {
+    let _turn = crate::harness::exclusive_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let (a, b) = (
+        Running::start(server(dir.path(), &url)),
+        Running::start(server(dir.path(), &url)),
+    );
+    runtime.block_on(async {
+        let mut cookies = Vec::new();
+        for name in ["the-admin", "the-user"] {
+            let email = format!("{name}@example.test");
+            let form = [
+                ("username", name),
+                ("email", &email),
+                ("password", PASSWORD),
+            ];
+            cookies.push(
+                call(&a, "register", None, &form)
+                    .await
+                    .1
+                    .expect("signed in"),
+            );
+        }
+        let (admin, user) = (cookies[0].clone(), cookies[1].clone());
+        let granted = server(dir.path(), &url)
+            .args(["admin", "grant", "the-admin"])
+            .output()
+            .unwrap();
+        assert!(granted.status.success());
+        let (_, _, who) = call(&b, "current_user", Some(&user), &[]).await;
+        assert!(who.contains("the-user"), "{who}");
+
+        let (_, _, page) = call(&a, "admin_users", Some(&admin), &[("query", "the-user")]).await;
+        let page: serde_json::Value = serde_json::from_str(&page).unwrap();
+        let id = page["users"][0]["id"].to_string();
+        let form = [("id", id.as_str()), ("action", "lock"), ("reason", "abuse")];
+        let (locked, _, body) = call(&a, "admin_act", Some(&admin), &form).await;
+        assert_eq!(locked, StatusCode::OK, "{body}");
+        let (_, _, who) = call(&b, "current_user", Some(&user), &[]).await;
+        assert_eq!(who, "null", "B ends the locked user's session at once");
+    });
+    for running in [a, b] {
+        running.signal("-TERM");
+        running.wait();
+    }
+}
