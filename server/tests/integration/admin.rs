@@ -233,3 +233,83 @@ async fn two_admins_demoting_each_other_at_once_leave_one_and_none_acts_on_itsel
         );
     }
 }
+
+#[tokio::test]
+async fn an_admin_sends_a_reset_removes_lost_factors_and_deletes() {
+    let clock = latchkey::clock::Clock::system();
+    let app = TestApp::start_with_clock(&[], clock.clone()).await;
+    let admin_name = unique_name("admin");
+    let admin = registered(&app, &admin_name).await;
+    admin_command(&app, &["grant", &admin_name]);
+    // The user is the app's own browser (the second-factor helpers use it).
+    let name = unique_name("helped");
+    app.register(&name, PASSWORD).await;
+    let user = app.client.clone();
+    let id = user_id(&admin, &app, &name).await;
+
+    // A reset link goes only to a confirmed address.
+    assert_eq!(
+        act(&admin, &app, &id, "send_reset", "").await,
+        StatusCode::FORBIDDEN
+    );
+    let pool = app.database().await;
+    sqlx::query(&format!(
+        "UPDATE latchkey_users SET email_verified_at = 1 WHERE id = {id}"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mails = "SELECT COUNT(*) FROM latchkey_outbox WHERE subject LIKE '%password%'";
+    let before = app.count(mails, None).await;
+    assert_eq!(
+        act(&admin, &app, &id, "send_reset", "").await,
+        StatusCode::OK
+    );
+    assert_eq!(app.count(mails, None).await, before + 1);
+
+    // A user who lost their phone: the authenticator and codes go.
+    crate::second_factor::enrol(&app, &clock).await;
+    assert_eq!(
+        act(&admin, &app, &id, "remove_factors", "").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        act(
+            &admin,
+            &app,
+            &id,
+            "remove_factors",
+            "Lost phone, checked ID"
+        )
+        .await,
+        StatusCode::OK
+    );
+    let status: Value = call(&user, &app, "security_status", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            status["totp"].as_str(),
+            status["recovery_codes_left"].as_i64()
+        ),
+        (Some("Off"), Some(0))
+    );
+
+    assert_eq!(act(&admin, &app, &id, "delete", "").await, StatusCode::OK);
+    assert_eq!(current_username(&user, &app.base, None).await, None);
+    let audit: Value = call(&admin, &app, "admin_audit", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[1]["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(&actions[..3], ["Deleted", "RemovedFactors", "SentReset"]);
+    assert_eq!(audit[1][1]["reason"], "Lost phone, checked ID");
+}

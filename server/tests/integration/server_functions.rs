@@ -54,6 +54,11 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("rename_passkey", &["id", "name"]),
     ("remove_passkey", &["id"]),
     ("remove_password", &[]),
+    ("am_i_admin", &[]),
+    ("admin_users", &["query", "after"]),
+    ("admin_user", &["id"]),
+    ("admin_audit", &["before"]),
+    ("admin_act", &["id", "action", "reason"]),
 ];
 
 /// The functions that take no fields and act for the signed-in user: each
