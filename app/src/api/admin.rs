@@ -8,23 +8,6 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-/// Whether the signed-in user is an admin (for the settings' link; never a
-/// check: each admin function checks for itself).
-#[server(endpoint = "am_i_admin")]
-pub async fn am_i_admin() -> Result<bool, ApiError> {
-    use super::server::{auth, finish, session, signed_in};
-
-    finish(
-        async move {
-            match signed_in(&session()?).await? {
-                Some(me) => Ok(auth()?.is_admin(&me).await?),
-                None => Ok(false),
-            }
-        }
-        .await,
-    )
-}
-
 /// A page of users whose name (or, with an `@`, address) starts with
 /// `query`, after the cursor `after`.
 #[server(endpoint = "admin_users")]

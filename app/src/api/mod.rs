@@ -26,8 +26,7 @@ pub use account::{
 };
 pub use activity::{list_activity, ListActivity};
 pub use admin::{
-    admin_act, admin_audit, admin_user, admin_users, am_i_admin, AdminAct, AdminAudit, AdminUser,
-    AdminUsers, AmIAdmin,
+    admin_act, admin_audit, admin_user, admin_users, AdminAct, AdminAudit, AdminUser, AdminUsers,
 };
 pub use devices::{
     list_devices, revoke_device, revoke_other_devices, ListDevices, RevokeDevice,

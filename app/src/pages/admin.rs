@@ -69,7 +69,7 @@ fn encode(value: &str) -> String {
 fn AdminTabs() -> impl IntoView {
     view! {
         <nav class="tabs" aria-label="Admin">
-            <A href="/admin">"Users"</A>
+            <A href="/admin" exact=true>"Users"</A>
             <A href="/admin/audit">"Audit log"</A>
         </nav>
     }

@@ -54,7 +54,6 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("rename_passkey", &["id", "name"]),
     ("remove_passkey", &["id"]),
     ("remove_password", &[]),
-    ("am_i_admin", &[]),
     ("admin_users", &["query", "after"]),
     ("admin_user", &["id"]),
     ("admin_audit", &["before"]),
