@@ -2,13 +2,9 @@
 //! database as the server. The only way to make the first admin.
 
 use anyhow::Context;
-use latchkey::accounts::Accounts;
 use latchkey::auth::{Auth, AuthError};
 use latchkey::clock::Clock;
-use latchkey::password::PasswordHasher;
 use latchkey::sessions::SessionPolicy;
-use latchkey::store::Store;
-use latchkey::throttle::KnownBrowsers;
 
 use crate::Config;
 
@@ -64,21 +60,7 @@ fn answer(
 /// sweeper): the store and what `Auth` needs around it.
 async fn use_cases(config: &Config) -> anyhow::Result<Auth> {
     let clock = Clock::system();
-    let store = Store::connect(&config.database_url)
-        .await
-        .with_context(|| {
-            let url = crate::config::redacted(&config.database_url);
-            format!("DATABASE_URL: cannot open {url}")
-        })?;
-    let hasher = PasswordHasher::with_pepper(
-        config.hash_cost,
-        config.hash_concurrency,
-        config.pepper.clone(),
-    )?;
-    let accounts = Accounts::new(store.clone(), hasher, clock.clone());
-    let browsers = KnownBrowsers::load(&store, config.secure_cookies)
-        .await
-        .context("cannot read the known-browser key")?;
+    let (store, accounts, browsers) = crate::open(config, &clock).await?;
     let sessions = SessionPolicy::new(store, clock, config.lifetimes);
     Ok(Auth::new(accounts, sessions, browsers))
 }

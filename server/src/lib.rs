@@ -92,22 +92,7 @@ pub async fn build(config: &Config) -> anyhow::Result<Router> {
 
 /// [`build`] on a given clock, so tests can move time instead of waiting.
 pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<Router> {
-    let store = Store::connect(&config.database_url)
-        .await
-        .with_context(|| {
-            let url = config::redacted(&config.database_url);
-            format!("DATABASE_URL: cannot open {url}")
-        })?;
-    let hasher = PasswordHasher::with_pepper(
-        config.hash_cost,
-        config.hash_concurrency,
-        config.pepper.clone(),
-    )?;
-    let accounts = Accounts::new(store.clone(), hasher, clock.clone());
-
-    let browsers = KnownBrowsers::load(&store, config.secure_cookies)
-        .await
-        .context("cannot read or make the known-browser cookie key")?;
+    let (store, accounts, browsers) = open(config, &clock).await?;
     let form_signer = Signer::load(&store, form_errors::KEY_NAME)
         .await
         .context("cannot read or make the form error key")?;
@@ -223,6 +208,30 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         ))
         .with_state(state);
     Ok(layers::around(router, config))
+}
+
+/// The database (migrated), the accounts over it and the known-browser
+/// key: what the server and `server admin` both start from.
+pub(crate) async fn open(
+    config: &Config,
+    clock: &Clock,
+) -> anyhow::Result<(Store, Accounts, KnownBrowsers)> {
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| {
+            let url = config::redacted(&config.database_url);
+            format!("DATABASE_URL: cannot open {url}")
+        })?;
+    let hasher = PasswordHasher::with_pepper(
+        config.hash_cost,
+        config.hash_concurrency,
+        config.pepper.clone(),
+    )?;
+    let accounts = Accounts::new(store.clone(), hasher, clock.clone());
+    let browsers = KnownBrowsers::load(&store, config.secure_cookies)
+        .await
+        .context("cannot read or make the known-browser cookie key")?;
+    Ok((store, accounts, browsers))
 }
 
 /// The build's wasm, JS and CSS (precompressed by `make release`).

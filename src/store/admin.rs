@@ -12,6 +12,27 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
 }
 
 type ListRow = (i64, String, Option<String>, String, i64, Option<i64>);
+/// A list row after its search key.
+type KeyedRow = (
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    i64,
+    Option<i64>,
+);
+/// A list row, then the display name and bio.
+type DetailRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    String,
+);
 
 fn list_row((id, username, email, role, created_at, locked_at): ListRow) -> AdminUserRow {
     AdminUserRow {
@@ -172,15 +193,7 @@ impl Store {
              WHERE {key} >= $1 AND {key} < $2 AND {key} > $3
              ORDER BY {key} LIMIT $4"
         );
-        let rows: Vec<(
-            String,
-            i64,
-            String,
-            Option<String>,
-            String,
-            i64,
-            Option<i64>,
-        )> = on_pool!(
+        let rows: Vec<KeyedRow> = on_pool!(
             self,
             pool,
             sqlx::query_as(&sql)
@@ -204,16 +217,7 @@ impl Store {
         &self,
         user: UserId,
     ) -> Result<Option<(AdminUserRow, String, String)>, StoreError> {
-        let row: Option<(
-            i64,
-            String,
-            Option<String>,
-            String,
-            i64,
-            Option<i64>,
-            String,
-            String,
-        )> = on_pool!(
+        let row: Option<DetailRow> = on_pool!(
             self,
             pool,
             sqlx::query_as(
