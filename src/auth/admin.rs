@@ -13,7 +13,7 @@ use super::mailed::RESET_LINK;
 use super::{Auth, AuthError, Me};
 use crate::domain::{
     ActivityKind, AdminAction, AdminUserDetail, AdminUserPage, AuditEntry, EmailAddress, Role,
-    UserId, Username,
+    UserId,
 };
 use crate::sessions::{ClientInfo, SignedInAs};
 use crate::store::{SearchBy, SignedOut, Store};
@@ -340,52 +340,6 @@ impl Auth {
                         .record(target, kind, &ClientInfo::new(None, None))
                         .await?;
                 }
-                Ok(())
-            })
-            .await
-    }
-
-    /// `server admin grant NAME`: makes the account an admin, from the
-    /// command line (the only way to make the first one).
-    pub async fn grant_admin(&self, username: &str) -> Result<(), AuthError> {
-        self.cli_set_role(username, Role::Admin).await
-    }
-
-    /// `server admin revoke NAME`.
-    pub async fn revoke_admin(&self, username: &str) -> Result<(), AuthError> {
-        self.cli_set_role(username, Role::User).await
-    }
-
-    /// `server admin list`: the admins' names.
-    pub async fn list_admins(&self) -> Result<Vec<String>, AuthError> {
-        Ok(self
-            .store
-            .admins()
-            .await?
-            .into_iter()
-            .map(|(_, name)| name)
-            .collect())
-    }
-
-    async fn cli_set_role(&self, username: &str, role: Role) -> Result<(), AuthError> {
-        let name = Username::parse(username).map_err(|_| AuthError::NotFound)?;
-        let now = self.clock.now();
-        let action = match role {
-            Role::Admin => AdminAction::Granted,
-            Role::User => AdminAction::Revoked,
-        };
-        self.store
-            .transaction(|store| async move {
-                let user = store
-                    .find_user_id(&name.key())
-                    .await?
-                    .ok_or(AuthError::NotFound)?;
-                if !store.set_role(user, role).await? {
-                    return Err(AuthError::AlreadyDone);
-                }
-                store
-                    .audit(None, action, (user, name.as_str()), None, now)
-                    .await?;
                 Ok(())
             })
             .await

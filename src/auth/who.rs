@@ -1,4 +1,5 @@
-//! Who a use case acts for, and what a sign-in hands back.
+//! Who a use case acts for, what a sign-in hands back, and how sign-ins
+//! are counted.
 
 use crate::domain::CurrentUser;
 use crate::sessions::{RememberToken, SignedInAs};
@@ -22,4 +23,11 @@ pub struct SignIn {
     pub remember: Option<RememberToken>,
     /// A `Set-Cookie` value marking this browser as known to the account.
     pub known_browser: String,
+}
+
+/// Counts a sign-in attempt (`latchkey_sign_ins_total`) by how it was
+/// made and how it ended.
+pub(crate) fn count_sign_in(method: &'static str, outcome: &'static str) {
+    metrics::counter!("latchkey_sign_ins_total", "method" => method, "outcome" => outcome)
+        .increment(1);
 }

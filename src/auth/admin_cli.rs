@@ -1,0 +1,55 @@
+//! `server admin …`'s use cases: the operator's, at the shell, with no
+//! session and no sudo mode (whoever runs the binary with the database's
+//! configuration already holds the database). The only way to make the
+//! first admin.
+
+use super::{Auth, AuthError};
+use crate::domain::{AdminAction, Role, Username};
+
+impl Auth {
+    /// `server admin grant NAME`: makes the account an admin, from the
+    /// command line (the only way to make the first one).
+    pub async fn grant_admin(&self, username: &str) -> Result<(), AuthError> {
+        self.cli_set_role(username, Role::Admin).await
+    }
+
+    /// `server admin revoke NAME`.
+    pub async fn revoke_admin(&self, username: &str) -> Result<(), AuthError> {
+        self.cli_set_role(username, Role::User).await
+    }
+
+    /// `server admin list`: the admins' names.
+    pub async fn list_admins(&self) -> Result<Vec<String>, AuthError> {
+        Ok(self
+            .store
+            .admins()
+            .await?
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect())
+    }
+
+    async fn cli_set_role(&self, username: &str, role: Role) -> Result<(), AuthError> {
+        let name = Username::parse(username).map_err(|_| AuthError::NotFound)?;
+        let now = self.clock.now();
+        let action = match role {
+            Role::Admin => AdminAction::Granted,
+            Role::User => AdminAction::Revoked,
+        };
+        self.store
+            .transaction(|store| async move {
+                let user = store
+                    .find_user_id(&name.key())
+                    .await?
+                    .ok_or(AuthError::NotFound)?;
+                if !store.set_role(user, role).await? {
+                    return Err(AuthError::AlreadyDone);
+                }
+                store
+                    .audit(None, action, (user, name.as_str()), None, now)
+                    .await?;
+                Ok(())
+            })
+            .await
+    }
+}

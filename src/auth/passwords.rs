@@ -1,0 +1,102 @@
+//! The password's use cases for a signed-in user: confirming it (sudo
+//! mode), changing it, and checking it (or, for an account without one,
+//! sudo mode in its place).
+
+use tower_sessions::Session;
+
+use super::{Auth, AuthError, Me};
+use crate::domain::{ActivityKind, NewPassword, PasswordAttempt};
+use crate::sessions::ClientInfo;
+use crate::store::SignedOut;
+
+impl Auth {
+    /// Checks `me`'s password and unlocks sensitive actions on this session
+    /// for a while. Wrong ones are throttled per user.
+    pub async fn confirm_password(
+        &self,
+        session: &Session,
+        me: &Me,
+        password: &PasswordAttempt,
+        code: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<(), AuthError> {
+        self.check_password(me, password).await?;
+        // With a second factor, sudo mode takes its code as well.
+        if self.has_second_factor(&self.store, me.user.id).await? {
+            let code = code
+                .filter(|c| !c.trim().is_empty())
+                .ok_or(AuthError::CodeNeeded)?;
+            self.check_factor(me.user.id, code, client).await?;
+        }
+        Ok(self.sessions.confirmed_password(session).await?)
+    }
+
+    /// Replaces `me`'s password after checking the current one. In one
+    /// transaction: the new hash, every other device signed out, the
+    /// activity row. Then this session gets a new id (an old copy of its
+    /// cookie is worthless) and counts as confirmed. Answers how many other
+    /// devices were signed out.
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        me: &Me,
+        current: Option<&PasswordAttempt>,
+        new: &NewPassword,
+        client: &ClientInfo,
+    ) -> Result<u64, AuthError> {
+        self.check_password_or_sudo(session, me, current).await?;
+        let hash = self.accounts.new_password_hash(me.user.id, new).await?;
+        let now = self.clock.now();
+        let signed_out = self
+            .store
+            .transaction(|store| async move {
+                store.update_password_hash(me.user.id, &hash, now).await?;
+                store
+                    .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
+                    .await?;
+                let others = store
+                    .delete_other_devices(me.user.id, Some(me.at.device))
+                    .await?;
+                self.notice_password_changed(&store, me.user.id, now)
+                    .await?;
+                self.record_on(store, me, ActivityKind::PasswordChanged, client)
+                    .await?;
+                Ok::<_, AuthError>(others)
+            })
+            .await?;
+        self.mail.wake();
+        // A new id, and the password just given counts as a confirmation
+        // (unless sudo mode also takes a second factor's code).
+        if self.has_second_factor(&self.store, me.user.id).await? {
+            session.cycle_id().await?;
+        } else {
+            self.sessions.confirmed_password(session).await?;
+        }
+        session.save().await?;
+        Ok(signed_out)
+    }
+
+    /// The password `me` gave, checked; an account without one (passkeys
+    /// only) gives none, and must be in sudo mode instead.
+    pub(super) async fn check_password_or_sudo(
+        &self,
+        session: &Session,
+        me: &Me,
+        password: Option<&PasswordAttempt>,
+    ) -> Result<(), AuthError> {
+        match password {
+            Some(password) => self.check_password(me, password).await,
+            None if !self.has_password(&self.store, me.user.id).await? => {
+                self.require_sudo(session).await
+            }
+            None => Err(AuthError::PasswordNeeded),
+        }
+    }
+
+    async fn check_password(&self, me: &Me, password: &PasswordAttempt) -> Result<(), AuthError> {
+        match self.accounts.verify_password(me.user.id, password).await {
+            Err(crate::accounts::AccountError::InvalidCredentials) => Err(AuthError::WrongPassword),
+            other => Ok(other?),
+        }
+    }
+}
