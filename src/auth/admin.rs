@@ -44,11 +44,6 @@ impl Auth {
         }
     }
 
-    /// Whether `me` is an admin.
-    pub async fn is_admin(&self, me: &Me) -> Result<bool, AuthError> {
-        Ok(self.store.role(me.user.id).await? == Some(Role::Admin))
-    }
-
     /// A page of users whose name starts with `query` (or, when it holds an
     /// `@`, whose address does), after the cursor `after`.
     pub async fn admin_search(

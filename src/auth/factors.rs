@@ -67,8 +67,7 @@ impl Auth {
         store: &Store,
         user: UserId,
     ) -> Result<bool, AuthError> {
-        let totp = store.totp(user).await?;
-        Ok(totp.is_some_and(|t| t.confirmed_at.is_some()) || store.passkey_count(user).await? > 0)
+        Ok(store.has_second_factor(user).await?)
     }
 
     /// What sudo mode asks of `me` beside the password: a second factor's

@@ -141,11 +141,9 @@ impl Auth {
         by: SignedInBy<'_>,
         who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
     ) -> Result<SignIn, AuthError> {
-        let method = match (by.factor, by.via) {
-            (Some(_), _) => "second_step",
-            (None, Via::Password) => "password",
-            (None, Via::EmailLink) => "email_link",
-            (None, Via::Passkey) => "passkey",
+        let method = match by.factor {
+            Some(_) => "second_step",
+            None => by.via.code(),
         };
         let result = self.sign_in_once(session, by, who).await;
         let outcome = match &result {

@@ -10,6 +10,7 @@ mod remember;
 mod resume;
 mod sudo;
 mod table;
+mod via;
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::{Expiry, Session};
@@ -41,6 +42,7 @@ pub use resume::{RememberTokens, Resumed};
 pub use sudo::SUDO_SECONDS;
 pub use table::SessionTable;
 use table::LOADED_USER_KEY;
+pub use via::Via;
 
 const SIGNED_IN_KEY: &str = "auth";
 const FLASH_KEY: &str = "flash";
@@ -57,38 +59,6 @@ pub enum SessionError {
     /// The devices table failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// How a browser proved who it is when it signed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Via {
-    /// The account's password (which also opens sudo mode for a while).
-    Password,
-    /// A single-use link mailed to the account's address.
-    EmailLink,
-    /// A passkey: something the user has, unlocked by something they are
-    /// or know, so a second factor in itself.
-    Passkey,
-}
-
-impl Via {
-    /// The activity a sign-in this way records.
-    fn activity(self) -> ActivityKind {
-        match self {
-            Self::Password => ActivityKind::SignedInWithPassword,
-            Self::EmailLink => ActivityKind::SignedInWithEmailLink,
-            Self::Passkey => ActivityKind::SignedInWithPasskey,
-        }
-    }
-
-    /// How the device list says a sign-in this way alone happened.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Password => "password",
-            Self::EmailLink => "emailed link",
-            Self::Passkey => "passkey",
-        }
-    }
 }
 
 /// Where a sign-in comes from, as the device list shows it.

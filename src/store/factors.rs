@@ -83,6 +83,23 @@ impl Store {
         Ok(changed > 0)
     }
 
+    /// Whether `user` has a second factor: a confirmed TOTP or a passkey
+    /// (one query: every sign-in asks).
+    pub async fn has_second_factor(&self, user: UserId) -> Result<bool, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM latchkey_totp
+                                WHERE user_id = $1 AND confirmed_at IS NOT NULL)
+                     OR EXISTS (SELECT 1 FROM latchkey_passkeys WHERE user_id = $1)"
+            )
+            .bind(user.0)
+            .fetch_one(pool)
+            .await
+        )?)
+    }
+
     /// Removes `user`'s TOTP; answers whether it was a confirmed one.
     pub async fn delete_totp(&self, user: UserId) -> Result<bool, StoreError> {
         let confirmed: Option<bool> = on_pool!(
