@@ -35,7 +35,10 @@ help:
 
 # Served as http://localhost:3000, a host name, which passkeys need (a
 # browser refuses them for 127.0.0.1); 127.0.0.1:3000 may post too.
+# Development is asked for here, and only here: a server started any other
+# way runs as production (no /dev/mailbox, no key kept in the database).
 run: setup
+	LEPTOS_ENV=DEV \
 	LATCHKEY_PUBLIC_ORIGIN="$${LATCHKEY_PUBLIC_ORIGIN:-http://localhost:3000}" \
 	LATCHKEY_TRUSTED_ORIGINS="$${LATCHKEY_TRUSTED_ORIGINS:-http://127.0.0.1:3000}" \
 	cargo leptos watch --split

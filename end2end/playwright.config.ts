@@ -59,6 +59,8 @@ export default defineConfig({
       LATCHKEY_PUBLIC_ORIGIN: baseURL,
       LEPTOS_SITE_ROOT: "../target/site",
       RUST_LOG: "warn",
+      // As `make run`: the development mailbox shows the mail the tests open.
+      LEPTOS_ENV: "DEV",
       // Every test browser signs in from 127.0.0.1.
       LATCHKEY_LOGINS_PER_IP_PER_MINUTE: "1000",
       LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR: "1000",

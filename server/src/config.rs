@@ -8,7 +8,7 @@ use latchkey::factors::SecretBox;
 use latchkey::mail::SmtpSender;
 use latchkey::password::{HashCost, Pepper};
 use latchkey::sessions::Lifetimes;
-use leptos::config::{Env, LeptosOptions};
+use leptos::config::LeptosOptions;
 
 /// A variable that is set but unusable; start-up stops with this message.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,8 @@ pub struct Config {
     /// `LATCHKEY_SECURE_COOKIES`: the site is served over HTTPS, so cookies are
     /// `Secure` and the session cookie gets the `__Host-` prefix.
     pub secure_cookies: bool,
+    /// `LEPTOS_ENV`: production unless `DEV` is asked for (on loopback only).
+    pub mode: Mode,
     /// `LATCHKEY_HASH_MEMORY_KIB`, `..._ITERATIONS`, `..._PARALLELISM`: argon2id cost.
     pub hash_cost: HashCost,
     /// `LATCHKEY_HASH_CONCURRENCY`: hashes computed at once; the rest wait.
@@ -113,11 +115,16 @@ impl Config {
         };
         let site_addr: SocketAddr =
             get("LEPTOS_SITE_ADDR", "127.0.0.1:3000").parse("an address such as 127.0.0.1:3000")?;
-        let leptos_env = match get("LEPTOS_ENV", "DEV") {
-            v if v.value.eq_ignore_ascii_case("prod") => Env::PROD,
-            v if v.value.eq_ignore_ascii_case("dev") => Env::DEV,
-            v => return Err(v.invalid("DEV or PROD")),
-        };
+        let public_origin = get("LATCHKEY_PUBLIC_ORIGIN", "").origin()?;
+        let secure_cookies = get("LATCHKEY_SECURE_COOKIES", "false").flag()?;
+        mode::check_secure_cookies(secure_cookies, public_origin.as_deref())?;
+        // Production unless development is asked for: a server started
+        // without LEPTOS_ENV must not show anyone the mail it sends.
+        let mode = Mode::choose(
+            get("LEPTOS_ENV", "PROD"),
+            site_addr,
+            public_origin.as_deref(),
+        )?;
         // `make release` and the other site builds name the wasm, JS and CSS
         // after their contents (`hash-files` in Cargo.toml) and list the names
         // in a file beside the server binary; pages must then link those names.
@@ -144,7 +151,7 @@ impl Config {
             .reload_port(get("LEPTOS_RELOAD_PORT", "3001").parse("a port number")?)
             .hash_files(hash_files)
             .hash_file(hash_file.value.as_str().into())
-            .env(leptos_env)
+            .env(mode.leptos_env())
             .build();
         let lifetimes = Lifetimes {
             idle: 60 * get("LATCHKEY_SESSION_IDLE_MINUTES", "30").at_least(1i64)?,
@@ -155,11 +162,12 @@ impl Config {
         Ok(Self {
             lifetimes,
             database_url: get("DATABASE_URL", "sqlite://data/latchkey.db").database_url()?,
-            secure_cookies: get("LATCHKEY_SECURE_COOKIES", "false").flag()?,
+            secure_cookies,
+            mode,
             hash_cost,
             hash_concurrency: get("LATCHKEY_HASH_CONCURRENCY", &cores.to_string()).at_least(1)?,
             trusted_origins: get("LATCHKEY_TRUSTED_ORIGINS", "").origins()?,
-            public_origin: get("LATCHKEY_PUBLIC_ORIGIN", "").origin()?,
+            public_origin,
             smtp: smtp_sender(
                 get("LATCHKEY_SMTP_URL", ""),
                 get("LATCHKEY_MAIL_FROM", "Latchkey <noreply@localhost>"),
@@ -276,8 +284,10 @@ pub fn redacted(url: &str) -> String {
     out
 }
 
+mod mode;
 #[cfg(test)]
 mod tests;
 mod var;
 
+pub use mode::Mode;
 use var::Var;

@@ -92,6 +92,10 @@ pub async fn build(config: &Config) -> anyhow::Result<Router> {
 
 /// [`build`] on a given clock, so tests can move time instead of waiting.
 pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<Router> {
+    tracing::info!("{}", config.mode_line());
+    for warning in config.production_warnings() {
+        tracing::warn!("{warning}");
+    }
     let (store, accounts, browsers) = open(config, &clock).await?;
     let form_signer = Signer::load(&store, form_errors::KEY_NAME)
         .await
@@ -165,7 +169,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         move || state.provide()
     };
     let mut router = Router::new();
-    if config.leptos.env == leptos::config::Env::DEV {
+    if config.mode.is_development() {
         router = router.route(
             "/dev/mailbox",
             get(mailbox::dev_mailbox).with_state(mailbox),
@@ -332,8 +336,7 @@ async fn factor_secrets(
     if let Some(key) = &config.secret_key {
         return Ok(Some(key.clone()));
     }
-    if config.leptos.env != leptos::config::Env::DEV {
-        tracing::warn!("LATCHKEY_SECRET_KEY is unset: authenticator apps are not offered");
+    if !config.mode.is_development() {
         return Ok(None);
     }
     tracing::warn!(

@@ -11,8 +11,10 @@ fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
 }
 
 #[test]
-fn defaults_serve_local_development_on_sqlite() {
+fn defaults_serve_on_sqlite_on_loopback_in_production_mode() {
     let c = config(&[]).unwrap();
+    assert_eq!(c.mode, Mode::Production);
+    assert_eq!(c.leptos.env, leptos::config::Env::PROD);
     assert_eq!(c.database_url, "sqlite://data/latchkey.db");
     assert!(!c.secure_cookies);
     assert_eq!(c.session_cookie_name(), "latchkey_session");
@@ -79,7 +81,11 @@ fn trusted_origins_are_a_comma_separated_list() {
 
 #[test]
 fn the_public_origin_is_one_origin() {
-    let c = config(&[("LATCHKEY_PUBLIC_ORIGIN", "https://Login.example.com/")]).unwrap();
+    let c = config(&[
+        ("LATCHKEY_PUBLIC_ORIGIN", "https://Login.example.com/"),
+        ("LATCHKEY_SECURE_COOKIES", "true"),
+    ])
+    .unwrap();
     assert_eq!(
         c.public_origin.as_deref(),
         Some("https://login.example.com")
@@ -220,4 +226,64 @@ fn metrics_are_off_unless_given_an_address() {
         refused.to_string().contains("LATCHKEY_METRICS_ADDR"),
         "{refused}"
     );
+}
+
+#[test]
+fn development_is_only_what_is_asked_for_and_only_on_loopback() {
+    let dev = config(&[("LEPTOS_ENV", "DEV")]).unwrap();
+    assert_eq!(dev.mode, Mode::Development);
+    assert_eq!(dev.leptos.env, leptos::config::Env::DEV);
+    assert!(dev.production_warnings().is_empty());
+    assert!(dev.mode_line().starts_with("mode: development"));
+    let v6 = config(&[("LEPTOS_ENV", "dev"), ("LEPTOS_SITE_ADDR", "[::1]:3000")]).unwrap();
+    assert_eq!(v6.mode, Mode::Development);
+    for exposed in [
+        vec![("LEPTOS_SITE_ADDR", "0.0.0.0:3000")],
+        vec![("LEPTOS_SITE_ADDR", "[::]:3000")],
+        vec![("LEPTOS_SITE_ADDR", "192.0.2.7:3000")],
+        vec![
+            ("LATCHKEY_PUBLIC_ORIGIN", "https://login.example"),
+            ("LATCHKEY_SECURE_COOKIES", "true"),
+        ],
+    ] {
+        let mut vars = exposed.clone();
+        vars.push(("LEPTOS_ENV", "DEV"));
+        let err = config(&vars).unwrap_err();
+        assert_eq!(err.key, "LEPTOS_ENV", "{exposed:?}");
+        assert!(err.to_string().contains("/dev/mailbox"), "{err}");
+        // The same server in production starts.
+        let mut vars = exposed.clone();
+        vars.push(("LEPTOS_ENV", "PROD"));
+        assert_eq!(config(&vars).unwrap().mode, Mode::Production);
+    }
+}
+
+#[test]
+fn an_https_site_without_secure_cookies_is_refused() {
+    let err = config(&[("LATCHKEY_PUBLIC_ORIGIN", "https://login.example")]).unwrap_err();
+    assert_eq!(err.key, "LATCHKEY_SECURE_COOKIES");
+    assert!(err.to_string().contains("LATCHKEY_SECURE_COOKIES=true"), "{err}");
+    let ok = config(&[
+        ("LATCHKEY_PUBLIC_ORIGIN", "https://login.example"),
+        ("LATCHKEY_SECURE_COOKIES", "true"),
+    ])
+    .unwrap();
+    assert!(ok.secure_cookies);
+}
+
+#[test]
+fn a_production_start_names_what_it_lacks() {
+    let bare = config(&[]).unwrap().production_warnings();
+    assert!(bare.iter().any(|w| w.starts_with("LATCHKEY_SECRET_KEY")), "{bare:?}");
+    assert!(bare.iter().any(|w| w.starts_with("LATCHKEY_SECURE_COOKIES")), "{bare:?}");
+    assert!(bare.iter().any(|w| w.starts_with("LATCHKEY_PUBLIC_ORIGIN")), "{bare:?}");
+    assert!(config(&[]).unwrap().mode_line().starts_with("mode: production"));
+    let careful = config(&[
+        ("LATCHKEY_PUBLIC_ORIGIN", "https://login.example"),
+        ("LATCHKEY_SECURE_COOKIES", "true"),
+        ("LATCHKEY_SECRET_KEY", &"ab".repeat(32)),
+        ("LATCHKEY_SMTP_URL", "smtps://user:pass@mail.example"),
+    ])
+    .unwrap();
+    assert_eq!(careful.production_warnings(), Vec::<&str>::new());
 }

@@ -73,6 +73,9 @@ impl TestApp {
         }
         map.entry("LATCHKEY_HASH_CONCURRENCY".into())
             .or_insert("2".into());
+        // As `make run` serves: the mailbox and the key kept in the database
+        // are on. The production default has its own tests (`startup.rs`).
+        map.entry("LEPTOS_ENV".into()).or_insert("DEV".into());
         // Every test client comes from 127.0.0.1; tests of the per-address
         // limits set their own.
         for limit in [
