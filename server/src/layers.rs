@@ -64,9 +64,40 @@ pub fn around(router: Router, config: &Config) -> Router {
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         // Outermost: every request gets an id (a proxy's `x-request-id` is
-        // kept), its log lines carry it, and so does the response.
+        // kept when it has a safe shape), its log lines carry it, and so
+        // does the response.
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(middleware::from_fn(drop_unsafe_request_id))
+}
+
+/// Longest `x-request-id` kept from a client or proxy.
+const MAX_REQUEST_ID: usize = 64;
+
+/// Whether a given request id may go into a log line as it is: letters,
+/// digits, `-`, `_`, `.` and `:`, at most [`MAX_REQUEST_ID`] of them. Anything
+/// else (spaces, quotes, `=`, a line break) could forge fields in a text log.
+fn safe_request_id(id: &[u8]) -> bool {
+    (1..=MAX_REQUEST_ID).contains(&id.len())
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Removes an `x-request-id` of any other shape (or several of them), so
+/// that the request gets a new one.
+async fn drop_unsafe_request_id(mut request: Request, next: Next) -> Response {
+    let ids = request.headers().get_all("x-request-id");
+    let mut given = ids.iter();
+    let keep = match (given.next(), given.next()) {
+        (Some(id), None) => safe_request_id(id.as_bytes()),
+        (None, _) => true,
+        _ => false,
+    };
+    if !keep {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
 }
 
 /// The span of one request: its method, path (never the query, which may

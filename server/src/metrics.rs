@@ -114,6 +114,24 @@ impl Routes {
     }
 }
 
+/// A method as a label: the standard ones by name, anything a client made
+/// up as `other`, so that no client can grow the label set.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
+}
+
 /// Times each request and counts it by route, method and status class.
 pub async fn track(State(routes): State<Routes>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
@@ -122,7 +140,7 @@ pub async fn track(State(routes): State<Routes>, request: Request, next: Next) -
         Some(matched) if !matched.as_str().starts_with("/api/") => matched.as_str().to_string(),
         _ => "other".to_string(),
     };
-    let method = request.method().as_str().to_string();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = format!("{}xx", response.status().as_u16() / 100);

@@ -162,3 +162,69 @@ fn json_logs_carry_each_requests_id() {
         .as_str()
         .is_some_and(|m| m.starts_with("listening on"))));
 }
+
+/// A flood of made-up HTTP methods, sent at once, adds one `other` label and
+/// nothing else: a client cannot grow the label set (and so the memory the
+/// metrics take) without bound.
+#[tokio::test]
+async fn made_up_methods_are_counted_as_other() {
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let app = TestApp::start_with(&[("LATCHKEY_METRICS_ADDR", &addr)]).await;
+    let before = scrape(port).await.len();
+    let mut flood = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let client = app.stranger();
+        let method = reqwest::Method::from_bytes(format!("MADEUP{i}X").as_bytes()).unwrap();
+        let url = app.url(if i % 2 == 0 { "/" } else { "/api/login" });
+        flood.spawn(async move { client.request(method, url).send().await.unwrap().status() });
+    }
+    let answers = flood.join_all().await;
+    assert!(answers.iter().all(|s| !s.is_server_error()), "{answers:?}");
+    let after = scrape(port).await;
+    assert!(
+        !after.keys().any(|k| k.contains("MADEUP")),
+        "a made-up method became a label"
+    );
+    assert!(
+        after.keys().any(|k| k.contains(r#"method="other""#)),
+        "made-up methods are counted as other"
+    );
+    // One series per (route, method) for the histogram's buckets, sum and
+    // count, and per (route, status): a handful, not 200.
+    assert!(after.len() < before + 60, "{} new series", after.len() - before);
+}
+
+/// A client's `x-request-id` that could forge fields in a text log line
+/// (spaces, `=`, quotes, a line break) or that is too long is replaced by a
+/// new id; a safe one is kept.
+#[test]
+fn an_unsafe_request_id_is_replaced() {
+    let _turn = crate::harness::exclusive_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let running = Running::start(server(dir.path(), &url));
+    let forged = r#"x" user=admin level=ERROR msg="forged"#;
+    let long = "a".repeat(65);
+    let answers = runtime.block_on(async {
+        let mut answers = Vec::new();
+        for given in [forged, long.as_str(), "proxy-7f3a_9.1:2"] {
+            let answer = running
+                .client()
+                .get(running.url("/healthz"))
+                .header("x-request-id", given)
+                .send()
+                .await
+                .unwrap();
+            answers.push(answer.headers()["x-request-id"].to_str().unwrap().to_string());
+        }
+        answers
+    });
+    running.signal("-TERM");
+    let (_, log) = running.wait();
+    assert_ne!(answers[0], forged);
+    assert_eq!(answers[0].len(), 36, "a new UUID: {}", answers[0]);
+    assert_ne!(answers[1], long);
+    assert_eq!(answers[2], "proxy-7f3a_9.1:2", "a safe id is kept");
+    assert!(!log.contains("user=admin"), "{log}");
+}
