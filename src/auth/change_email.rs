@@ -13,7 +13,7 @@ use super::{Auth, AuthError, Me};
 use crate::domain::{ActivityKind, EmailAddress, UserId};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
-use crate::store::{NewEmailToken, SignedOut, Store, TakenToken};
+use crate::store::{NewEmailToken, SignedOut, Store, StoreError, TakenToken};
 use crate::throttle::RetryAfter;
 
 /// A link that confirms a new address.
@@ -77,6 +77,18 @@ impl Auth {
                         },
                     })
                     .await?;
+                // The current (confirmed) address hears of it now, while a
+                // password change can still stop it.
+                let password = self.links.to("/settings/password");
+                self.notify(&store, user, now, false, |current| {
+                    templates::address_change_requested(
+                        &current.email,
+                        &current.username,
+                        new.as_str(),
+                        &password,
+                    )
+                })
+                .await?;
                 let mail = match owner {
                     Some(owner) => templates::address_already_registered(
                         &owner.email,
@@ -108,7 +120,7 @@ impl Auth {
         let new = self
             .store
             .transaction(|store| async move {
-                let (user, new) = take_address_link(&store, token, CHANGE, now).await?;
+                let (user, new, _) = take_address_link(&store, token, CHANGE, now).await?;
                 // The verified address it leaves, if any, gets the way back.
                 let old = store.notice_address(user).await?.and_then(|(owner, _)| {
                     let address = EmailAddress::parse(&owner.email).ok()?;
@@ -156,9 +168,17 @@ impl Auth {
         let now = self.clock.now();
         self.store
             .transaction(|store| async move {
-                let (user, old) = take_address_link(&store, token, UNDO, now).await?;
+                let (user, old, changed_at) = take_address_link(&store, token, UNDO, now).await?;
                 move_to(&store, user, &old, now).await?;
                 store.void_email_tokens(user, now).await?;
+                // Whoever moved the account may have added a way in of their
+                // own since: the authenticator, passkeys and recovery codes
+                // made after the change go with it.
+                if store.delete_factors_since(user, changed_at).await? > 0
+                    && !self.has_second_factor(&store, user).await?
+                {
+                    store.delete_recovery_codes(user).await?;
+                }
                 store.note_signed_out(user, SignedOut::Every, now).await?;
                 store.delete_other_devices(user, None).await?;
                 self.sessions
@@ -172,24 +192,42 @@ impl Auth {
     }
 }
 
-/// Uses a link that carries an address, once: whose it is, and the address.
+/// After `user`'s credentials changed (a password change or reset, a lock,
+/// a factor added or removed), inside that change's transaction: every link
+/// the account was sent stops working, so that one an intruder asked for
+/// before (a move to their address, a sign-in link) cannot outlive the
+/// owner's recovery. All but the way back to an address the account was
+/// moved away from: that one goes to the owner, and an intruder who changes
+/// the password must not take it from them.
+pub(super) async fn void_outstanding_links(
+    store: &Store,
+    user: UserId,
+    now: i64,
+) -> Result<(), StoreError> {
+    store.void_email_tokens_but(user, UNDO, now).await?;
+    Ok(())
+}
+
+/// Uses a link that carries an address, once: whose it is, the address,
+/// and when the link was made.
 async fn take_address_link(
     store: &Store,
     token: &str,
     purpose: &str,
     now: i64,
-) -> Result<(UserId, EmailAddress), AuthError> {
+) -> Result<(UserId, EmailAddress, i64), AuthError> {
     let hash = hash_token(token.trim());
     let Some(TakenToken {
         user,
         email_key,
         email: Some(email),
+        created_at,
     }) = store.take_email_token(&hash, purpose, now).await?
     else {
         return Err(AuthError::LinkInvalid);
     };
     match EmailAddress::parse(&email) {
-        Ok(address) if address.key() == email_key => Ok((user, address)),
+        Ok(address) if address.key() == email_key => Ok((user, address, created_at)),
         _ => Err(AuthError::LinkInvalid),
     }
 }

@@ -243,7 +243,8 @@ impl Auth {
         self.factor_changed(store, me, kind, client, now).await
     }
 
-    /// Records a change of `me`'s factors and mails its notice.
+    /// Records a change of `me`'s factors, voids the links outstanding, and
+    /// mails its notice.
     pub(super) async fn factor_changed(
         &self,
         store: &Store,
@@ -253,6 +254,7 @@ impl Auth {
         now: i64,
     ) -> Result<(), AuthError> {
         self.record_on(store.clone(), me, kind, client).await?;
+        super::change_email::void_outstanding_links(store, me.user.id, now).await?;
         let settings = self.links.to("/settings/security");
         self.notify(store, me.user.id, now, false, |owner| {
             templates::factor_changed(&owner.email, &owner.username, kind.describe(), &settings)

@@ -199,10 +199,8 @@ impl Auth {
         let Some(taken) = store.take_email_token(&hash, kind.purpose, now).await? else {
             return Err(AuthError::LinkInvalid);
         };
+        // (A locked account's links are refused by the take itself.)
         let (user, key) = (taken.user, taken.email_key);
-        if store.lock_reason(user).await?.is_some() {
-            return Err(AuthError::LinkInvalid);
-        }
         let Some((address, verified)) = store.user_email(user).await? else {
             return Err(AuthError::LinkInvalid);
         };

@@ -59,6 +59,7 @@ impl Auth {
                     .await?;
                 self.notice_password_changed(&store, me.user.id, now)
                     .await?;
+                super::change_email::void_outstanding_links(&store, me.user.id, now).await?;
                 self.record_on(store, me, ActivityKind::PasswordChanged, client)
                     .await?;
                 Ok::<_, AuthError>(others)

@@ -54,6 +54,7 @@ impl Auth {
                 store.note_signed_out(owner, SignedOut::Every, now).await?;
                 store.delete_other_devices(owner, None).await?;
                 self.notice_password_changed(&store, owner, now).await?;
+                super::change_email::void_outstanding_links(&store, owner, now).await?;
                 let second_factor = self.has_second_factor(&store, owner).await?;
                 let sessions = self.sessions.on(store);
                 sessions

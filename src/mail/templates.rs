@@ -122,6 +122,26 @@ pub fn confirm_new_address(to: &str, username: &str, link: &str) -> Mail {
     )
 }
 
+/// To the current address when a move to another is asked for: the owner
+/// hears of it before it can happen, and a password change stops it.
+pub fn address_change_requested(to: &str, username: &str, new: &str, password: &str) -> Mail {
+    mail(
+        to,
+        "Someone asked to move your account to another email address",
+        &[
+            format!("Hello {username},"),
+            format!(
+                "A move of your Latchkey account to {new} was asked for. It happens only if \
+                 the link mailed there is opened within 24 hours."
+            ),
+            "If this was not you, change your password now: that cancels the move and every \
+             other link the account was sent, and signs every other device out."
+                .into(),
+            password.to_string(),
+        ],
+    )
+}
+
 /// To the old address once the account moved away from it, with the way back.
 pub fn address_changed(to: &str, username: &str, new: &str, undo: &str) -> Mail {
     mail(

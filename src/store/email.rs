@@ -31,6 +31,8 @@ pub struct TakenToken {
     pub email_key: String,
     /// That address as typed, if the token kept it.
     pub email: Option<String>,
+    /// When it was made.
+    pub created_at: i64,
 }
 
 /// The account that has verified an address.
@@ -239,21 +241,25 @@ impl Store {
     }
 
     /// Uses the token with this hash for `purpose`, once: answers whose it is
-    /// and the address it went to, or `None` if it is unknown, used, expired
-    /// or for something else. Two requests with one token: one wins.
+    /// and the address it went to, or `None` if it is unknown, used, expired,
+    /// for something else, or its account is locked (every kind of link, so
+    /// no use case can forget it). Two requests with one token: one wins.
     pub async fn take_email_token(
         &self,
         hash: &[u8],
         purpose: &str,
         now: i64,
     ) -> Result<Option<TakenToken>, StoreError> {
-        let row: Option<(i64, String, Option<String>)> = on_pool!(
+        let row: Option<(i64, String, Option<String>, i64)> = on_pool!(
             self,
             pool,
             sqlx::query_as(
                 "UPDATE latchkey_email_tokens SET used_at = $1
                  WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
-                 RETURNING user_id, email_key, email"
+                   AND NOT EXISTS (SELECT 1 FROM latchkey_users u
+                                   WHERE u.id = latchkey_email_tokens.user_id
+                                     AND u.locked_at IS NOT NULL)
+                 RETURNING user_id, email_key, email, created_at"
             )
             .bind(now)
             .bind(hash)
@@ -261,10 +267,11 @@ impl Store {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.map(|(user, email_key, email)| TakenToken {
+        Ok(row.map(|(user, email_key, email, created_at)| TakenToken {
             user: UserId(user),
             email_key,
             email,
+            created_at,
         }))
     }
 
@@ -280,8 +287,10 @@ impl Store {
             self,
             pool,
             sqlx::query_scalar(
-                "SELECT user_id FROM latchkey_email_tokens
-                 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3"
+                "SELECT t.user_id FROM latchkey_email_tokens t
+                 JOIN latchkey_users u ON u.id = t.user_id
+                 WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL
+                   AND t.expires_at > $3 AND u.locked_at IS NULL"
             )
             .bind(hash)
             .bind(purpose)
@@ -325,6 +334,25 @@ impl Store {
             )
             .bind(now)
             .bind(user.0)
+        )?)
+    }
+
+    /// Makes every unused link of `user` worthless but those for `kept`.
+    pub async fn void_email_tokens_but(
+        &self,
+        user: UserId,
+        kept: &str,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        Ok(execute!(
+            self,
+            sqlx::query(
+                "UPDATE latchkey_email_tokens SET used_at = $1
+                 WHERE user_id = $2 AND used_at IS NULL AND purpose <> $3"
+            )
+            .bind(now)
+            .bind(user.0)
+            .bind(kept)
         )?)
     }
 

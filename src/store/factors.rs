@@ -125,6 +125,28 @@ impl Store {
         Ok(())
     }
 
+    /// Removes every second factor of `user`'s made at or after `since`: the
+    /// authenticator, passkeys and recovery codes an intruder may have added
+    /// once they held the account. Answers how many went.
+    pub async fn delete_factors_since(&self, user: UserId, since: i64) -> Result<u64, StoreError> {
+        let mut removed = 0;
+        for table in [
+            "latchkey_totp",
+            "latchkey_passkeys",
+            "latchkey_recovery_codes",
+        ] {
+            removed += execute!(
+                self,
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE user_id = $1 AND created_at >= $2"
+                ))
+                .bind(user.0)
+                .bind(since)
+            )?;
+        }
+        Ok(removed)
+    }
+
     /// Replaces `user`'s recovery codes with these.
     pub async fn replace_recovery_codes(
         &self,

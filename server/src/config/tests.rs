@@ -262,7 +262,10 @@ fn development_is_only_what_is_asked_for_and_only_on_loopback() {
 fn an_https_site_without_secure_cookies_is_refused() {
     let err = config(&[("LATCHKEY_PUBLIC_ORIGIN", "https://login.example")]).unwrap_err();
     assert_eq!(err.key, "LATCHKEY_SECURE_COOKIES");
-    assert!(err.to_string().contains("LATCHKEY_SECURE_COOKIES=true"), "{err}");
+    assert!(
+        err.to_string().contains("LATCHKEY_SECURE_COOKIES=true"),
+        "{err}"
+    );
     let ok = config(&[
         ("LATCHKEY_PUBLIC_ORIGIN", "https://login.example"),
         ("LATCHKEY_SECURE_COOKIES", "true"),
@@ -274,10 +277,23 @@ fn an_https_site_without_secure_cookies_is_refused() {
 #[test]
 fn a_production_start_names_what_it_lacks() {
     let bare = config(&[]).unwrap().production_warnings();
-    assert!(bare.iter().any(|w| w.starts_with("LATCHKEY_SECRET_KEY")), "{bare:?}");
-    assert!(bare.iter().any(|w| w.starts_with("LATCHKEY_SECURE_COOKIES")), "{bare:?}");
-    assert!(bare.iter().any(|w| w.starts_with("LATCHKEY_PUBLIC_ORIGIN")), "{bare:?}");
-    assert!(config(&[]).unwrap().mode_line().starts_with("mode: production"));
+    assert!(
+        bare.iter().any(|w| w.starts_with("LATCHKEY_SECRET_KEY")),
+        "{bare:?}"
+    );
+    assert!(
+        bare.iter()
+            .any(|w| w.starts_with("LATCHKEY_SECURE_COOKIES")),
+        "{bare:?}"
+    );
+    assert!(
+        bare.iter().any(|w| w.starts_with("LATCHKEY_PUBLIC_ORIGIN")),
+        "{bare:?}"
+    );
+    assert!(config(&[])
+        .unwrap()
+        .mode_line()
+        .starts_with("mode: production"));
     let careful = config(&[
         ("LATCHKEY_PUBLIC_ORIGIN", "https://login.example"),
         ("LATCHKEY_SECURE_COOKIES", "true"),

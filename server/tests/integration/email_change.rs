@@ -41,10 +41,21 @@ async fn the_address_changes_when_the_new_one_confirms_and_the_old_one_can_take_
 
     let asked = app.post("change_email", &[("email", &new)]).await;
     assert_eq!(asked.status(), StatusCode::OK);
-    let token = mailed_token(&smtp, 2, &new, CONFIRM).await;
-    // Nothing changes until the new address confirms.
+    let token = mailed_token(&smtp, 3, &new, CONFIRM).await;
+    // Nothing changes until the new address confirms; the current one is
+    // told at once that a move was asked for.
     assert_eq!(settings(&app.client, &app).await["email"], old.as_str());
-    assert_eq!(smtp.to(&old).len(), 1, "only the first confirmation so far");
+    let to_old = smtp.to(&old);
+    assert_eq!(to_old.len(), 2, "the first confirmation, and the notice");
+    let asked = to_old
+        .iter()
+        .find(|m| {
+            header(m, "Subject").as_deref()
+                == Some("Someone asked to move your account to another email address")
+        })
+        .expect("the notice of the request");
+    assert!(crate::smtp::body(asked).contains(&new));
+    assert!(link_token(asked, CONFIRM).is_none(), "no link to confirm");
 
     assert_eq!(
         use_link(&app, "confirm_email_change", &token)
@@ -64,7 +75,7 @@ async fn the_address_changes_when_the_new_one_confirms_and_the_old_one_can_take_
         StatusCode::NOT_FOUND,
         "once"
     );
-    let undo = mailed_token(&smtp, 3, &old, UNDO).await;
+    let undo = mailed_token(&smtp, 4, &old, UNDO).await;
     let notice = smtp
         .to(&old)
         .into_iter()
@@ -83,11 +94,11 @@ async fn the_address_changes_when_the_new_one_confirms_and_the_old_one_can_take_
         .send()
         .await
         .unwrap();
-    let sign_in = mailed_token(&smtp, 4, &new, "/login/email/confirm?token=").await;
+    let sign_in = mailed_token(&smtp, 5, &new, "/login/email/confirm?token=").await;
     // ...and to move the account on again, still signed in.
     let third = format!("{}@example.test", unique_name("third"));
     app.post("change_email", &[("email", &third)]).await;
-    let move_on = mailed_token(&smtp, 5, &third, CONFIRM).await;
+    let move_on = mailed_token(&smtp, 7, &third, CONFIRM).await;
 
     // ...and the owner takes the address back from the old one.
     let undone = use_link(&app, "undo_email_change", &undo).await;
@@ -135,9 +146,9 @@ async fn the_undo_link_lasts_seven_days() {
     let (app, name, old) = confirmed_user(&smtp, Some(clock.clone())).await;
     let new = format!("{}@example.test", unique_name("later"));
     app.post("change_email", &[("email", &new)]).await;
-    let token = mailed_token(&smtp, 2, &new, CONFIRM).await;
+    let token = mailed_token(&smtp, 3, &new, CONFIRM).await;
     use_link(&app, "confirm_email_change", &token).await;
-    let undo = mailed_token(&smtp, 3, &old, UNDO).await;
+    let undo = mailed_token(&smtp, 4, &old, UNDO).await;
     clock.advance(7 * 24 * 60 * 60);
     assert_eq!(
         use_link(&app, "undo_email_change", &undo).await.status(),
@@ -290,7 +301,9 @@ async fn twenty_changes_asked_at_once_mail_three_links() {
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
     assert_eq!((ok, throttled), (3, 17), "{statuses:?}");
-    smtp.wait_for(1 + 3).await;
+    // The confirmation, then a link and a notice to the current address
+    // for each change allowed.
+    smtp.wait_for(1 + 3 * 2).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(smtp.received().len(), 1 + 3);
+    assert_eq!(smtp.received().len(), 1 + 3 * 2);
 }

@@ -21,6 +21,7 @@ mod form_errors;
 mod forwarded;
 mod hash_upgrades;
 mod headers;
+mod intruder;
 mod login;
 mod mail;
 mod mailed_links;

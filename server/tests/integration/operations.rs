@@ -192,7 +192,11 @@ async fn made_up_methods_are_counted_as_other() {
     );
     // One series per (route, method) for the histogram's buckets, sum and
     // count, and per (route, status): a handful, not 200.
-    assert!(after.len() < before + 60, "{} new series", after.len() - before);
+    assert!(
+        after.len() < before + 60,
+        "{} new series",
+        after.len() - before
+    );
 }
 
 /// A client's `x-request-id` that could forge fields in a text log line
@@ -216,7 +220,12 @@ fn an_unsafe_request_id_is_replaced() {
                 .send()
                 .await
                 .unwrap();
-            answers.push(answer.headers()["x-request-id"].to_str().unwrap().to_string());
+            answers.push(
+                answer.headers()["x-request-id"]
+                    .to_str()
+                    .unwrap()
+                    .to_string(),
+            );
         }
         answers
     });
