@@ -124,6 +124,7 @@ impl Auth {
         target: UserId,
         why: &str,
     ) -> Result<(), AuthError> {
+        self.require_admin(me).await?;
         let why = reason(why)?;
         self.admin_act(
             session,
@@ -136,6 +137,7 @@ impl Auth {
                 if !store.lock_account(target, &why, now).await? {
                     return Err(AuthError::AlreadyDone);
                 }
+                super::change_email::void_outstanding_links(store, target, now).await?;
                 sign_out_everywhere(store, target, now).await
             },
         )
@@ -191,18 +193,41 @@ impl Auth {
         target: UserId,
         why: &str,
     ) -> Result<(), AuthError> {
+        self.require_admin(me).await?;
         let why = reason(why)?;
         let action = AdminAction::RemovedFactors;
-        self.admin_act(session, me, target, action, Some(&why), async |store, _| {
-            if !self.has_password(store, target).await? {
-                return Err(AuthError::LastSignInMethod);
-            }
-            store.delete_totp(target).await?;
-            store.delete_passkeys(target).await?;
-            store.delete_recovery_codes(target).await?;
-            Ok(())
-        })
-        .await
+        self.admin_act(
+            session,
+            me,
+            target,
+            action,
+            Some(&why),
+            async |store, now| {
+                if !self.has_password(store, target).await? {
+                    return Err(AuthError::LastSignInMethod);
+                }
+                store.delete_totp(target).await?;
+                store.delete_passkeys(target).await?;
+                store.delete_recovery_codes(target).await?;
+                super::change_email::void_outstanding_links(store, target, now).await?;
+                // The user hears of it at their confirmed address, as of a
+                // change they made themselves.
+                let settings = self.links.to("/settings/security");
+                self.notify(store, target, now, false, |owner| {
+                    crate::mail::templates::factor_changed(
+                        &owner.email,
+                        &owner.username,
+                        ActivityKind::AdminRemovedFactors.describe(),
+                        &settings,
+                    )
+                })
+                .await?;
+                Ok(())
+            },
+        )
+        .await?;
+        self.mail.wake();
+        Ok(())
     }
 
     /// Mails `target` a password-reset link (sudo mode), as "Forgot your
@@ -213,23 +238,28 @@ impl Auth {
         me: &Me,
         target: UserId,
     ) -> Result<(), AuthError> {
-        let address = self.store.user_email(target).await?;
-        let email = match address {
-            Some((address, true)) => {
-                EmailAddress::parse(&address).map_err(|_| AuthError::NoEmail)?
-            }
-            Some((_, false)) => return Err(AuthError::EmailNotVerified),
-            None => return Err(AuthError::NoEmail),
-        };
+        // Looked up only once `admin_act` has seen an admin: a plain user
+        // learns nothing of the target's address.
+        let mut email = None;
         self.admin_act(
             session,
             me,
             target,
             AdminAction::SentReset,
             None,
-            async |_, _| Ok(()),
+            async |store, _| {
+                email = Some(match store.user_email(target).await? {
+                    Some((address, true)) => {
+                        EmailAddress::parse(&address).map_err(|_| AuthError::NoEmail)?
+                    }
+                    Some((_, false)) => return Err(AuthError::EmailNotVerified),
+                    None => return Err(AuthError::NoEmail),
+                });
+                Ok(())
+            },
         )
         .await?;
+        let email = email.ok_or(AuthError::NoEmail)?;
         self.mail_link(&email, &RESET_LINK).await
     }
 

@@ -255,7 +255,8 @@ impl Auth {
         Ok(self.sessions.activity().list(me.user.id).await?)
     }
 
-    /// Deletes `me`'s account after checking the password: the user and, by
+    /// Deletes `me`'s account after checking the factors a sign-in takes
+    /// (the password, and a code with a second factor): the user and, by
     /// cascade in the same transaction, their profile, devices, sessions,
     /// remember tokens and activity, and their throttle records. This browser
     /// is left anonymous.
@@ -265,6 +266,8 @@ impl Auth {
         me: &Me,
         typed_username: &str,
         password: Option<&PasswordAttempt>,
+        code: Option<&str>,
+        client: &ClientInfo,
     ) -> Result<(), AuthError> {
         // The username typed out says this is the account meant (not a slip
         // in a browser signed in to another one); checked first, so a
@@ -273,9 +276,18 @@ impl Auth {
         if key(typed_username).is_none() || key(typed_username) != key(&me.user.username) {
             return Err(AuthError::NotYourUsername(me.user.username.clone()));
         }
-        self.check_password_or_sudo(session, me, password).await?;
+        self.check_sign_in_factors(session, me, password, code, client)
+            .await?;
         self.store
             .transaction(|store| async move {
+                // The last admin who can act stays: deleting them would
+                // leave no one to run the console.
+                store.lock_admins().await?;
+                if store.role(me.user.id).await? == Some(crate::domain::Role::Admin)
+                    && store.active_admin_count().await? <= 1
+                {
+                    return Err(AuthError::LastAdmin);
+                }
                 self.accounts.on(store).delete_account(me.user.id).await?;
                 Ok::<_, AuthError>(())
             })

@@ -41,10 +41,12 @@ impl Auth {
         session: &Session,
         me: &Me,
         current: Option<&PasswordAttempt>,
+        code: Option<&str>,
         new: &NewPassword,
         client: &ClientInfo,
     ) -> Result<u64, AuthError> {
-        self.check_password_or_sudo(session, me, current).await?;
+        self.check_sign_in_factors(session, me, current, code, client)
+            .await?;
         let hash = self.accounts.new_password_hash(me.user.id, new).await?;
         let now = self.clock.now();
         let signed_out = self
@@ -75,6 +77,29 @@ impl Auth {
         }
         session.save().await?;
         Ok(signed_out)
+    }
+
+    /// What a sensitive change takes: the factors of a sign-in (ASVS 6.3).
+    /// The password, checked (or, for an account without one, sudo mode);
+    /// with a second factor, its code too, or sudo mode, which took one.
+    pub(super) async fn check_sign_in_factors(
+        &self,
+        session: &Session,
+        me: &Me,
+        password: Option<&PasswordAttempt>,
+        code: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<(), AuthError> {
+        self.check_password_or_sudo(session, me, password).await?;
+        // Without a password given, sudo mode was required: both factors.
+        if password.is_none() || !self.has_second_factor(&self.store, me.user.id).await? {
+            return Ok(());
+        }
+        match code.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => self.check_factor(me.user.id, code, client).await.map(drop),
+            None if self.sessions.sudo_active(session).await? => Ok(()),
+            None => Err(AuthError::CodeNeeded),
+        }
     }
 
     /// The password `me` gave, checked; an account without one (passkeys

@@ -128,7 +128,7 @@ async fn a_password_change_signs_the_others_out_and_renews_this_session() {
     let new = NewPassword::parse(NEW_PW).unwrap();
     let others = f
         .auth
-        .change_password(&laptop, &me, Some(&attempt(PW)), &new, &client())
+        .change_password(&laptop, &me, Some(&attempt(PW)), None, &new, &client())
         .await
         .unwrap();
     assert_eq!(others, 1);
@@ -158,7 +158,7 @@ async fn a_password_change_that_fails_midway_changes_nothing() {
     let new = NewPassword::parse(NEW_PW).unwrap();
     let failed = f
         .auth
-        .change_password(&laptop, &me, Some(&attempt(PW)), &new, &client())
+        .change_password(&laptop, &me, Some(&attempt(PW)), None, &new, &client())
         .await;
     assert!(matches!(failed, Err(AuthError::Store(_))), "{failed:?}");
     assert!(f.me(&phone).await.is_some(), "the other device is still in");
@@ -179,6 +179,7 @@ async fn a_wrong_current_password_changes_nothing() {
             &laptop,
             &me,
             Some(&attempt("not the password")),
+            None,
             &new,
             &client(),
         )
@@ -259,19 +260,26 @@ async fn deleting_an_account_needs_its_password_then_leaves_nothing_signed_in() 
     for typed in ["bob", "", "a"] {
         let refused = f
             .auth
-            .delete_account(&laptop, &me, typed, Some(&attempt(PW)))
+            .delete_account(&laptop, &me, typed, Some(&attempt(PW)), None, &client())
             .await;
         assert!(matches!(refused, Err(AuthError::NotYourUsername(ref own)) if own == "ada"));
     }
     let refused = f
         .auth
-        .delete_account(&laptop, &me, "ADA", Some(&attempt("not the password")))
+        .delete_account(
+            &laptop,
+            &me,
+            "ADA",
+            Some(&attempt("not the password")),
+            None,
+            &client(),
+        )
         .await;
     assert!(matches!(refused, Err(AuthError::WrongPassword)));
     assert!(f.me(&phone).await.is_some());
 
     f.auth
-        .delete_account(&laptop, &me, "ada", Some(&attempt(PW)))
+        .delete_account(&laptop, &me, "ada", Some(&attempt(PW)), None, &client())
         .await
         .unwrap();
     assert!(f.me(&laptop).await.is_none());

@@ -29,13 +29,19 @@ pub async fn change_username(username: String) -> Result<(), ApiError> {
     )
 }
 
-/// Deletes the signed-in user's account after checking the password: the
+/// Deletes the signed-in user's account after checking the password (and,
+/// with a second factor, its `code`, unless in sudo mode): the
 /// user, their profile, sessions, remember tokens, devices and activity. The
 /// browser ends anonymous on the home page.
 #[server(endpoint = "delete_account")]
-pub async fn delete_account(username: String, password: String) -> Result<(), ApiError> {
+pub async fn delete_account(
+    username: String,
+    password: String,
+    code: Option<String>,
+) -> Result<(), ApiError> {
     use super::server::{
-        auth, finish, flash, password_of, remember_cookie, require_user, send_cookie, session,
+        auth, client_info, finish, flash, password_of, remember_cookie, require_user, send_cookie,
+        session,
     };
     use latchkey::domain::{Field, Flash};
 
@@ -51,7 +57,14 @@ pub async fn delete_account(username: String, password: String) -> Result<(), Ap
                 false => Some(password_of(Field::Password, &password)?),
             };
             auth()?
-                .delete_account(&session, &me, &username, password.as_ref())
+                .delete_account(
+                    &session,
+                    &me,
+                    &username,
+                    password.as_ref(),
+                    code.as_deref(),
+                    &client_info(),
+                )
                 .await?;
             send_cookie(&remember_cookie()?.clear());
             flash(

@@ -3,12 +3,14 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-/// Changes the signed-in user's password after checking the current one. Every
+/// Changes the signed-in user's password after checking the current one
+/// (and, with a second factor, its `code`, unless in sudo mode). Every
 /// other device is signed out and this session gets a new id.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
+    code: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{auth, client_info, finish, flash, require_user, session};
     use latchkey::auth::AuthError;
@@ -39,7 +41,14 @@ pub async fn change_password(
                 }
             };
             let others = match auth()?
-                .change_password(&session, &me, current.as_ref(), &new, &client_info())
+                .change_password(
+                    &session,
+                    &me,
+                    current.as_ref(),
+                    code.as_deref(),
+                    &new,
+                    &client_info(),
+                )
                 .await
             {
                 Err(AuthError::WeakPassword(message)) => {

@@ -1,10 +1,10 @@
 use latchkey::domain::Field;
 use leptos::prelude::*;
 
-use crate::api::{sudo_asks, DeleteAccount};
+use crate::api::{sudo_asks, sudo_status, DeleteAccount};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
-    action_error, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SettingsTabs,
+    action_error, CodeField, CurrentPasswordField, FormAlert, PageTitle, RequireUser, SettingsTabs,
     SubmitButton, TextField,
 };
 
@@ -17,6 +17,8 @@ pub fn DeleteAccountPage() -> impl IntoView {
     let error = action_error(delete_account);
     // Without a password (passkeys only), sudo mode stands in for it.
     let asks = Resource::new(|| (), |_| sudo_asks());
+    // With a second factor it takes its code too, unless sudo mode took one.
+    let sudo = Resource::new(|| (), |_| sudo_status());
     view! {
         <PageTitle text="Delete account"/>
         <RequireUser let:user>
@@ -39,8 +41,16 @@ pub fn DeleteAccountPage() -> impl IntoView {
                     />
                     <Suspense>
                         {move || Suspend::new(async move {
-                            match asks.await.map(|a| a.password).unwrap_or(true) {
-                                true => view! { <CurrentPasswordField error/> }.into_any(),
+                            let asks = asks.await.ok();
+                            match asks.as_ref().is_none_or(|a| a.password) {
+                                true => {
+                                    let code = asks.is_some_and(|a| a.code) && !sudo.await.unwrap_or(false);
+                                    view! {
+                                        <CurrentPasswordField error/>
+                                        {code.then(|| view! { <CodeField error field=Field::Code/> })}
+                                    }
+                                    .into_any()
+                                }
                                 false => view! { <input type="hidden" name="password" value=""/> }.into_any(),
                             }
                         })}

@@ -1,11 +1,11 @@
 use latchkey::domain::Field;
 use leptos::prelude::*;
 
-use crate::api::{sudo_asks, ChangePassword};
+use crate::api::{sudo_asks, sudo_status, ChangePassword};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
-    action_error, FormAlert, NewPasswordField, PageTitle, RequireUser, SettingsTabs, SubmitButton,
-    TextField,
+    action_error, CodeField, FormAlert, NewPasswordField, PageTitle, RequireUser, SettingsTabs,
+    SubmitButton, TextField,
 };
 
 /// `/settings/password` (login required): change your password; every other
@@ -28,12 +28,19 @@ fn PasswordForm() -> impl IntoView {
     // An account that signs in with passkeys alone has no current password:
     // it sets one, in sudo mode.
     let asks = Resource::new(|| (), |_| sudo_asks());
+    // With a second factor a change takes its code too, as a sign-in
+    // does; sudo mode has already taken one.
+    let sudo = Resource::new(|| (), |_| sudo_status());
     view! {
         <section class="card settings">
             <SettingsTabs/>
             <Suspense>
                 {move || Suspend::new(async move {
-                    let has_password = asks.await.map(|a| a.password).unwrap_or(true);
+                    let asks = asks.await.ok();
+                    let has_password = asks.as_ref().is_none_or(|a| a.password);
+                    let wants_code = has_password
+                        && asks.is_some_and(|a| a.code)
+                        && !sudo.await.unwrap_or(false);
                     let current = match has_password {
                         true => view! {
                             <TextField
@@ -60,6 +67,7 @@ fn PasswordForm() -> impl IntoView {
                         <FormAlert error/>
                         <ActionForm action=change_password>
                             {current}
+                            {wants_code.then(|| view! { <CodeField error field=Field::Code/> })}
                             <NewPasswordField label="New password" field=Field::NewPassword error/>
                             <SubmitButton pending=change_password.pending().into() label=if has_password { "Change password" } else { "Set password" } pending_label="Saving…"/>
                         </ActionForm>

@@ -120,6 +120,58 @@ async fn every_admin_function_answers_403_to_a_plain_user_and_401_to_nobody() {
         let nobody = call(&app.stranger(), &app, name, form).await;
         assert_eq!(nobody.status(), StatusCode::UNAUTHORIZED, "{name}");
     }
+    // Every action, on a real user whose address is unconfirmed and with no
+    // reason given: the role is checked before anything else is looked at.
+    let target = unique_name("target");
+    registered(&app, &target).await;
+    let id = app.user_id(&target).await.to_string();
+    for action in ADMIN_ACTIONS {
+        for reason in ["", "a reason"] {
+            let form = [("id", id.as_str()), ("action", action), ("reason", reason)];
+            let answer = call(&plain, &app, "admin_act", &form).await;
+            assert_eq!(
+                answer.status(),
+                StatusCode::FORBIDDEN,
+                "{action} {reason:?}"
+            );
+            let body = answer.text().await.unwrap();
+            assert!(body.contains("Administrators only"), "{action}: {body}");
+        }
+    }
+}
+
+/// Every action `admin_act` takes.
+const ADMIN_ACTIONS: &[&str] = &[
+    "lock",
+    "unlock",
+    "sign_out",
+    "send_reset",
+    "remove_factors",
+    "make_admin",
+    "make_user",
+    "delete",
+];
+
+#[tokio::test]
+async fn the_last_admin_cannot_delete_their_own_account() {
+    let app = TestApp::start().await;
+    let name = unique_name("soleadmin");
+    let admin = registered(&app, &name).await;
+    admin_command(&app, &["grant", &name]);
+    let form = [("username", name.as_str()), ("password", PASSWORD)];
+    let refused = call(&admin, &app, "delete_account", &form).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        current_username(&admin, &app.base, None).await.as_deref(),
+        Some(name.as_str())
+    );
+    let other = unique_name("second");
+    registered(&app, &other).await;
+    admin_command(&app, &["grant", &other]);
+    assert_eq!(
+        call(&admin, &app, "delete_account", &form).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

@@ -354,3 +354,54 @@ async fn one_code_from_ten_browsers_at_once_signs_in_one() {
     ]
     .contains(s)));
 }
+
+/// A password change and an account deletion take what a sign-in takes:
+/// with an authenticator, its code as well as the password (ASVS 6.3).
+#[tokio::test]
+async fn changing_the_password_or_deleting_the_account_takes_the_code_too() {
+    let clock = Clock::manual(START);
+    let (app, name, secret, _) = with_authenticator(&clock).await;
+    // Out of the sudo mode that registration and set-up left.
+    clock.advance(11 * 60);
+    let change = |code: Option<String>| {
+        let mut form = vec![
+            ("current_password", PASSWORD.to_string()),
+            ("new_password", "a second secret passphrase".to_string()),
+        ];
+        form.extend(code.map(|c| ("code", c)));
+        let (client, url) = (app.client.clone(), app.url("/api/change_password"));
+        async move { client.post(url).form(&form).send().await.unwrap() }
+    };
+    let alone = change(None).await;
+    assert_eq!(alone.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(alone.text().await.unwrap().contains("authenticator"));
+    let wrong = change(Some("000000".into())).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.log_in(&name, "a second secret passphrase")
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED,
+        "the password is unchanged"
+    );
+    let right = change(Some(code(&secret, clock.now()))).await;
+    assert_eq!(right.status(), StatusCode::OK);
+
+    clock.advance(11 * 60);
+    let delete = |code: Option<String>| {
+        let mut form = vec![
+            ("username", name.clone()),
+            ("password", "a second secret passphrase".to_string()),
+        ];
+        form.extend(code.map(|c| ("code", c)));
+        let (client, url) = (app.client.clone(), app.url("/api/delete_account"));
+        async move { client.post(url).form(&form).send().await.unwrap().status() }
+    };
+    assert_eq!(delete(None).await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.current_username().await.as_deref(), Some(name.as_str()));
+    assert_eq!(
+        delete(Some(code(&secret, clock.now()))).await,
+        StatusCode::OK
+    );
+    assert_eq!(app.current_username().await, None);
+}
