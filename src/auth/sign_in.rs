@@ -168,8 +168,9 @@ impl Auth {
             .store
             .transaction(|store| async move {
                 let user = who(&store, now).await?;
-                // Every way in comes here: a locked account gets none.
-                if let Some(why) = store.lock_reason(user.id).await? {
+                // Every way in comes here: a locked account gets none, also
+                // when the lock commits while this sign-in runs.
+                if let Some(why) = store.lock_reason_held(user.id).await? {
                     return Err(AuthError::AccountLocked(why));
                 }
                 if by.factor.is_none()

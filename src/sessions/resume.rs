@@ -123,6 +123,11 @@ impl RememberTokens {
         let won = self
             .store
             .transaction(|store| async move {
+                // A locked account is not resumed, whatever its cookies.
+                if store.lock_reason_held(row.user).await?.is_some() {
+                    store.delete_device_by_id(device).await?;
+                    return Ok(None);
+                }
                 let won = store
                     .rotate_remember_token(selector, &presented, &new_hash, now, expires_at)
                     .await?;
@@ -132,11 +137,13 @@ impl RememberTokens {
                         .record(row.user, ActivityKind::SignedInRemembered, client)
                         .await?;
                 }
-                Ok::<_, StoreError>(won)
+                Ok::<_, StoreError>(Some(won))
             })
             .await?;
-        if !won {
-            return Ok(Resumed::Raced);
+        match won {
+            None => return Ok(Resumed::Rejected),
+            Some(false) => return Ok(Resumed::Raced),
+            Some(true) => {}
         }
         let record = SignedIn {
             user: row.user,

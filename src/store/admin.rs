@@ -159,13 +159,28 @@ impl Store {
 
     /// Why `user` is locked: `None` if not locked (or no such user).
     pub async fn lock_reason(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        self.read_lock(user, "").await
+    }
+
+    /// [`Store::lock_reason`], holding `user`'s row until the transaction
+    /// ends: a lock committed meanwhile is seen (it waits for the row), and
+    /// a lock that comes after waits for this transaction, then deletes the
+    /// device it made. SQLite's `BEGIN IMMEDIATE` already orders the two.
+    pub async fn lock_reason_held(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        let hold = match self.pool {
+            super::Pool::Postgres(_) => " FOR UPDATE",
+            super::Pool::Sqlite(_) => "",
+        };
+        self.read_lock(user, hold).await
+    }
+
+    async fn read_lock(&self, user: UserId, hold: &str) -> Result<Option<String>, StoreError> {
+        let sql =
+            format!("SELECT locked_at, locked_reason FROM latchkey_users WHERE id = $1{hold}");
         let row: Option<(Option<i64>, Option<String>)> = on_pool!(
             self,
             pool,
-            sqlx::query_as("SELECT locked_at, locked_reason FROM latchkey_users WHERE id = $1")
-                .bind(user.0)
-                .fetch_optional(pool)
-                .await
+            sqlx::query_as(&sql).bind(user.0).fetch_optional(pool).await
         )?;
         Ok(match row {
             Some((Some(_), reason)) => Some(reason.unwrap_or_default()),

@@ -208,3 +208,29 @@ async fn zero_remember_days_turn_remember_me_off_everywhere() {
     let (user, _) = present(&app, &cookie).await;
     assert_eq!(user, None, "a cookie from before is refused");
 }
+
+/// A remember-me cookie of a locked account resumes nothing, even while its
+/// device is still there (a lock that raced it, or one written by hand):
+/// the resume itself reads the lock, and the device goes.
+#[tokio::test]
+async fn a_locked_accounts_remember_cookie_resumes_nothing() {
+    let app = TestApp::start().await;
+    let (name, cookie) = remembered_user(&app).await;
+    let user = app.user_id(&name).await;
+    let pool = app.database().await;
+    sqlx::query("UPDATE latchkey_users SET locked_at = 1, locked_reason = 'by hand' WHERE id = $1")
+        .bind(user)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (resumed, rotated) = present(&app, &cookie).await;
+    assert_eq!(resumed, None);
+    assert_eq!(
+        rotated.as_deref(),
+        Some("latchkey_remember="),
+        "the cookie is cleared"
+    );
+    let devices = "SELECT COUNT(*) FROM latchkey_devices WHERE user_id = $1";
+    assert_eq!(app.count(devices, Some(user)).await, 0);
+}
