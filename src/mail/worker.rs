@@ -12,11 +12,16 @@ use crate::store::Store;
 
 /// Failed attempts after which a mail is left unsent (with its last error).
 pub const RETRY_LIMIT: i64 = 12;
-/// How long a claim lasts: longer than any SMTP conversation, so a mail is
-/// claimed again only when the worker that held it stopped.
+/// How long a claim lasts: longer than any one SMTP conversation (each of
+/// its commands times out after 20 s), so a mail is claimed again only when
+/// the worker that held it stopped.
 const LEASE: i64 = 5 * 60;
-/// Mails claimed at once.
-const BATCH: i64 = 20;
+/// Mails claimed at once: one, so that each lease starts when its mail's
+/// conversation does. A batch claimed together outlived its lease on a slow
+/// server (20 mails at 20 s each), and another worker sent the rest again.
+const BATCH: i64 = 1;
+/// Mails sent in one go before the worker looks at the clock and its wake-ups.
+const ROUND: usize = 50;
 
 /// The wait before attempt `failures + 1`: 30 s, doubling, at most 6 hours.
 pub(crate) fn back_off(failures: i64) -> i64 {
@@ -75,8 +80,8 @@ impl MailWorker {
     pub async fn run(self) {
         loop {
             match self.send_due().await {
-                // A full batch: there may be more.
-                Ok(sent) if sent as i64 == BATCH => continue,
+                // A full round: there may be more.
+                Ok(sent) if sent == ROUND => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not read the outbox"),
             }
@@ -87,26 +92,40 @@ impl MailWorker {
         }
     }
 
-    /// Claims the due mail and tries each once; answers how many it claimed.
+    /// Claims due mail one at a time and tries each once, up to a round of
+    /// [`ROUND`]; answers how many it claimed.
     pub async fn send_due(&self) -> Result<usize, MailError> {
-        let claimed = self
-            .store
-            .claim_mail(self.clock.now(), LEASE, BATCH)
-            .await?;
-        for mail in &claimed {
-            match self.sender.send(mail).await {
-                Sent::Yes => self.store.mail_sent(mail.id, self.clock.now()).await?,
-                Sent::Later(error) if mail.attempts + 1 < RETRY_LIMIT => {
-                    tracing::warn!(mail = mail.id, %error, "mail not sent; will retry");
-                    let retry_at = self.clock.now() + back_off(mail.attempts);
-                    self.store.mail_failed(mail.id, &error, retry_at).await?;
-                }
-                Sent::Later(error) | Sent::Never(error) => {
-                    tracing::error!(mail = mail.id, %error, "mail given up");
-                    self.store.mail_failed(mail.id, &error, i64::MAX).await?;
-                }
+        let mut claimed = 0;
+        while claimed < ROUND {
+            let batch = self
+                .store
+                .claim_mail(self.clock.now(), LEASE, BATCH)
+                .await?;
+            if batch.is_empty() {
+                break;
+            }
+            claimed += batch.len();
+            for mail in &batch {
+                self.send_one(mail).await?;
             }
         }
-        Ok(claimed.len())
+        Ok(claimed)
+    }
+
+    /// Tries `mail` once, and records how it went.
+    async fn send_one(&self, mail: &crate::store::QueuedMail) -> Result<(), MailError> {
+        match self.sender.send(mail).await {
+            Sent::Yes => self.store.mail_sent(mail.id, self.clock.now()).await?,
+            Sent::Later(error) if mail.attempts + 1 < RETRY_LIMIT => {
+                tracing::warn!(mail = mail.id, %error, "mail not sent; will retry");
+                let retry_at = self.clock.now() + back_off(mail.attempts);
+                self.store.mail_failed(mail.id, &error, retry_at).await?;
+            }
+            Sent::Later(error) | Sent::Never(error) => {
+                tracing::error!(mail = mail.id, %error, "mail given up");
+                self.store.mail_failed(mail.id, &error, i64::MAX).await?;
+            }
+        }
+        Ok(())
     }
 }

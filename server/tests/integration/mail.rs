@@ -170,6 +170,61 @@ async fn two_app_servers_send_each_mail_exactly_once() {
     assert_eq!(subjects.iter().collect::<HashSet<_>>().len(), MAILS);
 }
 
+/// On a slow SMTP server (each DATA answered after half a second) while the
+/// clock runs a minute of lease time per mail, two workers still send each
+/// mail once: each claim's lease starts with its own conversation. Claimed
+/// twenty at a time, the batch outlived its five-minute lease and the other
+/// worker sent its tail again.
+#[tokio::test]
+async fn on_a_slow_smtp_server_two_workers_send_each_mail_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(dir.path()).await;
+    let (one, two) = (
+        Store::connect(&url).await.unwrap(),
+        Store::connect(&url).await.unwrap(),
+    );
+    let clock = Clock::manual(1_800_000_000);
+    let smtp = SmtpServer::start_slow(0.5);
+    const MAILS: usize = 12;
+    queue(&one, &clock, (0..MAILS).map(mail)).await;
+    let ticking = {
+        let clock = clock.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                clock.advance(6);
+            }
+        })
+    };
+    let drain = |store: Store| {
+        let worker = worker(&store, &clock, &smtp.url());
+        tokio::spawn(async move {
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            while store.unsent_mail().await.unwrap() > 0 {
+                assert!(std::time::Instant::now() < deadline, "the outbox drains");
+                if worker.send_due().await.unwrap() == 0 {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        })
+    };
+    let (a, b) = (drain(one.clone()), drain(two));
+    a.await.unwrap();
+    b.await.unwrap();
+    ticking.abort();
+    let subjects: Vec<String> = smtp
+        .received()
+        .iter()
+        .filter_map(|m| header(m, "Subject"))
+        .collect();
+    assert_eq!(
+        subjects.iter().collect::<HashSet<_>>().len(),
+        MAILS,
+        "every mail"
+    );
+    assert_eq!(subjects.len(), MAILS, "none twice: {subjects:?}");
+}
+
 /// Queues `n` on the app's own database, as a use case would.
 async fn queue_on_app(app: &TestApp, n: usize) {
     let store = Store::connect(&app.config.database_url).await.unwrap();

@@ -35,12 +35,29 @@ impl SmtpServer {
 
     /// Starts on `port` and waits until it accepts connections.
     pub fn start_on(port: u16) -> Self {
+        Self::launch(port, &["aiosmtpd.handlers.Mailbox"], &[])
+    }
+
+    /// A slow one: each message is accepted `seconds` after its DATA.
+    pub fn start_slow(seconds: f64) -> Self {
+        Self::launch(
+            free_port(),
+            &["slow_smtp.SlowMailbox"],
+            &[seconds.to_string()],
+        )
+    }
+
+    fn launch(port: u16, handler: &[&str], extra: &[String]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let maildir = dir.path().join("maildir");
+        let here = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration");
         let child = Command::new(python())
+            .env("PYTHONPATH", here)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg("-c")
+            .args(handler)
             .arg(&maildir)
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
