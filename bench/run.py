@@ -191,7 +191,8 @@ def start_latchkey(servers, db=None, register=True, binary=None):
                RUST_LOG="warn",
                LATCHKEY_LOGINS_PER_IP_PER_MINUTE="100000000",
                LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR="100000000",
-               LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE="100000000")
+               LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE="100000000",
+               LATCHKEY_MAILED_LINKS_PER_IP_PER_HOUR="100000000")
     proc = servers.start([binary or os.path.join(ROOT, "target", "release", "server")], env=env)
     base = f"http://127.0.0.1:{port}"
     wait_for(base + "/healthz")

@@ -58,6 +58,9 @@ pub struct Config {
     /// `LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE`: strength meter requests one
     /// address may make.
     pub strength_checks_per_ip_per_minute: NonZeroU32,
+    /// `LATCHKEY_MAILED_LINKS_PER_IP_PER_HOUR`: "forgot password", sign-in
+    /// link and resend requests one address may make.
+    pub mailed_links_per_ip_per_hour: NonZeroU32,
     /// `LATCHKEY_TRUSTED_PROXIES`: how many proxies (load balancers) in front
     /// of the app append to `X-Forwarded-For`; the client's address is read
     /// from there. 0, the default, ignores the header.
@@ -182,6 +185,8 @@ impl Config {
                 "60",
             )
             .parse("a whole number of at least 1")?,
+            mailed_links_per_ip_per_hour: get("LATCHKEY_MAILED_LINKS_PER_IP_PER_HOUR", "10")
+                .parse("a whole number of at least 1")?,
             trusted_proxies: get("LATCHKEY_TRUSTED_PROXIES", "0").parse("a whole number")?,
             verified_for: get("LATCHKEY_VERIFIED_EMAIL_FOR", "reset,email-sign-in")
                 .verified_for()?,

@@ -127,12 +127,18 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     if let Err(why) = &relying_party {
         tracing::warn!("passkeys are off: {why}");
     }
+    // In the database on PostgreSQL, so that several app servers share them.
+    let limits = AddressLimits::for_store(
+        &store,
+        &clock,
+        AddressQuotas {
+            logins_per_minute: config.logins_per_ip_per_minute,
+            registrations_per_hour: config.registrations_per_ip_per_hour,
+            strength_checks_per_minute: config.strength_checks_per_ip_per_minute,
+            mailed_links_per_hour: config.mailed_links_per_ip_per_hour,
+        },
+    );
     let sessions = SessionPolicy::new(store, clock.clone(), config.lifetimes);
-    let limits = AddressLimits::new(AddressQuotas {
-        logins_per_minute: config.logins_per_ip_per_minute,
-        registrations_per_hour: config.registrations_per_ip_per_hour,
-        strength_checks_per_minute: config.strength_checks_per_ip_per_minute,
-    });
     tokio::spawn(sweep(
         sessions.table(),
         accounts.throttle().clone(),
@@ -289,7 +295,9 @@ async fn sweep(sessions: SessionTable, throttle: AccountThrottle, limits: Addres
         if let Err(e) = sessions.delete_expired().await {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }
-        limits.forget_idle();
+        if let Err(e) = limits.forget_idle().await {
+            tracing::warn!(error = %e, "could not forget old address counts");
+        }
         if let Err(e) = throttle.purge().await {
             tracing::warn!(error = %e, "could not purge old throttle records");
         }

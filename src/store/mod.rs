@@ -182,6 +182,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// Whether this is PostgreSQL, which several app servers may share.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
     /// Opens the database at `url` (`sqlite://...`, created if needed, or
     /// `postgres://...`) and runs that backend's migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {

@@ -32,6 +32,43 @@ impl Store {
         Ok(row)
     }
 
+    /// Counts one more request of `bucket` from `address` in the window that
+    /// starts at `window`; answers the requests in it so far. Atomic (one
+    /// statement), so parallel requests on any app server each count.
+    pub async fn count_address_hit(
+        &self,
+        bucket: &str,
+        address: &str,
+        window: i64,
+    ) -> Result<i64, StoreError> {
+        Ok(on_pool!(
+            self,
+            pool,
+            sqlx::query_scalar(
+                "INSERT INTO latchkey_address_hits (bucket, address, window_start, hits)
+                 VALUES ($1, $2, $3, 1)
+                 ON CONFLICT (bucket, address) DO UPDATE SET
+                 hits = CASE WHEN latchkey_address_hits.window_start = $3
+                        THEN latchkey_address_hits.hits + 1 ELSE 1 END,
+                 window_start = $3
+                 RETURNING hits",
+            )
+            .bind(bucket)
+            .bind(address)
+            .bind(window)
+            .fetch_one(pool)
+            .await
+        )?)
+    }
+
+    /// Forgets the address counts of windows that began before `before`.
+    pub async fn forget_address_hits(&self, before: i64) -> Result<u64, StoreError> {
+        Ok(execute!(
+            self,
+            sqlx::query("DELETE FROM latchkey_address_hits WHERE window_start < $1").bind(before)
+        )?)
+    }
+
     /// Locks `key` until `until`, unless it is already locked for longer.
     pub async fn lock_throttle(&self, key: &str, until: i64) -> Result<(), StoreError> {
         execute!(

@@ -1,19 +1,15 @@
 //! Slowing password guessing down: per account in the database (so it holds
-//! across every app server sharing it), and per client address in memory.
-
-use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::Arc;
-
-use governor::clock::{Clock as _, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+//! across every app server sharing it), and per client address (in memory on
+//! one SQLite server, in the database on PostgreSQL).
 
 use crate::clock::Clock;
 use crate::domain::{UserId, Username};
 use crate::store::{Store, StoreError};
 
+mod address;
 mod browsers;
 
+pub use address::{address_key, AddressLimits, AddressQuotas, Limited};
 pub use browsers::{KnownBrowser, KnownBrowsers, KNOWN_FOR_SECONDS};
 
 /// How long to wait before trying again, in whole seconds (at least 1).
@@ -143,91 +139,6 @@ impl AccountThrottle {
     }
 }
 
-/// How many requests one client address may make, for each limited kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AddressQuotas {
-    /// Log-in attempts per minute.
-    pub logins_per_minute: NonZeroU32,
-    /// Registrations per hour.
-    pub registrations_per_hour: NonZeroU32,
-    /// Password strength checks (the meter's) per minute.
-    pub strength_checks_per_minute: NonZeroU32,
-}
-
-/// Per-address limits on log-in attempts, registrations and strength checks,
-/// in memory (each app server keeps its own; the per-account limit is the
-/// shared one). An IPv6 client is limited by its /64, the block one
-/// subscriber is given: keyed by the whole address, one home would have
-/// 2^64 allowances.
-#[derive(Clone, Debug)]
-pub struct AddressLimits {
-    logins: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    registrations: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    strength_checks: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-}
-
-impl AddressLimits {
-    /// Each quota is allowed in a burst and then replenished evenly.
-    pub fn new(quotas: AddressQuotas) -> Self {
-        Self {
-            logins: Arc::new(RateLimiter::keyed(Quota::per_minute(
-                quotas.logins_per_minute,
-            ))),
-            registrations: Arc::new(RateLimiter::keyed(Quota::per_hour(
-                quotas.registrations_per_hour,
-            ))),
-            strength_checks: Arc::new(RateLimiter::keyed(Quota::per_minute(
-                quotas.strength_checks_per_minute,
-            ))),
-        }
-    }
-
-    /// Takes one strength check from `ip`'s allowance.
-    pub fn check_strength(&self, ip: Option<IpAddr>) -> Result<(), RetryAfter> {
-        take(&self.strength_checks, ip)
-    }
-
-    /// Takes one log-in attempt from `ip`'s allowance.
-    pub fn log_in(&self, ip: Option<IpAddr>) -> Result<(), RetryAfter> {
-        take(&self.logins, ip)
-    }
-
-    /// Takes one registration from `ip`'s allowance.
-    pub fn register(&self, ip: Option<IpAddr>) -> Result<(), RetryAfter> {
-        take(&self.registrations, ip)
-    }
-
-    /// Forgets addresses whose allowance is full again (call now and then, so
-    /// memory does not grow with every address ever seen).
-    pub fn forget_idle(&self) {
-        self.logins.retain_recent();
-        self.registrations.retain_recent();
-        self.strength_checks.retain_recent();
-    }
-}
-
-/// The key `ip` is limited under: an IPv4 address as it is (an IPv4-mapped
-/// IPv6 address too), an IPv6 address by its /64.
-pub fn address_key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
-        },
-    }
-}
-
-fn take(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: Option<IpAddr>) -> Result<(), RetryAfter> {
-    // Without a peer address (never the case behind axum's connect info) all
-    // such requests share one allowance.
-    let ip = ip.map_or(IpAddr::from([0, 0, 0, 0]), address_key);
-    limiter.check_key(&ip).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        RetryAfter(wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(RetryAfter(1))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,51 +184,5 @@ mod tests {
         );
         assert_ne!(login_key("a\0b"), login_key("a\0c"));
         assert_ne!(login_key("alice"), user_key(UserId(1)));
-    }
-
-    #[test]
-    fn an_address_gets_its_burst_then_waits() {
-        let limits = AddressLimits::new(quotas(3, 1, 2));
-        let ip = Some(IpAddr::from([10, 0, 0, 1]));
-        for _ in 0..3 {
-            assert_eq!(limits.log_in(ip), Ok(()));
-        }
-        let wait = limits.log_in(ip).unwrap_err();
-        assert!((1..=20).contains(&wait.0), "{wait:?}");
-        assert_eq!(limits.log_in(Some(IpAddr::from([10, 0, 0, 2]))), Ok(()));
-        assert_eq!(limits.register(ip), Ok(()));
-        assert!(limits.register(ip).unwrap_err().0 > 60);
-        assert_eq!(limits.check_strength(ip), Ok(()));
-        assert_eq!(limits.check_strength(ip), Ok(()));
-        assert!(limits.check_strength(ip).is_err());
-    }
-
-    fn quotas(logins: u32, registrations: u32, strength: u32) -> AddressQuotas {
-        let n = |n| NonZeroU32::new(n).unwrap();
-        AddressQuotas {
-            logins_per_minute: n(logins),
-            registrations_per_hour: n(registrations),
-            strength_checks_per_minute: n(strength),
-        }
-    }
-
-    #[test]
-    fn one_ipv6_slash_64_shares_one_allowance() {
-        let limits = AddressLimits::new(quotas(2, 1, 1));
-        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
-        assert_eq!(limits.log_in(ip("2001:db8:1:2::1")), Ok(()));
-        // Another address in the same /64: the same subscriber.
-        assert_eq!(
-            limits.log_in(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")),
-            Ok(())
-        );
-        assert!(limits.log_in(ip("2001:db8:1:2:dead:beef:0:7")).is_err());
-        // The next /64 is somebody else.
-        assert_eq!(limits.log_in(ip("2001:db8:1:3::1")), Ok(()));
-        // An IPv4 client seen through an IPv6 socket is that IPv4 address.
-        assert_eq!(limits.log_in(ip("10.0.0.9")), Ok(()));
-        assert_eq!(limits.log_in(ip("::ffff:10.0.0.9")), Ok(()));
-        assert!(limits.log_in(ip("10.0.0.9")).is_err());
-        assert_eq!(limits.log_in(ip("10.0.0.10")), Ok(()));
     }
 }

@@ -32,7 +32,7 @@ pub async fn register(username: String, email: String, password: String) -> Resu
                 }
             };
             // Counted once the form is valid, so typos cost nothing.
-            address_limits()?.register(client_ip())?;
+            address_limits()?.register(client_ip()).await?;
             let session = session()?;
             let auth = auth()?;
             let user = auth
@@ -70,7 +70,7 @@ pub async fn log_in(
 
     finish(
         async move {
-            address_limits()?.log_in(client_ip())?;
+            address_limits()?.log_in(client_ip()).await?;
             if username.trim().is_empty() {
                 return Err(ApiError::field(Field::Username, "Enter your username."));
             }

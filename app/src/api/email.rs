@@ -27,13 +27,14 @@ pub async fn verify_email(token: String) -> Result<(), ApiError> {
 /// Mails the signed-in user's confirmation link again (a few an hour).
 #[server(endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<(), ApiError> {
-    use super::server::{auth, finish, flash, require_user, session};
+    use super::server::{address_limits, auth, client_ip, finish, flash, require_user, session};
     use latchkey::domain::Flash;
 
     finish(
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
+            address_limits()?.mail_link(client_ip()).await?;
             auth()?.resend_verification(&me).await?;
             flash(
                 &session,
@@ -50,12 +51,15 @@ pub async fn resend_verification() -> Result<(), ApiError> {
 /// address; the answer (words, status and time) is the same either way.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
-    use super::server::{auth, finish, flash, session};
+    use super::server::{address_limits, auth, client_ip, finish, flash, session};
     use latchkey::domain::{EmailAddress, Flash};
 
     finish(
         async move {
             let email = EmailAddress::parse(&email).map_err(|e| ApiError::Invalid(vec![e]))?;
+            // Refused before any database work: a flood from one address
+            // holds no write lock.
+            address_limits()?.mail_link(client_ip()).await?;
             auth()?.request_password_reset(&email).await?;
             flash(
                 &session()?,
@@ -127,8 +131,10 @@ pub async fn request_sign_in_link(email: String) -> Result<(), ApiError> {
     finish(
         async move {
             let email = EmailAddress::parse(&email).map_err(|e| ApiError::Invalid(vec![e]))?;
-            // A request for a link counts as a sign-in attempt from this address.
-            address_limits()?.log_in(client_ip())?;
+            // A request for a link counts as a sign-in attempt from this
+            // address, and against its mailed links.
+            address_limits()?.log_in(client_ip()).await?;
+            address_limits()?.mail_link(client_ip()).await?;
             auth()?.request_sign_in_link(&email).await?;
             flash(
                 &session()?,
@@ -154,7 +160,7 @@ pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Resul
 
     finish(
         async move {
-            address_limits()?.log_in(client_ip())?;
+            address_limits()?.log_in(client_ip()).await?;
             let session = session()?;
             let signed_in = auth()?
                 .sign_in_with_link(

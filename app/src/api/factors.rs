@@ -13,7 +13,7 @@ pub async fn verify_factor(code: String, next: Option<String>) -> Result<(), Api
 
     finish(
         async move {
-            address_limits()?.log_in(client_ip())?;
+            address_limits()?.log_in(client_ip()).await?;
             let session = session()?;
             let signed_in = auth()?
                 .complete_sign_in(&session, &code, &client_info(), cookie_header().as_deref())

@@ -13,7 +13,7 @@ pub async fn passkey_sign_in_options() -> Result<String, ApiError> {
 
     finish(
         async move {
-            address_limits()?.log_in(client_ip())?;
+            address_limits()?.log_in(client_ip()).await?;
             Ok(auth()?.begin_passkey_sign_in(&session()?).await?)
         }
         .await,
@@ -54,7 +54,7 @@ pub async fn passkey_factor_options() -> Result<String, ApiError> {
 
     finish(
         async move {
-            address_limits()?.log_in(client_ip())?;
+            address_limits()?.log_in(client_ip()).await?;
             Ok(auth()?.begin_passkey_factor(&session()?).await?)
         }
         .await,

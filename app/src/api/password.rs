@@ -94,7 +94,7 @@ pub async fn password_strength(
 
     finish(
         async move {
-            address_limits()?.check_strength(client_ip())?;
+            address_limits()?.check_strength(client_ip()).await?;
             let password =
                 NewPassword::refuse_too_long(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let me = signed_in(&session()?).await?;

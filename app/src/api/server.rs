@@ -6,7 +6,7 @@ use std::sync::Arc;
 use latchkey::auth::{Auth, AuthError, Me, SignIn};
 use latchkey::domain::{Field, Flash};
 use latchkey::sessions::{self, ClientInfo, RememberCookie, SessionError};
-use latchkey::throttle::{AddressLimits, RetryAfter};
+use latchkey::throttle::{AddressLimits, Limited, RetryAfter};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
@@ -152,6 +152,15 @@ pub fn address_limits() -> Result<AddressLimits, ApiError> {
         tracing::error!("the AddressLimits are missing from the context");
         ApiError::Internal
     })
+}
+
+impl From<Limited> for ApiError {
+    fn from(limited: Limited) -> Self {
+        match limited {
+            Limited::Wait(wait) => wait.into(),
+            Limited::Store(e) => latchkey::auth::AuthError::from(e).into(),
+        }
+    }
 }
 
 impl From<RetryAfter> for ApiError {

@@ -82,6 +82,7 @@ impl TestApp {
             "LATCHKEY_LOGINS_PER_IP_PER_MINUTE",
             "LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR",
             "LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE",
+            "LATCHKEY_MAILED_LINKS_PER_IP_PER_HOUR",
         ] {
             map.entry(limit.into()).or_insert("100000".into());
         }

@@ -266,3 +266,44 @@ fn a_lock_through_one_server_ends_the_session_on_another() {
         running.wait();
     }
 }
+
+/// The per-address limits are one allowance for all the app servers on a
+/// PostgreSQL database: twenty "forgot password" requests from one address
+/// at once, half to each server, get five through between them (in each
+/// server's memory they got five each). SQLite serves one app server, whose
+/// memory holds them.
+#[test]
+fn per_address_limits_hold_across_two_app_servers() {
+    if !crate::harness::on_postgres() {
+        return;
+    }
+    let _turn = crate::harness::exclusive_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let start = || {
+        let mut command = server(dir.path(), &url);
+        command.env("LATCHKEY_MAILED_LINKS_PER_IP_PER_HOUR", "5");
+        Running::start(command)
+    };
+    let (a, b) = (start(), start());
+    let statuses = runtime.block_on(async {
+        let mut requests = tokio::task::JoinSet::new();
+        for n in 0..20 {
+            let target = if n % 2 == 0 { a.url("") } else { b.url("") };
+            let form = [("email", format!("nobody{n}@example.test"))];
+            requests.spawn(async move {
+                reqwest::Client::new()
+                    .post(format!("{target}/api/request_password_reset"))
+                    .header(ORIGIN, target)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            });
+        }
+        requests.join_all().await
+    });
+    let through = statuses.iter().filter(|s| s.is_success()).count();
+    assert_eq!(through, 5, "{statuses:?}");
+}

@@ -26,6 +26,7 @@ pub(crate) fn server(dir: &Path, database_url: &str) -> Command {
         .env("RUST_LOG", "info")
         .env("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "100000")
         .env("LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR", "100000")
+        .env("LATCHKEY_MAILED_LINKS_PER_IP_PER_HOUR", "100000")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
