@@ -26,10 +26,13 @@ Workloads:
   7. with workload 4's databases: the admin console's user search (a keyset
      page of 50 by username prefix), 1 connection, at 1,000 users versus
      1,000,000: the ratio
+  8. /healthz latency (paced, 4 connections) alone, then while CONNS
+     connections flood /api/request_password_reset (the per-address limit
+     off, as for an attacker with many addresses): the p99 ratio
 
 Environment: DURATION [10s], CONNS [32], THREADS [2], PEER [path to the
 Flask anchor], SKIP_BUILD [1 = use the binaries already built], SIZES
-[1000,1000000: workload 4's two database sizes], ONLY [1,2,3,4,5,6: the
+[1000,1000000: workload 4's two database sizes], ONLY [1,...,8: the
 workloads to run, for working on one], BASELINE [the path of another
 release server binary, e.g. built from an earlier commit: workload 1 also
 runs against it, on its own fresh database, and the run prints after/before].
@@ -59,7 +62,7 @@ CONNS = os.environ.get("CONNS", "32")
 THREADS = os.environ.get("THREADS", "2")
 PEER = os.environ.get("PEER", os.path.join(ROOT, "..", "shared", "anchors", "flask_login"))
 USER, PASSWORD = "bench", "correct horse battery staple"
-ONLY = set(os.environ.get("ONLY", "1,2,3,4,5,6,7").split(","))  # which workloads run
+ONLY = set(os.environ.get("ONLY", "1,2,3,4,5,6,7,8").split(","))  # which workloads run
 SIZES = [int(n) for n in os.environ.get("SIZES", "1000,1000000").split(",")]
 BASELINE = os.environ.get("BASELINE")  # another server binary for workloads 1 and 2
 SAMPLE = 1000  # the sessions workload 4's requests pick from
@@ -305,21 +308,37 @@ def parallel_hashes_per_second(base, streams, each=20):
     return streams * each / (time.perf_counter() - started)
 
 
-def strength_flood(base):
-    """Workload 6: paced /healthz alone, then beside a flood of worst-case
-    strength checks (which must run off the async workers)."""
+def flood_beside_healthz(base, path, body):
+    """Paced /healthz (4 connections, 20 ms apart) alone, then while CONNS
+    connections flood `path` with `body`."""
     paced = {"COOKIE": "", "DELAY_MS": "20"}
     alone = wrk(base + "/healthz", "get.lua", paced, conns="4")
-    worst = urllib.parse.quote("4@8({[</3!|1|0$5+7%2" * 6, safe="")
     flood = subprocess.Popen(
         ["wrk", "-t", "1", "-c", CONNS, "-d", DURATION, "--timeout", "30s",
-         "-s", os.path.join(BENCH, "post.lua"), base + "/api/password_strength"],
-        env=dict(os.environ, BODY=f"password={worst}", ORIGIN=base),
+         "-s", os.path.join(BENCH, "post.lua"), base + path],
+        env=dict(os.environ, BODY=body, ORIGIN=base),
         stdout=subprocess.PIPE, text=True)
     time.sleep(1)
     flooded = wrk(base + "/healthz", "get.lua", paced, conns="4")
-    flood.communicate()
-    return alone, flooded
+    flood_out = flood.communicate()[0]
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", flood_out)
+    return alone, flooded, float(rate.group(1)) if rate else None
+
+
+def strength_flood(base):
+    """Workload 6: /healthz beside a flood of worst-case strength checks
+    (which must run off the async workers)."""
+    worst = urllib.parse.quote("4@8({[</3!|1|0$5+7%2" * 6, safe="")
+    return flood_beside_healthz(base, "/api/password_strength", f"password={worst}")[:2]
+
+
+def mailed_link_flood(base):
+    """Workload 8: /healthz beside a flood of "forgot password" requests for
+    the bench user's address, from addresses the per-address limit does not
+    stop (it is off here): each runs the mailed-link transaction, which must
+    not hold SQLite's write lock from other users."""
+    email = urllib.parse.quote(f"{USER}@example.test", safe="")
+    return flood_beside_healthz(base, "/api/request_password_reset", f"email={email}")
 
 
 # Pages a visitor can land on first: (path, signed in, its lazy route's view
@@ -437,6 +456,11 @@ def main():
         if "6" in ONLY:
             stall = strength_flood(lk)
             results[("6 /healthz alone", "latchkey")], results[("6 /healthz, strength flood", "latchkey")] = stall
+        mailed = None
+        if "8" in ONLY:
+            mailed = mailed_link_flood(lk)
+            results[("8 /healthz alone", "latchkey")] = mailed[0]
+            results[("8 /healthz, reset flood", "latchkey")] = mailed[1]
         if "4" in ONLY:
             for users in SIZES:
                 alone, loaded, search = sized_current_user(servers, users)
@@ -471,6 +495,11 @@ def main():
         if stall:
             alone, flooded = stall
             print(f"Workload 6: /healthz during a worst-case strength flood vs alone: "
+                  f"p50 x{flooded['p50'] / alone['p50']:.2f}, p99 x{flooded['p99'] / alone['p99']:.2f} "
+                  f"({alone['p99']:.2f} ms -> {flooded['p99']:.2f} ms)")
+        if mailed:
+            alone, flooded, rate = mailed
+            print(f"Workload 8: /healthz during a flood of reset requests ({rate or 0:.0f}/s) vs alone: "
                   f"p50 x{flooded['p50'] / alone['p50']:.2f}, p99 x{flooded['p99'] / alone['p99']:.2f} "
                   f"({alone['p99']:.2f} ms -> {flooded['p99']:.2f} ms)")
         total = None

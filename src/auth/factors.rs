@@ -9,7 +9,7 @@ use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId};
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
-use crate::store::Store;
+use crate::store::{SignedOut, Store};
 
 /// Recovery codes made by this session, shown once.
 pub(super) const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
@@ -243,8 +243,8 @@ impl Auth {
         self.factor_changed(store, me, kind, client, now).await
     }
 
-    /// Records a change of `me`'s factors, voids the links outstanding, and
-    /// mails its notice.
+    /// Records a change of `me`'s factors, voids the links outstanding,
+    /// signs every other device out, and mails its notice.
     pub(super) async fn factor_changed(
         &self,
         store: &Store,
@@ -255,6 +255,14 @@ impl Auth {
     ) -> Result<(), AuthError> {
         self.record_on(store.clone(), me, kind, client).await?;
         super::change_email::void_outstanding_links(store, me.user.id, now).await?;
+        // ASVS 7.4.3: whoever else holds a session of this account (a
+        // stolen one included) gives the new set of factors to come back.
+        store
+            .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
+            .await?;
+        store
+            .delete_other_devices(me.user.id, Some(me.at.device))
+            .await?;
         let settings = self.links.to("/settings/security");
         self.notify(store, me.user.id, now, false, |owner| {
             templates::factor_changed(&owner.email, &owner.username, kind.describe(), &settings)

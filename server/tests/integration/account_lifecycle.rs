@@ -370,3 +370,25 @@ async fn a_deleted_account_leaves_no_rows_behind() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// ASVS 7.2.4: a re-authentication (sudo mode) issues a new session id, and
+/// the id the browser had before signs in nobody.
+#[tokio::test]
+async fn confirming_the_password_issues_a_new_session_id() {
+    let app = TestApp::start().await;
+    let name = unique_name("sudo");
+    app.register(&name, PASSWORD).await;
+    let before = app.session_cookie().expect("a session");
+    let confirmed = app
+        .post("confirm_password", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let after = app.session_cookie().expect("a session");
+    assert_ne!(before, after, "a new id");
+    assert_eq!(
+        current_username(&app.stranger(), &app.base, Some(&before)).await,
+        None,
+        "the old id is worthless"
+    );
+    assert_eq!(app.current_username().await.as_deref(), Some(name.as_str()));
+}

@@ -405,3 +405,21 @@ async fn changing_the_password_or_deleting_the_account_takes_the_code_too() {
     );
     assert_eq!(app.current_username().await, None);
 }
+
+/// ASVS 7.4.3: a change of factors signs every other device out: one that
+/// signed in before the authenticator existed does not keep its session.
+#[tokio::test]
+async fn setting_up_an_authenticator_signs_every_other_device_out() {
+    let clock = Clock::manual(START);
+    let app = TestApp::start_with_clock(&[], clock.clone()).await;
+    let name = unique_name("totp");
+    app.register(&name, PASSWORD).await;
+    let phone = app.second_browser(&name, "Phone").await;
+    assert_eq!(
+        current_username(&phone, &app.base, None).await.as_deref(),
+        Some(name.as_str())
+    );
+    enrol(&app, &clock).await;
+    assert_eq!(current_username(&phone, &app.base, None).await, None);
+    assert_eq!(app.current_username().await.as_deref(), Some(name.as_str()));
+}
