@@ -64,6 +64,11 @@ impl Accounts {
         }
     }
 
+    /// The password hasher (recovery codes are hashed by it too).
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.hasher
+    }
+
     /// The same service with every query on `store` (a transaction's).
     pub(crate) fn on(&self, store: Store) -> Self {
         Self::new(store, self.hasher.clone(), self.clock.clone())

@@ -10,6 +10,7 @@ use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
 use crate::store::{SignedOut, Store};
+use crate::throttle::{DAY_SECONDS, MAX_CODE_FAILURES_PER_DAY};
 
 /// Recovery codes made by this session, shown once.
 pub(super) const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
@@ -46,6 +47,11 @@ fn context(user: UserId) -> Vec<u8> {
 /// The throttle key of a user's second-factor checks.
 fn throttle_key(user: UserId) -> String {
     format!("factor:{}", user.0)
+}
+
+/// The key of `user`'s daily cap on wrong codes.
+fn daily_key(user: UserId) -> String {
+    format!("factor-day:{}", user.0)
 }
 
 impl Auth {
@@ -147,9 +153,9 @@ impl Auth {
         let user = me.user.id;
         // Guessing the first code is throttled as guessing any code is.
         let key = self.reserve_factor_check(user).await?;
+        let (codes, hashes) = self.new_recovery_codes().await?;
         let now = self.clock.now();
-        let codes = self
-            .store
+        self.store
             .transaction(|store| async move {
                 let row = store.totp(user).await?.ok_or(AuthError::WrongCode)?;
                 if row.confirmed_at.is_some() {
@@ -162,14 +168,12 @@ impl Auth {
                 if !store.use_totp_step(user, step, Some(now)).await? {
                     return Err(AuthError::WrongCode);
                 }
-                let (codes, hashes) = recovery::generate();
                 store.replace_recovery_codes(user, &hashes, now).await?;
                 self.factor_changed(&store, me, ActivityKind::TotpEnabled, client, now)
-                    .await?;
-                Ok(codes)
+                    .await
             })
             .await?;
-        self.accounts.throttle().succeeded(&key).await?;
+        self.factor_check_passed(key).await?;
         self.mail.wake();
         session.insert(FRESH_CODES_KEY, codes).await?;
         Ok(())
@@ -206,20 +210,18 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
         self.require_sudo(session).await?;
+        let (codes, hashes) = self.new_recovery_codes().await?;
         let now = self.clock.now();
-        let codes = self
-            .store
+        self.store
             .transaction(|store| async move {
                 if !self.has_second_factor(&store, me.user.id).await? {
                     return Err(AuthError::FactorOff);
                 }
-                let (codes, hashes) = recovery::generate();
                 store
                     .replace_recovery_codes(me.user.id, &hashes, now)
                     .await?;
                 self.factor_changed(&store, me, ActivityKind::RecoveryCodesRenewed, client, now)
-                    .await?;
-                Ok::<_, AuthError>(codes)
+                    .await
             })
             .await?;
         self.mail.wake();
@@ -271,16 +273,74 @@ impl Auth {
         Ok(())
     }
 
-    /// Counts a code check against `user`'s throttle (refused while it is
-    /// locked); answers the key to clear when the code is right.
-    async fn reserve_factor_check(&self, user: UserId) -> Result<String, AuthError> {
-        let key = throttle_key(user);
-        self.accounts
-            .throttle()
-            .reserve(&key)
+    /// Ten new recovery codes and what stores them, hashed on the blocking
+    /// pool before any transaction takes the database's lock.
+    pub(super) async fn new_recovery_codes(
+        &self,
+    ) -> Result<(Vec<String>, Vec<recovery::StoredCode>), AuthError> {
+        let (codes, salt) = recovery::generate();
+        let stored = self
+            .accounts
+            .hasher()
+            .hash_recovery_codes(&codes, &salt)
+            .await?;
+        Ok((codes, stored))
+    }
+
+    /// `user`'s unused recovery code that `typed` is, if any: one argon2id
+    /// for the whole set (a SHA-256 each for codes of the old scheme).
+    async fn matching_recovery_code(
+        &self,
+        user: UserId,
+        typed: &str,
+    ) -> Result<Option<recovery::StoredCode>, AuthError> {
+        let unused = self.store.unused_recovery_codes(user).await?;
+        let mut hashes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for stored in &unused {
+            let hash = match hashes.iter().find(|(salt, _)| *salt == stored.salt) {
+                Some((_, hash)) => hash.clone(),
+                None if stored.is_legacy() => stored.legacy_hash(typed),
+                None => {
+                    let hash = self
+                        .accounts
+                        .hasher()
+                        .recovery_code_hash(typed, &stored.salt)
+                        .await?;
+                    hashes.push((stored.salt.clone(), hash.clone()));
+                    hash
+                }
+            };
+            if stored.has_hash(&hash) {
+                return Ok(Some(stored.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Counts a code check against `user`'s throttle and daily cap
+    /// (refused while either is locked); answers what to clear when the code
+    /// is right ([`Self::factor_check_passed`]).
+    async fn reserve_factor_check(&self, user: UserId) -> Result<UserId, AuthError> {
+        let throttle = self.accounts.throttle();
+        // The hourly throttle first, so that the day counts only checks that
+        // run (past the cap, an hourly count too many changes nothing).
+        throttle
+            .reserve(&throttle_key(user))
             .await?
             .map_err(AuthError::Throttled)?;
-        Ok(key)
+        throttle
+            .reserve_capped(&daily_key(user), MAX_CODE_FAILURES_PER_DAY, DAY_SECONDS)
+            .await?
+            .map_err(AuthError::Throttled)?;
+        Ok(user)
+    }
+
+    /// A right code: `user`'s failures are forgiven.
+    async fn factor_check_passed(&self, user: UserId) -> Result<(), AuthError> {
+        let throttle = self.accounts.throttle();
+        throttle.succeeded(&throttle_key(user)).await?;
+        throttle.succeeded(&daily_key(user)).await?;
+        Ok(())
     }
 
     fn open_secret(&self, user: UserId, sealed: &[u8]) -> Result<TotpSecret, AuthError> {
@@ -302,11 +362,10 @@ impl Auth {
         let key = self.reserve_factor_check(user).await?;
         let now = self.clock.now();
         let passed = if recovery::looks_like_code(code) {
-            let unused = self.store.unused_recovery_codes(user).await?;
-            match unused.iter().find(|stored| stored.matches(code)) {
+            match self.matching_recovery_code(user, code).await? {
                 Some(stored) => self
                     .store
-                    .use_recovery_code(user, &stored.salt, now)
+                    .use_recovery_code(user, &stored.hash, now)
                     .await?
                     .then_some(Factor::RecoveryCode),
                 None => None,
@@ -329,7 +388,7 @@ impl Auth {
         };
         match passed {
             Some(factor) => {
-                self.accounts.throttle().succeeded(&key).await?;
+                self.factor_check_passed(key).await?;
                 Ok(factor)
             }
             None => {

@@ -12,7 +12,7 @@ use crate::factors::passkeys::{
     creation_json, handle_uuid, new_handle, passkey_json, CeremonyState, Purpose,
     RegisterPublicKeyCredential,
 };
-use crate::factors::{recovery, RelyingParty};
+use crate::factors::RelyingParty;
 use crate::password::NO_PASSWORD;
 use crate::sessions::ClientInfo;
 use crate::store::Store;
@@ -115,6 +115,12 @@ impl Auth {
             .webauthn()
             .finish_passkey_registration(&answer, &state)
             .map_err(|_| AuthError::PasskeyRefused)?;
+        // The account's first second factor brings recovery codes, hashed
+        // before the transaction (which checks again that it is the first).
+        let fresh = match self.has_second_factor(&self.store, user).await? {
+            false => Some(self.new_recovery_codes().await?),
+            true => None,
+        };
         let now = self.clock.now();
         let codes = self
             .store
@@ -128,13 +134,14 @@ impl Auth {
                 {
                     return Err(AuthError::PasskeyExists);
                 }
-                let codes = match first {
-                    true => {
-                        let (codes, hashes) = recovery::generate();
+                let codes = match (first, fresh) {
+                    (true, Some((codes, hashes))) => {
                         store.replace_recovery_codes(user, &hashes, now).await?;
                         Some(codes)
                     }
-                    false => None,
+                    // Its other factor went meanwhile: add it again.
+                    (true, None) => return Err(AuthError::PasskeyExpired),
+                    (false, _) => None,
                 };
                 self.factor_changed(&store, me, ActivityKind::PasskeyAdded, client, now)
                     .await?;

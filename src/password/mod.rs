@@ -8,6 +8,7 @@ use rand::rngs::OsRng;
 use tokio::sync::Semaphore;
 
 use crate::domain::{NewPassword, PasswordAttempt};
+use crate::factors::recovery::{self, StoredCode};
 
 mod pepper;
 
@@ -222,6 +223,39 @@ impl PasswordHasher {
         .await
     }
 
+    /// What stores `codes` (recovery codes) under their set's `salt`: the
+    /// argon2id of each at the OWASP minimum cost, keyed with the pepper when
+    /// one is set. Ten hashes: make them before any transaction.
+    pub async fn hash_recovery_codes(
+        &self,
+        codes: &[String],
+        salt: &[u8],
+    ) -> Result<Vec<StoredCode>, HashError> {
+        let (pepper, salt) = (self.pepper.clone(), salt.to_vec());
+        let codes: Vec<String> = codes.iter().map(|c| recovery::normalise(c)).collect();
+        self.run(move || {
+            codes
+                .iter()
+                .map(|code| {
+                    Ok(StoredCode {
+                        salt: salt.clone(),
+                        hash: code_hash(pepper.as_ref(), code, &salt)?,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// The hash of a typed recovery code under a set's `salt`, to compare
+    /// with each stored code of that set.
+    pub async fn recovery_code_hash(&self, typed: &str, salt: &[u8]) -> Result<Vec<u8>, HashError> {
+        let (pepper, salt) = (self.pepper.clone(), salt.to_vec());
+        let code = recovery::normalise(typed);
+        self.run(move || code_hash(pepper.as_ref(), &code, &salt))
+            .await
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T, HashError> + Send + 'static,
@@ -238,6 +272,22 @@ impl PasswordHasher {
             .await
             .map_err(|e| HashError::Task(e.to_string()))?
     }
+}
+
+/// argon2id of a normalised recovery code, raw (32 bytes).
+fn code_hash(pepper: Option<&Pepper>, code: &str, salt: &[u8]) -> Result<Vec<u8>, HashError> {
+    let cost = HashCost::OWASP_MINIMUM;
+    let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, Some(32))
+        .map_err(|e| HashError::Argon2(e.to_string()))?;
+    let argon = match pepper {
+        Some(pepper) => pepper.argon2(params)?,
+        None => Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
+    };
+    let mut out = vec![0u8; 32];
+    argon
+        .hash_password_into(code.as_bytes(), salt, &mut out)
+        .map_err(|e| HashError::Argon2(e.to_string()))?;
+    Ok(out)
 }
 
 fn hash_with(

@@ -190,22 +190,22 @@ impl Store {
             .collect())
     }
 
-    /// Uses `user`'s recovery code with this salt, once.
+    /// Uses `user`'s recovery code with this hash, once.
     pub async fn use_recovery_code(
         &self,
         user: UserId,
-        salt: &[u8],
+        hash: &[u8],
         now: i64,
     ) -> Result<bool, StoreError> {
         let changed = execute!(
             self,
             sqlx::query(
                 "UPDATE latchkey_recovery_codes SET used_at = $1
-                 WHERE user_id = $2 AND salt = $3 AND used_at IS NULL"
+                 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL"
             )
             .bind(now)
             .bind(user.0)
-            .bind(salt)
+            .bind(hash)
         )?;
         Ok(changed > 0)
     }

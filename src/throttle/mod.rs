@@ -30,6 +30,14 @@ pub const WINDOW_SECONDS: i64 = 60 * 60;
 pub const MAX_FAILURES_PER_WINDOW: i64 = 100;
 /// The longest single lock.
 pub const MAX_LOCK_SECONDS: i64 = 15 * 60;
+/// The hard cap on second-factor codes an account may get wrong in a day
+/// (ASVS 5.0 6.3.1, 6.6.3): past it the code step is shut until the day's
+/// window ends, or a right code clears it. With the doubling locks a day
+/// allows some 600 guesses; this cap makes it 30 (a 6-digit code with one
+/// step of drift: about 1 in 11,000 a day).
+pub const MAX_CODE_FAILURES_PER_DAY: i64 = 30;
+/// The window of [`MAX_CODE_FAILURES_PER_DAY`].
+pub const DAY_SECONDS: i64 = 24 * 60 * 60;
 
 /// How long an account is locked after its `failures`-th failure in a window:
 /// nothing for the first few, then doubling from 2 s up to 15 minutes, and the
@@ -100,18 +108,39 @@ impl AccountThrottle {
     /// than the same guesses sent one by one. A refused attempt is not
     /// counted. A success clears the count ([`Self::succeeded`]).
     pub async fn reserve(&self, key: &str) -> Result<Result<(), RetryAfter>, StoreError> {
+        self.reserve_with(key, WINDOW_SECONDS, lock_seconds).await
+    }
+
+    /// [`Self::reserve`] against a hard cap: `cap` attempts in a window of
+    /// `window` seconds, then none until it ends (or a success clears it).
+    pub async fn reserve_capped(
+        &self,
+        key: &str,
+        cap: i64,
+        window: i64,
+    ) -> Result<Result<(), RetryAfter>, StoreError> {
+        let lock = |attempts: i64, left: i64| if attempts >= cap { left.max(1) } else { 0 };
+        self.reserve_with(key, window, lock).await
+    }
+
+    async fn reserve_with(
+        &self,
+        key: &str,
+        window: i64,
+        lock_for: impl Fn(i64, i64) -> i64,
+    ) -> Result<Result<(), RetryAfter>, StoreError> {
         let now = self.clock.now();
+        let lock_for = &lock_for;
         let reserved = self
             .store
             .transaction(|store| async move {
-                let (attempts, window_start, locked_until) = store
-                    .count_throttle_attempt(key, now, WINDOW_SECONDS)
-                    .await?;
+                let (attempts, window_start, locked_until) =
+                    store.count_throttle_attempt(key, now, window).await?;
                 if locked_until > now {
                     // Rolled back: a refusal is not an attempt.
                     return Err(Reserve::Locked(RetryAfter::seconds(locked_until - now)));
                 }
-                let lock = lock_seconds(attempts, window_start + WINDOW_SECONDS - now);
+                let lock = lock_for(attempts, window_start + window - now);
                 if lock > 0 {
                     store.lock_throttle(key, now + lock).await?;
                     tracing::warn!(attempts, lock, "an account's password checks are throttled");
@@ -131,10 +160,11 @@ impl AccountThrottle {
         self.store.clear_throttle(key).await
     }
 
-    /// Deletes records that no longer lock anything.
+    /// Deletes records that no longer lock anything (whose longest window,
+    /// a day's, is over).
     pub async fn purge(&self) -> Result<u64, StoreError> {
         self.store
-            .purge_throttles(self.clock.now(), WINDOW_SECONDS)
+            .purge_throttles(self.clock.now(), DAY_SECONDS)
             .await
     }
 }
