@@ -170,3 +170,23 @@ impl Auth {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// ASVS 5.0 11.5.1: a link token carries 256 random bits, and only its
+    /// SHA-256 is stored.
+    #[test]
+    fn a_link_token_is_256_random_bits_stored_as_its_hash() {
+        let tokens: Vec<(String, Vec<u8>)> = (0..200).map(|_| new_token()).collect();
+        for (token, hash) in &tokens {
+            assert_eq!(token.len(), 64);
+            assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
+            assert_eq!(*hash, hash_token(token));
+            assert_ne!(hash.as_slice(), token.as_bytes());
+        }
+        let distinct: std::collections::HashSet<_> = tokens.iter().map(|(t, _)| t).collect();
+        assert_eq!(distinct.len(), tokens.len());
+    }
+}

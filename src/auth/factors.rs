@@ -10,7 +10,7 @@ use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
 use crate::store::{SignedOut, Store};
-use crate::throttle::{DAY_SECONDS, MAX_CODE_FAILURES_PER_DAY};
+use crate::throttle::{DAILY_KEY_PREFIX, DAY_SECONDS, MAX_CODE_FAILURES_PER_DAY};
 
 /// Recovery codes made by this session, shown once.
 pub(super) const FRESH_CODES_KEY: &str = "fresh_recovery_codes";
@@ -51,7 +51,7 @@ fn throttle_key(user: UserId) -> String {
 
 /// The key of `user`'s daily cap on wrong codes.
 fn daily_key(user: UserId) -> String {
-    format!("factor-day:{}", user.0)
+    format!("{DAILY_KEY_PREFIX}factor:{}", user.0)
 }
 
 impl Auth {

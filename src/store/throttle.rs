@@ -93,17 +93,26 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes records whose window and lock are both over; returns how many.
-    pub async fn purge_throttles(&self, now: i64, window: i64) -> Result<u64, StoreError> {
+    /// Deletes records whose window and lock are both over (`window`, or
+    /// `long_window` for keys starting with `long_prefix`); returns how many.
+    pub async fn purge_throttles(
+        &self,
+        now: i64,
+        window: i64,
+        (long_prefix, long_window): (&str, i64),
+    ) -> Result<u64, StoreError> {
         let done = execute!(
             self,
             sqlx::query(
                 "DELETE
                  FROM latchkey_login_throttle
-                 WHERE window_start <= $1 AND locked_until <= $2"
+                 WHERE locked_until <= $2
+                   AND window_start <= CASE WHEN key LIKE $3 THEN $4 ELSE $1 END"
             )
             .bind(now - window)
             .bind(now)
+            .bind(format!("{long_prefix}%"))
+            .bind(now - long_window)
         )?;
         Ok(done)
     }

@@ -38,6 +38,8 @@ pub const MAX_LOCK_SECONDS: i64 = 15 * 60;
 pub const MAX_CODE_FAILURES_PER_DAY: i64 = 30;
 /// The window of [`MAX_CODE_FAILURES_PER_DAY`].
 pub const DAY_SECONDS: i64 = 24 * 60 * 60;
+/// How the keys of daily caps start.
+pub const DAILY_KEY_PREFIX: &str = "day:";
 
 /// How long an account is locked after its `failures`-th failure in a window:
 /// nothing for the first few, then doubling from 2 s up to 15 minutes, and the
@@ -160,11 +162,15 @@ impl AccountThrottle {
         self.store.clear_throttle(key).await
     }
 
-    /// Deletes records that no longer lock anything (whose longest window,
-    /// a day's, is over).
+    /// Deletes records that no longer lock anything (the daily caps' once
+    /// their day is over).
     pub async fn purge(&self) -> Result<u64, StoreError> {
         self.store
-            .purge_throttles(self.clock.now(), DAY_SECONDS)
+            .purge_throttles(
+                self.clock.now(),
+                WINDOW_SECONDS,
+                (DAILY_KEY_PREFIX, DAY_SECONDS),
+            )
             .await
     }
 }

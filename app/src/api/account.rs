@@ -107,13 +107,20 @@ pub async fn log_in(
 /// Signs out: the server-side session is deleted, so the old cookie is worthless.
 #[server(endpoint = "logout")]
 pub async fn log_out() -> Result<(), ApiError> {
-    use super::server::{auth, client_info, finish, flash, remember_cookie, send_cookie, session};
+    use super::server::{
+        auth, clear_site_data, client_info, finish, flash, remember_cookie, send_cookie, session,
+    };
 
     finish(
         async move {
             let session = session()?;
             let was_signed_in = auth()?.log_out(&session, &client_info()).await?;
             send_cookie(&remember_cookie()?.clear());
+            // What the pages cached and stored goes; the cookies are each
+            // ended by name instead of by "cookies", which would also take
+            // the known-browser cookie that keeps strangers' guesses from
+            // locking this browser's owner out.
+            clear_site_data(r#""cache", "storage""#);
             // A visitor who was not signed in gets no message, and so no session row.
             if was_signed_in {
                 flash(&session, Flash::info("You have been logged out.")).await?;

@@ -40,8 +40,8 @@ pub async fn delete_account(
     code: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{
-        auth, client_info, finish, flash, password_of, remember_cookie, require_user, send_cookie,
-        session,
+        auth, clear_site_data, client_info, finish, flash, password_of, remember_cookie,
+        require_user, send_cookie, session,
     };
     use latchkey::domain::{Field, Flash};
 
@@ -67,6 +67,8 @@ pub async fn delete_account(
                 )
                 .await?;
             send_cookie(&remember_cookie()?.clear());
+            // The account is gone: nothing the browser keeps for it stays.
+            clear_site_data(r#""cache", "cookies", "storage""#);
             flash(
                 &session,
                 Flash::info("Your account and everything in it has been deleted. Goodbye."),

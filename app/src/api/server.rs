@@ -81,6 +81,19 @@ pub fn send_cookie(set_cookie: &str) {
     response.append_header(http::header::SET_COOKIE, value);
 }
 
+/// Asks the browser to forget what it keeps for this site (ASVS 5.0
+/// 14.3.1): `directives` is the `Clear-Site-Data` list.
+pub fn clear_site_data(directives: &'static str) {
+    let Some(response) = use_context::<ResponseOptions>() else {
+        tracing::error!("could not send Clear-Site-Data");
+        return;
+    };
+    response.insert_header(
+        http::HeaderName::from_static("clear-site-data"),
+        http::HeaderValue::from_static(directives),
+    );
+}
+
 /// Who is signed in, looked up at most once per request: an SSR page runs
 /// several server functions (the current user, the page's own data), and each
 /// would otherwise repeat the session, device and user look-ups. It is the

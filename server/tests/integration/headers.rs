@@ -210,3 +210,35 @@ async fn hashed_built_files_are_linked_by_the_pages_and_kept_for_a_year() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(missing.headers()["cache-control"], "no-cache");
 }
+
+/// ASVS 5.0 14.3.1: log-out tells the browser to forget the site's cache and
+/// storage (its cookies are each ended by name: the known-browser cookie
+/// stays), and an account deletion to forget its cookies too.
+#[tokio::test]
+async fn log_out_and_deletion_clear_the_site_data() {
+    let app = crate::harness::TestApp::start().await;
+    let name = crate::harness::unique_name("clear");
+    app.register(&name, crate::harness::PASSWORD).await;
+    let out = app.log_out().await;
+    assert_eq!(
+        out.headers()
+            .get("clear-site-data")
+            .and_then(|v| v.to_str().ok()),
+        Some(r#""cache", "storage""#)
+    );
+    app.log_in(&name, crate::harness::PASSWORD).await;
+    let deleted = app
+        .post(
+            "delete_account",
+            &[("username", &name), ("password", crate::harness::PASSWORD)],
+        )
+        .await;
+    assert_eq!(deleted.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        deleted
+            .headers()
+            .get("clear-site-data")
+            .and_then(|v| v.to_str().ok()),
+        Some(r#""cache", "cookies", "storage""#)
+    );
+}

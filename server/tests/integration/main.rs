@@ -22,6 +22,7 @@ mod forwarded;
 mod hash_upgrades;
 mod headers;
 mod intruder;
+mod log_secrets;
 mod login;
 mod mail;
 mod mailed_links;
