@@ -273,50 +273,6 @@ impl Auth {
         Ok(())
     }
 
-    /// Ten new recovery codes and what stores them, hashed on the blocking
-    /// pool before any transaction takes the database's lock.
-    pub(super) async fn new_recovery_codes(
-        &self,
-    ) -> Result<(Vec<String>, Vec<recovery::StoredCode>), AuthError> {
-        let (codes, salt) = recovery::generate();
-        let stored = self
-            .accounts
-            .hasher()
-            .hash_recovery_codes(&codes, &salt)
-            .await?;
-        Ok((codes, stored))
-    }
-
-    /// `user`'s unused recovery code that `typed` is, if any: one argon2id
-    /// for the whole set (a SHA-256 each for codes of the old scheme).
-    async fn matching_recovery_code(
-        &self,
-        user: UserId,
-        typed: &str,
-    ) -> Result<Option<recovery::StoredCode>, AuthError> {
-        let unused = self.store.unused_recovery_codes(user).await?;
-        let mut hashes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        for stored in &unused {
-            let hash = match hashes.iter().find(|(salt, _)| *salt == stored.salt) {
-                Some((_, hash)) => hash.clone(),
-                None if stored.is_legacy() => stored.legacy_hash(typed),
-                None => {
-                    let hash = self
-                        .accounts
-                        .hasher()
-                        .recovery_code_hash(typed, &stored.salt)
-                        .await?;
-                    hashes.push((stored.salt.clone(), hash.clone()));
-                    hash
-                }
-            };
-            if stored.has_hash(&hash) {
-                return Ok(Some(stored.clone()));
-            }
-        }
-        Ok(None)
-    }
-
     /// Counts a code check against `user`'s throttle and daily cap
     /// (refused while either is locked); answers what to clear when the code
     /// is right ([`Self::factor_check_passed`]).

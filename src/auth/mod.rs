@@ -21,6 +21,7 @@ mod notices;
 mod passkey_proof;
 mod passkeys;
 mod passwords;
+mod recovery_codes;
 mod reset;
 mod sign_in;
 #[cfg(test)]

@@ -88,7 +88,7 @@ pub struct AddressLimits(Arc<Counters>);
 #[derive(Debug)]
 enum Counters {
     /// Each allowance in a burst, then replenished evenly (GCRA).
-    Memory([DefaultKeyedRateLimiter<IpAddr>; 4]),
+    Memory(Box<[DefaultKeyedRateLimiter<IpAddr>; 4]>),
     /// A count per address and fixed window, in the database: every server
     /// sharing it counts the same requests.
     Shared {
@@ -110,7 +110,7 @@ impl AddressLimits {
             };
             RateLimiter::keyed(quota)
         };
-        Self(Arc::new(Counters::Memory(Kind::ALL.map(limiter))))
+        Self(Arc::new(Counters::Memory(Box::new(Kind::ALL.map(limiter)))))
     }
 
     /// Limits counted in `store`, shared by every app server on it: each

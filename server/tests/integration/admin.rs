@@ -36,7 +36,7 @@ pub fn admin_command(app: &TestApp, args: &[&str]) -> (String, bool) {
 }
 
 /// A browser that registered `name` (in sudo mode, as registration leaves it).
-async fn registered(app: &TestApp, name: &str) -> Client {
+pub(crate) async fn registered(app: &TestApp, name: &str) -> Client {
     let browser = app.stranger_with_cookies();
     let form = [
         ("username", name),
@@ -50,7 +50,7 @@ async fn registered(app: &TestApp, name: &str) -> Client {
     browser
 }
 
-async fn user_id(admin: &Client, app: &TestApp, name: &str) -> String {
+pub(crate) async fn user_id(admin: &Client, app: &TestApp, name: &str) -> String {
     let page: Value = call(admin, app, "admin_users", &[("query", name)])
         .await
         .json()
@@ -59,7 +59,13 @@ async fn user_id(admin: &Client, app: &TestApp, name: &str) -> String {
     page["users"][0]["id"].to_string()
 }
 
-async fn act(admin: &Client, app: &TestApp, id: &str, action: &str, reason: &str) -> StatusCode {
+pub(crate) async fn act(
+    admin: &Client,
+    app: &TestApp,
+    id: &str,
+    action: &str,
+    reason: &str,
+) -> StatusCode {
     let form = [("id", id), ("action", action), ("reason", reason)];
     call(admin, app, "admin_act", &form).await.status()
 }
@@ -364,58 +370,4 @@ async fn an_admin_sends_a_reset_removes_lost_factors_and_deletes() {
         .collect();
     assert_eq!(&actions[..3], ["Deleted", "RemovedFactors", "SentReset"]);
     assert_eq!(audit[1][1]["reason"], "Lost phone, checked ID");
-}
-
-/// A lock and five sign-ins at once (as many as the account's throttle lets
-/// through together), thirty times, the lock landing at a different moment
-/// each round: once all are done the account is locked and
-/// has no device (so no session) left. On PostgreSQL a sign-in that read
-/// "unlocked" just before the lock committed used to keep the device it made.
-#[tokio::test]
-async fn a_lock_racing_sign_ins_leaves_no_session() {
-    let app = TestApp::start().await;
-    let admin_name = unique_name("admin");
-    let admin = registered(&app, &admin_name).await;
-    admin_command(&app, &["grant", &admin_name]);
-    let name = unique_name("racer");
-    registered(&app, &name).await;
-    let id = user_id(&admin, &app, &name).await;
-    let user = app.user_id(&name).await;
-    for round in 0..30u64 {
-        let mut sign_ins = tokio::task::JoinSet::new();
-        for _ in 0..5 {
-            let (browser, url, name) = (
-                app.stranger_with_cookies(),
-                app.url("/api/login"),
-                name.clone(),
-            );
-            sign_ins.spawn(async move {
-                let form = [("username", name.as_str()), ("password", PASSWORD)];
-                browser.post(url).form(&form).send().await.unwrap().status()
-            });
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(7 * (round % 12))).await;
-        assert_eq!(
-            act(&admin, &app, &id, "lock", "Racing").await,
-            StatusCode::OK
-        );
-        let statuses = sign_ins.join_all().await;
-        assert!(
-            statuses
-                .iter()
-                .all(|s| *s == StatusCode::OK || *s == StatusCode::FORBIDDEN),
-            "{statuses:?}"
-        );
-        let devices = app
-            .count(
-                "SELECT COUNT(*) FROM latchkey_devices WHERE user_id = $1",
-                Some(user),
-            )
-            .await;
-        assert_eq!(
-            devices, 0,
-            "round {round}: a device outlived the lock ({statuses:?})"
-        );
-        assert_eq!(act(&admin, &app, &id, "unlock", "").await, StatusCode::OK);
-    }
 }

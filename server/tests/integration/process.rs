@@ -10,7 +10,6 @@ use std::time::Duration;
 use reqwest::header::ORIGIN;
 
 use crate::harness::{fresh_database, on_postgres};
-use reqwest::StatusCode;
 
 pub(crate) const PASSWORD: &str = "correct horse battery staple";
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::harness::{current_username, location, set_cookies, unique_name, TestApp, PASSWORD};
 
-const START: i64 = 1_800_000_000;
+pub(crate) const START: i64 = 1_800_000_000;
 
 pub(crate) async fn call(
     client: &Client,
@@ -37,7 +37,9 @@ async fn status(client: &Client, app: &TestApp) -> Value {
 
 /// A signed-in user (in sudo mode, as registration leaves them) with the
 /// authenticator on: the app, their name, the secret, the recovery codes.
-async fn with_authenticator(clock: &Clock) -> (TestApp, String, TotpSecret, Vec<String>) {
+pub(crate) async fn with_authenticator(
+    clock: &Clock,
+) -> (TestApp, String, TotpSecret, Vec<String>) {
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let name = unique_name("totp");
     app.register(&name, PASSWORD).await;
@@ -92,7 +94,7 @@ pub(crate) fn code(secret: &TotpSecret, now: i64) -> String {
 }
 
 /// A fresh browser that gave the right password: its code is pending.
-async fn password_given(app: &TestApp, name: &str, remember: bool) -> Client {
+pub(crate) async fn password_given(app: &TestApp, name: &str, remember: bool) -> Client {
     let browser = app.stranger_with_cookies();
     let mut form = vec![("username", name), ("password", PASSWORD)];
     if remember {
@@ -353,182 +355,4 @@ async fn one_code_from_ten_browsers_at_once_signs_in_one() {
         StatusCode::TOO_MANY_REQUESTS
     ]
     .contains(s)));
-}
-
-/// A password change and an account deletion take what a sign-in takes:
-/// with an authenticator, its code as well as the password (ASVS 6.3).
-#[tokio::test]
-async fn changing_the_password_or_deleting_the_account_takes_the_code_too() {
-    let clock = Clock::manual(START);
-    let (app, name, secret, _) = with_authenticator(&clock).await;
-    // Out of the sudo mode that registration and set-up left.
-    clock.advance(11 * 60);
-    let change = |code: Option<String>| {
-        let mut form = vec![
-            ("current_password", PASSWORD.to_string()),
-            ("new_password", "a second secret passphrase".to_string()),
-        ];
-        form.extend(code.map(|c| ("code", c)));
-        let (client, url) = (app.client.clone(), app.url("/api/change_password"));
-        async move { client.post(url).form(&form).send().await.unwrap() }
-    };
-    let alone = change(None).await;
-    assert_eq!(alone.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(alone.text().await.unwrap().contains("authenticator"));
-    let wrong = change(Some("000000".into())).await;
-    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        app.log_in(&name, "a second secret passphrase")
-            .await
-            .status(),
-        StatusCode::UNAUTHORIZED,
-        "the password is unchanged"
-    );
-    let right = change(Some(code(&secret, clock.now()))).await;
-    assert_eq!(right.status(), StatusCode::OK);
-
-    clock.advance(11 * 60);
-    let delete = |code: Option<String>| {
-        let mut form = vec![
-            ("username", name.clone()),
-            ("password", "a second secret passphrase".to_string()),
-        ];
-        form.extend(code.map(|c| ("code", c)));
-        let (client, url) = (app.client.clone(), app.url("/api/delete_account"));
-        async move { client.post(url).form(&form).send().await.unwrap().status() }
-    };
-    assert_eq!(delete(None).await, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.current_username().await.as_deref(), Some(name.as_str()));
-    assert_eq!(
-        delete(Some(code(&secret, clock.now()))).await,
-        StatusCode::OK
-    );
-    assert_eq!(app.current_username().await, None);
-}
-
-/// ASVS 7.4.3: a change of factors signs every other device out: one that
-/// signed in before the authenticator existed does not keep its session.
-#[tokio::test]
-async fn setting_up_an_authenticator_signs_every_other_device_out() {
-    let clock = Clock::manual(START);
-    let app = TestApp::start_with_clock(&[], clock.clone()).await;
-    let name = unique_name("totp");
-    app.register(&name, PASSWORD).await;
-    let phone = app.second_browser(&name, "Phone").await;
-    assert_eq!(
-        current_username(&phone, &app.base, None).await.as_deref(),
-        Some(name.as_str())
-    );
-    enrol(&app, &clock).await;
-    assert_eq!(current_username(&phone, &app.base, None).await, None);
-    assert_eq!(app.current_username().await.as_deref(), Some(name.as_str()));
-}
-
-/// The hard cap: however an attacker who has the password paces their
-/// guesses (ten at once, each round after the longest lock has run out),
-/// a day gives them 30 code checks, no more; then even the right code waits
-/// until the day's window is over.
-#[tokio::test]
-async fn a_day_of_paced_guessing_gets_thirty_code_checks() {
-    use latchkey::throttle::{MAX_CODE_FAILURES_PER_DAY, MAX_LOCK_SECONDS};
-    let clock = Clock::manual(START);
-    let (app, name, secret, _) = with_authenticator(&clock).await;
-    let mut checked = 0;
-    let mut last = Vec::new();
-    for round in 0..100 {
-        let pending = password_given(&app, &name, false).await;
-        let mut guesses = tokio::task::JoinSet::new();
-        for n in 0..10 {
-            let (client, url) = (pending.clone(), app.url("/api/verify_factor"));
-            guesses.spawn(async move {
-                let form = [("code", format!("{:06}", 100_000 + round * 10 + n))];
-                client.post(url).form(&form).send().await.unwrap().status()
-            });
-        }
-        last = guesses.join_all().await;
-        checked += last
-            .iter()
-            .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
-            .count() as i64;
-        clock.advance(MAX_LOCK_SECONDS + 60);
-        if clock.now() - START > 20 * 60 * 60 {
-            break;
-        }
-    }
-    assert_eq!(checked, MAX_CODE_FAILURES_PER_DAY, "checks in the day");
-    assert!(
-        last.iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
-        "{last:?}"
-    );
-    let pending = password_given(&app, &name, false).await;
-    let right = code(&secret, clock.now());
-    let refused = call(&pending, &app, "verify_factor", &[("code", &right)]).await;
-    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
-    // A day after the first failure, the right code works again.
-    clock.advance(START + latchkey::throttle::DAY_SECONDS + 60 - clock.now());
-    let pending = password_given(&app, &name, false).await;
-    let right = code(&secret, clock.now());
-    let passed = call(&pending, &app, "verify_factor", &[("code", &right)]).await;
-    assert_eq!(passed.status(), StatusCode::OK);
-}
-
-/// Recovery codes are stored as argon2id under a salt of their set (ASVS
-/// 5.0 6.5.2: 50 bits is too few for a fast hash): a stolen database does
-/// not give them up to a GPU in a day. A code stored by the old scheme
-/// (SHA-256 under a 4-byte salt of its own) still signs in, once.
-#[tokio::test]
-async fn recovery_codes_are_stored_as_argon2id_and_old_ones_still_work() {
-    use argon2::{Algorithm, Argon2, Params, Version};
-    use sha2::{Digest, Sha256};
-    let clock = Clock::manual(START);
-    let (app, name, _, codes) = with_authenticator(&clock).await;
-    let id = app.user_id(&name).await;
-    let pool = app.database().await;
-    let rows: Vec<(Vec<u8>, Vec<u8>)> =
-        sqlx::query_as("SELECT salt, code_hash FROM latchkey_recovery_codes WHERE user_id = $1")
-            .bind(id)
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    assert_eq!(rows.len(), 10);
-    let salt = rows[0].0.clone();
-    assert_eq!(salt.len(), 16);
-    assert!(rows.iter().all(|(s, _)| *s == salt), "one salt per set");
-    let argon = Argon2::new(
-        Algorithm::Argon2id,
-        Version::V0x13,
-        Params::new(19 * 1024, 2, 1, Some(32)).unwrap(),
-    );
-    let first = codes[0].replace('-', "");
-    let mut expected = vec![0u8; 32];
-    argon
-        .hash_password_into(first.as_bytes(), &salt, &mut expected)
-        .unwrap();
-    assert!(rows.iter().any(|(_, hash)| *hash == expected), "argon2id");
-    let fast = Sha256::digest([salt.as_slice(), first.as_bytes()].concat()).to_vec();
-    assert!(rows.iter().all(|(_, hash)| *hash != fast), "not SHA-256");
-
-    // A code of the old scheme.
-    let old_salt = vec![9u8, 8, 7, 6];
-    let old = Sha256::digest([old_salt.as_slice(), b"abcdefghij"].concat()).to_vec();
-    sqlx::query(
-        "INSERT INTO latchkey_recovery_codes (user_id, salt, code_hash, created_at)
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(id)
-    .bind(old_salt)
-    .bind(old)
-    .bind(START)
-    .execute(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
-    for (code, status) in [
-        ("ABCDE-FGHIJ", StatusCode::OK),
-        ("abcde-fghij", StatusCode::UNPROCESSABLE_ENTITY),
-    ] {
-        let pending = password_given(&app, &name, false).await;
-        let answer = call(&pending, &app, "verify_factor", &[("code", code)]).await;
-        assert_eq!(answer.status(), status, "{code}");
-    }
 }
