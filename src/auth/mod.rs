@@ -105,6 +105,12 @@ impl Auth {
         self.browsers.issue(user.id)
     }
 
+    /// A `Set-Cookie` value that ends a browser's known-browser cookie: for
+    /// an account deletion, after which it names no one.
+    pub fn forget_browser_cookie(&self) -> String {
+        self.browsers.clear()
+    }
+
     /// The account service (throttle sweeps, health checks).
     pub fn accounts(&self) -> &Accounts {
         &self.accounts

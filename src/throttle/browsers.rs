@@ -71,6 +71,12 @@ impl KnownBrowsers {
         lasting_cookie(self.name(), value, KNOWN_FOR_SECONDS, self.secure).to_string()
     }
 
+    /// A `Set-Cookie` value that ends this browser's cookie (its account
+    /// is gone).
+    pub fn clear(&self) -> String {
+        lasting_cookie(self.name(), String::new(), 0, self.secure).to_string()
+    }
+
     /// The known browser a request's `Cookie` header names, if its cookie
     /// is one this server's key signed.
     pub fn recognise(&self, cookie_header: &str) -> Option<KnownBrowser> {

@@ -66,9 +66,12 @@ pub async fn delete_account(
                     &client_info(),
                 )
                 .await?;
-            send_cookie(&remember_cookie()?.clear());
             // The account is gone: nothing the browser keeps for it stays.
-            clear_site_data(r#""cache", "cookies", "storage""#);
+            // Its cookies are each ended by name ("cookies" would also take
+            // the session that carries the goodbye below).
+            send_cookie(&remember_cookie()?.clear());
+            send_cookie(&auth()?.forget_browser_cookie());
+            clear_site_data(r#""cache", "storage""#);
             flash(
                 &session,
                 Flash::info("Your account and everything in it has been deleted. Goodbye."),

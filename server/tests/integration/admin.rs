@@ -342,6 +342,9 @@ async fn an_admin_sends_a_reset_removes_lost_factors_and_deletes() {
         .await,
         StatusCode::OK
     );
+    let told = "SELECT COUNT(*) FROM latchkey_outbox
+                WHERE text_body LIKE '%An administrator removed your second factors%'";
+    assert_eq!(app.count(told, None).await, 1, "the user is mailed");
     let status: Value = call(&user, &app, "security_status", &[])
         .await
         .json()
