@@ -27,6 +27,16 @@ async fn use_link(app: &TestApp, function: &str, token: &str) -> StatusCode {
         .status()
 }
 
+/// The move's link does nothing, and `name`'s account still has `owners`.
+async fn assert_move_void(app: &TestApp, move_link: &str, name: &str, owners: &str) {
+    assert_eq!(
+        use_link(app, "confirm_email_change", move_link).await,
+        StatusCode::NOT_FOUND,
+        "the move asked for before is void"
+    );
+    assert_eq!(address_of(app, name).await, owners);
+}
+
 /// The address of `name`'s account now.
 async fn address_of(app: &TestApp, name: &str) -> String {
     let id = app.user_id(name).await;
@@ -38,6 +48,16 @@ async fn address_of(app: &TestApp, name: &str) -> String {
         .unwrap();
     pool.close().await;
     email
+}
+
+/// The app's browser changes the password (from the one registered).
+async fn change_password(app: &TestApp) {
+    let form = [
+        ("current_password", PASSWORD),
+        ("new_password", NEW_PASSWORD),
+    ];
+    let changed = app.post("change_password", &form).await;
+    assert_eq!(changed.status(), StatusCode::OK);
 }
 
 /// The intruder, signed in with the password (and so in sudo mode), asks to
@@ -97,21 +117,8 @@ async fn a_password_change_voids_a_move_asked_for_before() {
     let smtp = SmtpServer::start();
     let (app, name, owners) = confirmed_user(&smtp, None).await;
     let (_, _, move_link) = move_asked_by_intruder(&smtp, &app, &name).await;
-    let changed = app
-        .post(
-            "change_password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", NEW_PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(changed.status(), StatusCode::OK);
-    assert_eq!(
-        use_link(&app, "confirm_email_change", &move_link).await,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(address_of(&app, &name).await, owners);
+    change_password(&app).await;
+    assert_move_void(&app, &move_link, &name, &owners).await;
 }
 
 #[tokio::test]
@@ -120,11 +127,7 @@ async fn setting_up_a_second_factor_voids_a_move_asked_for_before() {
     let (app, name, owners) = confirmed_user(&smtp, None).await;
     let (_, _, move_link) = move_asked_by_intruder(&smtp, &app, &name).await;
     enrol(&app, &Clock::system()).await;
-    assert_eq!(
-        use_link(&app, "confirm_email_change", &move_link).await,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(address_of(&app, &name).await, owners);
+    assert_move_void(&app, &move_link, &name, &owners).await;
 }
 
 /// The intruder moves the account, changes the password and sets up an
@@ -145,16 +148,7 @@ async fn the_way_back_outlives_the_intruders_changes_and_removes_their_factors()
         StatusCode::OK
     );
     let undo = mailed_token(&smtp, 4, &owners, UNDO).await;
-    let changed = app
-        .post(
-            "change_password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", NEW_PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(changed.status(), StatusCode::OK);
+    change_password(&app).await;
     enrol(&app, &Clock::system()).await;
     let id = app.user_id(&name).await;
     let factors = "SELECT (SELECT COUNT(*) FROM latchkey_totp WHERE user_id = $1)

@@ -161,11 +161,7 @@ async fn two_app_servers_send_each_mail_exactly_once() {
     assert!(a > 0 && b > 0, "both servers worked: {a} and {b}");
     assert_eq!(one.unsent_mail().await.unwrap(), 0);
 
-    let subjects: Vec<String> = smtp
-        .received()
-        .iter()
-        .filter_map(|m| header(m, "Subject"))
-        .collect();
+    let subjects = subjects(&smtp);
     assert_eq!(subjects.len(), MAILS, "no mail sent twice");
     assert_eq!(subjects.iter().collect::<HashSet<_>>().len(), MAILS);
 }
@@ -212,17 +208,21 @@ async fn on_a_slow_smtp_server_two_workers_send_each_mail_once() {
     a.await.unwrap();
     b.await.unwrap();
     ticking.abort();
-    let subjects: Vec<String> = smtp
-        .received()
-        .iter()
-        .filter_map(|m| header(m, "Subject"))
-        .collect();
+    let subjects = subjects(&smtp);
     assert_eq!(
         subjects.iter().collect::<HashSet<_>>().len(),
         MAILS,
         "every mail"
     );
     assert_eq!(subjects.len(), MAILS, "none twice: {subjects:?}");
+}
+
+/// The subject of every mail `smtp` received.
+fn subjects(smtp: &SmtpServer) -> Vec<String> {
+    smtp.received()
+        .iter()
+        .filter_map(|m| header(m, "Subject"))
+        .collect()
 }
 
 /// Queues `n` on the app's own database, as a use case would.
