@@ -130,14 +130,32 @@ impl Auth {
     async fn queue_links(&self, email: &EmailAddress, kind: &LinkKind) -> Result<bool, AuthError> {
         let now = self.clock.now();
         let unverified_too = !(kind.needs_verified)(&self.verified_for);
+        // Read first, outside any transaction: an address nobody holds, or
+        // whose holders had their links for the hour, takes no write lock,
+        // so a flood of requests leaves SQLite's one writer to everyone else.
+        let holders = self
+            .store
+            .address_holders(&email.key(), unverified_too, MAX_HOLDERS)
+            .await?;
+        let mut due = Vec::new();
+        for holder in holders {
+            let sent = self
+                .store
+                .email_tokens_since(holder.user, kind.purpose, now - 60 * 60)
+                .await?;
+            if sent < kind.per_hour {
+                due.push(holder);
+            }
+        }
+        if due.is_empty() {
+            return Ok(false);
+        }
+        // Checked again under the account's row lock (`queue_link`).
         self.store
             .transaction(|store| async move {
-                let holders = store
-                    .address_holders(&email.key(), unverified_too, MAX_HOLDERS)
-                    .await?;
                 let mut sent = false;
-                for holder in holders {
-                    sent |= self.queue_link(&store, email, &holder, kind, now).await?;
+                for holder in &due {
+                    sent |= self.queue_link(&store, email, holder, kind, now).await?;
                 }
                 Ok::<_, AuthError>(sent)
             })

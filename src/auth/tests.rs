@@ -16,6 +16,7 @@ struct Fixture {
     auth: Auth,
     clock: Clock,
     table: Arc<SessionTable>,
+    url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -33,6 +34,7 @@ async fn fixture() -> Fixture {
         auth: Auth::new(accounts, sessions, browsers),
         clock,
         table,
+        url,
         _dir: dir,
     }
 }
@@ -334,3 +336,4 @@ async fn confirming_the_password_renews_the_session_id() {
 }
 
 mod known_browsers;
+mod mailed_links;
