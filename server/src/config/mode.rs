@@ -134,6 +134,12 @@ impl super::Config {
                  behind https",
             );
         }
+        if self.pepper.is_none() {
+            warnings.push(
+                "LATCHKEY_PASSWORD_PEPPER is unset: a stolen database can be guessed against \
+                 offline (set 32 or more random bytes; hashes are redone at each next log-in)",
+            );
+        }
         if self.smtp.is_none() {
             warnings.push(
                 "LATCHKEY_SMTP_URL is unset: mail waits in the outbox and nobody receives it",

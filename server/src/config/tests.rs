@@ -299,6 +299,7 @@ fn a_production_start_names_what_it_lacks() {
         ("LATCHKEY_SECURE_COOKIES", "true"),
         ("LATCHKEY_SECRET_KEY", &"ab".repeat(32)),
         ("LATCHKEY_SMTP_URL", "smtps://user:pass@mail.example"),
+        ("LATCHKEY_PASSWORD_PEPPER", &"p".repeat(32)),
     ])
     .unwrap();
     assert_eq!(careful.production_warnings(), Vec::<&str>::new());
