@@ -167,7 +167,7 @@ async fn two_app_servers_send_each_mail_exactly_once() {
 }
 
 /// On a slow SMTP server (each DATA answered after half a second) while the
-/// clock runs a minute of lease time per mail, two workers still send each
+/// clock runs some 40 s of lease time per mail, two workers still send each
 /// mail once: each claim's lease starts with its own conversation. Claimed
 /// twenty at a time, the batch outlived its five-minute lease and the other
 /// worker sent its tail again.
@@ -188,7 +188,7 @@ async fn on_a_slow_smtp_server_two_workers_send_each_mail_once() {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                clock.advance(6);
+                clock.advance(4);
             }
         })
     };
