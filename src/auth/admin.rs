@@ -212,17 +212,8 @@ impl Auth {
                 super::change_email::void_outstanding_links(store, target, now).await?;
                 // The user hears of it at their confirmed address, as of a
                 // change they made themselves.
-                let settings = self.links.to("/settings/security");
-                self.notify(store, target, now, false, |owner| {
-                    crate::mail::templates::factor_changed(
-                        &owner.email,
-                        &owner.username,
-                        ActivityKind::AdminRemovedFactors.describe(),
-                        &settings,
-                    )
-                })
-                .await?;
-                Ok(())
+                self.notice_factor_changed(store, target, ActivityKind::AdminRemovedFactors, now)
+                    .await
             },
         )
         .await?;
@@ -318,11 +309,7 @@ impl Auth {
         if target == me.user.id {
             return Err(AuthError::NotYourself);
         }
-        if store.role(target).await? == Some(Role::Admin) && store.active_admin_count().await? <= 1
-        {
-            return Err(AuthError::LastAdmin);
-        }
-        Ok(())
+        not_the_last_admin(store, target).await
     }
 
     /// Runs an admin's `change` to `target` in one transaction with its
@@ -369,6 +356,15 @@ impl Auth {
             })
             .await
     }
+}
+
+/// Refuses to take `user` out of the admins when they are the last one
+/// who can act; run under [`Store::lock_admins`].
+pub(super) async fn not_the_last_admin(store: &Store, user: UserId) -> Result<(), AuthError> {
+    if store.role(user).await? == Some(Role::Admin) && store.active_admin_count().await? <= 1 {
+        return Err(AuthError::LastAdmin);
+    }
+    Ok(())
 }
 
 /// Ends every session of `user`, now, on every app server: their devices

@@ -265,8 +265,21 @@ impl Auth {
         store
             .delete_other_devices(me.user.id, Some(me.at.device))
             .await?;
+        self.notice_factor_changed(store, me.user.id, kind, now)
+            .await
+    }
+
+    /// "Your sign-in settings changed" (what: `kind`), to `user`'s confirmed
+    /// address, whoever made the change.
+    pub(super) async fn notice_factor_changed(
+        &self,
+        store: &Store,
+        user: UserId,
+        kind: ActivityKind,
+        now: i64,
+    ) -> Result<(), AuthError> {
         let settings = self.links.to("/settings/security");
-        self.notify(store, me.user.id, now, false, |owner| {
+        self.notify(store, user, now, false, |owner| {
             templates::factor_changed(&owner.email, &owner.username, kind.describe(), &settings)
         })
         .await?;

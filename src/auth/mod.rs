@@ -290,11 +290,7 @@ impl Auth {
                 // The last admin who can act stays: deleting them would
                 // leave no one to run the console.
                 store.lock_admins().await?;
-                if store.role(me.user.id).await? == Some(crate::domain::Role::Admin)
-                    && store.active_admin_count().await? <= 1
-                {
-                    return Err(AuthError::LastAdmin);
-                }
+                admin::not_the_last_admin(&store, me.user.id).await?;
                 self.accounts.on(store).delete_account(me.user.id).await?;
                 Ok::<_, AuthError>(())
             })

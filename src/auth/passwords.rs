@@ -45,7 +45,8 @@ impl Auth {
         new: &NewPassword,
         client: &ClientInfo,
     ) -> Result<u64, AuthError> {
-        self.check_sign_in_factors(session, me, current, code, client)
+        let second_factor = self
+            .check_sign_in_factors(session, me, current, code, client)
             .await?;
         let hash = self.accounts.new_password_hash(me.user.id, new).await?;
         let now = self.clock.now();
@@ -70,7 +71,7 @@ impl Auth {
         self.mail.wake();
         // A new id, and the password just given counts as a confirmation
         // (unless sudo mode also takes a second factor's code).
-        if self.has_second_factor(&self.store, me.user.id).await? {
+        if second_factor {
             session.cycle_id().await?;
         } else {
             self.sessions.confirmed_password(session).await?;
@@ -82,6 +83,7 @@ impl Auth {
     /// What a sensitive change takes: the factors of a sign-in (ASVS 6.3).
     /// The password, checked (or, for an account without one, sudo mode);
     /// with a second factor, its code too, or sudo mode, which took one.
+    /// Answers whether the account has a second factor.
     pub(super) async fn check_sign_in_factors(
         &self,
         session: &Session,
@@ -89,17 +91,19 @@ impl Auth {
         password: Option<&PasswordAttempt>,
         code: Option<&str>,
         client: &ClientInfo,
-    ) -> Result<(), AuthError> {
+    ) -> Result<bool, AuthError> {
         self.check_password_or_sudo(session, me, password).await?;
+        let second_factor = self.has_second_factor(&self.store, me.user.id).await?;
         // Without a password given, sudo mode was required: both factors.
-        if password.is_none() || !self.has_second_factor(&self.store, me.user.id).await? {
-            return Ok(());
+        if password.is_none() || !second_factor {
+            return Ok(second_factor);
         }
         match code.map(str::trim).filter(|c| !c.is_empty()) {
-            Some(code) => self.check_factor(me.user.id, code, client).await.map(drop),
-            None if self.sessions.sudo_active(session).await? => Ok(()),
-            None => Err(AuthError::CodeNeeded),
-        }
+            Some(code) => self.check_factor(me.user.id, code, client).await?,
+            None if self.sessions.sudo_active(session).await? => return Ok(true),
+            None => return Err(AuthError::CodeNeeded),
+        };
+        Ok(true)
     }
 
     /// The password `me` gave, checked; an account without one (passkeys
