@@ -17,6 +17,34 @@ process.env.LATCHKEY_E2E_DATABASE ??= path.join(
 );
 const database = process.env.LATCHKEY_E2E_DATABASE;
 
+/** What both servers share: the one the suite built, as `make run` serves it. */
+function server(at: number, databaseFile: string, extra: Record<string, string> = {}) {
+  const origin = `http://localhost:${at}`;
+  return {
+    command: process.env.E2E_SERVER ?? "../target/debug/server",
+    url: `http://127.0.0.1:${at}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+    env: {
+      DATABASE_URL: `sqlite://${databaseFile}`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${at}`,
+      LATCHKEY_PUBLIC_ORIGIN: origin,
+      LEPTOS_SITE_ROOT: "../target/site",
+      RUST_LOG: "warn",
+      // As `make run`: the development mailbox shows the mail the tests open.
+      LEPTOS_ENV: "DEV",
+      // Every test browser signs in from 127.0.0.1.
+      LATCHKEY_LOGINS_PER_IP_PER_MINUTE: "1000",
+      LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR: "1000",
+      LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE: "1000",
+      LATCHKEY_MAILED_LINKS_PER_IP_PER_HOUR: "1000",
+      ...extra,
+    },
+  };
+}
+
 export default defineConfig({
   testDir: "./tests",
   globalTeardown: "./teardown.ts",
@@ -46,26 +74,10 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    command: process.env.E2E_SERVER ?? "../target/debug/server",
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: `sqlite://${database}`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LATCHKEY_PUBLIC_ORIGIN: baseURL,
-      LEPTOS_SITE_ROOT: "../target/site",
-      RUST_LOG: "warn",
-      // As `make run`: the development mailbox shows the mail the tests open.
-      LEPTOS_ENV: "DEV",
-      // Every test browser signs in from 127.0.0.1.
-      LATCHKEY_LOGINS_PER_IP_PER_MINUTE: "1000",
-      LATCHKEY_REGISTRATIONS_PER_IP_PER_HOUR: "1000",
-      LATCHKEY_STRENGTH_CHECKS_PER_IP_PER_MINUTE: "1000",
-      LATCHKEY_MAILED_LINKS_PER_IP_PER_HOUR: "1000",
-    },
-  },
+  webServer: [
+    server(port, database),
+    // A site that asks every account for a second factor
+    // (second-factor-rule.spec.ts), on the next port and its own database.
+    server(port + 1, `${database}-strict`, { LATCHKEY_REQUIRE_SECOND_FACTOR: "everyone" }),
+  ],
 });

@@ -9,7 +9,7 @@
 
 use std::any::{Any, TypeId};
 
-use latchkey::domain::CurrentUser;
+use latchkey::domain::{CurrentUser, UserId};
 use leptos::prelude::*;
 use leptos::server::ServerActionError;
 use leptos::server_fn::ServerFn;
@@ -48,6 +48,7 @@ pub struct AuthContext {
     message_changed: RwSignal<usize>,
     actions: StoredValue<Registry>,
     owner: StoredValue<Owner>,
+    factor_seen: StoredValue<Option<(UserId, bool)>>,
 }
 
 impl AuthContext {
@@ -117,6 +118,23 @@ impl AuthContext {
             + self.message_changed.get()
     }
 
+    /// Whether `user` must still set up the second factor the site asks
+    /// every account for. The security page tells this context what it saw
+    /// ([`AuthContext::saw_second_factor`]), which is newer than the user
+    /// loaded with the page: reading the user again would draw that page
+    /// again, and its recovery codes are shown once.
+    pub fn owes_second_factor(&self, user: &CurrentUser) -> bool {
+        match self.factor_seen.get_value() {
+            Some((seen, has_one)) if seen == user.id => !has_one,
+            _ => user.second_factor_needed,
+        }
+    }
+
+    /// The security page saw whether `user`'s account has a second factor.
+    pub fn saw_second_factor(&self, user: UserId, has_one: bool) {
+        self.factor_seen.set_value(Some((user, has_one)));
+    }
+
     /// Changes whenever a device is signed out.
     pub fn devices_version(&self) -> usize {
         self.devices_changed.get()
@@ -150,6 +168,7 @@ pub fn provide_auth() -> AuthContext {
         message_changed: RwSignal::new(0),
         actions: StoredValue::new(Vec::new()),
         owner: StoredValue::new(Owner::current().unwrap_or_default()),
+        factor_seen: StoredValue::new(None),
     };
     auth.bump_on_completion(auth.log_out.version(), &[Changes::User]);
     provide_context(auth);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { test, expect, freshName, hydrated, logOut, PASSWORD, registerOverApi, registerThroughUi, screenshot } from "./helpers";
+import { test, expect, freshName, hydrated, logOut, PASSWORD, registerOverApi, registerThroughUi, screenshot, setUpAuthenticator } from "./helpers";
 
 /** `server admin ARGS`, as the operator runs it on the suite's database. */
 function adminCommand(...args: string[]): string {
@@ -13,6 +13,8 @@ test("an admin finds a user, signs them out and locks them; the user is told why
   await registerOverApi(request, target);
   const admin = freshName("admin");
   await registerThroughUi(page, admin);
+  // The console asks admins for a second factor.
+  await setUpAuthenticator(page);
   expect(adminCommand("grant", admin)).toContain("is now an administrator");
 
   // The user is signed in elsewhere.

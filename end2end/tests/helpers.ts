@@ -46,6 +46,19 @@ export async function registerThroughUi(page: Page, name: string, password = PAS
   await expect(page).toHaveURL(`/users/${name}`);
 }
 
+/** Sets up an authenticator app on the security page (the browser is in
+ * sudo mode, as registering leaves it) and answers its secret. */
+export async function setUpAuthenticator(page: Page): Promise<string> {
+  await page.goto("/settings/security");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const secret = (await page.locator("code.secret").textContent()) ?? "";
+  await page.getByLabel("Code", { exact: true }).fill(totp(secret));
+  await page.getByRole("button", { name: "Turn it on" }).click();
+  await expect(page.getByText("Every sign-in asks for a code")).toBeVisible();
+  return secret;
+}
+
 /** Logs in through the login form (optionally ticking "Remember me") and waits for the home page. */
 export async function logInThroughUi(page: Page, name: string, options: { remember?: boolean } = {}): Promise<void> {
   await page.goto("/login");

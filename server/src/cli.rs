@@ -25,12 +25,21 @@ pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<(String, 
                 false => (admins.join("\n"), true),
             }
         }
-        ["grant", name] => answer(
-            auth.grant_admin(name).await,
-            name,
-            "is now an administrator",
-            "is already an administrator",
-        )?,
+        ["grant", name] => {
+            let (mut said, ok) = answer(
+                auth.grant_admin(name).await,
+                name,
+                "is now an administrator",
+                "is already an administrator",
+            )?;
+            if ok && auth.console_waits_for_factor(name).await? {
+                said.push_str(&format!(
+                    "\n{name} has no second factor yet: the admin console opens to them once \
+                     they set one up (an authenticator app or a passkey, in Settings, Security)"
+                ));
+            }
+            (said, ok)
+        }
         ["revoke", name] => answer(
             auth.revoke_admin(name).await,
             name,
@@ -62,5 +71,5 @@ async fn use_cases(config: &Config) -> anyhow::Result<Auth> {
     let clock = Clock::system();
     let (store, accounts, browsers) = crate::open(config, &clock).await?;
     let sessions = SessionPolicy::new(store, clock, config.lifetimes);
-    Ok(Auth::new(accounts, sessions, browsers))
+    Ok(Auth::new(accounts, sessions, browsers).with_second_factor_rule(config.second_factor_rule))
 }

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 
 use latchkey::auth::VerifiedFor;
+use latchkey::domain::SecondFactorRule;
 use latchkey::factors::SecretBox;
 use latchkey::mail::SmtpSender;
 use latchkey::password::{HashCost, Pepper};
@@ -80,6 +81,9 @@ pub struct Config {
     /// `LATCHKEY_VERIFIED_EMAIL_FOR`: which use cases need a confirmed
     /// address (`reset`, `email-sign-in`, `profile`; the first two unless set).
     pub verified_for: VerifiedFor,
+    /// `LATCHKEY_REQUIRE_SECOND_FACTOR`: who must set up a second factor
+    /// (`none`, `admins`, `everyone`; `admins` unless set).
+    pub second_factor_rule: SecondFactorRule,
     /// `LATCHKEY_METRICS_ADDR`: where `/metrics` (Prometheus's text format)
     /// is served, apart from the site; unset, nowhere.
     pub metrics_addr: Option<SocketAddr>,
@@ -190,6 +194,8 @@ impl Config {
             trusted_proxies: get("LATCHKEY_TRUSTED_PROXIES", "0").parse("a whole number")?,
             verified_for: get("LATCHKEY_VERIFIED_EMAIL_FOR", "reset,email-sign-in")
                 .verified_for()?,
+            second_factor_rule: get("LATCHKEY_REQUIRE_SECOND_FACTOR", "admins")
+                .second_factor_rule()?,
             secret_key: get("LATCHKEY_SECRET_KEY", "").secret_key()?,
             metrics_addr: get("LATCHKEY_METRICS_ADDR", "")
                 .optional("an address such as 127.0.0.1:9100")?,

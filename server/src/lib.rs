@@ -156,6 +156,7 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         .with_links(links)
         .with_mail_waker(mail_waker)
         .with_verified_for(config.verified_for)
+        .with_second_factor_rule(config.second_factor_rule)
         .with_relying_party(relying_party);
     if let Some(secrets) = secrets {
         auth = auth.with_secret_box(secrets);

@@ -132,6 +132,7 @@ impl Accounts {
                 username: username.to_string(),
                 display_name: username.to_string(),
                 email: EmailStatus::Missing,
+                second_factor_needed: false,
             }),
             Err(e) if e.is_unique_violation() => Err(AccountError::UsernameTaken),
             Err(e) => Err(e.into()),

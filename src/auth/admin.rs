@@ -36,12 +36,19 @@ fn reason(raw: &str) -> Result<String, AuthError> {
 }
 
 impl Auth {
-    /// Answers `Ok` when `me` is an admin.
+    /// Answers `Ok` when `me` is an admin with a second factor, where the
+    /// rule asks admins for one (the default): a phished or guessed password
+    /// alone never opens the console.
     async fn require_admin(&self, me: &Me) -> Result<(), AuthError> {
-        match self.store.role(me.user.id).await? {
-            Some(Role::Admin) => Ok(()),
-            _ => Err(AuthError::NotAdmin),
+        if self.store.role(me.user.id).await? != Some(Role::Admin) {
+            return Err(AuthError::NotAdmin);
         }
+        if self.second_factor_rule.covers_admins()
+            && !self.has_second_factor(&self.store, me.user.id).await?
+        {
+            return Err(AuthError::SecondFactorNeeded);
+        }
+        Ok(())
     }
 
     /// A page of users whose name starts with `query` (or, when it holds an

@@ -18,6 +18,18 @@ impl Auth {
         self.cli_set_role(username, Role::User).await
     }
 
+    /// Whether the admin console waits for `username` to set up a second
+    /// factor: the rule covers admins and the account has none.
+    pub async fn console_waits_for_factor(&self, username: &str) -> Result<bool, AuthError> {
+        let name = Username::parse(username).map_err(|_| AuthError::NotFound)?;
+        let user = self
+            .store
+            .find_user_id(&name.key())
+            .await?
+            .ok_or(AuthError::NotFound)?;
+        Ok(self.second_factor_rule.covers_admins() && !self.store.has_second_factor(user).await?)
+    }
+
     /// `server admin list`: the admins' names.
     pub async fn list_admins(&self) -> Result<Vec<String>, AuthError> {
         Ok(self

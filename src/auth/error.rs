@@ -113,6 +113,10 @@ pub enum AuthError {
     /// The actor is not an admin.
     #[error("administrators only")]
     NotAdmin,
+    /// The rule (`LATCHKEY_REQUIRE_SECOND_FACTOR`) asks this account for a
+    /// second factor, and it has none yet.
+    #[error("set up a second factor first")]
+    SecondFactorNeeded,
     /// The account is locked by an admin; the text is their reason.
     #[error("the account is locked")]
     AccountLocked(String),

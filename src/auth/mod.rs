@@ -41,7 +41,7 @@ use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::domain::{
     Activity, ActivityKind, CurrentUser, EmailAddress, EmailStatus, NewPassword, PasswordAttempt,
-    Profile, ProfileUpdate, Username,
+    Profile, ProfileUpdate, SecondFactorRule, Username,
 };
 use crate::mail::MailWaker;
 use crate::sessions::{ClientInfo, Resumed, SessionPolicy, Via};
@@ -61,6 +61,7 @@ pub struct Auth {
     verified_for: VerifiedFor,
     secrets: Option<crate::factors::SecretBox>,
     relying_party: Result<crate::factors::RelyingParty, String>,
+    second_factor_rule: SecondFactorRule,
 }
 
 impl Auth {
@@ -78,7 +79,14 @@ impl Auth {
             verified_for: VerifiedFor::default(),
             secrets: None,
             relying_party: Err("no relying party is configured".into()),
+            second_factor_rule: SecondFactorRule::default(),
         }
+    }
+
+    /// These use cases, with `rule` saying who must have a second factor.
+    pub fn with_second_factor_rule(mut self, rule: SecondFactorRule) -> Self {
+        self.second_factor_rule = rule;
+        self
     }
 
     /// These use cases, waking `mail`'s worker whenever they queue mail.
@@ -124,8 +132,14 @@ impl Auth {
     /// Who is signed in on `session`, if anyone: one indexed read. A session
     /// past its lifetimes, or whose device or account is gone, is anonymous.
     pub async fn current_user(&self, session: &Session) -> Result<Option<Me>, AuthError> {
-        let signed_in = self.sessions.signed_in_user(session).await?;
-        Ok(signed_in.map(|(at, user)| Me { user, at }))
+        let Some((at, mut user)) = self.sessions.signed_in_user(session).await? else {
+            return Ok(None);
+        };
+        // A second read only where the rule asks everyone for a factor.
+        if self.second_factor_rule == SecondFactorRule::Everyone {
+            user.second_factor_needed = !self.store.has_second_factor(user.id).await?;
+        }
+        Ok(Some(Me { user, at }))
     }
 
     /// Creates an account and signs it in on `session`: the user, its
@@ -152,6 +166,7 @@ impl Auth {
                     .await?;
                 self.give_address(&store, &user, email, now).await?;
                 user.email = EmailStatus::Unverified;
+                user.second_factor_needed = self.second_factor_rule == SecondFactorRule::Everyone;
                 let sessions = self.sessions.on(store);
                 sessions
                     .activity()

@@ -19,7 +19,9 @@ pub use activity::{Activity, ActivityKind};
 pub use admin::{AdminAction, AdminUserDetail, AdminUserPage, AdminUserRow, AuditEntry, Role};
 pub use device::{Device, DeviceId};
 pub use email::EmailAddress;
-pub use factors::{PasskeyId, PasskeyName, PasskeySummary, SecurityStatus, SudoAsks, TotpState};
+pub use factors::{
+    PasskeyId, PasskeyName, PasskeySummary, SecondFactorRule, SecurityStatus, SudoAsks, TotpState,
+};
 pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};
 pub use password::{NewPassword, PasswordAttempt, Strength};

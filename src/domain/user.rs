@@ -16,6 +16,11 @@ pub struct CurrentUser {
     /// Whether their email address is confirmed.
     #[serde(default)]
     pub email: EmailStatus,
+    /// The site asks every account for a second factor and this one has
+    /// none yet: only setting one up works until it has
+    /// ([`crate::domain::SecondFactorRule::Everyone`]).
+    #[serde(default)]
+    pub second_factor_needed: bool,
 }
 
 /// Where an account's email address stands.

@@ -216,5 +216,6 @@ pub(super) fn current_user(
         username,
         display_name,
         email,
+        second_factor_needed: false,
     }
 }

@@ -27,13 +27,15 @@ pub async fn verify_email(token: String) -> Result<(), ApiError> {
 /// Mails the signed-in user's confirmation link again (a few an hour).
 #[server(endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<(), ApiError> {
-    use super::server::{address_limits, auth, client_ip, finish, flash, require_user, session};
+    use super::server::{
+        address_limits, auth, client_ip, finish, flash, require_user_setting_up, session,
+    };
     use latchkey::domain::Flash;
 
     finish(
         async move {
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             address_limits()?.mail_link(client_ip()).await?;
             auth()?.resend_verification(&me).await?;
             flash(

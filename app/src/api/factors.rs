@@ -27,12 +27,12 @@ pub async fn verify_factor(code: String, next: Option<String>) -> Result<(), Api
 /// The signed-in user's second factors (fresh recovery codes, once).
 #[server(name = SecurityStatusFn, endpoint = "security_status")]
 pub async fn security_status() -> Result<SecurityStatus, ApiError> {
-    use super::server::{auth, finish, require_user, session};
+    use super::server::{auth, finish, require_user_setting_up, session};
 
     finish(
         async move {
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             Ok(auth()?.security_status(&session, &me).await?)
         }
         .await,
@@ -42,12 +42,12 @@ pub async fn security_status() -> Result<SecurityStatus, ApiError> {
 /// Starts setting up an authenticator app (sudo mode).
 #[server(endpoint = "begin_totp")]
 pub async fn begin_totp() -> Result<(), ApiError> {
-    use super::server::{auth, finish, require_user, session};
+    use super::server::{auth, finish, require_user_setting_up, session};
 
     finish(
         async move {
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             auth()?.begin_totp(&session, &me).await?;
             Ok(())
         }
@@ -59,13 +59,13 @@ pub async fn begin_totp() -> Result<(), ApiError> {
 /// recovery codes appear on the page once.
 #[server(endpoint = "confirm_totp")]
 pub async fn confirm_totp(code: String) -> Result<(), ApiError> {
-    use super::server::{auth, client_info, finish, flash, require_user, session};
+    use super::server::{auth, client_info, finish, flash, require_user_setting_up, session};
     use latchkey::domain::Flash;
 
     finish(
         async move {
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             auth()?
                 .confirm_totp(&session, &me, &code, &client_info())
                 .await?;

@@ -86,12 +86,12 @@ pub async fn passkey_factor(credential: String, next: Option<String>) -> Result<
 /// Options to confirm who is there with a passkey, for sudo mode.
 #[server(endpoint = "passkey_sudo_options")]
 pub async fn passkey_sudo_options() -> Result<String, ApiError> {
-    use super::server::{auth, finish, require_user, session};
+    use super::server::{auth, finish, require_user_setting_up, session};
 
     finish(
         async move {
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             Ok(auth()?.begin_passkey_sudo(&session, &me).await?)
         }
         .await,
@@ -101,13 +101,13 @@ pub async fn passkey_sudo_options() -> Result<String, ApiError> {
 /// Opens sudo mode with a passkey, and carries on at `next`.
 #[server(endpoint = "passkey_sudo")]
 pub async fn passkey_sudo(credential: String, next: Option<String>) -> Result<(), ApiError> {
-    use super::server::{auth, finish, require_user, session};
+    use super::server::{auth, finish, require_user_setting_up, session};
     use latchkey::domain::ReturnTo;
 
     finish(
         async move {
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             auth()?
                 .finish_passkey_sudo(&session, &me, &credential)
                 .await?;
@@ -121,12 +121,12 @@ pub async fn passkey_sudo(credential: String, next: Option<String>) -> Result<()
 /// Options to add a passkey to the signed-in account (sudo mode).
 #[server(endpoint = "passkey_registration_options")]
 pub async fn passkey_registration_options() -> Result<String, ApiError> {
-    use super::server::{auth, finish, require_user, session};
+    use super::server::{auth, finish, require_user_setting_up, session};
 
     finish(
         async move {
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             Ok(auth()?.begin_passkey_registration(&session, &me).await?)
         }
         .await,
@@ -136,14 +136,14 @@ pub async fn passkey_registration_options() -> Result<String, ApiError> {
 /// Adds the passkey the browser made, under `name` (sudo mode).
 #[server(endpoint = "add_passkey")]
 pub async fn add_passkey(name: String, credential: String) -> Result<(), ApiError> {
-    use super::server::{auth, client_info, finish, flash, require_user, session};
+    use super::server::{auth, client_info, finish, flash, require_user_setting_up, session};
     use latchkey::domain::{Flash, PasskeyName};
 
     finish(
         async move {
             let name = PasskeyName::parse(&name).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             auth()?
                 .finish_passkey_registration(&session, &me, &name, &credential, &client_info())
                 .await?;

@@ -119,8 +119,26 @@ async fn look_up(session: &Session) -> Result<Option<Me>, ApiError> {
     Ok(auth()?.current_user(session).await?)
 }
 
-/// The signed-in user, or `NotLoggedIn`.
+/// What a server function answers an account that must set up a second
+/// factor before it does anything else.
+pub const SECOND_FACTOR_FIRST: &str = "Set up a second factor first: this site asks every \
+     account for an authenticator app or a passkey (Settings, Security).";
+
+/// The signed-in user, or `NotLoggedIn`; an account the site asks for a
+/// second factor it has not set up is refused (`LATCHKEY_REQUIRE_SECOND_FACTOR=everyone`).
 pub async fn require_user(session: &Session) -> Result<Me, ApiError> {
+    let me = require_user_setting_up(session).await?;
+    match me.user.second_factor_needed {
+        true => Err(ApiError::Forbidden(SECOND_FACTOR_FIRST.into())),
+        false => Ok(me),
+    }
+}
+
+/// The signed-in user, or `NotLoggedIn`, whether or not they still owe the
+/// site a second factor: only for what setting one up takes (the security
+/// page, sudo mode, adding an authenticator or a passkey) and for confirming
+/// the address, which every page's banner offers.
+pub async fn require_user_setting_up(session: &Session) -> Result<Me, ApiError> {
     signed_in(session).await?.ok_or(ApiError::NotLoggedIn)
 }
 
@@ -309,6 +327,7 @@ impl From<AuthError> for ApiError {
                 ApiError::Forbidden("That passkey is not one of yours.".into())
             }
             AuthError::NotAdmin => ApiError::Forbidden("Administrators only.".into()),
+            AuthError::SecondFactorNeeded => ApiError::Forbidden(SECOND_FACTOR_FIRST.into()),
             AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
                 "This account is locked by the site's administrators: {why}"
             )),

@@ -29,13 +29,13 @@ pub async fn confirm_password(
     code: Option<String>,
     next: Option<String>,
 ) -> Result<(), ApiError> {
-    use super::server::{auth, client_info, finish, password_of, require_user, session};
+    use super::server::{auth, client_info, finish, password_of, require_user_setting_up, session};
     use latchkey::domain::{Field, ReturnTo};
 
     finish(
         async move {
             let session = session()?;
-            let me = require_user(&session).await?;
+            let me = require_user_setting_up(&session).await?;
             let password = password_of(Field::Password, &password)?;
             auth()?
                 .confirm_password(&session, &me, &password, code.as_deref(), &client_info())
@@ -51,11 +51,11 @@ pub async fn confirm_password(
 /// code beside the password, and whether a passkey can do instead.
 #[server(name = SudoAsksFn, endpoint = "sudo_asks")]
 pub async fn sudo_asks() -> Result<SudoAsks, ApiError> {
-    use super::server::{auth, finish, require_user, session};
+    use super::server::{auth, finish, require_user_setting_up, session};
 
     finish(
         async move {
-            let me = require_user(&session()?).await?;
+            let me = require_user_setting_up(&session()?).await?;
             Ok(auth()?.sudo_asks(&me).await?)
         }
         .await,

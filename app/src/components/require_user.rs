@@ -10,20 +10,26 @@ use crate::platform;
 /// Renders `children` for the signed-in user; anyone else is sent to the log-in
 /// page with a `next` that brings them back. During SSR that is a 303 before any
 /// content is sent, so nothing protected ever flashes on screen.
+///
+/// An account the site asks for a second factor it has not set up yet
+/// (`LATCHKEY_REQUIRE_SECOND_FACTOR=everyone`) is sent to the security page
+/// instead, unless this page is part of setting one up (`setting_up`). The
+/// server refuses such an account its server functions all the same: this
+/// is the way there, not the lock.
 #[component]
-pub fn RequireUser<F, V>(children: F) -> impl IntoView
+pub fn RequireUser<F, V>(children: F, #[prop(optional)] setting_up: bool) -> impl IntoView
 where
     F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    guard(None, children)
+    guard(None, setting_up, children)
 }
 
 /// Like [`RequireUser`], and also needs the password given within the last ten
 /// minutes ("sudo mode"): otherwise the user is sent to confirm it first, and
 /// comes back here afterwards.
 #[component]
-pub fn RequireSudo<F, V>(children: F) -> impl IntoView
+pub fn RequireSudo<F, V>(children: F, #[prop(optional)] setting_up: bool) -> impl IntoView
 where
     F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -31,10 +37,14 @@ where
     let auth = use_auth();
     // Created with the page, never after an await: see DevicesPage.
     let sudo = Resource::new(move || auth.sudo_version(), |_| sudo_status());
-    guard(Some(sudo), children)
+    guard(Some(sudo), setting_up, children)
 }
 
-fn guard<F, V>(sudo: Option<Resource<Result<bool, ApiError>>>, children: F) -> impl IntoView
+fn guard<F, V>(
+    sudo: Option<Resource<Result<bool, ApiError>>>,
+    setting_up: bool,
+    children: F,
+) -> impl IntoView
 where
     F: Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -55,6 +65,10 @@ where
                             None => Ok(true),
                         };
                         match (user, confirmed) {
+                            (Ok(Some(user)), _) if !setting_up && auth.owes_second_factor(&user) => {
+                                platform::see_other(SECURITY_PAGE);
+                                view! { <p class="loading">"Redirecting to set up a second factor…"</p> }.into_any()
+                            }
                             (Ok(Some(user)), Ok(true)) => children(user).into_any(),
                             (Ok(None), _) => {
                                 let reason = platform::why_signed_out()
@@ -75,6 +89,9 @@ where
         </Suspense>
     }
 }
+
+/// Where an account that owes the site a second factor sets one up.
+const SECURITY_PAGE: &str = "/settings/security";
 
 /// The current page's address, as a place to come back to.
 pub(crate) fn here(location: &Location) -> ReturnTo {

@@ -32,7 +32,7 @@ pub fn ConfirmPage() -> impl IntoView {
     });
     view! {
         <PageTitle text="Confirm your password"/>
-        <RequireUser let:user>
+        <RequireUser setting_up=true let:user>
             <section class="card">
                 <h1>"Confirm your password"</h1>
                 <p class="muted">

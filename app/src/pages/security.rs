@@ -1,4 +1,4 @@
-use latchkey::domain::{Field, SecurityStatus, TotpState};
+use latchkey::domain::{Field, SecurityStatus, TotpState, UserId};
 use leptos::prelude::*;
 
 use super::passkeys::PasskeysSection;
@@ -31,18 +31,18 @@ pub fn SecurityPage() -> impl IntoView {
     ];
     view! {
         <PageTitle text="Sign-in security"/>
-        <RequireSudo let:_user>
+        <RequireSudo setting_up=true let:user>
             <section class="card settings">
                 <SettingsTabs/>
                 <h1>"Sign-in security"</h1>
                 {errors.map(|error| view! { <FormAlert error/> })}
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
+                    {move || { let user = user.clone(); Suspend::new(async move {
                         match status.await {
-                            Ok(status) => view! { <Status status begin confirm disable renew error=errors[1]/> }.into_any(),
+                            Ok(status) => view! { <Status status owed=user.second_factor_needed user=user.id begin confirm disable renew error=errors[1]/> }.into_any(),
                             Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                         }
-                    })}
+                    })}}
                 </Suspense>
             </section>
         </RequireSudo>
@@ -52,6 +52,9 @@ pub fn SecurityPage() -> impl IntoView {
 #[component]
 fn Status(
     status: SecurityStatus,
+    /// The site asked this account for a second factor when the page loaded.
+    owed: bool,
+    user: UserId,
     begin: ServerAction<BeginTotp>,
     confirm: ServerAction<ConfirmTotp>,
     disable: ServerAction<DisableTotp>,
@@ -69,6 +72,22 @@ fn Status(
     });
     // Recovery codes stand in for whichever second factor is lost.
     let has_factor = status.totp == TotpState::On || !status.passkeys.is_empty();
+    use_auth().saw_second_factor(user, has_factor);
+    let rule = owed.then(|| match has_factor {
+        false => view! {
+            <div class="alert alert-info" role="status">
+                <p><strong>"This site asks every account for a second factor."</strong></p>
+                <p>"Set up an authenticator app or add a passkey below. Until you do, the rest of the site stays closed to this account."</p>
+            </div>
+        }
+        .into_any(),
+        true => view! {
+            <div class="alert alert-info" role="status">
+                <p>"Your second factor is set up: the whole site is open to you. " <a href="/">"Continue"</a></p>
+            </div>
+        }
+        .into_any(),
+    });
     let body = match status.totp {
         TotpState::Off if !status.available => view! {
             <p>"Authenticator apps are not set up on this server (it needs LATCHKEY_SECRET_KEY)."</p>
@@ -110,5 +129,5 @@ fn Status(
     let passkeys = view! {
         <PasskeysSection passkeys=status.passkeys unavailable=status.passkeys_unavailable has_password=status.has_password/>
     };
-    view! { {fresh} <h2>"Authenticator app"</h2> {body} {passkeys} {recovery} }
+    view! { {rule} {fresh} <h2>"Authenticator app"</h2> {body} {passkeys} {recovery} }
 }

@@ -145,6 +145,18 @@ impl super::Config {
                 "LATCHKEY_SMTP_URL is unset: mail waits in the outbox and nobody receives it",
             );
         }
+        // Neither an authenticator nor a passkey can be set up, and the rule
+        // asks for one of them.
+        if self.secret_key.is_none()
+            && self.public_origin.is_none()
+            && self.second_factor_rule.covers_admins()
+        {
+            warnings.push(
+                "LATCHKEY_REQUIRE_SECOND_FACTOR asks for a second factor that nobody can set up \
+                 here (no LATCHKEY_SECRET_KEY, no LATCHKEY_PUBLIC_ORIGIN for passkeys): the \
+                 admin console stays shut",
+            );
+        }
         warnings
     }
 }

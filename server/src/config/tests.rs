@@ -290,6 +290,16 @@ fn a_production_start_names_what_it_lacks() {
         bare.iter().any(|w| w.starts_with("LATCHKEY_PUBLIC_ORIGIN")),
         "{bare:?}"
     );
+    assert!(
+        bare.iter()
+            .any(|w| w.starts_with("LATCHKEY_REQUIRE_SECOND_FACTOR")),
+        "{bare:?}"
+    );
+    let open = config(&[("LATCHKEY_REQUIRE_SECOND_FACTOR", "none")]).unwrap();
+    assert!(!open
+        .production_warnings()
+        .iter()
+        .any(|w| w.starts_with("LATCHKEY_REQUIRE_SECOND_FACTOR")));
     assert!(config(&[])
         .unwrap()
         .mode_line()
@@ -303,4 +313,22 @@ fn a_production_start_names_what_it_lacks() {
     ])
     .unwrap();
     assert_eq!(careful.production_warnings(), Vec::<&str>::new());
+}
+
+#[test]
+fn the_second_factor_rule_covers_admins_unless_set() {
+    use latchkey::domain::SecondFactorRule;
+    assert_eq!(
+        config(&[]).unwrap().second_factor_rule,
+        SecondFactorRule::Admins
+    );
+    for rule in SecondFactorRule::NAMES {
+        let read = config(&[("LATCHKEY_REQUIRE_SECOND_FACTOR", rule)]).unwrap();
+        assert_eq!(read.second_factor_rule.name(), rule);
+    }
+    let typo = config(&[("LATCHKEY_REQUIRE_SECOND_FACTOR", "admin")]).unwrap_err();
+    assert!(
+        typo.to_string().contains("none, admins, everyone"),
+        "{typo}"
+    );
 }

@@ -4,6 +4,7 @@
 use std::str::FromStr;
 
 use latchkey::auth::VerifiedFor;
+use latchkey::domain::SecondFactorRule;
 use latchkey::factors::SecretBox;
 use latchkey::password::Pepper;
 
@@ -39,6 +40,14 @@ impl Var {
 
     pub(super) fn verified_for(self) -> Result<VerifiedFor, ConfigError> {
         VerifiedFor::parse(&self.value).map_err(|problem| ConfigError {
+            key: self.key,
+            value: self.value,
+            problem,
+        })
+    }
+
+    pub(super) fn second_factor_rule(self) -> Result<SecondFactorRule, ConfigError> {
+        SecondFactorRule::parse(&self.value).map_err(|problem| ConfigError {
             key: self.key,
             value: self.value,
             problem,

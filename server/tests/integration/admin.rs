@@ -19,7 +19,7 @@ pub const ADMIN_FUNCTIONS: &[(&str, &[(&str, &str)])] = &[
     ("admin_act", &[("id", "1"), ("action", "sign_out")]),
 ];
 
-/// Runs `server admin ARGS` on `app`'s database, as an operator would:
+/// Runs `server admin ARGS` on `app`'s database and rule, as an operator would:
 /// what it printed, and whether it succeeded.
 pub fn admin_command(app: &TestApp, args: &[&str]) -> (String, bool) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
@@ -28,6 +28,10 @@ pub fn admin_command(app: &TestApp, args: &[&str]) -> (String, bool) {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DATABASE_URL", &app.config.database_url)
+        .env(
+            "LATCHKEY_REQUIRE_SECOND_FACTOR",
+            app.config.second_factor_rule.name(),
+        )
         .env("RUST_LOG", "warn")
         .output()
         .expect("the server binary runs");
@@ -47,6 +51,16 @@ pub(crate) async fn registered(app: &TestApp, name: &str) -> Client {
         call(&browser, app, "register", &form).await.status(),
         StatusCode::OK
     );
+    browser
+}
+
+/// A browser that registered `name`, set up an authenticator (the admin
+/// console asks admins for a second factor) and was made an admin.
+pub(crate) async fn registered_admin(app: &TestApp, name: &str) -> Client {
+    let browser = registered(app, name).await;
+    crate::second_factor::enrol_on(&browser, app, &latchkey::clock::Clock::system()).await;
+    let (said, ok) = admin_command(app, &["grant", name]);
+    assert!(ok, "{said}");
     browser
 }
 
@@ -81,7 +95,15 @@ async fn the_command_line_grants_revokes_and_lists_admins() {
     );
     let (said, ok) = admin_command(&app, &["grant", &name]);
     assert!(ok, "{said}");
-    assert_eq!(said, format!("{name} is now an administrator"));
+    // Granted, and told that the console waits for a second factor.
+    assert_eq!(
+        said,
+        format!(
+            "{name} is now an administrator\n{name} has no second factor yet: the admin \
+             console opens to them once they set one up (an authenticator app or a passkey, in \
+             Settings, Security)"
+        )
+    );
     assert_eq!(admin_command(&app, &["list"]).0, name);
     let (said, ok) = admin_command(&app, &["grant", "nobody-at-all"]);
     assert!(!ok);
@@ -184,8 +206,7 @@ async fn the_last_admin_cannot_delete_their_own_account() {
 async fn a_lock_signs_the_user_out_at_once_and_keeps_every_way_in_shut() {
     let app = TestApp::start().await;
     let admin_name = unique_name("admin");
-    let admin = registered(&app, &admin_name).await;
-    admin_command(&app, &["grant", &admin_name]);
+    let admin = registered_admin(&app, &admin_name).await;
     let name = unique_name("locked");
     let user = registered(&app, &name).await;
     let id = user_id(&admin, &app, &name).await;
@@ -254,10 +275,8 @@ async fn a_lock_signs_the_user_out_at_once_and_keeps_every_way_in_shut() {
 async fn two_admins_demoting_each_other_at_once_leave_one_and_none_acts_on_itself() {
     let app = TestApp::start().await;
     let (a_name, b_name) = (unique_name("admin-a"), unique_name("admin-b"));
-    let a = registered(&app, &a_name).await;
-    let b = registered(&app, &b_name).await;
-    admin_command(&app, &["grant", &a_name]);
-    admin_command(&app, &["grant", &b_name]);
+    let a = registered_admin(&app, &a_name).await;
+    let b = registered_admin(&app, &b_name).await;
     let (a_id, b_id) = (
         user_id(&a, &app, &a_name).await,
         user_id(&a, &app, &b_name).await,
@@ -297,8 +316,7 @@ async fn an_admin_sends_a_reset_removes_lost_factors_and_deletes() {
     let clock = latchkey::clock::Clock::system();
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let admin_name = unique_name("admin");
-    let admin = registered(&app, &admin_name).await;
-    admin_command(&app, &["grant", &admin_name]);
+    let admin = registered_admin(&app, &admin_name).await;
     // The user is the app's own browser (the second-factor helpers use it).
     let name = unique_name("helped");
     app.register(&name, PASSWORD).await;

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::admin::{act, admin_command, registered, user_id};
+use crate::admin::{act, registered, registered_admin, user_id};
 use crate::harness::{unique_name, TestApp, PASSWORD};
 
 /// A lock and five sign-ins at once (as many as the account's throttle lets
@@ -15,8 +15,7 @@ use crate::harness::{unique_name, TestApp, PASSWORD};
 async fn a_lock_racing_sign_ins_leaves_no_session() {
     let app = TestApp::start().await;
     let admin_name = unique_name("admin");
-    let admin = registered(&app, &admin_name).await;
-    admin_command(&app, &["grant", &admin_name]);
+    let admin = registered_admin(&app, &admin_name).await;
     let name = unique_name("racer");
     registered(&app, &name).await;
     let id = user_id(&admin, &app, &name).await;

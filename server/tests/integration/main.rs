@@ -45,6 +45,7 @@ mod remember_me;
 mod reset;
 mod second_factor;
 mod second_factor_mail;
+mod second_factor_rule;
 mod sensitive_actions;
 mod server_functions;
 mod session_lifetimes;

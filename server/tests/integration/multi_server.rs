@@ -43,6 +43,28 @@ async fn call_from(
     (status, session, response.text().await.unwrap())
 }
 
+/// `command` with a key to seal authenticator secrets (a production server
+/// offers authenticators only with one).
+fn keyed(mut command: std::process::Command) -> std::process::Command {
+    command.env("LATCHKEY_SECRET_KEY", "5a".repeat(32));
+    command
+}
+
+/// Sets up an authenticator for the session `cookie` on `server`: the
+/// session's cookie afterwards.
+async fn with_authenticator(server: &Running, cookie: &str) -> String {
+    let (begun, _, body) = call(server, "begin_totp", Some(cookie), &[]).await;
+    assert_eq!(begun, StatusCode::OK, "{body}");
+    let (_, _, status) = call(server, "security_status", Some(cookie), &[]).await;
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    let shown = status["totp"]["Enrolling"]["secret"].as_str().unwrap();
+    let secret = latchkey::factors::TotpSecret::from_display(shown).unwrap();
+    let code = crate::second_factor::code(&secret, latchkey::clock::Clock::system().now());
+    let (on, cycled, body) = call(server, "confirm_totp", Some(cookie), &[("code", &code)]).await;
+    assert_eq!(on, StatusCode::OK, "{body}");
+    cycled.unwrap_or_else(|| cookie.to_string())
+}
+
 #[test]
 fn two_app_servers_on_one_database_share_sign_ins_and_revocations_at_once() {
     let _turn = crate::harness::exclusive_turn();
@@ -224,8 +246,8 @@ fn a_lock_through_one_server_ends_the_session_on_another() {
     let dir = tempfile::tempdir().unwrap();
     let (runtime, url) = runtime_and_database(dir.path());
     let (a, b) = (
-        Running::start(server(dir.path(), &url)),
-        Running::start(server(dir.path(), &url)),
+        Running::start(keyed(server(dir.path(), &url))),
+        Running::start(keyed(server(dir.path(), &url))),
     );
     runtime.block_on(async {
         let mut cookies = Vec::new();
@@ -249,6 +271,8 @@ fn a_lock_through_one_server_ends_the_session_on_another() {
             .output()
             .unwrap();
         assert!(granted.status.success());
+        // The console asks admins for a second factor.
+        let admin = with_authenticator(&a, &admin).await;
         let (_, _, who) = call(&b, "current_user", Some(&user), &[]).await;
         assert!(who.contains("the-user"), "{who}");
 

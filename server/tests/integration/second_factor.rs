@@ -50,11 +50,20 @@ pub(crate) async fn with_authenticator(
 /// Sets up the authenticator of the app's signed-in user (in sudo mode):
 /// its secret and recovery codes.
 pub(crate) async fn enrol(app: &TestApp, clock: &Clock) -> (TotpSecret, Vec<String>) {
+    enrol_on(&app.client, app, clock).await
+}
+
+/// Sets up the authenticator of `browser`'s user (in sudo mode).
+pub(crate) async fn enrol_on(
+    browser: &Client,
+    app: &TestApp,
+    clock: &Clock,
+) -> (TotpSecret, Vec<String>) {
     assert_eq!(
-        call(&app.client, app, "begin_totp", &[]).await.status(),
+        call(browser, app, "begin_totp", &[]).await.status(),
         StatusCode::OK
     );
-    let enrolling = status(&app.client, app).await;
+    let enrolling = status(browser, app).await;
     let shown = enrolling["totp"]["Enrolling"]["secret"]
         .as_str()
         .expect("a secret to type");
@@ -64,25 +73,25 @@ pub(crate) async fn enrol(app: &TestApp, clock: &Clock) -> (TotpSecret, Vec<Stri
         .contains("<svg"));
     let secret = TotpSecret::from_display(shown).unwrap();
 
-    let wrong = call(&app.client, app, "confirm_totp", &[("code", "000000")]).await;
+    let wrong = call(browser, app, "confirm_totp", &[("code", "000000")]).await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        status(&app.client, app).await["totp"]["Enrolling"].is_object(),
+        status(browser, app).await["totp"]["Enrolling"].is_object(),
         "still off"
     );
     let right = code(&secret, clock.now());
     assert_eq!(
-        call(&app.client, app, "confirm_totp", &[("code", &right)])
+        call(browser, app, "confirm_totp", &[("code", &right)])
             .await
             .status(),
         StatusCode::OK
     );
-    let on = status(&app.client, app).await;
+    let on = status(browser, app).await;
     assert_eq!(on["totp"], "On");
     let codes: Vec<String> = serde_json::from_value(on["fresh_codes"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
     assert_eq!(
-        status(&app.client, app).await["fresh_codes"],
+        status(browser, app).await["fresh_codes"],
         Value::Null,
         "shown once"
     );
