@@ -60,6 +60,8 @@ test("a forgotten password is set anew from the mailed link, and the browser is 
   await mail.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/reset\/confirm\?token=[0-9a-f]{64}$/);
   await hydrated(page);
+  // The page says what the account trusts besides its password: nothing here.
+  await expect(page.getByText("Your account has no second factor")).toBeVisible();
   await page.getByLabel("New password").fill("another long passphrase to remember");
   await page.getByRole("button", { name: "Set the password" }).click();
   await expect(page).toHaveURL("/");

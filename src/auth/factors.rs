@@ -5,7 +5,7 @@
 use tower_sessions::Session;
 
 use super::{Auth, AuthError, Me};
-use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId};
+use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId, LATELY};
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
@@ -96,6 +96,7 @@ impl Auth {
     ) -> Result<SecurityStatus, AuthError> {
         let user = me.user.id;
         let row = self.store.totp(user).await?;
+        let totp_since = row.as_ref().and_then(|row| row.confirmed_at);
         let totp = match row {
             None => TotpState::Off,
             Some(row) if row.confirmed_at.is_some() => TotpState::On,
@@ -113,6 +114,8 @@ impl Auth {
         let left = self.store.recovery_codes_left(user).await?;
         let fresh = session.remove::<Vec<String>>(FRESH_CODES_KEY).await?;
         Ok(SecurityStatus {
+            totp_since,
+            lately_since: self.clock.now() - LATELY,
             totp,
             recovery_codes_left: u32::try_from(left).unwrap_or(0),
             fresh_codes: fresh,

@@ -7,7 +7,7 @@ use tower_sessions::Session;
 use super::email::hash_token;
 use super::mailed::RESET_LINK;
 use super::{Auth, AuthError};
-use crate::domain::{ActivityKind, CurrentUser, EmailAddress, NewPassword};
+use crate::domain::{ActivityKind, CurrentUser, EmailAddress, NewPassword, Trusted, LATELY};
 use crate::sessions::{ClientInfo, Via};
 use crate::store::SignedOut;
 
@@ -18,6 +18,30 @@ impl Auth {
     /// an account gets at most three an hour.
     pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), AuthError> {
         self.mail_link(email, &RESET_LINK).await
+    }
+
+    /// What the account of a live reset link trusts besides its password,
+    /// for the page that sets a new one: a new password removes none of it.
+    pub async fn trusted_by_reset_link(&self, token: &str) -> Result<Trusted, AuthError> {
+        let now = self.clock.now();
+        let user = self
+            .store
+            .peek_email_token(&hash_token(token.trim()), RESET_LINK.purpose, now)
+            .await?
+            .ok_or(AuthError::LinkInvalid)?;
+        let totp = self.store.totp(user).await?;
+        Ok(Trusted {
+            totp_since: totp.and_then(|row| row.confirmed_at),
+            passkeys: self
+                .passkey_summaries(user)
+                .await?
+                .into_iter()
+                .map(|passkey| (passkey.name, passkey.created_at))
+                .collect(),
+            recovery_codes_left: u32::try_from(self.store.recovery_codes_left(user).await?)
+                .unwrap_or(0),
+            lately_since: now - LATELY,
+        })
     }
 
     /// Sets a new password with a reset link, once: the password must pass

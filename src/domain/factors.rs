@@ -36,6 +36,36 @@ pub struct SecurityStatus {
     pub passkeys_unavailable: Option<String>,
     /// Whether the account has a password (else passkeys alone sign in).
     pub has_password: bool,
+    /// When the authenticator app was turned on, if it is on.
+    pub totp_since: Option<i64>,
+    /// A factor added at or after this moment was added lately
+    /// ([`LATELY`]): the page marks it, so an intruder's stands out.
+    pub lately_since: i64,
+}
+
+/// How long a factor counts as added lately: a week.
+pub const LATELY: i64 = 7 * 24 * 60 * 60;
+
+/// What an account trusts besides its password, for someone about to
+/// recover it (the reset page): its second factors, and when each came.
+/// Names and dates only; nothing that signs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trusted {
+    /// When the authenticator app was turned on, if it is on.
+    pub totp_since: Option<i64>,
+    /// Each passkey's name and when it was added, oldest first.
+    pub passkeys: Vec<(String, i64)>,
+    /// Unused recovery codes.
+    pub recovery_codes_left: u32,
+    /// As in [`SecurityStatus::lately_since`].
+    pub lately_since: i64,
+}
+
+impl Trusted {
+    /// Whether the account has no second factor at all.
+    pub fn is_empty(&self) -> bool {
+        self.totp_since.is_none() && self.passkeys.is_empty()
+    }
 }
 
 /// What sudo mode asks of a user beside their password.

@@ -21,6 +21,7 @@ pub use device::{Device, DeviceId};
 pub use email::EmailAddress;
 pub use factors::{
     PasskeyId, PasskeyName, PasskeySummary, SecondFactorRule, SecurityStatus, SudoAsks, TotpState,
+    Trusted, LATELY,
 };
 pub use field::{Field, FieldError};
 pub use flash::{Flash, FlashLevel};

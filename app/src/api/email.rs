@@ -1,3 +1,4 @@
+use latchkey::domain::Trusted;
 use leptos::prelude::*;
 
 use super::ApiError;
@@ -78,6 +79,20 @@ pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
     )
 }
 
+/// What the account of a live reset link trusts besides its password (its
+/// second factors, names and dates), for the page that sets a new one.
+#[server(name = ResetLinkTrusts, endpoint = "reset_link_trusts")]
+pub async fn reset_link_trusts(token: String) -> Result<Trusted, ApiError> {
+    use super::server::{auth, finish};
+
+    finish(
+        auth()?
+            .trusted_by_reset_link(&token)
+            .await
+            .map_err(Into::into),
+    )
+}
+
 /// Sets a new password with the mailed link's token: every device is signed
 /// out, and this browser signed in.
 #[server(endpoint = "reset_password")]
@@ -108,11 +123,12 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
                     let said = "Your new password is set, and every other device is signed out.";
                     (said, "/")
                 }
-                // An account with a second factor signs in with it too.
+                // An account with a second factor signs in with it too, and
+                // then sees what the account trusts.
                 None => (
                     "Your new password is set, and every device is signed out. Log in with it \
-                     and your authenticator code.",
-                    "/login",
+                     and your second factor, then check the factors your account trusts.",
+                    "/login?next=%2Fsettings%2Fsecurity",
                 ),
             };
             flash(&session, Flash::success(said)).await?;

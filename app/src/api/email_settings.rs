@@ -78,8 +78,10 @@ pub async fn undo_email_change(token: String) -> Result<(), ApiError> {
             flash(
                 &session()?,
                 Flash::success(format!(
-                    "{email} is your address again, and every device is signed out. If you did \
-                     not change it, set a new password now."
+                    "{email} is your address again, every device is signed out, and the \
+                     second factors and passkeys added since the change are removed. If you did \
+                     not change it, set a new password now: the page says what else your \
+                     account trusts."
                 )),
             )
             .await?;

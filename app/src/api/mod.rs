@@ -33,9 +33,9 @@ pub use devices::{
     RevokeOtherDevices,
 };
 pub use email::{
-    request_password_reset, request_sign_in_link, resend_verification, reset_password,
-    sign_in_with_link, verify_email, RequestPasswordReset, RequestSignInLink, ResendVerification,
-    ResetPassword, SignInWithLink, VerifyEmail,
+    request_password_reset, request_sign_in_link, resend_verification, reset_link_trusts,
+    reset_password, sign_in_with_link, verify_email, RequestPasswordReset, RequestSignInLink,
+    ResendVerification, ResetLinkTrusts, ResetPassword, SignInWithLink, VerifyEmail,
 };
 pub use email_settings::{
     change_email, confirm_email_change, email_settings, set_new_device_notices, undo_email_change,

@@ -31,4 +31,4 @@ pub use route_focus::{provide_route_focus, RouteAnnouncer, SkipLink};
 pub use settings_tabs::SettingsTabs;
 pub use strength_meter::NewPasswordField;
 pub use text::plural;
-pub use when::When;
+pub use when::{Lately, When};

@@ -29,6 +29,13 @@ pub fn When(
     view! { <time datetime=datetime title=exact>{shown}</time> }
 }
 
+/// "New" beside a factor added at `at`, when that is at or after `since`
+/// (the server's idea of lately: a week): an intruder's factor stands out.
+#[component]
+pub fn Lately(at: i64, since: i64) -> impl IntoView {
+    (at >= since).then(|| view! { <span class="badge new-badge">"New this week"</span> })
+}
+
 /// A UTC timestamp to the minute, the same on the server and in the browser
 /// (a local time zone would differ between the two and break hydration).
 pub fn when(unix_seconds: i64) -> String {

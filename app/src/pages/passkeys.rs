@@ -3,7 +3,9 @@ use leptos::prelude::*;
 
 use crate::api::{AddPasskey, RemovePasskey, RemovePassword, RenamePasskey};
 use crate::auth::{use_auth, Changes};
-use crate::components::{action_error, FormAlert, PasskeyButton, PasskeyStep, SubmitButton, When};
+use crate::components::{
+    action_error, FormAlert, Lately, PasskeyButton, PasskeyStep, SubmitButton, When,
+};
 
 /// The security page's passkeys: each one's name (renamed in place), when
 /// it was added and last used, and a button to remove it; then a name and
@@ -14,6 +16,8 @@ pub fn PasskeysSection(
     passkeys: Vec<PasskeySummary>,
     unavailable: Option<String>,
     has_password: bool,
+    /// A passkey added since then is marked new.
+    lately_since: i64,
 ) -> impl IntoView {
     let auth = use_auth();
     let add = auth.action::<AddPasskey>(&[Changes::Message]);
@@ -60,7 +64,7 @@ pub fn PasskeysSection(
     let list = (!passkeys.is_empty()).then(|| {
         view! {
             <ul class="passkeys" aria-label="Your passkeys">
-                {passkeys.into_iter().map(|key| view! { <PasskeyItem key rename remove/> }).collect_view()}
+                {passkeys.into_iter().map(|key| view! { <PasskeyItem key rename remove lately_since/> }).collect_view()}
             </ul>
         }
     });
@@ -102,6 +106,7 @@ fn PasskeyItem(
     key: PasskeySummary,
     rename: ServerAction<RenamePasskey>,
     remove: ServerAction<RemovePasskey>,
+    lately_since: i64,
 ) -> impl IntoView {
     let id = key.id.0;
     let field = format!("passkey-{id}-name");
@@ -111,7 +116,7 @@ fn PasskeyItem(
     };
     view! {
         <li class="passkey">
-            <p><strong>{key.name.clone()}</strong><span class="muted">" · added " <When at=key.created_at/> {last_used}</span></p>
+            <p><strong>{key.name.clone()}</strong><span class="muted">" · added " <When at=key.created_at/> {last_used}</span> " " <Lately at=key.created_at since=lately_since/></p>
             <div class="actions">
                 <ActionForm action=rename attr:class="inline">
                     <input type="hidden" name="id" value=id/>

@@ -7,7 +7,8 @@ use crate::api::{
 };
 use crate::auth::{use_auth, Changes};
 use crate::components::{
-    action_error, CodeField, FormAlert, PageTitle, RequireSudo, SettingsTabs, SubmitButton,
+    action_error, CodeField, FormAlert, Lately, PageTitle, RequireSudo, SettingsTabs, SubmitButton,
+    When,
 };
 
 /// `/settings/security` (login and sudo mode required): the authenticator
@@ -113,6 +114,7 @@ fn Status(
         .into_any(),
         TotpState::On => view! {
             <p><span class="badge">"On"</span>" Every sign-in asks for a code from your authenticator app, or a passkey."</p>
+            {status.totp_since.map(|at| view! { <p class="muted">"Turned on " <When at/> " " <Lately at since=status.lately_since/></p> })}
             <ActionForm action=disable>
                 <SubmitButton pending=disable.pending().into() label="Turn off the authenticator" pending_label="Turning off…" class="button danger"/>
             </ActionForm>
@@ -126,8 +128,16 @@ fn Status(
             <SubmitButton pending=renew.pending().into() label="Make new recovery codes" pending_label="Making…" class="button"/>
         </ActionForm>
     });
+    let since = status.lately_since;
+    // Not beside the codes of a factor just set up: that one is theirs.
+    let lately = status.fresh_codes.is_none()
+        && (status.totp_since.is_some_and(|at| at >= since)
+            || status.passkeys.iter().any(|key| key.created_at >= since));
+    let lately = lately.then(|| view! {
+        <p class="alert alert-info" role="status">"A factor marked “New this week” was added in the last seven days. If you did not add it, remove it and change your password."</p>
+    });
     let passkeys = view! {
-        <PasskeysSection passkeys=status.passkeys unavailable=status.passkeys_unavailable has_password=status.has_password/>
+        <PasskeysSection passkeys=status.passkeys unavailable=status.passkeys_unavailable has_password=status.has_password lately_since=since/>
     };
-    view! { {rule} {fresh} <h2>"Authenticator app"</h2> {body} {passkeys} {recovery} }
+    view! { {rule} {fresh} {lately} <h2>"Authenticator app"</h2> {body} {passkeys} {recovery} }
 }

@@ -1,13 +1,14 @@
 //! Second factors where mail is involved: a sign-in by mailed link still
-//! asks for the code, a reset link does not sign such an account in, and a
-//! recovery code's use is mailed with how many are left.
+//! asks for the code, a reset link does not sign such an account in (and
+//! its page says what the account still trusts), and a recovery code's use
+//! is mailed with how many are left.
 
 use latchkey::clock::Clock;
 use reqwest::StatusCode;
 
 use crate::harness::{current_username, location, PASSWORD};
 use crate::second_factor::{call, code, enrol};
-use crate::smtp::{body, confirmed_user, header, mailed_token, SmtpServer};
+use crate::smtp::{body, confirmed_user, header, link_token, mailed_token, SmtpServer};
 
 const START: i64 = 1_800_000_000;
 
@@ -101,7 +102,11 @@ async fn a_reset_link_sets_the_password_but_the_code_is_still_needed() {
     )
     .await;
     assert_eq!(reset.status(), StatusCode::OK);
-    assert_eq!(location(&reset).as_deref(), Some("/login"));
+    // After the code, the security page, to check what the account trusts.
+    assert_eq!(
+        location(&reset).as_deref(),
+        Some("/login?next=%2Fsettings%2Fsecurity")
+    );
     assert_eq!(
         current_username(&browser, &app.base, None).await,
         None,
@@ -124,4 +129,90 @@ async fn a_reset_link_sets_the_password_but_the_code_is_still_needed() {
     )
     .await;
     assert_eq!(done.status(), StatusCode::OK);
+}
+
+/// The page a reset link opens lists the account's second factors, marking
+/// those of the last seven days, so an owner recovering from an intruder
+/// sees the intruder's; so does the security page.
+#[tokio::test]
+async fn the_reset_page_says_what_the_account_still_trusts_and_marks_this_weeks() {
+    let smtp = SmtpServer::start();
+    let clock = Clock::manual(START);
+    let (app, _, address) = confirmed_user(&smtp, Some(clock.clone())).await;
+    enrol(&app, &clock).await;
+    let security = app.client.get(app.url("/settings/security")).send().await;
+    let security = security.unwrap().text().await.unwrap();
+    assert!(security.contains("Turned on"), "{security}");
+    assert!(security.contains("New this week"), "{security}");
+
+    let mut sent = smtp.wait_for(2).await.len();
+    let mut seen = Vec::new();
+    let mut page_of_a_new_link = async |clock: &Clock| {
+        app.stranger()
+            .post(app.url("/api/request_password_reset"))
+            .form(&[("email", address.as_str())])
+            .send()
+            .await
+            .unwrap();
+        sent += 1;
+        smtp.wait_for(sent).await;
+        let links = smtp.to(&address);
+        let mut fresh = links
+            .iter()
+            .filter_map(|m| link_token(m, "/reset/confirm?token="))
+            .filter(|token| !seen.contains(token));
+        let token = fresh.next().expect("a new reset link");
+        seen.push(token.clone());
+        let trusts: serde_json::Value = call(
+            &app.stranger(),
+            &app,
+            "reset_link_trusts",
+            &[("token", &token)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(trusts["totp_since"], START, "{trusts}");
+        assert_eq!(trusts["recovery_codes_left"], 10);
+        assert_eq!(
+            trusts["lately_since"],
+            clock.now() - latchkey::domain::LATELY
+        );
+        let page = app
+            .stranger()
+            .get(app.url(&format!("/reset/confirm?token={token}")));
+        page.send().await.unwrap().text().await.unwrap()
+    };
+    let page = page_of_a_new_link(&clock).await;
+    assert!(page.contains("A new password does not remove what your account also trusts"));
+    assert!(page.contains("An authenticator app, turned on"), "{page}");
+    assert!(page.contains("10 unused recovery codes"), "{page}");
+    assert!(page.contains("New this week"), "{page}");
+    // A week on, the same factor is no longer new.
+    clock.advance(latchkey::domain::LATELY + 60);
+    let page = page_of_a_new_link(&clock).await;
+    assert!(page.contains("An authenticator app, turned on"), "{page}");
+    assert!(!page.contains("New this week"), "{page}");
+
+    // A link that does not work says so before a password is typed.
+    let refused = call(
+        &app.stranger(),
+        &app,
+        "reset_link_trusts",
+        &[("token", "nonsense")],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let page = app
+        .stranger()
+        .get(app.url("/reset/confirm?token=nonsense"))
+        .send()
+        .await;
+    assert!(page
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .contains("role=\"alert\""));
 }

@@ -28,6 +28,7 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
     ("verify_email", &["token"]),
     ("resend_verification", &[]),
     ("request_password_reset", &["email"]),
+    ("reset_link_trusts", &["token"]),
     ("reset_password", &["token", "new_password"]),
     ("request_sign_in_link", &["email"]),
     ("sign_in_with_link", &["token", "remember"]),
