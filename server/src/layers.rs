@@ -38,6 +38,7 @@ pub fn around(router: Router, config: &Config) -> Router {
     for (name, value) in security_headers(config) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
+    router = router.layer(middleware::from_fn(no_store_dynamic));
     // Pages and JSON answers compressed when the browser takes brotli or
     // gzip (the built wasm, JS and CSS are served precompressed instead).
     // No page carries a secret that a reflected guess could be compared
@@ -69,6 +70,24 @@ pub fn around(router: Router, config: &Config) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(middleware::from_fn(drop_unsafe_request_id))
+}
+
+/// Pages and JSON answers are someone's (the signed-in user is serialized
+/// into every page): no browser or proxy keeps a copy (ASVS 5.0 14.3.2).
+/// The build's files keep their own caching.
+async fn no_store_dynamic(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let dynamic = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"));
+    if dynamic && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// Longest `x-request-id` kept from a client or proxy.

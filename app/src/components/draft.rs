@@ -1,5 +1,5 @@
 //! A form's draft kept across a sign-in. When a submit fails because the
-//! session has ended, what was typed (never a password) is put in the tab's
+//! session has ended, what was typed (never a password or a code) is put in the tab's
 //! session storage, keyed by the page; the guard then sends the visitor to
 //! log in, and back. When the page's fields appear again, each takes its
 //! draft back, once.
@@ -47,8 +47,12 @@ mod browser {
         for i in 0..fields.length() {
             let Some(node) = fields.item(i) else { continue };
             let (name, value) = if let Some(input) = node.dyn_ref::<HtmlInputElement>() {
-                // Text fields only: never a password, nor hidden or buttons.
-                if input.type_() != "text" || input.name().contains("password") {
+                // Text fields only: never a password or a one-time code,
+                // nor hidden fields or buttons.
+                let secret = input.name().contains("password")
+                    || input.autocomplete() == "one-time-code"
+                    || input.name() == "code";
+                if input.type_() != "text" || secret {
                     continue;
                 }
                 (input.name(), input.value())

@@ -74,6 +74,25 @@ async fn api_answers_may_load_nothing_and_every_answer_has_the_basic_headers() {
     );
 }
 
+/// A page carries its user (serialized for hydration) and a JSON answer its
+/// data: neither may be kept by the browser or a proxy.
+#[tokio::test]
+async fn pages_and_answers_are_never_stored() {
+    let app = TestApp::start().await;
+    app.register(&unique_name("nostore"), PASSWORD).await;
+    for response in [
+        app.get("/settings/devices").await,
+        app.get("/").await,
+        app.get("/no/such/page").await,
+        app.post("current_user", &[]).await,
+        app.post("devices", &[]).await,
+    ] {
+        let url = response.url().to_string();
+        assert_eq!(response.headers()["cache-control"], "no-store", "{url}");
+    }
+    // (The build's files keep theirs: `the_built_files_are_revalidated_...`.)
+}
+
 #[tokio::test]
 async fn over_https_browsers_are_told_to_stay_on_https() {
     let app = TestApp::start_with(&[("LATCHKEY_SECURE_COOKIES", "true")]).await;
