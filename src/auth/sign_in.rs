@@ -66,7 +66,7 @@ impl Auth {
         self.mail_link(email, &SIGN_IN_LINK).await
     }
 
-    /// Signs in on this browser with a mailed link, once, within 15 minutes
+    /// Signs in on this browser with a mailed link, once, within 10 minutes
     /// of asking. Following it confirms an unverified address. It does not
     /// open sudo mode: that still takes the password.
     pub async fn sign_in_with_link(

@@ -92,7 +92,7 @@ pub fn sign_in_link(to: &str, username: &str, link: &str) -> Mail {
         "Your sign-in link",
         &[
             format!("Hello {username},"),
-            "Open this link within 15 minutes to sign in to Latchkey on the browser that opens \
+            "Open this link within 10 minutes to sign in to Latchkey on the browser that opens \
              it. It works once."
                 .into(),
             link.to_string(),

@@ -158,7 +158,7 @@ pub async fn request_sign_in_link(email: String) -> Result<(), ApiError> {
                 &session()?,
                 Flash::info(
                     "If that address belongs to an account, a sign-in link is on its way. It \
-                     works once, for 15 minutes.",
+                     works once, for 10 minutes.",
                 ),
             )
             .await?;

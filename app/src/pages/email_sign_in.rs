@@ -18,7 +18,7 @@ pub fn LoginEmailPage() -> impl IntoView {
         <PageTitle text="Sign in by email"/>
         <section class="card">
             <h1>"Sign in by email"</h1>
-            <p class="muted">"Give your account's email address and we will mail you a link that signs you in. It works once, for 15 minutes."</p>
+            <p class="muted">"Give your account's email address and we will mail you a link that signs you in. It works once, for 10 minutes."</p>
             <FormAlert error/>
             <ActionForm action=request>
                 <EmailField error/>
