@@ -8,7 +8,9 @@ use latchkey::sessions::SessionPolicy;
 
 use crate::Config;
 
-const USAGE: &str = "usage: server admin grant NAME | server admin revoke NAME | server admin list";
+const USAGE: &str =
+    "usage: server admin grant NAME | server admin revoke NAME | server admin list \
+                     | server admin sign-out-everyone";
 
 /// Runs `server admin ARGS…`; answers what to print and whether it worked.
 pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<(String, bool)> {
@@ -46,6 +48,13 @@ pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<(String, 
             "is no longer an administrator",
             "is not an administrator",
         )?,
+        ["sign-out-everyone"] => {
+            let devices = auth.sign_out_everyone().await?;
+            (
+                format!("signed out {devices} devices of every account"),
+                true,
+            )
+        }
         _ => (USAGE.to_string(), false),
     };
     Ok((said, ok))

@@ -30,6 +30,21 @@ impl Auth {
         Ok(self.second_factor_rule.covers_admins() && !self.store.has_second_factor(user).await?)
     }
 
+    /// `server admin sign-out-everyone`: every account signed out of every
+    /// device at once, on every app server (after a leak, say); answers how
+    /// many devices were signed out. Each browser is told why at its next
+    /// request, as after any sign-out from elsewhere.
+    pub async fn sign_out_everyone(&self) -> Result<u64, AuthError> {
+        let now = self.clock.now();
+        let signed_out = self
+            .store
+            .transaction(
+                |store| async move { Ok::<_, AuthError>(store.sign_out_everyone(now).await?) },
+            )
+            .await?;
+        Ok(signed_out)
+    }
+
     /// `server admin list`: the admins' names.
     pub async fn list_admins(&self) -> Result<Vec<String>, AuthError> {
         Ok(self

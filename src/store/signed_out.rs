@@ -31,6 +31,23 @@ pub enum SessionEnd {
 }
 
 impl Store {
+    /// Signs every account out of every device (`server admin
+    /// sign-out-everyone`): each signed-in session is noted as ended, then
+    /// every device goes, and with it its sessions and remember-me token.
+    /// Answers how many devices were signed out.
+    pub async fn sign_out_everyone(&self, now: i64) -> Result<u64, StoreError> {
+        execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO latchkey_signed_out_sessions (id, ended_at)
+                     SELECT id, $1 FROM latchkey_sessions WHERE user_id IS NOT NULL
+                     ON CONFLICT (id) DO NOTHING"
+            )
+            .bind(now)
+        )?;
+        Ok(execute!(self, sqlx::query("DELETE FROM latchkey_devices"))?)
+    }
+
     /// Remembers the ids of the sessions on the devices `which` of `user` as
     /// signed out from another device. Call it before deleting those
     /// devices, in the same transaction.

@@ -51,5 +51,6 @@ mod server_functions;
 mod session_lifetimes;
 mod sigkill;
 mod sign_in_link;
+mod sign_out_everyone;
 mod startup;
 mod throttling;
