@@ -23,7 +23,9 @@ async fn main() -> anyhow::Result<()> {
         "json" => tracing_subscriber::fmt()
             .json()
             .with_current_span(true)
-            .with_span_list(false)
+            // Every span: a line logged inside a server function's own span
+            // still carries its request's method, path and id.
+            .with_span_list(true)
             .with_env_filter(filter)
             .init(),
         "" | "text" => tracing_subscriber::fmt().with_env_filter(filter).init(),

@@ -40,12 +40,15 @@ impl Auth {
     /// rule asks admins for one (the default): a phished or guessed password
     /// alone never opens the console.
     async fn require_admin(&self, me: &Me) -> Result<(), AuthError> {
+        let user = me.user.id.0;
         if self.store.role(me.user.id).await? != Some(Role::Admin) {
+            tracing::warn!(user, "an admin function was refused to a non-admin");
             return Err(AuthError::NotAdmin);
         }
         if self.second_factor_rule.covers_admins()
             && !self.has_second_factor(&self.store, me.user.id).await?
         {
+            tracing::warn!(user, "an admin function was refused: no second factor");
             return Err(AuthError::SecondFactorNeeded);
         }
         Ok(())

@@ -215,7 +215,12 @@ pub fn finish<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
             response.set_status(e.status());
         }
         match e {
+            // Refusals are security events (ASVS 5.0 16.3.2, 16.3.3): logged
+            // in the request's span (method, path, request id), without the
+            // message, which may quote an admin's reason.
+            ApiError::Forbidden(_) => tracing::warn!("refused: not allowed (403)"),
             ApiError::TooManyAttempts(seconds) => {
+                tracing::warn!(wait = seconds, "refused: too many attempts (429)");
                 response.insert_header(http::header::RETRY_AFTER, (*seconds).into());
             }
             ApiError::Unavailable => {

@@ -163,6 +163,82 @@ fn json_logs_carry_each_requests_id() {
         .is_some_and(|m| m.starts_with("listening on"))));
 }
 
+/// Refusals are logged as security events, each in its request's span: an
+/// admin function called by a plain user (with who asked), and log-ins
+/// past the per-address limit, sent at once.
+#[test]
+fn refused_authorization_and_throttled_attempts_are_logged() {
+    let _turn = crate::harness::exclusive_turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (runtime, url) = runtime_and_database(dir.path());
+    let mut command = server(dir.path(), &url);
+    command
+        .env("LATCHKEY_LOG_FORMAT", "json")
+        .env("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "2");
+    let running = Running::start(command);
+    runtime.block_on(async {
+        let browser = running.client();
+        let form = [
+            ("username", "plain"),
+            ("email", "plain@example.test"),
+            ("password", PASSWORD),
+        ];
+        let made = browser.post(running.url("/api/register")).form(&form);
+        assert_eq!(made.send().await.unwrap().status(), StatusCode::OK);
+        let admin = browser
+            .post(running.url("/api/admin_users"))
+            .form(&[("query", "")]);
+        assert_eq!(admin.send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        let mut guesses = tokio::task::JoinSet::new();
+        for _ in 0..6 {
+            let request = running
+                .client()
+                .post(running.url("/api/login"))
+                .form(&[("username", "plain"), ("password", "a wrong guess here")]);
+            guesses.spawn(async move { request.send().await.unwrap().status() });
+        }
+        let statuses = guesses.join_all().await;
+        assert!(
+            statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+    });
+    running.signal("-TERM");
+    let (_, log) = running.wait();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    // The request's own span, among the line's spans.
+    let request = |line: &serde_json::Value| {
+        let spans = line["spans"].as_array().cloned().unwrap_or_default();
+        spans.into_iter().find(|s| s.get("request_id").is_some())
+    };
+    let logged = |message: &str, path: &str| {
+        lines.iter().find(|l| {
+            l["fields"]["message"].as_str() == Some(message)
+                && request(l).is_some_and(|span| span["path"] == path)
+        })
+    };
+    let refused = logged(
+        "an admin function was refused to a non-admin",
+        "/api/admin_users",
+    )
+    .unwrap_or_else(|| panic!("no refusal logged: {log}"));
+    assert!(refused["fields"]["user"].is_number(), "{refused}");
+    let span = request(refused).unwrap_or_default();
+    assert!(span["request_id"].is_string(), "{refused}");
+    assert_eq!(span["method"], "POST", "{refused}");
+    assert!(
+        logged("refused: not allowed (403)", "/api/admin_users").is_some(),
+        "{log}"
+    );
+    assert!(
+        logged("refused: too many attempts (429)", "/api/login").is_some(),
+        "{log}"
+    );
+}
+
 /// A flood of made-up HTTP methods, sent at once, adds one `other` label and
 /// nothing else: a client cannot grow the label set (and so the memory the
 /// metrics take) without bound.
