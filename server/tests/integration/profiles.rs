@@ -158,3 +158,59 @@ async fn display_names_that_reorder_or_hide_text_are_refused_and_change_nothing(
         .unwrap();
     assert_eq!(profile["display_name"], "Ada");
 }
+
+/// Field-level authorization (ASVS 5.0 8.2.3): a profile edit that also
+/// names the account's other fields changes only the profile, and the
+/// public profile shows no field but the profile's.
+#[tokio::test]
+async fn a_profile_edit_cannot_reach_the_accounts_other_fields() {
+    let app = TestApp::start().await;
+    let name = unique_name("bopla");
+    app.register(&name, PASSWORD).await;
+    let mut form = edit(&name, "Mallory");
+    form.extend([
+        ("role", "admin"),
+        ("email", "other@example.test"),
+        ("email_verified_at", "1"),
+        ("password_hash", "x"),
+        ("id", "1"),
+    ]);
+    let answer = app.post("update_profile", &form).await;
+    // Refused as malformed or the extra fields ignored: either way, nothing
+    // but the profile may change.
+    assert!(answer.status().is_success() || answer.status().is_client_error());
+    let id = app.user_id(&name).await;
+    let admins = "SELECT COUNT(*) FROM latchkey_users WHERE role = 'admin'";
+    assert_eq!(app.count(admins, None).await, 0);
+    let other = "SELECT COUNT(*) FROM latchkey_users WHERE email_key LIKE 'other@%' OR email_verified_at IS NOT NULL";
+    assert_eq!(app.count(other, None).await, 0);
+    assert_eq!(app.user_id(&name).await, id);
+    // Still signs in with its own password.
+    let again = app.second_browser(&name, "Another browser").await;
+    drop(again);
+
+    let public: Value = app
+        .stranger()
+        .post(app.url("/api/profile"))
+        .form(&[("username", name.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut fields: Vec<&str> = public
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort();
+    assert!(!public.to_string().contains("example.test"), "{public}");
+    assert!(
+        fields
+            .iter()
+            .all(|f| ["bio", "display_name", "joined_at", "location", "username"].contains(f)),
+        "{fields:?}"
+    );
+}
