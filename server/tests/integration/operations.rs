@@ -229,6 +229,9 @@ fn refused_authorization_and_throttled_attempts_are_logged() {
     let span = request(refused).unwrap_or_default();
     assert!(span["request_id"].is_string(), "{refused}");
     assert_eq!(span["method"], "POST", "{refused}");
+    // In UTC, said so (ASVS 5.0 16.2.2).
+    let at = refused["timestamp"].as_str().unwrap_or_default();
+    assert!(at.ends_with('Z') && at.contains('T'), "{refused}");
     assert!(
         logged("refused: not allowed (403)", "/api/admin_users").is_some(),
         "{log}"
