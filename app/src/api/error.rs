@@ -4,6 +4,11 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+/// What a server function answers an account that must set up a second
+/// factor before it does anything else (or an admin before the console).
+pub const SECOND_FACTOR_FIRST: &str = "Set up a second factor first: this site asks every \
+     account for an authenticator app or a passkey (Settings, Security).";
+
 /// The one error every server function returns. Each variant is something a form
 /// can show; internal causes are logged on the server and never cross the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -50,6 +55,11 @@ impl ApiError {
     /// A single field's validation message.
     pub fn field(field: Field, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// Whether this is the refusal of an account that owes a second factor.
+    pub fn is_second_factor_first(&self) -> bool {
+        matches!(self, Self::Forbidden(message) if message == SECOND_FACTOR_FIRST)
     }
 
     /// The HTTP status this error is answered with.

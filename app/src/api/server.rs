@@ -119,17 +119,14 @@ async fn look_up(session: &Session) -> Result<Option<Me>, ApiError> {
     Ok(auth()?.current_user(session).await?)
 }
 
-/// What a server function answers an account that must set up a second
-/// factor before it does anything else.
-pub const SECOND_FACTOR_FIRST: &str = "Set up a second factor first: this site asks every \
-     account for an authenticator app or a passkey (Settings, Security).";
-
 /// The signed-in user, or `NotLoggedIn`; an account the site asks for a
 /// second factor it has not set up is refused (`LATCHKEY_REQUIRE_SECOND_FACTOR=everyone`).
 pub async fn require_user(session: &Session) -> Result<Me, ApiError> {
     let me = require_user_setting_up(session).await?;
     match me.user.second_factor_needed {
-        true => Err(ApiError::Forbidden(SECOND_FACTOR_FIRST.into())),
+        true => Err(ApiError::Forbidden(
+            super::error::SECOND_FACTOR_FIRST.into(),
+        )),
         false => Ok(me),
     }
 }
@@ -332,7 +329,9 @@ impl From<AuthError> for ApiError {
                 ApiError::Forbidden("That passkey is not one of yours.".into())
             }
             AuthError::NotAdmin => ApiError::Forbidden("Administrators only.".into()),
-            AuthError::SecondFactorNeeded => ApiError::Forbidden(SECOND_FACTOR_FIRST.into()),
+            AuthError::SecondFactorNeeded => {
+                ApiError::Forbidden(super::error::SECOND_FACTOR_FIRST.into())
+            }
             AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
                 "This account is locked by the site's administrators: {why}"
             )),

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{admin_audit, admin_user, admin_users, AdminAct};
+use crate::api::{admin_audit, admin_user, admin_users, AdminAct, ApiError};
 use crate::auth::{use_auth, Changes};
 use crate::components::{
     action_error, FormAlert, PageTitle, RequireSudo, RequireUser, SubmitButton, When,
@@ -43,7 +43,7 @@ pub fn AdminPage() -> impl IntoView {
                                 }
                                 .into_any()
                             }
-                            Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                            Err(e) => view! { <AdminError e/> }.into_any(),
                         }
                     })}
                 </Suspense>
@@ -135,7 +135,7 @@ pub fn AdminUserPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match detail.await {
                             Ok(detail) => view! { <UserRecord detail act/> }.into_any(),
-                            Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                            Err(e) => view! { <AdminError e/> }.into_any(),
                         }
                     })}
                 </Suspense>
@@ -255,11 +255,21 @@ pub fn AdminAuditPage() -> impl IntoView {
                                 }
                                 .into_any()
                             }
-                            Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                            Err(e) => view! { <AdminError e/> }.into_any(),
                         }
                     })}
                 </Suspense>
             </section>
         </RequireUser>
     }
+}
+
+/// A console page's error; an admin who owes a second factor is shown the
+/// way to set one up.
+#[component]
+fn AdminError(e: ApiError) -> impl IntoView {
+    let set_up = e
+        .is_second_factor_first()
+        .then(|| view! { " " <a href="/settings/security">"Set one up now"</a> });
+    view! { <div class="alert alert-error" role="alert">{e.to_string()} {set_up}</div> }
 }

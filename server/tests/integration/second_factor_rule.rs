@@ -54,8 +54,14 @@ async fn by_default_the_admin_console_waits_for_the_admins_second_factor() {
     for (function, form) in ADMIN_FUNCTIONS {
         assert!(refused(&admin, &app, function, form).await, "{function}");
     }
+    // The console says so, with the way to set one up.
     let page = admin.get(app.url("/admin")).send().await.unwrap();
-    assert!(page.text().await.unwrap().contains(FIRST));
+    let page = page.text().await.unwrap();
+    assert!(page.contains(FIRST), "{page}");
+    assert!(
+        page.contains(r#"<a href="/settings/security">Set one up now"#),
+        "{page}"
+    );
 
     enrol_on(&admin, &app, &Clock::system()).await;
     // (`admin_act` on user 1 would sign this admin out.)
