@@ -109,48 +109,59 @@ async fn metrics_are_served_apart_and_move_with_sign_ins() {
     assert!(!labels.keys().any(|k| k.contains("made_up_123")));
 }
 
-#[test]
-fn json_logs_carry_each_requests_id() {
+/// Runs `act` on a server process that logs JSON with `vars` set, stops
+/// it, and answers what `act` answered, the whole log and its JSON lines.
+fn with_json_logs<T>(
+    vars: &[(&str, &str)],
+    act: impl AsyncFnOnce(&Running) -> T,
+) -> (T, String, Vec<serde_json::Value>) {
     let _turn = crate::harness::exclusive_turn();
     let dir = tempfile::tempdir().unwrap();
     let (runtime, url) = runtime_and_database(dir.path());
     let mut command = server(dir.path(), &url);
     command
         .env("LATCHKEY_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info,tower_http=debug");
+        .envs(vars.iter().copied());
     let running = Running::start(command);
-    let id = runtime.block_on(async {
-        let answer = running
-            .client()
-            .get(running.url("/healthz"))
-            .send()
-            .await
-            .unwrap();
-        let id = answer.headers()["x-request-id"]
-            .to_str()
-            .unwrap()
-            .to_string();
-        let given = running
-            .client()
-            .get(running.url("/"))
-            .header("x-request-id", "from-the-proxy-42")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            given.headers()["x-request-id"],
-            "from-the-proxy-42",
-            "a proxy's id is kept"
-        );
-        id
-    });
+    let answer = runtime.block_on(act(&running));
     running.signal("-TERM");
     let (_, log) = running.wait();
-    let lines: Vec<serde_json::Value> = log
+    let lines = log
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
         .collect();
+    (answer, log, lines)
+}
+
+#[test]
+fn json_logs_carry_each_requests_id() {
+    let (id, log, lines) =
+        with_json_logs(&[("RUST_LOG", "info,tower_http=debug")], async |running| {
+            let answer = running
+                .client()
+                .get(running.url("/healthz"))
+                .send()
+                .await
+                .unwrap();
+            let id = answer.headers()["x-request-id"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let given = running
+                .client()
+                .get(running.url("/"))
+                .header("x-request-id", "from-the-proxy-42")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                given.headers()["x-request-id"],
+                "from-the-proxy-42",
+                "a proxy's id is kept"
+            );
+            id
+        });
     assert!(lines.len() >= 3, "{log}");
     for wanted in [id.as_str(), "from-the-proxy-42"] {
         assert!(
@@ -168,15 +179,8 @@ fn json_logs_carry_each_requests_id() {
 /// past the per-address limit, sent at once.
 #[test]
 fn refused_authorization_and_throttled_attempts_are_logged() {
-    let _turn = crate::harness::exclusive_turn();
-    let dir = tempfile::tempdir().unwrap();
-    let (runtime, url) = runtime_and_database(dir.path());
-    let mut command = server(dir.path(), &url);
-    command
-        .env("LATCHKEY_LOG_FORMAT", "json")
-        .env("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "2");
-    let running = Running::start(command);
-    runtime.block_on(async {
+    let vars = [("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "2")];
+    let ((), log, lines) = with_json_logs(&vars, async |running| {
         let browser = running.client();
         let form = [
             ("username", "plain"),
@@ -203,12 +207,6 @@ fn refused_authorization_and_throttled_attempts_are_logged() {
             "{statuses:?}"
         );
     });
-    running.signal("-TERM");
-    let (_, log) = running.wait();
-    let lines: Vec<serde_json::Value> = log
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
     // The request's own span, among the line's spans.
     let request = |line: &serde_json::Value| {
         let spans = line["spans"].as_array().cloned().unwrap_or_default();
