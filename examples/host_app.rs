@@ -12,7 +12,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use latchkey::accounts::Accounts;
-use latchkey::auth::{Auth, AuthError};
+use latchkey::auth::{Auth, AuthError, SignInOutcome};
 use latchkey::clock::Clock;
 use latchkey::domain::{CurrentUser, EmailAddress, NewPassword, PasswordAttempt, Username};
 use latchkey::password::{HashCost, PasswordHasher};
@@ -89,7 +89,7 @@ async fn log_in(
     let client = client(&headers, peer);
     let remember = false;
     let cookies = headers.get(COOKIE).and_then(|v| v.to_str().ok());
-    let signed_in = auth
+    let outcome = auth
         .log_in(
             &session,
             &form.username,
@@ -100,6 +100,11 @@ async fn log_in(
         )
         .await
         .map_err(refused)?;
+    // This example has no page for a second factor's code.
+    let SignInOutcome::SignedIn(signed_in) = outcome else {
+        let why = "this account signs in with a second factor too".to_string();
+        return Err((StatusCode::UNAUTHORIZED, why));
+    };
     Ok((
         [(SET_COOKIE, signed_in.known_browser)],
         Json(signed_in.user),

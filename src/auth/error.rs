@@ -61,10 +61,6 @@ pub enum AuthError {
     /// The new address is the one the account already has.
     #[error("that is already your address")]
     EmailUnchanged,
-    /// The password (or link) was right; the sign-in now needs its second
-    /// factor (`complete_sign_in`).
-    #[error("a second factor is needed")]
-    FactorNeeded,
     /// No sign-in waits for a second factor on this browser (or it waited
     /// too long).
     #[error("no sign-in is waiting for a code")]

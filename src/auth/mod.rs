@@ -33,7 +33,7 @@ pub use error::AuthError;
 pub use factors::Factor;
 pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
 pub(crate) use who::count_sign_in;
-pub use who::{Me, SignIn};
+pub use who::{Me, SignIn, SignInOutcome};
 
 use tower_sessions::Session;
 

@@ -12,7 +12,7 @@ use tower_sessions::Session;
 use webauthn_rs::prelude::Passkey;
 
 use super::sign_in::SignedInBy;
-use super::{Auth, AuthError, Factor, Me, SignIn};
+use super::{Auth, AuthError, Factor, Me, SignInOutcome};
 use crate::domain::{PasskeyId, UserId};
 use crate::factors::passkeys::{
     parse_passkey, passkey_json, request_json, Ceremony, CeremonyState, PublicKeyCredential,
@@ -49,7 +49,7 @@ impl Auth {
         remember: bool,
         client: &ClientInfo,
         cookies: Option<&str>,
-    ) -> Result<SignIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let ceremony = self.take_ceremony(session, Purpose::SignIn).await?;
         let user = match self.check_passkey(ceremony, credential).await {
             Err(AuthError::PasskeyRefused) => {
@@ -79,7 +79,7 @@ impl Auth {
         credential: &str,
         client: &ClientInfo,
         cookies: Option<&str>,
-    ) -> Result<SignIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let pending = sessions::pending(session, self.clock.now())
             .await?
             .ok_or(AuthError::SignInExpired)?;
@@ -222,7 +222,7 @@ impl Auth {
         factor: Option<Factor>,
         client: &ClientInfo,
         cookies: Option<&str>,
-    ) -> Result<SignIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let browser = cookies.and_then(|header| self.browsers.recognise(header));
         let by = SignedInBy {
             via,

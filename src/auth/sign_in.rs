@@ -6,7 +6,7 @@
 use tower_sessions::Session;
 
 use super::mailed::SIGN_IN_LINK;
-use super::{Auth, AuthError, Factor, SignIn};
+use super::{Auth, AuthError, Factor, SignIn, SignInOutcome};
 use crate::domain::{CurrentUser, EmailAddress, PasswordAttempt};
 use crate::sessions::{self, ClientInfo, Via};
 use crate::store::Store;
@@ -27,7 +27,7 @@ impl Auth {
         remember: bool,
         client: &ClientInfo,
         cookies: Option<&str>,
-    ) -> Result<SignIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let browser = cookies.and_then(|header| self.browsers.recognise(header));
         let user = match self
             .accounts
@@ -76,7 +76,7 @@ impl Auth {
         remember: bool,
         client: &ClientInfo,
         cookies: Option<&str>,
-    ) -> Result<SignIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let browser = cookies.and_then(|header| self.browsers.recognise(header));
         let by = SignedInBy {
             via: Via::EmailLink,
@@ -105,7 +105,7 @@ impl Auth {
         code: &str,
         client: &ClientInfo,
         cookies: Option<&str>,
-    ) -> Result<SignIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let now = self.clock.now();
         let pending = sessions::pending(session, now)
             .await?
@@ -134,21 +134,21 @@ impl Auth {
     /// previous one, its activity row, its token with "Remember me", and the
     /// new-device notice if one is due; then a new session id. An account
     /// with a second factor that has not given it yet is held as pending
-    /// instead ([`AuthError::FactorNeeded`]).
+    /// instead ([`SignInOutcome::SecondStepNeeded`]).
     pub(super) async fn sign_in_as(
         &self,
         session: &Session,
         by: SignedInBy<'_>,
         who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
-    ) -> Result<SignIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let method = match by.factor {
             Some(_) => "second_step",
             None => by.via.code(),
         };
         let result = self.sign_in_once(session, by, who).await;
         let outcome = match &result {
-            Ok(_) => "success",
-            Err(AuthError::FactorNeeded) => "factor_needed",
+            Ok(SignInOutcome::SignedIn(_)) => "success",
+            Ok(SignInOutcome::SecondStepNeeded) => "factor_needed",
             Err(AuthError::AccountLocked(_)) => "locked",
             Err(_) => "failure",
         };
@@ -161,7 +161,7 @@ impl Auth {
         session: &Session,
         by: SignedInBy<'_>,
         who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
-    ) -> Result<SignIn, AuthError> {
+    ) -> Result<SignInOutcome, AuthError> {
         let now = self.clock.now();
         let previous = sessions::previous(session).await?;
         let outcome = self
@@ -181,16 +181,26 @@ impl Auth {
                     if let Some(previous) = previous {
                         store.delete_device(previous.user, previous.device).await?;
                     }
-                    return Ok::<_, AuthError>(Err(user.id));
+                    return Ok::<_, AuthError>(Decided::Pending(user.id));
                 }
                 let (record, remember, noticed) =
                     by.record(self, &store, previous, &user, now).await?;
-                Ok(Ok((user, record, remember, noticed)))
+                Ok(Decided::SignedIn {
+                    user,
+                    record,
+                    remember,
+                    noticed,
+                })
             })
             .await?;
         let (user, record, remember, noticed) = match outcome {
-            Ok(done) => done,
-            Err(user) => {
+            Decided::SignedIn {
+                user,
+                record,
+                remember,
+                noticed,
+            } => (user, record, remember, noticed),
+            Decided::Pending(user) => {
                 let pending = sessions::Pending {
                     user,
                     since: now,
@@ -198,19 +208,32 @@ impl Auth {
                     via: by.via,
                 };
                 sessions::hold_pending(session, pending).await?;
-                return Err(AuthError::FactorNeeded);
+                return Ok(SignInOutcome::SecondStepNeeded);
             }
         };
         if noticed {
             self.mail.wake();
         }
         sessions::start(session, record).await?;
-        Ok(SignIn {
+        Ok(SignInOutcome::SignedIn(SignIn {
             known_browser: self.browsers.issue(user.id),
             user,
             remember,
-        })
+        }))
     }
+}
+
+/// What a sign-in's transaction decided.
+enum Decided {
+    /// The new device, its remember-me token, and whether a notice was queued.
+    SignedIn {
+        user: CurrentUser,
+        record: sessions::SignedIn,
+        remember: Option<sessions::RememberToken>,
+        noticed: bool,
+    },
+    /// The account's second factor comes next.
+    Pending(crate::domain::UserId),
 }
 
 /// How a browser is signing in.

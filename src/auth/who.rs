@@ -25,6 +25,27 @@ pub struct SignIn {
     pub known_browser: String,
 }
 
+/// How a sign-in that did not fail ended.
+#[derive(Debug)]
+pub enum SignInOutcome {
+    /// The browser is signed in.
+    SignedIn(SignIn),
+    /// The first factor was right and the account has a second one: the
+    /// browser holds a pending sign-in for five minutes, signed in nowhere,
+    /// until the code or passkey comes ([`super::Auth::complete_sign_in`]).
+    SecondStepNeeded,
+}
+
+impl SignInOutcome {
+    /// The sign-in, if the browser is signed in.
+    pub fn signed_in(self) -> Option<SignIn> {
+        match self {
+            Self::SignedIn(signed_in) => Some(signed_in),
+            Self::SecondStepNeeded => None,
+        }
+    }
+}
+
 /// Counts a sign-in attempt (`latchkey_sign_ins_total`) by how it was
 /// made and how it ended.
 pub(crate) fn count_sign_in(method: &'static str, outcome: &'static str) {

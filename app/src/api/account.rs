@@ -63,10 +63,9 @@ pub async fn log_in(
     next: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome,
+        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome_to,
     };
-    use latchkey::auth::AuthError;
-    use latchkey::domain::{Field, PasswordAttempt, ReturnTo};
+    use latchkey::domain::{Field, PasswordAttempt};
 
     finish(
         async move {
@@ -77,8 +76,7 @@ pub async fn log_in(
             let attempt =
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
-            let next = ReturnTo::or_home(next.as_deref());
-            let signed_in = auth()?
+            let outcome = auth()?
                 .log_in(
                     &session,
                     &username,
@@ -87,18 +85,8 @@ pub async fn log_in(
                     &client_info(),
                     cookie_header().as_deref(),
                 )
-                .await;
-            let signed_in = match signed_in {
-                // The password was right; the code comes next.
-                Err(AuthError::FactorNeeded) => {
-                    leptos_axum::redirect(&next.factor_url());
-                    return Ok(());
-                }
-                other => other?,
-            };
-            welcome(&session, &signed_in).await?;
-            leptos_axum::redirect(next.as_str());
-            Ok(())
+                .await?;
+            welcome_to(&session, &outcome, next.as_deref()).await
         }
         .await,
     )

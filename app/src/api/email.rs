@@ -173,14 +173,14 @@ pub async fn request_sign_in_link(email: String) -> Result<(), ApiError> {
 #[server(endpoint = "sign_in_with_link")]
 pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome,
+        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome_to,
     };
 
     finish(
         async move {
             address_limits()?.log_in(client_ip()).await?;
             let session = session()?;
-            let signed_in = auth()?
+            let outcome = auth()?
                 .sign_in_with_link(
                     &session,
                     &token,
@@ -188,17 +188,8 @@ pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Resul
                     &client_info(),
                     cookie_header().as_deref(),
                 )
-                .await;
-            let signed_in = match signed_in {
-                Err(latchkey::auth::AuthError::FactorNeeded) => {
-                    leptos_axum::redirect("/login/factor");
-                    return Ok(());
-                }
-                other => other?,
-            };
-            welcome(&session, &signed_in).await?;
-            leptos_axum::redirect("/");
-            Ok(())
+                .await?;
+            welcome_to(&session, &outcome, None).await
         }
         .await,
     )

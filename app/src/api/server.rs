@@ -3,7 +3,7 @@
 use std::error::Error;
 use std::sync::Arc;
 
-use latchkey::auth::{Auth, AuthError, Me, SignIn};
+use latchkey::auth::{Auth, AuthError, Me, SignIn, SignInOutcome};
 use latchkey::domain::{Field, Flash};
 use latchkey::sessions::{self, ClientInfo, RememberCookie, SessionError};
 use latchkey::throttle::{AddressLimits, Limited, RetryAfter};
@@ -58,14 +58,22 @@ pub async fn welcome(session: &Session, signed_in: &SignIn) -> Result<(), ApiErr
     flash(session, Flash::success(format!("Welcome back, {name}."))).await
 }
 
-/// [`welcome`], then on to `next` when it is a local path, else home.
+/// Where a sign-in goes: signed in, [`welcome`] and on to `next` when it is
+/// a local path, else home; the second step pending, to the code page,
+/// which comes back to `next` afterwards.
 pub async fn welcome_to(
     session: &Session,
-    signed_in: &SignIn,
+    outcome: &SignInOutcome,
     next: Option<&str>,
 ) -> Result<(), ApiError> {
-    welcome(session, signed_in).await?;
-    leptos_axum::redirect(latchkey::domain::ReturnTo::or_home(next).as_str());
+    let next = latchkey::domain::ReturnTo::or_home(next);
+    match outcome {
+        SignInOutcome::SignedIn(signed_in) => {
+            welcome(session, signed_in).await?;
+            leptos_axum::redirect(next.as_str());
+        }
+        SignInOutcome::SecondStepNeeded => leptos_axum::redirect(&next.factor_url()),
+    }
     Ok(())
 }
 
@@ -291,7 +299,7 @@ impl From<AuthError> for ApiError {
                  changed since. Ask for a new one."
                     .into(),
             ),
-            AuthError::FactorNeeded | AuthError::SignInExpired => ApiError::NotLoggedIn,
+            AuthError::SignInExpired => ApiError::NotLoggedIn,
             AuthError::WrongCode => ApiError::field(
                 Field::Code,
                 "That code is not right. Authenticator codes change every 30 seconds, and each \

@@ -11,7 +11,9 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
         .auth
         .log_in(&f.browser(), "ada", &attempt(PW), false, &client(), None)
         .await
-        .unwrap();
+        .unwrap()
+        .signed_in()
+        .expect("no second factor");
     let known = signed_in
         .known_browser
         .split(';')
@@ -76,7 +78,9 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
         .auth
         .log_in(&f.browser(), "bob", &attempt(PW), false, &client(), None)
         .await
-        .unwrap();
+        .unwrap()
+        .signed_in()
+        .expect("no second factor");
     let other = other.known_browser.split(';').next().unwrap().to_string();
     // Bob's known browser is not Ada's: it is a stranger to her account.
     assert!(matches!(
