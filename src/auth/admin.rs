@@ -7,10 +7,8 @@
 //! The first admin comes from the command line ([`Auth::grant_admin`]):
 //! nothing on the web makes one.
 
-use tower_sessions::Session;
-
 use super::mailed::RESET_LINK;
-use super::{Auth, AuthError, Me};
+use super::{Auth, AuthError, Me, Sudo};
 use crate::domain::{
     ActivityKind, AdminAction, AdminUserDetail, AdminUserPage, AuditEntry, EmailAddress, Role,
     UserId,
@@ -39,7 +37,7 @@ impl Auth {
     /// Answers `Ok` when `me` is an admin with a second factor, where the
     /// rule asks admins for one (the default): a phished or guessed password
     /// alone never opens the console.
-    async fn require_admin(&self, me: &Me) -> Result<(), AuthError> {
+    pub(super) async fn require_admin(&self, me: &Me) -> Result<(), AuthError> {
         let user = me.user.id.0;
         if self.store.role(me.user.id).await? != Some(Role::Admin) {
             tracing::warn!(user, "an admin function was refused to a non-admin");
@@ -129,16 +127,16 @@ impl Auth {
     /// app server; no sign-in, link or reset works until it is unlocked.
     pub async fn admin_lock(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         target: UserId,
         why: &str,
     ) -> Result<(), AuthError> {
         self.require_admin(me).await?;
         let why = reason(why)?;
         self.admin_act(
-            session,
             me,
+            sudo,
             target,
             AdminAction::Locked,
             Some(&why),
@@ -157,13 +155,13 @@ impl Auth {
     /// Unlocks `target` (sudo mode).
     pub async fn admin_unlock(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         target: UserId,
     ) -> Result<(), AuthError> {
         self.admin_act(
-            session,
             me,
+            sudo,
             target,
             AdminAction::Unlocked,
             None,
@@ -178,13 +176,13 @@ impl Auth {
     /// Signs every device of `target` out (sudo mode).
     pub async fn admin_sign_out(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         target: UserId,
     ) -> Result<(), AuthError> {
         self.admin_act(
-            session,
             me,
+            sudo,
             target,
             AdminAction::SignedOut,
             None,
@@ -198,34 +196,27 @@ impl Auth {
     /// passkeys are its only way in.
     pub async fn admin_remove_factors(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         target: UserId,
         why: &str,
     ) -> Result<(), AuthError> {
         self.require_admin(me).await?;
         let why = reason(why)?;
         let action = AdminAction::RemovedFactors;
-        self.admin_act(
-            session,
-            me,
-            target,
-            action,
-            Some(&why),
-            async |store, now| {
-                if !self.has_password(store, target).await? {
-                    return Err(AuthError::LastSignInMethod);
-                }
-                store.delete_totp(target).await?;
-                store.delete_passkeys(target).await?;
-                store.delete_recovery_codes(target).await?;
-                super::change_email::void_outstanding_links(store, target, now).await?;
-                // The user hears of it at their confirmed address, as of a
-                // change they made themselves.
-                self.notice_factor_changed(store, target, ActivityKind::AdminRemovedFactors, now)
-                    .await
-            },
-        )
+        self.admin_act(me, sudo, target, action, Some(&why), async |store, now| {
+            if !self.has_password(store, target).await? {
+                return Err(AuthError::LastSignInMethod);
+            }
+            store.delete_totp(target).await?;
+            store.delete_passkeys(target).await?;
+            store.delete_recovery_codes(target).await?;
+            super::change_email::void_outstanding_links(store, target, now).await?;
+            // The user hears of it at their confirmed address, as of a
+            // change they made themselves.
+            self.notice_factor_changed(store, target, ActivityKind::AdminRemovedFactors, now)
+                .await
+        })
         .await?;
         self.mail.wake();
         Ok(())
@@ -235,16 +226,16 @@ impl Auth {
     /// password?" would: to a confirmed address only, at most three an hour.
     pub async fn admin_send_reset(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         target: UserId,
     ) -> Result<(), AuthError> {
         // Looked up only once `admin_act` has seen an admin: a plain user
         // learns nothing of the target's address.
         let mut email = None;
         self.admin_act(
-            session,
             me,
+            sudo,
             target,
             AdminAction::SentReset,
             None,
@@ -267,8 +258,8 @@ impl Auth {
     /// Makes `target` an admin or a plain user (sudo mode).
     pub async fn admin_set_role(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         target: UserId,
         role: Role,
     ) -> Result<(), AuthError> {
@@ -276,7 +267,7 @@ impl Auth {
             Role::Admin => AdminAction::Granted,
             Role::User => AdminAction::Revoked,
         };
-        self.admin_act(session, me, target, action, None, async |store, _| {
+        self.admin_act(me, sudo, target, action, None, async |store, _| {
             if role == Role::User {
                 self.keep_an_admin(store, me, target).await?;
             }
@@ -291,13 +282,13 @@ impl Auth {
     /// Deletes `target`'s account (sudo mode).
     pub async fn admin_delete(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         target: UserId,
     ) -> Result<(), AuthError> {
         self.admin_act(
-            session,
             me,
+            sudo,
             target,
             AdminAction::Deleted,
             None,
@@ -326,15 +317,15 @@ impl Auth {
     /// audit row and the user's activity row.
     async fn admin_act(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         target: UserId,
         action: AdminAction,
         why: Option<&str>,
         change: impl AsyncFnOnce(&Store, i64) -> Result<(), AuthError>,
     ) -> Result<(), AuthError> {
         self.require_admin(me).await?;
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let now = self.clock.now();
         self.store
             .transaction(|store| async move {

@@ -6,10 +6,8 @@
 //! An account with no address (made before addresses existed) or an
 //! unconfirmed one (a typo) uses the same steps to give one.
 
-use tower_sessions::Session;
-
 use super::email::{hash_token, new_token};
-use super::{Auth, AuthError, Me};
+use super::{Auth, AuthError, Me, Sudo};
 use crate::domain::{ActivityKind, EmailAddress, UserId};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
@@ -32,11 +30,11 @@ impl Auth {
     /// `new`: then its owner gets a notice instead, and no link goes out.
     pub async fn request_email_change(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         new: &EmailAddress,
     ) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let now = self.clock.now();
         let user = me.user.id;
         self.store

@@ -4,9 +4,8 @@
 use crate::domain::{ActivityKind, Device, DeviceId, LoginReason};
 use crate::sessions::ClientInfo;
 use crate::store::SignedOut;
-use tower_sessions::Session;
 
-use super::{Auth, AuthError, Me};
+use super::{Auth, AuthError, Me, Sudo};
 
 impl Auth {
     /// Every place `me` is signed in, this browser marked as current.
@@ -18,15 +17,15 @@ impl Auth {
     /// are deleted, so its next request is anonymous on every app server.
     pub async fn revoke_device(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         device: DeviceId,
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
         if device == me.at.device {
             return Err(AuthError::ThisDevice);
         }
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let now = self.clock.now();
         self.store
             .transaction(|store| async move {
@@ -46,11 +45,11 @@ impl Auth {
     /// Signs every device of `me` out but this one (sudo mode); answers how many.
     pub async fn revoke_other_devices(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         client: &ClientInfo,
     ) -> Result<u64, AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let now = self.clock.now();
         self.store
             .transaction(|store| async move {

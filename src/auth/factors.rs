@@ -4,7 +4,7 @@
 
 use tower_sessions::Session;
 
-use super::{Auth, AuthError, Me};
+use super::{Auth, AuthError, Me, Sudo};
 use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId, LATELY};
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
@@ -128,8 +128,8 @@ impl Auth {
 
     /// Starts setting up an authenticator app (sudo mode): a new secret,
     /// not yet in force, shown by [`Self::security_status`].
-    pub async fn begin_totp(&self, session: &Session, me: &Me) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+    pub async fn begin_totp(&self, me: &Me, sudo: &Sudo) -> Result<(), AuthError> {
+        sudo.covers(me)?;
         let secrets = self.secrets()?;
         let user = me.user.id;
         let sealed = secrets.seal(TotpSecret::generate().as_bytes(), &context(user));
@@ -149,10 +149,11 @@ impl Auth {
         &self,
         session: &Session,
         me: &Me,
+        sudo: &Sudo,
         code: &str,
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let user = me.user.id;
         // Guessing the first code is throttled as guessing any code is.
         let key = self.reserve_factor_check(user).await?;
@@ -186,11 +187,11 @@ impl Auth {
     /// a passkey remains.
     pub async fn disable_totp(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let now = self.clock.now();
         self.store
             .transaction(|store| async move {
@@ -210,9 +211,10 @@ impl Auth {
         &self,
         session: &Session,
         me: &Me,
+        sudo: &Sudo,
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let (codes, hashes) = self.new_recovery_codes().await?;
         let now = self.clock.now();
         self.store

@@ -24,6 +24,7 @@ mod passwords;
 mod recovery_codes;
 mod reset;
 mod sign_in;
+mod sudo;
 #[cfg(test)]
 mod tests;
 mod who;
@@ -32,6 +33,7 @@ pub use email::Links;
 pub use error::AuthError;
 pub use factors::Factor;
 pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
+pub use sudo::Sudo;
 pub(crate) use who::count_sign_in;
 pub use who::{Me, SignIn, SignInOutcome};
 
@@ -232,12 +234,12 @@ impl Auth {
     /// is free at once.
     pub async fn change_username(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         username: &Username,
         client: &ClientInfo,
     ) -> Result<CurrentUser, AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         self.store
             .transaction(|store| async move {
                 let renamed = self

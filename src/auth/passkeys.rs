@@ -6,7 +6,7 @@ use tower_sessions::Session;
 use webauthn_rs::prelude::CredentialID;
 
 use super::factors::FRESH_CODES_KEY;
-use super::{Auth, AuthError, Me};
+use super::{Auth, AuthError, Me, Sudo};
 use crate::domain::{ActivityKind, PasskeyId, PasskeyName, PasskeySummary, UserId};
 use crate::factors::passkeys::{
     creation_json, handle_uuid, new_handle, passkey_json, CeremonyState, Purpose,
@@ -61,8 +61,9 @@ impl Auth {
         &self,
         session: &Session,
         me: &Me,
+        sudo: &Sudo,
     ) -> Result<String, AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let relying_party = self.relying_party()?;
         let user = me.user.id;
         let handle = self
@@ -95,11 +96,12 @@ impl Auth {
         &self,
         session: &Session,
         me: &Me,
+        sudo: &Sudo,
         name: &PasskeyName,
         credential: &str,
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let relying_party = self.relying_party()?;
         let user = me.user.id;
         let ceremony = self.take_ceremony(session, Purpose::Register).await?;
@@ -158,12 +160,12 @@ impl Auth {
     /// Renames one of `me`'s passkeys (sudo mode).
     pub async fn rename_passkey(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         id: PasskeyId,
         name: &PasskeyName,
     ) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         match self
             .store
             .rename_passkey(me.user.id, id, name.as_str())
@@ -178,12 +180,12 @@ impl Auth {
     /// way to sign in; with the last second factor go the recovery codes.
     pub async fn remove_passkey(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         id: PasskeyId,
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let user = me.user.id;
         let now = self.clock.now();
         self.store
@@ -208,11 +210,11 @@ impl Auth {
     /// mailed reset link). Refused without a passkey.
     pub async fn remove_password(
         &self,
-        session: &Session,
         me: &Me,
+        sudo: &Sudo,
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
-        self.require_sudo(session).await?;
+        sudo.covers(me)?;
         let user = me.user.id;
         let now = self.clock.now();
         self.store

@@ -197,27 +197,32 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
     let (laptop, me) = f.registered("ada").await;
     let phone = f.logged_in("ada", PW).await.unwrap();
     let phone_device = f.me(&phone).await.unwrap().at.device;
-    let (_, bob) = f.registered("bob").await;
+    let (bobs_browser, bob) = f.registered("bob").await;
 
+    let sudo = f.auth.sudo(&laptop, &me).await.unwrap();
     let this = f
         .auth
-        .revoke_device(&laptop, &me, me.at.device, &client())
+        .revoke_device(&me, &sudo, me.at.device, &client())
         .await;
     assert!(matches!(this, Err(AuthError::ThisDevice)));
     let theirs = f
         .auth
-        .revoke_device(&laptop, &me, bob.at.device, &client())
+        .revoke_device(&me, &sudo, bob.at.device, &client())
         .await;
     assert!(matches!(theirs, Err(AuthError::NotYourDevice)));
+    // Bob's proof is Bob's: it signs none of Ada's devices out.
+    let bobs = f.auth.sudo(&bobs_browser, &bob).await.unwrap();
+    let borrowed = f
+        .auth
+        .revoke_device(&me, &bobs, phone_device, &client())
+        .await;
+    assert!(matches!(borrowed, Err(AuthError::ConfirmPassword)));
 
     // Ten minutes after the sign-in, its password no longer counts.
     f.clock.advance(crate::sessions::SUDO_SECONDS);
     let stale = f.again(&laptop);
     let me = f.auth.current_user(&stale).await.unwrap().unwrap();
-    let unconfirmed = f
-        .auth
-        .revoke_device(&stale, &me, phone_device, &client())
-        .await;
+    let unconfirmed = f.auth.sudo(&stale, &me).await;
     assert!(matches!(unconfirmed, Err(AuthError::ConfirmPassword)));
     assert!(f.me(&phone).await.is_some());
 
@@ -226,8 +231,9 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
         .await
         .unwrap();
     stale.save().await.unwrap(); // as the session layer does at the end of a request
+    let sudo = f.auth.sudo(&stale, &me).await.unwrap();
     f.auth
-        .revoke_device(&stale, &me, phone_device, &client())
+        .revoke_device(&me, &sudo, phone_device, &client())
         .await
         .unwrap();
     assert!(f.me(&phone).await.is_none());
@@ -241,9 +247,10 @@ async fn a_rename_that_fails_midway_keeps_the_old_name() {
     let (laptop, me) = f.registered("ada").await;
     f.break_activity().await;
     let new_name = Username::parse("lovelace").unwrap();
+    let sudo = f.auth.sudo(&laptop, &me).await.unwrap();
     let failed = f
         .auth
-        .change_username(&laptop, &me, &new_name, &client())
+        .change_username(&me, &sudo, &new_name, &client())
         .await;
     assert!(failed.is_err());
     assert_eq!(f.auth.profile("ada").await.unwrap().username, "ada");

@@ -69,24 +69,18 @@ pub async fn admin_act(id: i64, action: String, reason: Option<String>) -> Resul
             let auth = auth()?;
             let target = UserId(id);
             let why = reason.unwrap_or_default();
+            // The role first, then sudo mode: a plain user hears
+            // "administrators only" whatever else holds.
+            let sudo = auth.admin_sudo(&session, &me).await?;
             match action.as_str() {
-                "lock" => auth.admin_lock(&session, &me, target, &why).await?,
-                "unlock" => auth.admin_unlock(&session, &me, target).await?,
-                "sign_out" => auth.admin_sign_out(&session, &me, target).await?,
-                "send_reset" => auth.admin_send_reset(&session, &me, target).await?,
-                "remove_factors" => {
-                    auth.admin_remove_factors(&session, &me, target, &why)
-                        .await?
-                }
-                "make_admin" => {
-                    auth.admin_set_role(&session, &me, target, Role::Admin)
-                        .await?
-                }
-                "make_user" => {
-                    auth.admin_set_role(&session, &me, target, Role::User)
-                        .await?
-                }
-                "delete" => auth.admin_delete(&session, &me, target).await?,
+                "lock" => auth.admin_lock(&me, &sudo, target, &why).await?,
+                "unlock" => auth.admin_unlock(&me, &sudo, target).await?,
+                "sign_out" => auth.admin_sign_out(&me, &sudo, target).await?,
+                "send_reset" => auth.admin_send_reset(&me, &sudo, target).await?,
+                "remove_factors" => auth.admin_remove_factors(&me, &sudo, target, &why).await?,
+                "make_admin" => auth.admin_set_role(&me, &sudo, target, Role::Admin).await?,
+                "make_user" => auth.admin_set_role(&me, &sudo, target, Role::User).await?,
+                "delete" => auth.admin_delete(&me, &sudo, target).await?,
                 _ => return Err(ApiError::BadRequest("There is no such action.".into())),
             }
             let said = match action.as_str() {

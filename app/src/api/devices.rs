@@ -27,8 +27,9 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
             auth()?
-                .revoke_device(&session, &me, DeviceId(device), &client_info())
+                .revoke_device(&me, &sudo, DeviceId(device), &client_info())
                 .await?;
             flash(&session, Flash::success("That device has been signed out.")).await?;
             Ok(())
@@ -47,8 +48,9 @@ pub async fn revoke_other_devices() -> Result<u64, ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
             let count = auth()?
-                .revoke_other_devices(&session, &me, &client_info())
+                .revoke_other_devices(&me, &sudo, &client_info())
                 .await?;
             let message = match count {
                 0 => "No other device was signed in.".to_string(),

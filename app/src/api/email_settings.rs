@@ -29,7 +29,8 @@ pub async fn change_email(email: String) -> Result<(), ApiError> {
             let session = session()?;
             let me = require_user(&session).await?;
             let email = EmailAddress::parse(&email).map_err(|e| ApiError::Invalid(vec![e]))?;
-            auth()?.request_email_change(&session, &me, &email).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
+            auth()?.request_email_change(&me, &sudo, &email).await?;
             flash(
                 &session,
                 Flash::info(format!(

@@ -48,7 +48,8 @@ pub async fn begin_totp() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
-            auth()?.begin_totp(&session, &me).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
+            auth()?.begin_totp(&me, &sudo).await?;
             Ok(())
         }
         .await,
@@ -66,8 +67,9 @@ pub async fn confirm_totp(code: String) -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
             auth()?
-                .confirm_totp(&session, &me, &code, &client_info())
+                .confirm_totp(&session, &me, &sudo, &code, &client_info())
                 .await?;
             let said = "Your authenticator app is on: each sign-in will ask for its code.";
             flash(&session, Flash::success(said)).await?;
@@ -87,7 +89,8 @@ pub async fn disable_totp() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            auth()?.disable_totp(&session, &me, &client_info()).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
+            auth()?.disable_totp(&me, &sudo, &client_info()).await?;
             let said = "Your authenticator app is off: signing in takes the password alone.";
             flash(&session, Flash::info(said)).await?;
             Ok(())
@@ -105,8 +108,9 @@ pub async fn renew_recovery_codes() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
             auth()?
-                .renew_recovery_codes(&session, &me, &client_info())
+                .renew_recovery_codes(&session, &me, &sudo, &client_info())
                 .await?;
             Ok(())
         }

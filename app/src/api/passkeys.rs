@@ -127,7 +127,10 @@ pub async fn passkey_registration_options() -> Result<String, ApiError> {
         async move {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
-            Ok(auth()?.begin_passkey_registration(&session, &me).await?)
+            let sudo = auth()?.sudo(&session, &me).await?;
+            Ok(auth()?
+                .begin_passkey_registration(&session, &me, &sudo)
+                .await?)
         }
         .await,
     )
@@ -144,8 +147,16 @@ pub async fn add_passkey(name: String, credential: String) -> Result<(), ApiErro
             let name = PasskeyName::parse(&name).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
             auth()?
-                .finish_passkey_registration(&session, &me, &name, &credential, &client_info())
+                .finish_passkey_registration(
+                    &session,
+                    &me,
+                    &sudo,
+                    &name,
+                    &credential,
+                    &client_info(),
+                )
                 .await?;
             let said = format!(
                 "Passkey “{}” added: it signs you in, and confirms sign-ins with your password.",
@@ -169,8 +180,9 @@ pub async fn rename_passkey(id: i64, name: String) -> Result<(), ApiError> {
             let name = PasskeyName::parse(&name).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
             let me = require_user(&session).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
             auth()?
-                .rename_passkey(&session, &me, PasskeyId(id), &name)
+                .rename_passkey(&me, &sudo, PasskeyId(id), &name)
                 .await?;
             let said = format!("Passkey renamed “{}”.", name.as_str());
             flash(&session, Flash::success(said)).await?;
@@ -191,8 +203,9 @@ pub async fn remove_passkey(id: i64) -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
             auth()?
-                .remove_passkey(&session, &me, PasskeyId(id), &client_info())
+                .remove_passkey(&me, &sudo, PasskeyId(id), &client_info())
                 .await?;
             flash(&session, Flash::info("Passkey removed.")).await?;
             Ok(())
@@ -212,9 +225,8 @@ pub async fn remove_password() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            auth()?
-                .remove_password(&session, &me, &client_info())
-                .await?;
+            let sudo = auth()?.sudo(&session, &me).await?;
+            auth()?.remove_password(&me, &sudo, &client_info()).await?;
             let said = "Your password is removed: you sign in with your passkeys. You can set a \
                         password again on the password page.";
             flash(&session, Flash::success(said)).await?;

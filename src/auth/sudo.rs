@@ -1,0 +1,60 @@
+//! Sudo mode as a proof. A sensitive use case takes a [`Sudo`], and only
+//! [`Auth::sudo`] makes one: from the session's record that its user gave
+//! the password (and code), or a passkey, within the last ten minutes. A use
+//! case that forgot the check does not compile.
+
+use tower_sessions::Session;
+
+use super::{Auth, AuthError, Me};
+use crate::domain::UserId;
+
+/// Proof that the signed-in user re-authenticated lately on this session.
+/// It cannot be made outside this module, nor kept past the request that
+/// made it (it is not serializable).
+#[derive(Debug)]
+pub struct Sudo {
+    user: UserId,
+}
+
+impl Sudo {
+    /// `Ok` when this proof is `me`'s.
+    pub(super) fn covers(&self, me: &Me) -> Result<(), AuthError> {
+        match self.user == me.user.id {
+            true => Ok(()),
+            false => Err(AuthError::ConfirmPassword),
+        }
+    }
+}
+
+impl Auth {
+    /// Sudo mode's proof for `me` on `session`, or `ConfirmPassword` when
+    /// the last re-authentication is over ten minutes old (or never was).
+    pub async fn sudo(&self, session: &Session, me: &Me) -> Result<Sudo, AuthError> {
+        match self.sudo_if_active(session, me).await? {
+            Some(sudo) => Ok(sudo),
+            None => Err(AuthError::ConfirmPassword),
+        }
+    }
+
+    /// Sudo mode's proof, if it is open: for the use cases that take either
+    /// it or the password itself.
+    pub async fn sudo_if_active(
+        &self,
+        session: &Session,
+        me: &Me,
+    ) -> Result<Option<Sudo>, AuthError> {
+        Ok(self
+            .sessions
+            .sudo_active(session)
+            .await?
+            .then_some(Sudo { user: me.user.id }))
+    }
+
+    /// An admin's sudo proof: the role (and the second factor the rule asks
+    /// admins for) is checked first, so a plain user is told "administrators
+    /// only" whether or not their own sudo mode is open.
+    pub async fn admin_sudo(&self, session: &Session, me: &Me) -> Result<Sudo, AuthError> {
+        self.require_admin(me).await?;
+        self.sudo(session, me).await
+    }
+}
