@@ -10,29 +10,14 @@
 use super::mailed::RESET_LINK;
 use super::{Auth, AuthError, Me, Sudo};
 use crate::domain::{
-    ActivityKind, AdminAction, AdminUserDetail, AdminUserPage, AuditEntry, EmailAddress, Role,
-    UserId,
+    ActivityKind, AdminAction, AdminReason, AdminUserDetail, AdminUserPage, AuditEntry,
+    EmailAddress, Role, UserId,
 };
 use crate::sessions::{ClientInfo, SignedInAs};
 use crate::store::{SearchBy, SignedOut, Store};
 
 /// Users on a page of the list.
 pub const PAGE: i64 = 50;
-/// Longest reason an admin may give.
-pub const MAX_REASON: usize = 200;
-
-/// An admin's reason: one line, at most [`MAX_REASON`] characters.
-fn reason(raw: &str) -> Result<String, AuthError> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(AuthError::ReasonNeeded);
-    }
-    if text.chars().count() > MAX_REASON || text.chars().any(char::is_control) {
-        return Err(AuthError::ReasonNeeded);
-    }
-    Ok(text.to_string())
-}
-
 impl Auth {
     /// Answers `Ok` when `me` is an admin with a second factor, where the
     /// rule asks admins for one (the default): a phished or guessed password
@@ -130,19 +115,17 @@ impl Auth {
         me: &Me,
         sudo: &Sudo,
         target: UserId,
-        why: &str,
+        why: &AdminReason,
     ) -> Result<(), AuthError> {
-        self.require_admin(me).await?;
-        let why = reason(why)?;
         self.admin_act(
             me,
             sudo,
             target,
             AdminAction::Locked,
-            Some(&why),
+            Some(why.as_str()),
             async |store, now| {
                 self.keep_an_admin(store, me, target).await?;
-                if !store.lock_account(target, &why, now).await? {
+                if !store.lock_account(target, why.as_str(), now).await? {
                     return Err(AuthError::AlreadyDone);
                 }
                 super::change_email::void_outstanding_links(store, target, now).await?;
@@ -199,24 +182,29 @@ impl Auth {
         me: &Me,
         sudo: &Sudo,
         target: UserId,
-        why: &str,
+        why: &AdminReason,
     ) -> Result<(), AuthError> {
-        self.require_admin(me).await?;
-        let why = reason(why)?;
         let action = AdminAction::RemovedFactors;
-        self.admin_act(me, sudo, target, action, Some(&why), async |store, now| {
-            if !self.has_password(store, target).await? {
-                return Err(AuthError::LastSignInMethod);
-            }
-            store.delete_totp(target).await?;
-            store.delete_passkeys(target).await?;
-            store.delete_recovery_codes(target).await?;
-            super::change_email::void_outstanding_links(store, target, now).await?;
-            // The user hears of it at their confirmed address, as of a
-            // change they made themselves.
-            self.notice_factor_changed(store, target, ActivityKind::AdminRemovedFactors, now)
-                .await
-        })
+        self.admin_act(
+            me,
+            sudo,
+            target,
+            action,
+            Some(why.as_str()),
+            async |store, now| {
+                if !self.has_password(store, target).await? {
+                    return Err(AuthError::LastSignInMethod);
+                }
+                store.delete_totp(target).await?;
+                store.delete_passkeys(target).await?;
+                store.delete_recovery_codes(target).await?;
+                super::change_email::void_outstanding_links(store, target, now).await?;
+                // The user hears of it at their confirmed address, as of a
+                // change they made themselves.
+                self.notice_factor_changed(store, target, ActivityKind::AdminRemovedFactors, now)
+                    .await
+            },
+        )
         .await?;
         self.mail.wake();
         Ok(())

@@ -125,9 +125,6 @@ pub enum AuthError {
     /// Nothing to do: it is already so.
     #[error("it is already so")]
     AlreadyDone,
-    /// An admin's action needs a reason (one line, at most 200 characters).
-    #[error("give a reason")]
-    ReasonNeeded,
     /// Removing this would leave the account no way to sign in.
     #[error("that is the account's last way to sign in")]
     LastSignInMethod,

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Activity, Device, UserId};
+use super::{Activity, Device, Field, FieldError, UserId};
 
 /// What an account may do. Room for more; today an admin may run the
 /// console, and a user may not.
@@ -181,5 +181,121 @@ mod tests {
             assert_eq!(AdminAction::from_code(action.code()), Some(action));
         }
         assert_eq!(Role::from_code("root"), None);
+    }
+}
+
+/// An admin's reason for a lock or a factor removal: one line of at most
+/// [`AdminReason::MAX_CHARS`] characters, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminReason(String);
+
+impl AdminReason {
+    /// The longest reason.
+    pub const MAX_CHARS: usize = 200;
+
+    /// The reason typed in the console, checked.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let text = raw.trim();
+        let fits = (1..=Self::MAX_CHARS).contains(&text.chars().count());
+        match fits && !text.chars().any(char::is_control) {
+            true => Ok(Self(text.to_string())),
+            false => Err(FieldError::new(
+                Field::Reason,
+                "Give a reason, on one line, of at most 200 characters.",
+            )),
+        }
+    }
+
+    /// The reason's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What an admin asks the console to do to an account, parsed from its
+/// form: the action's name and, for a lock or a factor removal, the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminRequest {
+    /// Lock the account, signing it out everywhere.
+    Lock(AdminReason),
+    /// Unlock it.
+    Unlock,
+    /// Sign every device out.
+    SignOut,
+    /// Mail a password-reset link to the confirmed address.
+    SendReset,
+    /// Remove the authenticator, passkeys and recovery codes.
+    RemoveFactors(AdminReason),
+    /// Make the account an admin.
+    MakeAdmin,
+    /// Make it a plain user.
+    MakeUser,
+    /// Delete the account.
+    Delete,
+}
+
+/// Why an admin's form does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminRequestError {
+    /// No action has that name.
+    UnknownAction,
+    /// The reason the action needs is missing or does not fit.
+    Reason(FieldError),
+}
+
+impl AdminRequest {
+    /// The action named `action` (the console's form names: `lock`,
+    /// `unlock`, `sign_out`, `send_reset`, `remove_factors`, `make_admin`,
+    /// `make_user`, `delete`), with `reason` where it takes one.
+    pub fn parse(action: &str, reason: &str) -> Result<Self, AdminRequestError> {
+        let reason = || AdminReason::parse(reason).map_err(AdminRequestError::Reason);
+        Ok(match action {
+            "lock" => Self::Lock(reason()?),
+            "unlock" => Self::Unlock,
+            "sign_out" => Self::SignOut,
+            "send_reset" => Self::SendReset,
+            "remove_factors" => Self::RemoveFactors(reason()?),
+            "make_admin" => Self::MakeAdmin,
+            "make_user" => Self::MakeUser,
+            "delete" => Self::Delete,
+            _ => return Err(AdminRequestError::UnknownAction),
+        })
+    }
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::*;
+
+    #[test]
+    fn every_form_action_parses_and_a_reason_is_one_short_line() {
+        for name in [
+            "lock",
+            "unlock",
+            "sign_out",
+            "send_reset",
+            "remove_factors",
+            "make_admin",
+            "make_user",
+            "delete",
+        ] {
+            assert!(AdminRequest::parse(name, "spam").is_ok(), "{name}");
+        }
+        assert_eq!(
+            AdminRequest::parse("frobnicate", "x"),
+            Err(AdminRequestError::UnknownAction)
+        );
+        for bad in ["", "   ", "two\nlines", &"x".repeat(201)] {
+            assert!(matches!(
+                AdminRequest::parse("lock", bad),
+                Err(AdminRequestError::Reason(_))
+            ));
+        }
+        let kept = AdminRequest::parse("lock", "  Spam  ").unwrap();
+        assert_eq!(kept, AdminRequest::Lock(AdminReason("Spam".into())));
+        assert!(
+            AdminReason::parse(&"é".repeat(200)).is_ok(),
+            "characters, not bytes"
+        );
     }
 }

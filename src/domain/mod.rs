@@ -16,7 +16,10 @@ mod username;
 mod words;
 
 pub use activity::{Activity, ActivityKind};
-pub use admin::{AdminAction, AdminUserDetail, AdminUserPage, AdminUserRow, AuditEntry, Role};
+pub use admin::{
+    AdminAction, AdminReason, AdminRequest, AdminRequestError, AdminUserDetail, AdminUserPage,
+    AdminUserRow, AuditEntry, Role,
+};
 pub use device::{Device, DeviceId};
 pub use email::EmailAddress;
 pub use factors::{

@@ -60,7 +60,7 @@ pub async fn admin_audit(before: Option<i64>) -> Result<Vec<(i64, AuditEntry)>, 
 #[server(endpoint = "admin_act")]
 pub async fn admin_act(id: i64, action: String, reason: Option<String>) -> Result<(), ApiError> {
     use super::server::{auth, finish, flash, require_user, session};
-    use latchkey::domain::{Flash, Role, UserId};
+    use latchkey::domain::{AdminRequest, AdminRequestError, Flash, Role, UserId};
 
     finish(
         async move {
@@ -68,36 +68,53 @@ pub async fn admin_act(id: i64, action: String, reason: Option<String>) -> Resul
             let me = require_user(&session).await?;
             let auth = auth()?;
             let target = UserId(id);
-            let why = reason.unwrap_or_default();
-            // The role first, then sudo mode: a plain user hears
-            // "administrators only" whatever else holds.
+            // The role first, then sudo mode, then the form: a plain user
+            // hears "administrators only" whatever else holds.
             let sudo = auth.admin_sudo(&session, &me).await?;
-            match action.as_str() {
-                "lock" => auth.admin_lock(&me, &sudo, target, &why).await?,
-                "unlock" => auth.admin_unlock(&me, &sudo, target).await?,
-                "sign_out" => auth.admin_sign_out(&me, &sudo, target).await?,
-                "send_reset" => auth.admin_send_reset(&me, &sudo, target).await?,
-                "remove_factors" => auth.admin_remove_factors(&me, &sudo, target, &why).await?,
-                "make_admin" => auth.admin_set_role(&me, &sudo, target, Role::Admin).await?,
-                "make_user" => auth.admin_set_role(&me, &sudo, target, Role::User).await?,
-                "delete" => auth.admin_delete(&me, &sudo, target).await?,
-                _ => return Err(ApiError::BadRequest("There is no such action.".into())),
-            }
-            let said = match action.as_str() {
-                "lock" => {
+            let request = AdminRequest::parse(&action, reason.as_deref().unwrap_or_default())
+                .map_err(|e| match e {
+                    AdminRequestError::UnknownAction => {
+                        ApiError::BadRequest("There is no such action.".into())
+                    }
+                    AdminRequestError::Reason(field) => ApiError::Invalid(vec![field]),
+                })?;
+            let said = match &request {
+                AdminRequest::Lock(why) => {
+                    auth.admin_lock(&me, &sudo, target, why).await?;
                     "Locked: every device is signed out, and nothing signs in until it is unlocked."
                 }
-                "unlock" => "Unlocked.",
-                "sign_out" => "Every device is signed out.",
-                "send_reset" => "A password-reset link is on its way to the confirmed address.",
-                "remove_factors" => "The second factors are removed: the password alone signs in.",
-                "make_admin" => "Now an administrator.",
-                "make_user" => "Now a plain user.",
-                _ => "Deleted.",
+                AdminRequest::Unlock => {
+                    auth.admin_unlock(&me, &sudo, target).await?;
+                    "Unlocked."
+                }
+                AdminRequest::SignOut => {
+                    auth.admin_sign_out(&me, &sudo, target).await?;
+                    "Every device is signed out."
+                }
+                AdminRequest::SendReset => {
+                    auth.admin_send_reset(&me, &sudo, target).await?;
+                    "A password-reset link is on its way to the confirmed address."
+                }
+                AdminRequest::RemoveFactors(why) => {
+                    auth.admin_remove_factors(&me, &sudo, target, why).await?;
+                    "The second factors are removed: the password alone signs in."
+                }
+                AdminRequest::MakeAdmin => {
+                    auth.admin_set_role(&me, &sudo, target, Role::Admin).await?;
+                    "Now an administrator."
+                }
+                AdminRequest::MakeUser => {
+                    auth.admin_set_role(&me, &sudo, target, Role::User).await?;
+                    "Now a plain user."
+                }
+                AdminRequest::Delete => {
+                    auth.admin_delete(&me, &sudo, target).await?;
+                    "Deleted."
+                }
             };
             flash(&session, Flash::success(said)).await?;
-            match action.as_str() {
-                "delete" => leptos_axum::redirect("/admin"),
+            match request {
+                AdminRequest::Delete => leptos_axum::redirect("/admin"),
                 _ => leptos_axum::redirect(&format!("/admin/users/{id}")),
             }
             Ok(())

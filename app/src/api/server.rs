@@ -352,10 +352,6 @@ impl From<AuthError> for ApiError {
             AuthError::AlreadyDone => {
                 ApiError::BadRequest("Nothing to do: it is already so.".into())
             }
-            AuthError::ReasonNeeded => ApiError::field(
-                Field::Reason,
-                "Give a reason, on one line, of at most 200 characters.",
-            ),
             AuthError::PasswordNeeded => ApiError::field(Field::Password, "Enter your password."),
             AuthError::NoPassword => {
                 ApiError::BadRequest("Your account has no password to remove.".into())

@@ -1,4 +1,4 @@
-use latchkey::domain::{AdminUserDetail, AdminUserRow, Role};
+use latchkey::domain::{AdminReason, AdminUserDetail, AdminUserRow, Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -162,7 +162,7 @@ fn UserRecord(detail: AdminUserDetail, act: ServerAction<AdminAct>) -> impl Into
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="action" value=action/>
                 <label for=field>{format!("Reason to {}", label.to_lowercase())}</label>
-                <input id=field type="text" name="reason" required maxlength="200"/>
+                <input id=field type="text" name="reason" required maxlength=AdminReason::MAX_CHARS/>
                 <SubmitButton pending=act.pending().into() label pending_label="Working…" class="button danger"/>
             </ActionForm>
         }
