@@ -89,6 +89,7 @@ async fn log_in(
     let client = client(&headers, peer);
     let remember = false;
     let cookies = headers.get(COOKIE).and_then(|v| v.to_str().ok());
+    let browser = auth.recognise_browser(cookies);
     let outcome = auth
         .log_in(
             &session,
@@ -96,7 +97,7 @@ async fn log_in(
             &attempt,
             remember,
             &client,
-            cookies,
+            browser.as_ref(),
         )
         .await
         .map_err(refused)?;
@@ -106,7 +107,7 @@ async fn log_in(
         return Err((StatusCode::UNAUTHORIZED, why));
     };
     Ok((
-        [(SET_COOKIE, signed_in.known_browser)],
+        [(SET_COOKIE, signed_in.known_browser.to_string())],
         Json(signed_in.user),
     ))
 }

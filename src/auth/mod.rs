@@ -37,6 +37,7 @@ pub use sudo::Sudo;
 pub(crate) use who::count_sign_in;
 pub use who::{Me, SignIn, SignInOutcome};
 
+use tower_sessions::cookie::Cookie;
 use tower_sessions::Session;
 
 use crate::accounts::Accounts;
@@ -48,7 +49,7 @@ use crate::domain::{
 use crate::mail::MailWaker;
 use crate::sessions::{ClientInfo, Resumed, SessionPolicy, Via};
 use crate::store::{Store, StoreError};
-use crate::throttle::KnownBrowsers;
+use crate::throttle::{KnownBrowser, KnownBrowsers};
 
 /// Latchkey's use cases over one database.
 #[derive(Clone)]
@@ -109,16 +110,23 @@ impl Auth {
         self
     }
 
-    /// A `Set-Cookie` value marking a browser as one `user` signed in from:
-    /// for registration, which signs in too.
-    pub fn known_browser_cookie(&self, user: &CurrentUser) -> String {
+    /// The cookie marking a browser as one `user` signed in from: for
+    /// registration, which signs in too.
+    pub fn known_browser_cookie(&self, user: &CurrentUser) -> Cookie<'static> {
         self.browsers.issue(user.id)
     }
 
-    /// A `Set-Cookie` value that ends a browser's known-browser cookie: for
-    /// an account deletion, after which it names no one.
-    pub fn forget_browser_cookie(&self) -> String {
+    /// The cookie that ends a browser's known-browser cookie: for an
+    /// account deletion, after which it names no one.
+    pub fn forget_browser_cookie(&self) -> Cookie<'static> {
         self.browsers.clear()
+    }
+
+    /// The known browser a request's `Cookie` header names, if its
+    /// known-browser cookie is one this server signed: what a sign-in takes
+    /// to throttle this browser apart from strangers.
+    pub fn recognise_browser(&self, cookie_header: Option<&str>) -> Option<KnownBrowser> {
+        cookie_header.and_then(|header| self.browsers.recognise(header))
     }
 
     /// The account service (throttle sweeps, health checks).

@@ -20,6 +20,7 @@ use crate::factors::passkeys::{
 };
 use crate::sessions::{self, ClientInfo, Via};
 use crate::store::Store;
+use crate::throttle::KnownBrowser;
 
 /// The session's ceremony under way (one at a time: a new one replaces it).
 const CEREMONY_KEY: &str = "passkey_ceremony";
@@ -48,7 +49,7 @@ impl Auth {
         credential: &str,
         remember: bool,
         client: &ClientInfo,
-        cookies: Option<&str>,
+        browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
         let ceremony = self.take_ceremony(session, Purpose::SignIn).await?;
         let user = match self.check_passkey(ceremony, credential).await {
@@ -58,7 +59,7 @@ impl Auth {
             }
             other => other?,
         };
-        self.sign_in_proven(session, user, Via::Passkey, remember, None, client, cookies)
+        self.sign_in_proven(session, user, Via::Passkey, remember, None, client, browser)
             .await
     }
 
@@ -78,7 +79,7 @@ impl Auth {
         session: &Session,
         credential: &str,
         client: &ClientInfo,
-        cookies: Option<&str>,
+        browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
         let pending = sessions::pending(session, self.clock.now())
             .await?
@@ -97,7 +98,7 @@ impl Auth {
             pending.remember,
             factor,
             client,
-            cookies,
+            browser,
         )
         .await
     }
@@ -221,13 +222,12 @@ impl Auth {
         remember: bool,
         factor: Option<Factor>,
         client: &ClientInfo,
-        cookies: Option<&str>,
+        browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
-        let browser = cookies.and_then(|header| self.browsers.recognise(header));
         let by = SignedInBy {
             via,
             remember,
-            browser: browser.as_ref(),
+            browser,
             client,
             factor,
         };

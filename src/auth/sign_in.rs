@@ -16,9 +16,10 @@ impl Auth {
     /// Signs in by name and password, under a new session id. A wrong
     /// password is recorded in the account's activity (if there is one);
     /// the answer is the same either way. With `remember`, the device gets a
-    /// token for its own cookie. `cookies` is the request's `Cookie` header:
-    /// a browser whose known-browser cookie names this account is throttled
-    /// on its own, apart from everyone else's guesses.
+    /// token for its own cookie. `browser` is what the request's
+    /// known-browser cookie says ([`Auth::recognise_browser`]): a browser
+    /// that signed in to this account before is throttled on its own, apart
+    /// from everyone else's guesses.
     pub async fn log_in(
         &self,
         session: &Session,
@@ -26,12 +27,11 @@ impl Auth {
         password: &PasswordAttempt,
         remember: bool,
         client: &ClientInfo,
-        cookies: Option<&str>,
+        browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
-        let browser = cookies.and_then(|header| self.browsers.recognise(header));
         let user = match self
             .accounts
-            .authenticate_from(username, password, browser.as_ref())
+            .authenticate_from(username, password, browser)
             .await
         {
             Err(crate::accounts::AccountError::InvalidCredentials) => {
@@ -51,7 +51,7 @@ impl Auth {
         let by = SignedInBy {
             via: Via::Password,
             remember,
-            browser: browser.as_ref(),
+            browser,
             client,
             factor: None,
         };
@@ -75,13 +75,12 @@ impl Auth {
         token: &str,
         remember: bool,
         client: &ClientInfo,
-        cookies: Option<&str>,
+        browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
-        let browser = cookies.and_then(|header| self.browsers.recognise(header));
         let by = SignedInBy {
             via: Via::EmailLink,
             remember,
-            browser: browser.as_ref(),
+            browser,
             client,
             factor: None,
         };
@@ -104,7 +103,7 @@ impl Auth {
         session: &Session,
         code: &str,
         client: &ClientInfo,
-        cookies: Option<&str>,
+        browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
         let now = self.clock.now();
         let pending = sessions::pending(session, now)
@@ -112,11 +111,10 @@ impl Auth {
             .ok_or(AuthError::SignInExpired)?;
         let factor = self.check_factor(pending.user, code, client).await?;
         sessions::clear_pending(session).await?;
-        let browser = cookies.and_then(|header| self.browsers.recognise(header));
         let by = SignedInBy {
             via: pending.via,
             remember: pending.remember,
-            browser: browser.as_ref(),
+            browser,
             client,
             factor: Some(factor),
         };
@@ -215,11 +213,11 @@ impl Auth {
             self.mail.wake();
         }
         sessions::start(session, record).await?;
-        Ok(SignInOutcome::SignedIn(SignIn {
+        Ok(SignInOutcome::SignedIn(Box::new(SignIn {
             known_browser: self.browsers.issue(user.id),
             user,
             remember,
-        }))
+        })))
     }
 }
 

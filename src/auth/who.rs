@@ -1,6 +1,8 @@
 //! Who a use case acts for, what a sign-in hands back, and how sign-ins
 //! are counted.
 
+use tower_sessions::cookie::Cookie;
+
 use crate::domain::CurrentUser;
 use crate::sessions::{RememberToken, SignedInAs};
 
@@ -21,15 +23,15 @@ pub struct SignIn {
     pub user: CurrentUser,
     /// The device's remember-me token, with "Remember me".
     pub remember: Option<RememberToken>,
-    /// A `Set-Cookie` value marking this browser as known to the account.
-    pub known_browser: String,
+    /// The cookie marking this browser as known to the account.
+    pub known_browser: Cookie<'static>,
 }
 
 /// How a sign-in that did not fail ended.
 #[derive(Debug)]
 pub enum SignInOutcome {
     /// The browser is signed in.
-    SignedIn(SignIn),
+    SignedIn(Box<SignIn>),
     /// The first factor was right and the account has a second one: the
     /// browser holds a pending sign-in for five minutes, signed in nowhere,
     /// until the code or passkey comes ([`super::Auth::complete_sign_in`]).
@@ -40,7 +42,7 @@ impl SignInOutcome {
     /// The sign-in, if the browser is signed in.
     pub fn signed_in(self) -> Option<SignIn> {
         match self {
-            Self::SignedIn(signed_in) => Some(signed_in),
+            Self::SignedIn(signed_in) => Some(*signed_in),
             Self::SecondStepNeeded => None,
         }
     }

@@ -7,6 +7,7 @@
 //! locked after the same failures as the account is.
 
 use rand::RngCore;
+use tower_sessions::cookie::Cookie;
 
 use crate::domain::UserId;
 use crate::keys::Signer;
@@ -61,20 +62,19 @@ impl KnownBrowsers {
         }
     }
 
-    /// A `Set-Cookie` value that marks this browser as one `user` signed in
-    /// from, with a fresh nonce (so its failures so far are left behind).
-    pub fn issue(&self, user: UserId) -> String {
+    /// The cookie that marks this browser as one `user` signed in from,
+    /// with a fresh nonce (so its failures so far are left behind).
+    pub fn issue(&self, user: UserId) -> Cookie<'static> {
         let mut nonce = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let body = format!("{}.{}", user.0, hex::encode(nonce));
         let value = format!("{body}.{}", self.signer.sign(&[&body]));
-        lasting_cookie(self.name(), value, KNOWN_FOR_SECONDS, self.secure).to_string()
+        lasting_cookie(self.name(), value, KNOWN_FOR_SECONDS, self.secure)
     }
 
-    /// A `Set-Cookie` value that ends this browser's cookie (its account
-    /// is gone).
-    pub fn clear(&self) -> String {
-        lasting_cookie(self.name(), String::new(), 0, self.secure).to_string()
+    /// The cookie that ends this browser's cookie (its account is gone).
+    pub fn clear(&self) -> Cookie<'static> {
+        lasting_cookie(self.name(), String::new(), 0, self.secure)
     }
 
     /// The known browser a request's `Cookie` header names, if its cookie
@@ -104,8 +104,9 @@ mod tests {
         KnownBrowsers::load(&store, false).await.unwrap()
     }
 
-    fn header(set_cookie: &str) -> String {
-        set_cookie.split(';').next().unwrap().to_string()
+    /// As the browser sends the cookie back: `name=value`.
+    fn header(set: &Cookie<'_>) -> String {
+        set.stripped().to_string()
     }
 
     #[tokio::test]
@@ -113,9 +114,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (one, two) = (browsers(&dir).await, browsers(&dir).await);
         let set = one.issue(UserId(7));
+        let line = set.to_string();
         assert!(
-            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
-            "{set}"
+            line.contains("HttpOnly") && line.contains("SameSite=Lax"),
+            "{line}"
         );
         let known = two
             .recognise(&format!("a=1; {}; b=2", header(&set)))

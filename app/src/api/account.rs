@@ -38,7 +38,7 @@ pub async fn register(username: String, email: String, password: String) -> Resu
             let user = auth
                 .register(&session, &name, &email, &password, &client_info())
                 .await?;
-            send_cookie(&auth.known_browser_cookie(&user));
+            send_cookie(auth.known_browser_cookie(&user));
             flash(
                 &session,
                 Flash::success(format!(
@@ -63,7 +63,7 @@ pub async fn log_in(
     next: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome_to,
+        address_limits, auth, client_info, client_ip, finish, known_browser, session, welcome_to,
     };
     use latchkey::domain::{Field, PasswordAttempt};
 
@@ -83,7 +83,7 @@ pub async fn log_in(
                     &attempt,
                     remember.is_some(),
                     &client_info(),
-                    cookie_header().as_deref(),
+                    known_browser()?.as_ref(),
                 )
                 .await?;
             welcome_to(&session, &outcome, next.as_deref()).await
@@ -103,7 +103,7 @@ pub async fn log_out() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let was_signed_in = auth()?.log_out(&session, &client_info()).await?;
-            send_cookie(&remember_cookie()?.clear());
+            send_cookie(remember_cookie()?.clear());
             // What the pages cached and stored goes; the cookies are each
             // ended by name instead of by "cookies", which would also take
             // the known-browser cookie that keeps strangers' guesses from

@@ -119,7 +119,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
             };
             let (said, next) = match user {
                 Some(user) => {
-                    send_cookie(&auth.known_browser_cookie(&user));
+                    send_cookie(auth.known_browser_cookie(&user));
                     let said = "Your new password is set, and every other device is signed out.";
                     (said, "/")
                 }
@@ -173,7 +173,7 @@ pub async fn request_sign_in_link(email: String) -> Result<(), ApiError> {
 #[server(endpoint = "sign_in_with_link")]
 pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome_to,
+        address_limits, auth, client_info, client_ip, finish, known_browser, session, welcome_to,
     };
 
     finish(
@@ -186,7 +186,7 @@ pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Resul
                     &token,
                     remember.is_some(),
                     &client_info(),
-                    cookie_header().as_deref(),
+                    known_browser()?.as_ref(),
                 )
                 .await?;
             welcome_to(&session, &outcome, None).await

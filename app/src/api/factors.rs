@@ -8,7 +8,7 @@ use super::ApiError;
 #[server(endpoint = "verify_factor")]
 pub async fn verify_factor(code: String, next: Option<String>) -> Result<(), ApiError> {
     use super::server::{
-        address_limits, auth, client_info, client_ip, cookie_header, finish, session, welcome_to,
+        address_limits, auth, client_info, client_ip, finish, known_browser, session, welcome_to,
     };
 
     finish(
@@ -16,7 +16,7 @@ pub async fn verify_factor(code: String, next: Option<String>) -> Result<(), Api
             address_limits()?.log_in(client_ip()).await?;
             let session = session()?;
             let signed_in = auth()?
-                .complete_sign_in(&session, &code, &client_info(), cookie_header().as_deref())
+                .complete_sign_in(&session, &code, &client_info(), known_browser()?.as_ref())
                 .await?;
             welcome_to(&session, &signed_in, next.as_deref()).await
         }

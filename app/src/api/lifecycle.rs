@@ -70,8 +70,8 @@ pub async fn delete_account(
             // The account is gone: nothing the browser keeps for it stays.
             // Its cookies are each ended by name ("cookies" would also take
             // the session that carries the goodbye below).
-            send_cookie(&remember_cookie()?.clear());
-            send_cookie(&auth()?.forget_browser_cookie());
+            send_cookie(remember_cookie()?.clear());
+            send_cookie(auth()?.forget_browser_cookie());
             clear_site_data(r#""cache", "storage""#);
             flash(
                 &session,

@@ -27,7 +27,7 @@ pub async fn passkey_sign_in(
     remember: Option<String>,
     next: Option<String>,
 ) -> Result<(), ApiError> {
-    use super::server::{auth, client_info, cookie_header, finish, session, welcome_to};
+    use super::server::{auth, client_info, finish, known_browser, session, welcome_to};
 
     finish(
         async move {
@@ -38,7 +38,7 @@ pub async fn passkey_sign_in(
                     &credential,
                     remember.is_some(),
                     &client_info(),
-                    cookie_header().as_deref(),
+                    known_browser()?.as_ref(),
                 )
                 .await?;
             welcome_to(&session, &signed_in, next.as_deref()).await
@@ -64,7 +64,7 @@ pub async fn passkey_factor_options() -> Result<String, ApiError> {
 /// The second step of a sign-in, with a passkey; returns to `next`.
 #[server(endpoint = "passkey_factor")]
 pub async fn passkey_factor(credential: String, next: Option<String>) -> Result<(), ApiError> {
-    use super::server::{auth, client_info, cookie_header, finish, session, welcome_to};
+    use super::server::{auth, client_info, finish, known_browser, session, welcome_to};
 
     finish(
         async move {
@@ -74,7 +74,7 @@ pub async fn passkey_factor(credential: String, next: Option<String>) -> Result<
                     &session,
                     &credential,
                     &client_info(),
-                    cookie_header().as_deref(),
+                    known_browser()?.as_ref(),
                 )
                 .await?;
             welcome_to(&session, &signed_in, next.as_deref()).await

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use latchkey::auth::{Auth, AuthError, Me, SignIn, SignInOutcome};
 use latchkey::domain::{Field, Flash};
 use latchkey::sessions::{self, ClientInfo, RememberCookie, SessionError};
-use latchkey::throttle::{AddressLimits, Limited, RetryAfter};
+use latchkey::throttle::{AddressLimits, KnownBrowser, Limited, RetryAfter};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
@@ -51,7 +51,7 @@ pub fn remember_cookie() -> Result<RememberCookie, ApiError> {
 /// "Remember me") and its known-browser mark; then a welcome.
 pub async fn welcome(session: &Session, signed_in: &SignIn) -> Result<(), ApiError> {
     if let Some(token) = &signed_in.remember {
-        send_cookie(&remember_cookie()?.set(token));
+        send_cookie(remember_cookie()?.set(token));
     }
     send_cookie(&signed_in.known_browser);
     let name = &signed_in.user.display_name;
@@ -77,11 +77,12 @@ pub async fn welcome_to(
     Ok(())
 }
 
-/// Adds a `Set-Cookie` header to the response.
-pub fn send_cookie(set_cookie: &str) {
+/// Adds a `Set-Cookie` header to the response: a typed cookie, or a
+/// `Set-Cookie` value already written out.
+pub fn send_cookie(set_cookie: impl std::fmt::Display) {
     let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
-        http::HeaderValue::from_str(set_cookie),
+        http::HeaderValue::from_str(&set_cookie.to_string()),
     ) else {
         tracing::error!("could not set a cookie on the response");
         return;
@@ -166,6 +167,12 @@ pub fn client_info() -> ClientInfo {
 /// The address the request came from.
 pub fn client_ip() -> Option<std::net::IpAddr> {
     with_request(|parts| latchkey::web::client_address(&parts.extensions)).flatten()
+}
+
+/// The known browser the request's known-browser cookie names, if it is
+/// one this server signed (see [`latchkey::throttle::KnownBrowsers`]).
+pub fn known_browser() -> Result<Option<KnownBrowser>, ApiError> {
+    Ok(auth()?.recognise_browser(cookie_header().as_deref()))
 }
 
 /// The request's `Cookie` header (every `Cookie` header, joined as one).

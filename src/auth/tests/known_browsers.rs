@@ -14,23 +14,20 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
         .unwrap()
         .signed_in()
         .expect("no second factor");
-    let known = signed_in
-        .known_browser
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    // As the browser sends it back: `name=value`.
+    let known = signed_in.known_browser.stripped().to_string();
     let log_in = |password: &'static str, cookies: Option<String>| {
         let auth = &f.auth;
         let session = f.browser();
         async move {
+            let browser = auth.recognise_browser(cookies.as_deref());
             auth.log_in(
                 &session,
                 "ada",
                 &attempt(password),
                 false,
                 &client(),
-                cookies.as_deref(),
+                browser.as_ref(),
             )
             .await
             .map(|_| ())
@@ -52,7 +49,7 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
     assert!(log_in(PW, Some(known.clone())).await.is_ok());
     let (_, bob) = f.registered("bob").await;
     let bobs = f.auth.known_browser_cookie(&bob.user);
-    let bobs = bobs.split(';').next().unwrap().to_string();
+    let bobs = bobs.stripped().to_string();
     assert!(matches!(
         log_in(PW, Some(bobs)).await,
         Err(AuthError::Throttled(_))
@@ -81,7 +78,7 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
         .unwrap()
         .signed_in()
         .expect("no second factor");
-    let other = other.known_browser.split(';').next().unwrap().to_string();
+    let other = other.known_browser.stripped().to_string();
     // Bob's known browser is not Ada's: it is a stranger to her account.
     assert!(matches!(
         log_in(PW, Some(other)).await,
