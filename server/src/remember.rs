@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use latchkey::auth::AuthError;
 use latchkey::sessions::{ClientInfo, Resumed};
+use tower_sessions::cookie::Cookie;
 use tower_sessions::Session;
 
 use crate::AppState;
@@ -45,7 +46,7 @@ pub async fn resume_remembered(
         .any(|v| v.to_str().is_ok_and(|v| state.remember.is_set_by(v)));
     if let (false, Some(value)) = (
         handler_set_it,
-        set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()),
+        set_cookie.and_then(|c| HeaderValue::from_str(&c.to_string()).ok()),
     ) {
         response.headers_mut().append(SET_COOKIE, value);
     }
@@ -57,7 +58,7 @@ async fn resume(
     session: &Session,
     presented: &str,
     client: &ClientInfo,
-) -> Result<Option<String>, AuthError> {
+) -> Result<Option<Cookie<'static>>, AuthError> {
     Ok(match state.auth.resume(session, presented, client).await? {
         Some(Resumed::SignedIn {
             token,

@@ -88,21 +88,20 @@ impl RememberCookie {
         }
     }
 
-    /// A `Set-Cookie` value that stores a new `token`.
-    pub fn set(&self, token: &RememberToken) -> String {
-        self.cookie(token.cookie_value(), self.max_age).to_string()
+    /// The cookie that stores a new `token`.
+    pub fn set(&self, token: &RememberToken) -> Cookie<'static> {
+        self.cookie(token.cookie_value(), self.max_age)
     }
 
-    /// A `Set-Cookie` value that stores a rotated `token`, kept by the
+    /// The cookie that stores a rotated `token`, kept by the
     /// browser only as long as the token lives.
-    pub fn set_rotated(&self, token: &RememberToken, seconds_left: i64) -> String {
+    pub fn set_rotated(&self, token: &RememberToken, seconds_left: i64) -> Cookie<'static> {
         self.cookie(token.cookie_value(), seconds_left.clamp(1, self.max_age))
-            .to_string()
     }
 
-    /// A `Set-Cookie` value that deletes the cookie.
-    pub fn clear(&self) -> String {
-        self.cookie(String::new(), 0).to_string()
+    /// The cookie that deletes the cookie.
+    pub fn clear(&self) -> Cookie<'static> {
+        self.cookie(String::new(), 0)
     }
 
     /// This cookie's value in a request's `Cookie` header, if present.
@@ -208,7 +207,7 @@ mod tests {
             secure: false,
             max_age: 60,
         };
-        let set = Cookie::parse(plain.set(&token)).unwrap();
+        let set = Cookie::parse(plain.set(&token).to_string()).unwrap();
         assert_eq!(set.name(), "latchkey_remember");
         assert_eq!(set.value(), token.cookie_value());
         assert_eq!(set.max_age(), Some(Duration::seconds(60)));
@@ -221,10 +220,10 @@ mod tests {
             secure: true,
             max_age: 60,
         };
-        let set = Cookie::parse(https.set(&token)).unwrap();
+        let set = Cookie::parse(https.set(&token).to_string()).unwrap();
         assert_eq!(set.name(), "__Host-latchkey_remember");
         assert_eq!(set.secure(), Some(true));
-        let cleared = Cookie::parse(plain.clear()).unwrap();
+        let cleared = Cookie::parse(plain.clear().to_string()).unwrap();
         assert_eq!(
             (cleared.value(), cleared.max_age()),
             ("", Some(Duration::ZERO))
@@ -243,7 +242,7 @@ mod tests {
         );
         assert_eq!(plain.read("latchkey_session=x"), None);
         assert_eq!(plain.read("xlatchkey_remember=1"), None);
-        assert!(plain.is_set_by(&plain.clear()));
+        assert!(plain.is_set_by(&plain.clear().to_string()));
         assert!(!plain.is_set_by("latchkey_session=1; Path=/"));
         assert!(!plain.is_set_by("latchkey_remember_other=1"));
     }
