@@ -342,5 +342,6 @@ async fn confirming_the_password_renews_the_session_id() {
     assert!(f.auth.current_user(&copy).await.unwrap().is_none());
 }
 
+mod admin;
 mod known_browsers;
 mod mailed_links;

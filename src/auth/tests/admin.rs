@@ -1,0 +1,174 @@
+//! The admin console's use cases through the fixture: the role and the
+//! second factor come first, a lock shuts every way in, no admin acts on
+//! themselves and the last one stays, and the command line signs everyone
+//! out.
+
+use super::*;
+use crate::domain::{AdminAction, AdminReason, Role, SecondFactorRule, UserId};
+
+/// `name`'s account, made an admin from the command line.
+async fn admin(f: &Fixture, name: &str) -> (Session, Me) {
+    let (browser, me) = f.registered(name).await;
+    f.auth.grant_admin(name).await.unwrap();
+    (browser, me)
+}
+
+/// Gives `user` a confirmed authenticator, as its set-up would.
+async fn with_factor(f: &Fixture, user: UserId) {
+    let crate::store::Pool::Sqlite(pool) = f.auth.store.pool() else {
+        unreachable!()
+    };
+    sqlx::query(
+        "INSERT INTO latchkey_totp (user_id, secret, confirmed_at, created_at)
+         VALUES ($1, x'00', 1, 1)",
+    )
+    .bind(user.0)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+fn reason(text: &str) -> AdminReason {
+    AdminReason::parse(text).unwrap()
+}
+
+#[tokio::test]
+async fn the_console_waits_for_the_admins_second_factor_unless_the_rule_is_none() {
+    let f = fixture().await;
+    let (browser, me) = admin(&f, "ada").await;
+    let (_, bob) = f.registered("bob").await;
+    assert!(matches!(
+        f.auth.admin_sudo(&f.again(&browser), &me).await,
+        Err(AuthError::SecondFactorNeeded)
+    ));
+    assert!(matches!(
+        f.auth.admin_search(&me, "", None).await,
+        Err(AuthError::SecondFactorNeeded)
+    ));
+    let open = f
+        .auth
+        .clone()
+        .with_second_factor_rule(SecondFactorRule::Nobody);
+    assert!(open.admin_sudo(&f.again(&browser), &me).await.is_ok());
+    assert!(f.auth.console_waits_for_factor("ada").await.unwrap());
+
+    with_factor(&f, me.user.id).await;
+    assert!(!f.auth.console_waits_for_factor("ada").await.unwrap());
+    f.auth.admin_sudo(&f.again(&browser), &me).await.unwrap();
+    let page = f.auth.admin_search(&me, "b", None).await.unwrap();
+    assert_eq!(page.users.len(), 1);
+    // A plain user is refused by role, whatever their factors.
+    with_factor(&f, bob.user.id).await;
+    assert!(matches!(
+        f.auth.admin_search(&bob, "", None).await,
+        Err(AuthError::NotAdmin)
+    ));
+}
+
+#[tokio::test]
+async fn a_lock_ends_every_session_at_once_and_shuts_the_password_out_until_unlocked() {
+    let f = fixture().await;
+    let (browser, me) = admin(&f, "ada").await;
+    with_factor(&f, me.user.id).await;
+    let (laptop, bob) = f.registered("bob").await;
+    let phone = f.logged_in("bob", PW).await.unwrap();
+    let sudo = f.auth.admin_sudo(&f.again(&browser), &me).await.unwrap();
+
+    let target = bob.user.id;
+    f.auth
+        .admin_lock(&me, &sudo, target, &reason("Spam"))
+        .await
+        .unwrap();
+    assert!(f.me(&laptop).await.is_none());
+    assert!(f.me(&phone).await.is_none());
+    assert!(matches!(
+        f.logged_in("bob", PW).await,
+        Err(AuthError::AccountLocked(why)) if why == "Spam"
+    ));
+    assert!(matches!(
+        f.auth
+            .admin_lock(&me, &sudo, target, &reason("Again"))
+            .await,
+        Err(AuthError::AlreadyDone)
+    ));
+    f.auth.admin_unlock(&me, &sudo, target).await.unwrap();
+    assert!(f.logged_in("bob", PW).await.is_ok());
+    let audit = f.auth.admin_audit(&me, None).await.unwrap();
+    let done: Vec<_> = audit.iter().map(|(_, entry)| entry.action).collect();
+    assert_eq!(done[..2], [AdminAction::Unlocked, AdminAction::Locked]);
+}
+
+#[tokio::test]
+async fn no_admin_acts_on_themselves_and_the_last_admin_stays() {
+    let f = fixture().await;
+    let (ada_browser, ada) = admin(&f, "ada").await;
+    let (bob_browser, bob) = admin(&f, "bob").await;
+    for who in [&ada, &bob] {
+        with_factor(&f, who.user.id).await;
+    }
+    let ada_sudo = f
+        .auth
+        .admin_sudo(&f.again(&ada_browser), &ada)
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.auth
+            .admin_set_role(&ada, &ada_sudo, ada.user.id, Role::User)
+            .await,
+        Err(AuthError::NotYourself)
+    ));
+    f.auth
+        .admin_set_role(&ada, &ada_sudo, bob.user.id, Role::User)
+        .await
+        .unwrap();
+    // Bob is a plain user now: his proof opens nothing.
+    assert!(matches!(
+        f.auth.admin_sudo(&f.again(&bob_browser), &bob).await,
+        Err(AuthError::NotAdmin)
+    ));
+    // Ada is the last admin: her own account cannot go.
+    assert!(matches!(
+        f.auth
+            .delete_account(
+                &f.again(&ada_browser),
+                &ada,
+                "ada",
+                Some(&attempt(PW)),
+                None,
+                &client()
+            )
+            .await,
+        Err(AuthError::LastAdmin)
+    ));
+}
+
+#[tokio::test]
+async fn an_admin_deletes_an_account_and_the_audit_log_keeps_its_name() {
+    let f = fixture().await;
+    let (browser, me) = admin(&f, "ada").await;
+    with_factor(&f, me.user.id).await;
+    let (laptop, bob) = f.registered("bob").await;
+    let sudo = f.auth.admin_sudo(&f.again(&browser), &me).await.unwrap();
+    f.auth.admin_delete(&me, &sudo, bob.user.id).await.unwrap();
+    assert!(f.me(&laptop).await.is_none());
+    assert!(matches!(
+        f.auth.profile("bob").await,
+        Err(AuthError::NotFound)
+    ));
+    let audit = f.auth.admin_audit(&me, None).await.unwrap();
+    assert_eq!(audit[0].1.action, AdminAction::Deleted);
+    assert_eq!(audit[0].1.target, "bob");
+}
+
+#[tokio::test]
+async fn the_command_line_signs_every_account_out_of_every_device() {
+    let f = fixture().await;
+    let (ada_laptop, _) = f.registered("ada").await;
+    let ada_phone = f.logged_in("ada", PW).await.unwrap();
+    let (bob_laptop, _) = f.registered("bob").await;
+    assert_eq!(f.auth.sign_out_everyone().await.unwrap(), 3);
+    for browser in [&ada_laptop, &ada_phone, &bob_laptop] {
+        assert!(f.me(browser).await.is_none());
+    }
+    assert!(f.logged_in("ada", PW).await.is_ok());
+}
