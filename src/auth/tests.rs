@@ -343,5 +343,8 @@ async fn confirming_the_password_renews_the_session_id() {
 }
 
 mod admin;
+mod email;
+mod factors;
 mod known_browsers;
 mod mailed_links;
+mod sessions;

@@ -37,7 +37,7 @@ pub fn session_id(cookie_header: &str) -> Option<String> {
         .into_iter()
         .find_map(|name| crate::web::cookie(cookie_header, name))
 }
-pub use remember::{RememberCookie, RememberToken};
+pub use remember::{RememberCookie, RememberToken, RACE_GRACE_SECONDS};
 pub use resume::{RememberTokens, Resumed};
 pub use sudo::SUDO_SECONDS;
 pub use table::SessionTable;
