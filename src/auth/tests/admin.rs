@@ -172,3 +172,59 @@ async fn the_command_line_signs_every_account_out_of_every_device() {
     }
     assert!(f.logged_in("ada", PW).await.is_ok());
 }
+
+#[tokio::test]
+async fn an_admin_reads_a_user_signs_them_out_mails_a_reset_and_removes_lost_factors() {
+    let f = fixture().await;
+    let (browser, me) = admin(&f, "ada").await;
+    with_factor(&f, me.user.id).await;
+    let (laptop, bob) = f.registered("bob").await;
+    with_factor(&f, bob.user.id).await;
+    let target = bob.user.id;
+    let detail = f.auth.admin_user(&me, target).await.unwrap();
+    assert_eq!(detail.user.username, "bob");
+    assert!(detail.totp);
+    assert_eq!(detail.devices.len(), 1);
+
+    let sudo = f.auth.admin_sudo(&f.again(&browser), &me).await.unwrap();
+    f.auth.admin_sign_out(&me, &sudo, target).await.unwrap();
+    assert!(f.me(&laptop).await.is_none());
+    // A reset link goes only to a confirmed address.
+    assert!(matches!(
+        f.auth.admin_send_reset(&me, &sudo, target).await,
+        Err(AuthError::EmailNotVerified)
+    ));
+    f.auth
+        .admin_remove_factors(&me, &sudo, target, &reason("Lost phone"))
+        .await
+        .unwrap();
+    assert!(!f.auth.admin_user(&me, target).await.unwrap().totp);
+    // The password alone signs in again.
+    let outcome = f
+        .auth
+        .log_in(&f.browser(), "bob", &attempt(PW), false, &client(), None)
+        .await
+        .unwrap();
+    assert!(outcome.signed_in().is_some());
+    let audit = f.auth.admin_audit(&me, None).await.unwrap();
+    assert_eq!(audit[0].1.reason.as_deref(), Some("Lost phone"));
+}
+
+#[tokio::test]
+async fn the_command_line_grants_lists_and_revokes_admins() {
+    let f = fixture().await;
+    f.registered("ada").await;
+    assert!(f.auth.list_admins().await.unwrap().is_empty());
+    f.auth.grant_admin("ada").await.unwrap();
+    assert!(matches!(
+        f.auth.grant_admin("ada").await,
+        Err(AuthError::AlreadyDone)
+    ));
+    assert!(matches!(
+        f.auth.grant_admin("nobody").await,
+        Err(AuthError::NotFound)
+    ));
+    assert_eq!(f.auth.list_admins().await.unwrap(), ["ada"]);
+    f.auth.revoke_admin("ada").await.unwrap();
+    assert!(f.auth.list_admins().await.unwrap().is_empty());
+}
