@@ -68,18 +68,12 @@ impl Auth {
             .await
     }
 
-    /// Why nobody is signed in on a request with this `Cookie` header:
-    /// `None` if it carries no session cookie (nobody was); else what the
-    /// database still knows of that session's end (signed out from another
-    /// device, idle, too old), or just that it ended.
-    pub async fn why_signed_out(
-        &self,
-        cookie_header: &str,
-    ) -> Result<Option<LoginReason>, AuthError> {
-        let Some(id) = crate::sessions::session_id(cookie_header) else {
-            return Ok(None);
-        };
-        let why = self.sessions.table().why_ended(&id).await?;
-        Ok(Some(why.unwrap_or(LoginReason::Ended)))
+    /// Why the session `session_id` (the session cookie a request carried
+    /// when nobody was signed in on it) ended: what the database still
+    /// knows (signed out from another device, idle, too old), or just that
+    /// it ended.
+    pub async fn why_signed_out(&self, session_id: &str) -> Result<LoginReason, AuthError> {
+        let why = self.sessions.table().why_ended(session_id).await?;
+        Ok(why.unwrap_or(LoginReason::Ended))
     }
 }

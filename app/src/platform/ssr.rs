@@ -56,12 +56,12 @@ pub fn content_security_policy() {
 /// Why nobody is signed in on this request: `None` if it carried no session
 /// cookie (nobody was); else why that session ended, as the core tells.
 pub async fn why_signed_out() -> Option<LoginReason> {
-    let cookies = crate::api::cookie_header()?;
+    let id = latchkey::sessions::session_id(&crate::api::cookie_header()?)?;
     let Some(auth) = use_context::<Arc<Auth>>() else {
-        return latchkey::sessions::session_id(&cookies).map(|_| LoginReason::Ended);
+        return Some(LoginReason::Ended);
     };
-    match auth.why_signed_out(&cookies).await {
-        Ok(reason) => reason,
+    match auth.why_signed_out(&id).await {
+        Ok(reason) => Some(reason),
         Err(e) => {
             tracing::warn!(error = %e, "could not tell why a session ended");
             Some(LoginReason::Ended)

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::domain::{LoginReason, ProfileUpdate};
-use crate::sessions::{Resumed, SESSION_COOKIE};
+use crate::sessions::Resumed;
 
 #[tokio::test]
 async fn signing_the_others_out_keeps_this_browser_and_tells_the_others_why() {
@@ -20,9 +20,9 @@ async fn signing_the_others_out_keeps_this_browser_and_tells_the_others_why() {
     assert!(f.me(&laptop).await.is_some());
     for other in [&phone, &tablet] {
         assert!(f.me(other).await.is_none());
-        let cookie = format!("{SESSION_COOKIE}={}", other.id().unwrap());
-        let why = f.auth.why_signed_out(&cookie).await.unwrap();
-        assert_eq!(why, Some(LoginReason::SignedOutElsewhere));
+        let id = other.id().unwrap().to_string();
+        let why = f.auth.why_signed_out(&id).await.unwrap();
+        assert_eq!(why, LoginReason::SignedOutElsewhere);
     }
     assert_eq!(f.auth.devices(&me).await.unwrap().len(), 1);
 }
