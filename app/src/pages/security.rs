@@ -76,14 +76,14 @@ fn Status(
     use_auth().saw_second_factor(user, has_factor);
     let rule = owed.then(|| match has_factor {
         false => view! {
-            <div class="alert alert-info" role="status">
+            <div class="alert alert-info">
                 <p><strong>"This site asks every account for a second factor."</strong></p>
                 <p>"Set up an authenticator app or add a passkey below. Until you do, the rest of the site stays closed to this account."</p>
             </div>
         }
         .into_any(),
         true => view! {
-            <div class="alert alert-info" role="status">
+            <div class="alert alert-info">
                 <p>"Your second factor is set up: the whole site is open to you. " <a href="/">"Continue"</a></p>
             </div>
         }
@@ -134,7 +134,7 @@ fn Status(
         && (status.totp_since.is_some_and(|at| at >= since)
             || status.passkeys.iter().any(|key| key.created_at >= since));
     let lately = lately.then(|| view! {
-        <p class="alert alert-info" role="status">"A factor marked “New this week” was added in the last seven days. If you did not add it, remove it and change your password."</p>
+        <p class="alert alert-info">"A factor marked “New this week” was added in the last seven days. If you did not add it, remove it and change your password."</p>
     });
     let passkeys = view! {
         <PasskeysSection passkeys=status.passkeys unavailable=status.passkeys_unavailable has_password=status.has_password lately_since=since/>
