@@ -7,7 +7,9 @@ use tower_sessions::Session;
 use super::email::hash_token;
 use super::mailed::RESET_LINK;
 use super::{Auth, AuthError};
-use crate::domain::{ActivityKind, CurrentUser, EmailAddress, NewPassword, Trusted, LATELY};
+use crate::domain::{
+    ActivityKind, CurrentUser, EmailAddress, NewPassword, Trusted, UserId, LATELY,
+};
 use crate::sessions::{ClientInfo, Via};
 use crate::store::SignedOut;
 
@@ -20,15 +22,19 @@ impl Auth {
         self.mail_link(email, &RESET_LINK).await
     }
 
+    /// Whose live reset link `token` is, without using it.
+    async fn reset_link_owner(&self, token: &str, now: i64) -> Result<UserId, AuthError> {
+        self.store
+            .peek_email_token(&hash_token(token.trim()), RESET_LINK.purpose, now)
+            .await?
+            .ok_or(AuthError::LinkInvalid)
+    }
+
     /// What the account of a live reset link trusts besides its password,
     /// for the page that sets a new one: a new password removes none of it.
     pub async fn trusted_by_reset_link(&self, token: &str) -> Result<Trusted, AuthError> {
         let now = self.clock.now();
-        let user = self
-            .store
-            .peek_email_token(&hash_token(token.trim()), RESET_LINK.purpose, now)
-            .await?
-            .ok_or(AuthError::LinkInvalid)?;
+        let user = self.reset_link_owner(token, now).await?;
         let totp = self.store.totp(user).await?;
         Ok(Trusted {
             totp_since: totp.and_then(|row| row.confirmed_at),
@@ -58,11 +64,7 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<Option<CurrentUser>, AuthError> {
         let now = self.clock.now();
-        let user = self
-            .store
-            .peek_email_token(&hash_token(token.trim()), RESET_LINK.purpose, now)
-            .await?
-            .ok_or(AuthError::LinkInvalid)?;
+        let user = self.reset_link_owner(token, now).await?;
         let password_hash = self.accounts.new_password_hash(user, new).await?;
         let (me, record) = self
             .store
