@@ -8,7 +8,7 @@
 //! nothing on the web makes one.
 
 use super::mailed::RESET_LINK;
-use super::{Auth, AuthError, Me, Sudo};
+use super::{AdminSudo, Auth, AuthError, Me};
 use crate::domain::{
     ActivityKind, AdminAction, AdminReason, AdminUserDetail, AdminUserPage, AuditEntry,
     EmailAddress, Role, UserId,
@@ -113,7 +113,7 @@ impl Auth {
     pub async fn admin_lock(
         &self,
         me: &Me,
-        sudo: &Sudo,
+        sudo: &AdminSudo,
         target: UserId,
         why: &AdminReason,
     ) -> Result<(), AuthError> {
@@ -139,7 +139,7 @@ impl Auth {
     pub async fn admin_unlock(
         &self,
         me: &Me,
-        sudo: &Sudo,
+        sudo: &AdminSudo,
         target: UserId,
     ) -> Result<(), AuthError> {
         self.admin_act(
@@ -160,7 +160,7 @@ impl Auth {
     pub async fn admin_sign_out(
         &self,
         me: &Me,
-        sudo: &Sudo,
+        sudo: &AdminSudo,
         target: UserId,
     ) -> Result<(), AuthError> {
         self.admin_act(
@@ -180,7 +180,7 @@ impl Auth {
     pub async fn admin_remove_factors(
         &self,
         me: &Me,
-        sudo: &Sudo,
+        sudo: &AdminSudo,
         target: UserId,
         why: &AdminReason,
     ) -> Result<(), AuthError> {
@@ -215,7 +215,7 @@ impl Auth {
     pub async fn admin_send_reset(
         &self,
         me: &Me,
-        sudo: &Sudo,
+        sudo: &AdminSudo,
         target: UserId,
     ) -> Result<(), AuthError> {
         // Looked up only once `admin_act` has seen an admin: a plain user
@@ -247,7 +247,7 @@ impl Auth {
     pub async fn admin_set_role(
         &self,
         me: &Me,
-        sudo: &Sudo,
+        sudo: &AdminSudo,
         target: UserId,
         role: Role,
     ) -> Result<(), AuthError> {
@@ -271,7 +271,7 @@ impl Auth {
     pub async fn admin_delete(
         &self,
         me: &Me,
-        sudo: &Sudo,
+        sudo: &AdminSudo,
         target: UserId,
     ) -> Result<(), AuthError> {
         self.admin_act(
@@ -306,13 +306,14 @@ impl Auth {
     async fn admin_act(
         &self,
         me: &Me,
-        sudo: &Sudo,
+        sudo: &AdminSudo,
         target: UserId,
         action: AdminAction,
         why: Option<&str>,
         change: impl AsyncFnOnce(&Store, i64) -> Result<(), AuthError>,
     ) -> Result<(), AuthError> {
-        self.require_admin(me).await?;
+        // The role and the second factor were checked when the proof was
+        // made, this request; the role again below, holding the admin rows.
         sudo.covers(me)?;
         let now = self.clock.now();
         self.store

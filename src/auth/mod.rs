@@ -33,7 +33,7 @@ pub use email::Links;
 pub use error::AuthError;
 pub use factors::Factor;
 pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
-pub use sudo::Sudo;
+pub use sudo::{AdminSudo, Sudo};
 pub(crate) use who::count_sign_in;
 pub use who::{Me, SignIn, SignInOutcome};
 

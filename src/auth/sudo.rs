@@ -16,6 +16,19 @@ pub struct Sudo {
     user: UserId,
 }
 
+/// An admin's sudo proof: made only by [`Auth::admin_sudo`], after the
+/// role, the second factor the rule asks admins for, and sudo mode. The
+/// console's changes take it, so none can skip those checks.
+#[derive(Debug)]
+pub struct AdminSudo(Sudo);
+
+impl AdminSudo {
+    /// `Ok` when this proof is `me`'s.
+    pub(super) fn covers(&self, me: &Me) -> Result<(), AuthError> {
+        self.0.covers(me)
+    }
+}
+
 impl Sudo {
     /// `Ok` when this proof is `me`'s.
     pub(super) fn covers(&self, me: &Me) -> Result<(), AuthError> {
@@ -53,8 +66,8 @@ impl Auth {
     /// An admin's sudo proof: the role (and the second factor the rule asks
     /// admins for) is checked first, so a plain user is told "administrators
     /// only" whether or not their own sudo mode is open.
-    pub async fn admin_sudo(&self, session: &Session, me: &Me) -> Result<Sudo, AuthError> {
+    pub async fn admin_sudo(&self, session: &Session, me: &Me) -> Result<AdminSudo, AuthError> {
         self.require_admin(me).await?;
-        self.sudo(session, me).await
+        Ok(AdminSudo(self.sudo(session, me).await?))
     }
 }
