@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 # Native tests in one cargo invocation, so features unify once and the server
 # binary that Playwright drives is the one these tests built (no second build).
-CARGO_TEST := cargo test --locked -p latchkey -p app -p server --features latchkey/server,app/ssr
+CARGO_TEST := cargo test --locked -p latchkey -p app -p server --features latchkey/web,app/ssr
 
 .PHONY: help run test test-cargo test-e2e build-frontend release setup setup-test \
         wasm-target cargo-leptos wasm-bindgen cargo-machete npm chromium postgres wrk bench \
@@ -128,7 +128,7 @@ fmt:
 lint: cargo-machete
 	cargo fmt --all --check
 	cargo machete
-	cargo clippy --locked -p latchkey -p app -p server -p bench-seed --features latchkey/server,app/ssr --all-targets -- -D warnings
+	cargo clippy --locked -p latchkey -p app -p server -p bench-seed --features latchkey/web,app/ssr --all-targets -- -D warnings
 	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 clean-data:

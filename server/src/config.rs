@@ -202,16 +202,6 @@ impl Config {
             leptos,
         })
     }
-
-    /// The session cookie's name: `__Host-` prefixed when served over HTTPS, which
-    /// makes browsers insist on `Secure`, `Path=/` and no `Domain`.
-    pub fn session_cookie_name(&self) -> &'static str {
-        if self.secure_cookies {
-            latchkey::sessions::SECURE_SESSION_COOKIE
-        } else {
-            latchkey::sessions::SESSION_COOKIE
-        }
-    }
 }
 
 /// Where mail goes out, checked (the sender is made in the runtime, by

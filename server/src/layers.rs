@@ -15,26 +15,19 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::cross_site::{refuse_cross_site, Origins};
-use crate::forwarded::{client_address, TrustedProxies};
 use crate::Config;
 
 /// Largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Wraps the router in the layers every request passes through (outermost first:
-/// tracing, the client's address, security headers, the cross-site check, body
-/// limit, error status).
+/// Wraps the router in the layers every request passes through (outermost
+/// first: request id, tracing, compression, caching, security headers, body
+/// limit, error status); the kit's (client address, cross-site check,
+/// sessions) are inside them.
 pub fn around(router: Router, config: &Config) -> Router {
-    let origins = Origins::new(
-        config.secure_cookies,
-        &config.trusted_origins,
-        config.public_origin.as_deref(),
-    );
     let mut router = router
         .layer(middleware::from_fn(framework_error_status))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn_with_state(origins, refuse_cross_site));
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     for (name, value) in security_headers(config) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
@@ -57,12 +50,8 @@ pub fn around(router: Router, config: &Config) -> Router {
         .br(true)
         .gzip(true)
         .compress_when(DefaultPredicate::new().and(dynamic));
-    router = router.layer(compress);
     router
-        .layer(middleware::from_fn_with_state(
-            TrustedProxies(config.trusted_proxies),
-            client_address,
-        ))
+        .layer(compress)
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         // Outermost: every request gets an id (a proxy's `x-request-id` is
         // kept when it has a safe shape), its log lines carry it, and so
@@ -70,6 +59,16 @@ pub fn around(router: Router, config: &Config) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(middleware::from_fn(drop_unsafe_request_id))
+}
+
+/// The kit's answer to a state-changing request from another site, in the
+/// shape the app's client reads.
+pub fn cross_site_refused() -> Response {
+    let error = ApiError::Forbidden(
+        "This request came from another site, so it was refused. Reload the page and try again."
+            .into(),
+    );
+    (StatusCode::FORBIDDEN, axum::Json(error)).into_response()
 }
 
 /// Pages and JSON answers are someone's (the signed-in user is serialized

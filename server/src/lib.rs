@@ -4,14 +4,11 @@
 
 pub mod cli;
 pub mod config;
-mod cross_site;
 mod form_errors;
-mod forwarded;
 mod health;
 mod layers;
 mod mailbox;
 mod metrics;
-mod remember;
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -35,12 +32,11 @@ use latchkey::password::PasswordHasher;
 use latchkey::sessions::{RememberCookie, SessionPolicy, SessionTable};
 use latchkey::store::Store;
 use latchkey::throttle::{AccountThrottle, AddressLimits, AddressQuotas, KnownBrowsers};
+use latchkey::web::Kit;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use config::Config;
 
@@ -144,14 +140,6 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         accounts.throttle().clone(),
         limits.clone(),
     ));
-    let session_layer = SessionManagerLayer::new(sessions.table())
-        .with_name(config.session_cookie_name())
-        .with_secure(config.secure_cookies)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_path("/")
-        .with_expiry(Expiry::OnSessionEnd);
-
     let mut auth = Auth::new(accounts, sessions, browsers)
         .with_links(links)
         .with_mail_waker(mail_waker)
@@ -161,13 +149,16 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
     if let Some(secrets) = secrets {
         auth = auth.with_secret_box(secrets);
     }
+    // The host kit, as any axum app would use it: sessions, remember-me
+    // resume, the cross-site check and the client's address.
+    let kit = Kit::new(Arc::new(auth), config.secure_cookies)
+        .public_origin(config.public_origin.as_deref(), &config.trusted_origins)
+        .trusted_proxies(config.trusted_proxies)
+        .cross_site_answer(Arc::new(layers::cross_site_refused));
     let state = AppState(Arc::new(Services {
         leptos_options: config.leptos.clone(),
-        auth: Arc::new(auth),
-        remember: RememberCookie {
-            secure: config.secure_cookies,
-            max_age: config.lifetimes.remembered,
-        },
+        auth: kit.auth().clone(),
+        remember: kit.remember_cookie(),
         limits,
     }));
     let routes = generate_route_list(App);
@@ -188,12 +179,11 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
         .leptos_routes_with_context(&state, routes, context, {
             let options = config.leptos.clone();
             move || shell(options.clone())
-        })
-        // Pages and server functions only: static files never start a session.
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            remember::resume_remembered,
-        ))
+        });
+    // Remember-me resume on pages and server functions only: static files
+    // (added below) never start a session.
+    let router = kit
+        .resume(router)
         // Timed by route (pages and server functions).
         .route_layer(axum::middleware::from_fn_with_state(
             metrics::Routes::of_server_functions(),
@@ -211,8 +201,9 @@ pub async fn build_with_clock(config: &Config, clock: Clock) -> anyhow::Result<R
                 move || state.provide()
             },
             shell,
-        ))
-        .layer(session_layer)
+        ));
+    let router = kit
+        .around(router)
         .layer(axum::middleware::from_fn_with_state(
             form_signer,
             form_errors::sign_form_errors,

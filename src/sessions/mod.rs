@@ -31,6 +31,16 @@ pub const SESSION_COOKIE: &str = "latchkey_session";
 /// insist on `Secure`, `Path=/` and no `Domain`.
 pub const SECURE_SESSION_COOKIE: &str = "__Host-latchkey_session";
 
+/// The session cookie's name: `__Host-` prefixed when served over HTTPS
+/// (`secure`), which makes browsers insist on `Secure`, `Path=/` and no `Domain`.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
 /// The session id a request's `Cookie` header carries, under either name.
 pub fn session_id(cookie_header: &str) -> Option<String> {
     [SESSION_COOKIE, SECURE_SESSION_COOKIE]

@@ -16,6 +16,8 @@ mod password;
 mod profile;
 #[cfg(feature = "ssr")]
 mod server;
+#[cfg(all(test, feature = "ssr"))]
+mod status_tests;
 mod sudo;
 #[cfg(feature = "ssr")]
 pub use server::{cookie_header, RequestIdentity};

@@ -222,7 +222,11 @@ async fn a_deleted_account_leaves_no_rows_behind() {
     assert_eq!(response.status(), StatusCode::OK);
     let bystander_cookie = set_cookies(response.headers())
         .into_iter()
-        .find(|c| c.starts_with(app.config.session_cookie_name()))
+        .find(|c| {
+            c.starts_with(latchkey::sessions::session_cookie_name(
+                app.config.secure_cookies,
+            ))
+        })
         .and_then(|c| c.split(';').next().map(str::to_string))
         .expect("a session cookie");
 

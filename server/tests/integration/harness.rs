@@ -160,7 +160,7 @@ impl TestApp {
     pub fn session_cookie(&self) -> Option<String> {
         let url: Url = self.base.parse().expect("base url");
         let header = self.jar.cookies(&url)?;
-        let name = self.config.session_cookie_name();
+        let name = latchkey::sessions::session_cookie_name(self.config.secure_cookies);
         header
             .to_str()
             .ok()?

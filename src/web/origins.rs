@@ -3,16 +3,12 @@
 //! the browser says it comes from this site: its `Origin` is the site's own
 //! (or a configured trusted one), or, without `Origin`, `Sec-Fetch-Site` says
 //! `same-origin`. Everything else gets 403 before it reaches a session or a
-//! handler. `SameSite=Lax` cookies already stop most forged requests; this
+//! handler ([`super::Kit`] applies it). `SameSite=Lax` cookies already stop most forged requests; this
 //! also stops same-site ones (a sibling subdomain) and old browsers.
 
 use std::sync::Arc;
 
-use app::api::ApiError;
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use http::{header, HeaderMap, Method};
 
 /// Which origins may send state-changing requests.
 #[derive(Debug, Clone)]
@@ -63,32 +59,10 @@ impl Origins {
     }
 }
 
-/// The middleware: 403 for a state-changing request from another site.
-pub async fn refuse_cross_site(
-    State(origins): State<Origins>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if origins.allows(request.method(), request.headers()) {
-        return next.run(request).await;
-    }
-    tracing::warn!(
-        method = %request.method(),
-        path = request.uri().path(),
-        origin = ?request.headers().get(header::ORIGIN),
-        "refused a cross-site request"
-    );
-    let error = ApiError::Forbidden(
-        "This request came from another site, so it was refused. Reload the page and try again."
-            .into(),
-    );
-    (StatusCode::FORBIDDEN, axum::Json(error)).into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use http::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -1,12 +1,37 @@
 //! What Latchkey reads from an HTTP request, in one place for the server's
 //! layers and the app's server functions alike (neither imports the other
-//! for it).
+//! for it), and, with the `web` feature, the host kit: [`Kit`], the layers
+//! and extractors any axum app runs the core with.
 
 use std::net::IpAddr;
 
 use tower_sessions::cookie::Cookie;
 
 use crate::sessions::ClientInfo;
+
+#[cfg(feature = "web")]
+mod extract;
+#[cfg(feature = "web")]
+mod forwarded;
+#[cfg(feature = "web")]
+mod kit;
+#[cfg(feature = "web")]
+mod origins;
+#[cfg(feature = "web")]
+mod refusal;
+#[cfg(feature = "web")]
+mod visit;
+
+#[cfg(feature = "web")]
+pub use extract::{Browser, Client, SignedIn};
+#[cfg(feature = "web")]
+pub use kit::{CrossSiteAnswer, Kit, KitError, SetCookies};
+#[cfg(feature = "web")]
+pub use origins::Origins;
+#[cfg(feature = "web")]
+pub use refusal::{status_of, Refusal};
+#[cfg(feature = "web")]
+pub use visit::Visit;
 
 /// The client's address, as the server's first layer decides it: the
 /// connection's, or behind trusted proxies the one they forwarded. Put in

@@ -11,21 +11,21 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use super::ClientAddress;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use latchkey::web::ClientAddress;
 
 /// How many proxies in front of the app append to `X-Forwarded-For`.
 #[derive(Debug, Clone, Copy)]
-pub struct TrustedProxies(pub usize);
+pub(super) struct TrustedProxies(pub usize);
 
 /// Records the client's address for everything after it
-/// ([`latchkey::web::ClientAddress`]): the connection's, or behind trusted
+/// ([`ClientAddress`]): the connection's, or behind trusted
 /// proxies the one they forwarded. A request whose header has fewer entries
 /// than there are trusted proxies did not come through them all; it keeps the
 /// connection's address.
-pub async fn client_address(
+pub(super) async fn record_client_address(
     State(proxies): State<TrustedProxies>,
     mut request: Request,
     next: Next,

@@ -1,0 +1,65 @@
+//! The app's server functions and a host's handlers (the kit's
+//! [`latchkey::web::Refusal`]) answer each refusal of the core with the
+//! same status: one mapping, checked here for every variant a form can show.
+
+use latchkey::auth::AuthError;
+use latchkey::store::StoreError;
+use latchkey::throttle::RetryAfter;
+use latchkey::web::status_of;
+
+use super::ApiError;
+
+fn every_refusal() -> Vec<AuthError> {
+    use AuthError as E;
+    vec![
+        E::UsernameTaken,
+        E::UsernameUnchanged,
+        E::InvalidCredentials,
+        E::NotYourUsername("ada".into()),
+        E::WrongPassword,
+        E::WeakPassword("too common".into()),
+        E::Throttled(RetryAfter(9)),
+        E::ConfirmPassword,
+        E::Forbidden,
+        E::NotFound,
+        E::ThisDevice,
+        E::NotYourDevice,
+        E::LinkInvalid,
+        E::NoEmail,
+        E::EmailAlreadyVerified,
+        E::EmailNotVerified,
+        E::EmailUnchanged,
+        E::SignInExpired,
+        E::CodeNeeded,
+        E::WrongCode,
+        E::FactorsUnavailable,
+        E::FactorAlreadyOn,
+        E::FactorOff,
+        E::PasskeysUnavailable("no origin".into()),
+        E::PasskeyRefused,
+        E::PasskeyExpired,
+        E::PasskeyExists,
+        E::NoPasskey,
+        E::NotYourPasskey,
+        E::PasswordNeeded,
+        E::NoPassword,
+        E::NotAdmin,
+        E::SecondFactorNeeded,
+        E::AccountLocked("spam".into()),
+        E::LastAdmin,
+        E::NotYourself,
+        E::AlreadyDone,
+        E::LastSignInMethod,
+        E::Store(StoreError::ReadOnly),
+    ]
+}
+
+#[test]
+fn the_app_and_the_kit_give_every_refusal_the_same_status() {
+    for error in every_refusal() {
+        let name = format!("{error:?}");
+        let kit = status_of(&error);
+        let app = ApiError::from(error).status();
+        assert_eq!(app, kit, "{name}");
+    }
+}

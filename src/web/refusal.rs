@@ -1,0 +1,202 @@
+//! From the core's answers to HTTP: the one status each [`AuthError`] is
+//! answered with, and [`Refusal`], what a host's handler returns instead of
+//! success. Latchkey's own server functions answer with the same statuses
+//! (the app's `ApiError` is checked against [`status_of`]).
+
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use http::{header, HeaderValue, StatusCode};
+use serde::Serialize;
+
+use super::UNAVAILABLE_RETRY_SECONDS;
+use crate::auth::AuthError;
+use crate::domain::{Field, FieldError};
+
+/// The status an answer of the core is given: 4xx for what a form can
+/// show, 503 for a passing database outage, 500 for the rest.
+pub fn status_of(error: &AuthError) -> StatusCode {
+    use AuthError as E;
+    match error {
+        E::UsernameTaken
+        | E::UsernameUnchanged
+        | E::NotYourUsername(_)
+        | E::WrongPassword
+        | E::WeakPassword(_)
+        | E::WrongCode
+        | E::CodeNeeded
+        | E::PasswordNeeded
+        | E::EmailUnchanged => StatusCode::UNPROCESSABLE_ENTITY,
+        E::InvalidCredentials | E::SignInExpired => StatusCode::UNAUTHORIZED,
+        E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+        E::ConfirmPassword
+        | E::Forbidden
+        | E::NotYourDevice
+        | E::FactorsUnavailable
+        | E::PasskeysUnavailable(_)
+        | E::PasskeyRefused
+        | E::NotYourPasskey
+        | E::NotAdmin
+        | E::SecondFactorNeeded
+        | E::AccountLocked(_)
+        | E::EmailNotVerified => StatusCode::FORBIDDEN,
+        E::NotFound | E::LinkInvalid => StatusCode::NOT_FOUND,
+        E::ThisDevice
+        | E::FactorAlreadyOn
+        | E::FactorOff
+        | E::PasskeyExpired
+        | E::PasskeyExists
+        | E::NoPasskey
+        | E::LastAdmin
+        | E::NotYourself
+        | E::AlreadyDone
+        | E::NoPassword
+        | E::LastSignInMethod
+        | E::NoEmail
+        | E::EmailAlreadyVerified => StatusCode::BAD_REQUEST,
+        E::Store(_) | E::Hash(_) | E::Session(_) if error.is_unavailable() => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        E::Store(_) | E::Hash(_) | E::Session(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// What a host's handler answers instead of success. Its response is JSON,
+/// `{"error": "…"}` (with `"field"` for a field's error), with the status
+/// [`status_of`] gives and `Retry-After` where waiting helps. Internal
+/// failures are logged and never described to the client.
+#[derive(Debug)]
+pub enum Refusal {
+    /// A use case refused, or failed.
+    Auth(AuthError),
+    /// A field of the request cannot be accepted.
+    Invalid(FieldError),
+    /// The handler needs a signed-in user, and there is none.
+    NotSignedIn,
+    /// A state-changing request from another site (the kit's check).
+    CrossSite,
+    /// The handler runs outside [`super::Kit::around`]: a bug of the host,
+    /// logged, answered 500.
+    NotSetUp,
+}
+
+impl From<AuthError> for Refusal {
+    fn from(error: AuthError) -> Self {
+        Self::Auth(error)
+    }
+}
+
+impl From<FieldError> for Refusal {
+    fn from(error: FieldError) -> Self {
+        Self::Invalid(error)
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
+}
+
+impl Refusal {
+    /// The status it is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Auth(error) => status_of(error),
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotSignedIn => StatusCode::UNAUTHORIZED,
+            Self::CrossSite => StatusCode::FORBIDDEN,
+            Self::NotSetUp => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The form field the refusal belongs to, if it is one field's.
+    pub fn field(&self) -> Option<Field> {
+        use AuthError as E;
+        match self {
+            Self::Invalid(error) => Some(error.field),
+            Self::Auth(E::UsernameTaken | E::UsernameUnchanged | E::NotYourUsername(_)) => {
+                Some(Field::Username)
+            }
+            Self::Auth(E::WrongPassword | E::WeakPassword(_) | E::PasswordNeeded) => {
+                Some(Field::Password)
+            }
+            Self::Auth(E::WrongCode | E::CodeNeeded) => Some(Field::Code),
+            Self::Auth(E::EmailUnchanged) => Some(Field::Email),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait before trying again, where waiting helps.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Auth(AuthError::Throttled(wait)) => Some(wait.0),
+            Self::Auth(error) if error.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
+            _ => None,
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            Self::Auth(error) if status.is_server_error() => {
+                tracing::error!(error = %error, "a use case failed");
+                if status == StatusCode::SERVICE_UNAVAILABLE {
+                    "the service is briefly unavailable, try again in a moment".to_string()
+                } else {
+                    "something went wrong on our side".to_string()
+                }
+            }
+            Self::Auth(error) => error.to_string(),
+            Self::Invalid(error) => error.message.clone(),
+            Self::NotSignedIn => "please log in to continue".to_string(),
+            Self::CrossSite => "this request came from another site, so it was refused".into(),
+            Self::NotSetUp => "something went wrong on our side".to_string(),
+        };
+        let field = self.field().map(Field::name);
+        let retry_after = self.retry_after();
+        let body = Body {
+            error: &message,
+            field,
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoreError;
+    use crate::throttle::RetryAfter;
+
+    #[test]
+    fn what_a_form_can_show_is_a_4xx_and_outages_ask_for_a_retry() {
+        assert_eq!(
+            status_of(&AuthError::InvalidCredentials),
+            StatusCode::UNAUTHORIZED
+        );
+        let throttled = Refusal::from(AuthError::Throttled(RetryAfter(42)));
+        assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(throttled.retry_after(), Some(42));
+        let down = Refusal::from(AuthError::Store(StoreError::ReadOnly));
+        assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let response = down.into_response();
+        assert_eq!(
+            response.headers().get(header::RETRY_AFTER),
+            Some(&HeaderValue::from(UNAVAILABLE_RETRY_SECONDS))
+        );
+        let field = Refusal::from(FieldError::new(Field::Username, "too short"));
+        assert_eq!(field.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(field.retry_after(), None);
+        let weak = Refusal::from(AuthError::WeakPassword("too common".into()));
+        assert_eq!(weak.field(), Some(Field::Password));
+    }
+}
