@@ -45,11 +45,13 @@ run: setup
 
 test: setup-test lint test-cargo build-frontend test-e2e
 
-# The integration suite runs again on PostgreSQL: the tests start their own
-# throwaway server (initdb + pg_ctl in a temporary directory) and stop it.
+# The integration suite and the core's use-case tests run again on
+# PostgreSQL: the tests start their own throwaway server (initdb + pg_ctl in
+# a temporary directory, testing/postgres) and stop it.
 test-cargo: postgres
 	$(CARGO_TEST)
 	LATCHKEY_TEST_DATABASE=postgres $(CARGO_TEST) --test integration
+	LATCHKEY_TEST_DATABASE=postgres $(CARGO_TEST) --lib -- auth::tests
 
 # The wasm, JS and CSS that the pages load; the server binary comes from test-cargo.
 build-frontend: setup

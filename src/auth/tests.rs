@@ -1,6 +1,8 @@
-//! The use cases on a real SQLite file, with real tower-sessions sessions
-//! over Latchkey's session table: each "browser" is a session id, and each
-//! "request" loads it afresh, as the session layer does.
+//! The use cases on a real SQLite file (or, with
+//! `LATCHKEY_TEST_DATABASE=postgres`, a fresh database on a throwaway
+//! PostgreSQL server), with real tower-sessions sessions over Latchkey's
+//! session table: each "browser" is a session id, and each "request" loads
+//! it afresh, as the session layer does.
 
 use std::sync::Arc;
 
@@ -20,9 +22,18 @@ struct Fixture {
     _dir: tempfile::TempDir,
 }
 
+/// Whether this run of the suite is on PostgreSQL.
+fn on_postgres() -> bool {
+    std::env::var("LATCHKEY_TEST_DATABASE").is_ok_and(|db| db == "postgres")
+}
+
 async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("auth.db").display());
+    let url = if on_postgres() {
+        throwaway_postgres::fresh_database().await
+    } else {
+        format!("sqlite://{}", dir.path().join("auth.db").display())
+    };
     let store = Store::connect(&url).await.unwrap();
     let clock = Clock::manual(1_800_000_000);
     let hasher = PasswordHasher::new(HashCost::default(), 2).unwrap();
@@ -87,15 +98,24 @@ impl Fixture {
 
     /// Makes every activity insert fail, as a crash or a full disk would.
     async fn break_activity(&self) {
-        let crate::store::Pool::Sqlite(pool) = self.auth.store.pool() else {
-            unreachable!()
-        };
-        sqlx::query(
-            "CREATE TRIGGER no_activity BEFORE INSERT ON latchkey_activity
-             BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
-        )
-        .execute(pool)
-        .await
+        match self.auth.store.pool() {
+            crate::store::Pool::Sqlite(pool) => sqlx::raw_sql(
+                "CREATE TRIGGER no_activity BEFORE INSERT ON latchkey_activity
+                 BEGIN SELECT RAISE(ABORT, 'the disk is full'); END",
+            )
+            .execute(pool)
+            .await
+            .map(drop),
+            crate::store::Pool::Postgres(pool) => sqlx::raw_sql(
+                "CREATE FUNCTION no_activity() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$;
+                 CREATE TRIGGER no_activity BEFORE INSERT ON latchkey_activity
+                 FOR EACH ROW EXECUTE FUNCTION no_activity();",
+            )
+            .execute(pool)
+            .await
+            .map(drop),
+        }
         .unwrap();
     }
 }

@@ -365,7 +365,7 @@ pub fn on_postgres() -> bool {
 /// the suite's throwaway PostgreSQL server.
 pub async fn fresh_database(dir: &std::path::Path) -> String {
     if on_postgres() {
-        crate::postgres::fresh_database().await
+        throwaway_postgres::fresh_database().await
     } else {
         format!("sqlite://{}", dir.join("test.db").display())
     }

@@ -3,7 +3,6 @@
 
 mod authenticator;
 mod harness;
-mod postgres;
 mod smtp;
 
 mod account_lifecycle;

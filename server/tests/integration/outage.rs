@@ -41,7 +41,7 @@ async fn a_stopped_postgres_gets_503_and_the_app_recovers_when_it_is_back() {
     let app = TestApp::start().await;
     app.register(&unique_name("before"), PASSWORD).await;
 
-    crate::postgres::stop();
+    throwaway_postgres::stop();
     let health = app.get("/healthz").await;
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
     let response = register_someone(&app, "during").await;
@@ -49,7 +49,7 @@ async fn a_stopped_postgres_gets_503_and_the_app_recovers_when_it_is_back() {
     let signed_in = app.post("current_user", &[]).await;
     assert_unavailable(signed_in).await;
 
-    crate::postgres::restart();
+    throwaway_postgres::restart();
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     let again = register_someone(&app, "after").await;
     assert_eq!(

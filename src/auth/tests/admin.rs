@@ -15,16 +15,19 @@ async fn admin(f: &Fixture, name: &str) -> (Session, Me) {
 
 /// Gives `user` a confirmed authenticator, as its set-up would.
 async fn with_factor(f: &Fixture, user: UserId) {
-    let crate::store::Pool::Sqlite(pool) = f.auth.store.pool() else {
-        unreachable!()
-    };
-    sqlx::query(
-        "INSERT INTO latchkey_totp (user_id, secret, confirmed_at, created_at)
-         VALUES ($1, x'00', 1, 1)",
-    )
-    .bind(user.0)
-    .execute(pool)
-    .await
+    let insert = "INSERT INTO latchkey_totp (user_id, secret, confirmed_at, created_at)
+         VALUES ($1, $2, 1, 1)";
+    let secret = vec![0u8];
+    match f.auth.store.pool() {
+        crate::store::Pool::Sqlite(pool) => {
+            let query = sqlx::query(insert).bind(user.0).bind(secret);
+            query.execute(pool).await.map(drop)
+        }
+        crate::store::Pool::Postgres(pool) => {
+            let query = sqlx::query(insert).bind(user.0).bind(secret);
+            query.execute(pool).await.map(drop)
+        }
+    }
     .unwrap();
 }
 

@@ -5,15 +5,18 @@ use super::*;
 
 /// The token of the newest link to `path` mailed to `to`.
 async fn mailed(f: &Fixture, to: &str, path: &str) -> String {
-    let crate::store::Pool::Sqlite(pool) = f.auth.store.pool() else {
-        unreachable!()
-    };
-    let bodies: Vec<String> = sqlx::query_scalar(
-        "SELECT text_body FROM latchkey_outbox WHERE recipient LIKE $1 ORDER BY id DESC",
-    )
-    .bind(format!("%{to}%"))
-    .fetch_all(pool)
-    .await
+    let select = "SELECT text_body FROM latchkey_outbox WHERE recipient LIKE $1 ORDER BY id DESC";
+    let to_them = format!("%{to}%");
+    let bodies: Vec<String> = match f.auth.store.pool() {
+        crate::store::Pool::Sqlite(pool) => {
+            let query = sqlx::query_scalar(select).bind(to_them);
+            query.fetch_all(pool).await
+        }
+        crate::store::Pool::Postgres(pool) => {
+            let query = sqlx::query_scalar(select).bind(to_them);
+            query.fetch_all(pool).await
+        }
+    }
     .unwrap();
     let marker = format!("{path}?token=");
     bodies

@@ -1,4 +1,5 @@
-//! A throwaway PostgreSQL server for the suite, started on first use: `initdb`
+//! A throwaway PostgreSQL server for a test suite (the core's and the
+//! server's integration suite), started on first use: `initdb`
 //! in a temporary directory, `pg_ctl` on a free port, one fresh database per
 //! app. It runs as the `postgres` user when the tests run as root (the server
 //! refuses root), and a watchdog stops it and deletes its files when this test
