@@ -367,4 +367,5 @@ mod email;
 mod factors;
 mod known_browsers;
 mod mailed_links;
+mod passkeys;
 mod sessions;

@@ -1,7 +1,6 @@
 //! Integration tests: the real app on a random port over a temporary SQLite file,
 //! driven over HTTP by a client that keeps cookies and never follows redirects.
 
-mod authenticator;
 mod harness;
 mod smtp;
 

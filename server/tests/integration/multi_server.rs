@@ -192,7 +192,7 @@ fn a_sign_in_started_on_one_server_takes_its_code_on_another() {
 /// state is in the shared session store.
 #[test]
 fn a_passkey_ceremony_begun_on_one_server_finishes_on_another() {
-    use crate::authenticator::Authenticator;
+    use software_passkey::Authenticator;
 
     const SITE: &str = "http://localhost";
     let _turn = crate::harness::exclusive_turn();

@@ -8,9 +8,9 @@ use latchkey::clock::Clock;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-use crate::authenticator::Authenticator;
 use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
 use crate::second_factor::call;
+use software_passkey::Authenticator;
 
 /// The site's origin: a host name, as passkeys need (the server still
 /// listens on 127.0.0.1).

@@ -5,10 +5,10 @@ use latchkey::clock::Clock;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::authenticator::Authenticator;
 use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
 use crate::passkeys::{passkey_sign_in, status, with_passkey, ORIGIN};
 use crate::second_factor::call;
+use software_passkey::Authenticator;
 
 #[tokio::test]
 async fn without_a_password_passkeys_sign_in_and_the_last_one_cannot_go() {
