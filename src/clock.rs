@@ -31,6 +31,11 @@ impl Clock {
         }
     }
 
+    /// Now, as the domain speaks of it.
+    pub fn time(&self) -> crate::domain::UnixTime {
+        crate::domain::UnixTime::from_seconds(self.now())
+    }
+
     /// Moves a manual clock forward; the system clock ignores it.
     pub fn advance(&self, seconds: i64) {
         if let Some(at) = &self.manual {

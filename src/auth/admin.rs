@@ -87,7 +87,11 @@ impl Auth {
             user,
             display_name,
             bio,
-            last_sign_in: self.store.last_sign_in(target).await?,
+            last_sign_in: self
+                .store
+                .last_sign_in(target)
+                .await?
+                .map(crate::domain::UnixTime::from_seconds),
             locked_reason: self.store.lock_reason(target).await?,
             devices: self.sessions.devices().list(nobody).await?,
             activity: self.sessions.activity().list(target).await?,

@@ -114,8 +114,8 @@ impl Auth {
         let left = self.store.recovery_codes_left(user).await?;
         let fresh = session.remove::<Vec<String>>(FRESH_CODES_KEY).await?;
         Ok(SecurityStatus {
-            totp_since,
-            lately_since: self.clock.now() - LATELY,
+            totp_since: totp_since.map(crate::domain::UnixTime::from_seconds),
+            lately_since: self.clock.time().before(LATELY),
             totp,
             recovery_codes_left: u32::try_from(left).unwrap_or(0),
             fresh_codes: fresh,

@@ -49,8 +49,8 @@ impl Auth {
             .map(|row| PasskeySummary {
                 id: row.id,
                 name: row.name,
-                created_at: row.created_at,
-                last_used_at: row.last_used_at,
+                created_at: crate::domain::UnixTime::from_seconds(row.created_at),
+                last_used_at: row.last_used_at.map(crate::domain::UnixTime::from_seconds),
             })
             .collect())
     }

@@ -37,7 +37,9 @@ impl Auth {
         let user = self.reset_link_owner(token, now).await?;
         let totp = self.store.totp(user).await?;
         Ok(Trusted {
-            totp_since: totp.and_then(|row| row.confirmed_at),
+            totp_since: totp
+                .and_then(|row| row.confirmed_at)
+                .map(crate::domain::UnixTime::from_seconds),
             passkeys: self
                 .passkey_summaries(user)
                 .await?
@@ -46,7 +48,7 @@ impl Auth {
                 .collect(),
             recovery_codes_left: u32::try_from(self.store.recovery_codes_left(user).await?)
                 .unwrap_or(0),
-            lately_since: now - LATELY,
+            lately_since: self.clock.time().before(LATELY),
         })
     }
 

@@ -1,3 +1,4 @@
+use super::UnixTime;
 use serde::{Deserialize, Serialize};
 
 /// A security event in a user's account.
@@ -204,7 +205,7 @@ pub struct Activity {
     /// What happened.
     pub kind: ActivityKind,
     /// When (Unix seconds).
-    pub at: i64,
+    pub at: UnixTime,
     /// From which address.
     pub ip: String,
     /// The browser ("Firefox 133").

@@ -1,6 +1,7 @@
 //! What the admin console shows: roles, the user list, one user's record,
 //! and the audit log of what administrators did.
 
+use super::UnixTime;
 use serde::{Deserialize, Serialize};
 
 use super::{Activity, Device, Field, FieldError, UserId};
@@ -46,7 +47,7 @@ pub struct AdminUserRow {
     /// Their role.
     pub role: Role,
     /// Registered (Unix seconds).
-    pub created_at: i64,
+    pub created_at: UnixTime,
     /// Whether the account is locked.
     pub locked: bool,
 }
@@ -70,7 +71,7 @@ pub struct AdminUserDetail {
     /// Their bio.
     pub bio: String,
     /// When they last signed in (any way), if ever.
-    pub last_sign_in: Option<i64>,
+    pub last_sign_in: Option<UnixTime>,
     /// Why the account is locked, when it is.
     pub locked_reason: Option<String>,
     /// Their signed-in devices.
@@ -157,7 +158,7 @@ impl AdminAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// When (Unix seconds).
-    pub at: i64,
+    pub at: UnixTime,
     /// Who did it: an admin's name, or "command line".
     pub by: String,
     /// What.

@@ -1,3 +1,4 @@
+use super::UnixTime;
 use serde::{Deserialize, Serialize};
 
 /// The database id of a signed-in browser.
@@ -16,15 +17,15 @@ pub struct Device {
     /// The IP address it signed in from.
     pub ip: String,
     /// When it signed in (Unix seconds).
-    pub signed_in_at: i64,
+    pub signed_in_at: UnixTime,
     /// When it was last used (Unix seconds, to the minute).
-    pub last_active_at: i64,
+    pub last_active_at: UnixTime,
     /// Whether "Remember me" was ticked.
     pub remembered: bool,
     /// When its sign-in ends if it is not used again (Unix seconds): the
     /// remember-me token's expiry for a remembered device, else its session's
     /// idle or absolute end, whichever comes first.
-    pub ends_at: Option<i64>,
+    pub ends_at: Option<UnixTime>,
     /// Whether it is the browser asking.
     pub current: bool,
     /// How it signed in ("password and authenticator code"), when known.

@@ -1,3 +1,4 @@
+use super::UnixTime;
 use serde::{Deserialize, Serialize};
 
 use super::{Field, FieldError};
@@ -37,10 +38,10 @@ pub struct SecurityStatus {
     /// Whether the account has a password (else passkeys alone sign in).
     pub has_password: bool,
     /// When the authenticator app was turned on, if it is on.
-    pub totp_since: Option<i64>,
+    pub totp_since: Option<UnixTime>,
     /// A factor added at or after this moment was added lately
     /// ([`LATELY`]): the page marks it, so an intruder's stands out.
-    pub lately_since: i64,
+    pub lately_since: UnixTime,
 }
 
 /// How long a factor counts as added lately: a week.
@@ -52,13 +53,13 @@ pub const LATELY: i64 = 7 * 24 * 60 * 60;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trusted {
     /// When the authenticator app was turned on, if it is on.
-    pub totp_since: Option<i64>,
+    pub totp_since: Option<UnixTime>,
     /// Each passkey's name and when it was added, oldest first.
-    pub passkeys: Vec<(String, i64)>,
+    pub passkeys: Vec<(String, UnixTime)>,
     /// Unused recovery codes.
     pub recovery_codes_left: u32,
     /// As in [`SecurityStatus::lately_since`].
-    pub lately_since: i64,
+    pub lately_since: UnixTime,
 }
 
 impl Trusted {
@@ -92,9 +93,9 @@ pub struct PasskeySummary {
     /// The name its owner gave it.
     pub name: String,
     /// When it was added (Unix seconds).
-    pub created_at: i64,
+    pub created_at: UnixTime,
     /// When it was last used.
-    pub last_used_at: Option<i64>,
+    pub last_used_at: Option<UnixTime>,
 }
 
 /// What a user calls a passkey ("Work laptop"): one line, 1 to 40

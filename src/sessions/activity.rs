@@ -63,7 +63,7 @@ impl ActivityLog {
                 let (browser, os) = browser_and_os(&row.user_agent);
                 Some(Activity {
                     kind,
-                    at: row.at,
+                    at: crate::domain::UnixTime::from_seconds(row.at),
                     ip: row.ip,
                     browser,
                     os,

@@ -36,11 +36,11 @@ fn describe(row: DeviceRow, current: DeviceId) -> Device {
         browser,
         os,
         ip: row.ip,
-        signed_in_at: row.signed_in_at,
-        last_active_at: row.last_active_at,
+        signed_in_at: crate::domain::UnixTime::from_seconds(row.signed_in_at),
+        last_active_at: crate::domain::UnixTime::from_seconds(row.last_active_at),
         signed_in_with: row.signed_in_with,
         remembered: row.remembered,
-        ends_at: row.ends_at,
+        ends_at: row.ends_at.map(crate::domain::UnixTime::from_seconds),
         current: row.id == current,
     }
 }

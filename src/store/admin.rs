@@ -40,7 +40,7 @@ fn list_row((id, username, email, role, created_at, locked_at): ListRow) -> Admi
         username,
         email,
         role: Role::from_code(&role).unwrap_or(Role::User),
-        created_at,
+        created_at: crate::domain::UnixTime::from_seconds(created_at),
         locked: locked_at.is_some(),
     }
 }
@@ -320,7 +320,7 @@ impl Store {
                 Some((
                     id,
                     AuditEntry {
-                        at,
+                        at: crate::domain::UnixTime::from_seconds(at),
                         by,
                         action: AdminAction::from_code(&action)?,
                         target,

@@ -1,3 +1,4 @@
+use latchkey::domain::UnixTime;
 use leptos::prelude::*;
 
 use super::text::relative;
@@ -7,10 +8,8 @@ use super::text::relative;
 /// (the server's "now" and the browser's differ, and both must render the
 /// same HTML); once live, the browser shows how long ago it was.
 #[component]
-pub fn When(
-    /// Unix seconds.
-    at: i64,
-) -> impl IntoView {
+pub fn When(at: UnixTime) -> impl IntoView {
+    let at = at.seconds();
     let exact = when(at);
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
@@ -32,7 +31,7 @@ pub fn When(
 /// "New" beside a factor added at `at`, when that is at or after `since`
 /// (the server's idea of lately: a week): an intruder's factor stands out.
 #[component]
-pub fn Lately(at: i64, since: i64) -> impl IntoView {
+pub fn Lately(at: UnixTime, since: UnixTime) -> impl IntoView {
     (at >= since).then(|| view! { <span class="badge new-badge">"New this week"</span> })
 }
 

@@ -1,4 +1,4 @@
-use latchkey::domain::{Field, PasskeyName, PasskeySummary};
+use latchkey::domain::{Field, PasskeyName, PasskeySummary, UnixTime};
 use leptos::prelude::*;
 
 use crate::api::{AddPasskey, RemovePasskey, RemovePassword, RenamePasskey};
@@ -17,7 +17,7 @@ pub fn PasskeysSection(
     unavailable: Option<String>,
     has_password: bool,
     /// A passkey added since then is marked new.
-    lately_since: i64,
+    lately_since: UnixTime,
 ) -> impl IntoView {
     let auth = use_auth();
     let add = auth.action::<AddPasskey>(&[Changes::Message]);
@@ -106,7 +106,7 @@ fn PasskeyItem(
     key: PasskeySummary,
     rename: ServerAction<RenamePasskey>,
     remove: ServerAction<RemovePasskey>,
-    lately_since: i64,
+    lately_since: UnixTime,
 ) -> impl IntoView {
     let id = key.id.0;
     let field = format!("passkey-{id}-name");

@@ -38,7 +38,7 @@ async fn with_authenticator(f: &Fixture) -> (Auth, Session, Me, TotpSecret, Vec<
     let request = f.again(&laptop);
     let on = auth.security_status(&request, &me).await.unwrap();
     assert_eq!(on.totp, TotpState::On);
-    assert_eq!(on.totp_since, Some(f.clock.now()));
+    assert_eq!(on.totp_since, Some(f.clock.time()));
     let codes = on.fresh_codes.expect("shown once");
     request.save().await.unwrap();
     let again = auth.security_status(&f.again(&laptop), &me).await.unwrap();
