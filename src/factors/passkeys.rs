@@ -98,7 +98,7 @@ pub struct Ceremony {
 
 impl Ceremony {
     /// Whether its challenge can still be answered at `now`.
-    pub fn is_live(&self, now: i64) -> bool {
+    pub(crate) fn is_live(&self, now: i64) -> bool {
         (0..CEREMONY_SECONDS).contains(&(now - self.started))
     }
 }

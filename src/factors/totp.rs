@@ -101,7 +101,7 @@ impl TotpSecret {
     /// The step a code typed at `now` (Unix seconds) matches, within the
     /// drift window and after `last_step`; `None` if it matches none.
     /// Compares every candidate, so the time taken says nothing.
-    pub fn matching_step(&self, typed: &str, now: i64, last_step: i64) -> Option<i64> {
+    pub(crate) fn matching_step(&self, typed: &str, now: i64, last_step: i64) -> Option<i64> {
         let code = parse_code(typed)?;
         let current = now.div_euclid(STEP_SECONDS);
         let mut found = None;

@@ -43,7 +43,7 @@ pub enum Verdict {
 }
 
 /// Decides whether a signed-in session is alive at `now`.
-pub fn judge(record: &SignedIn, now: i64, lifetimes: Lifetimes) -> Verdict {
+pub(crate) fn judge(record: &SignedIn, now: i64, lifetimes: Lifetimes) -> Verdict {
     let (idle, absolute) = (lifetimes.idle, lifetimes.absolute);
     // A record from the future (a clock set back) is not trusted either.
     let unused_for = now - record.seen;

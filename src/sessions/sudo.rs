@@ -33,7 +33,7 @@ impl SessionPolicy {
 }
 
 /// Whether a password given at `confirmed` still counts at `now`.
-pub fn within_sudo_window(confirmed: i64, now: i64) -> bool {
+pub(crate) fn within_sudo_window(confirmed: i64, now: i64) -> bool {
     (0..SUDO_SECONDS).contains(&(now - confirmed))
 }
 

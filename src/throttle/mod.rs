@@ -44,7 +44,7 @@ pub const DAILY_KEY_PREFIX: &str = "day:";
 /// How long an account is locked after its `failures`-th failure in a window:
 /// nothing for the first few, then doubling from 2 s up to 15 minutes, and the
 /// rest of the window once the hard ceiling is reached.
-pub fn lock_seconds(failures: i64, window_left: i64) -> i64 {
+pub(crate) fn lock_seconds(failures: i64, window_left: i64) -> i64 {
     if failures >= MAX_FAILURES_PER_WINDOW {
         return window_left.max(1);
     }
