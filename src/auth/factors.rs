@@ -101,7 +101,7 @@ impl Auth {
             None => TotpState::Off,
             Some(row) if row.confirmed_at.is_some() => TotpState::On,
             // The secret under way shows only in sudo mode.
-            Some(row) if self.secrets.is_some() && self.sessions.sudo_active(session).await? => {
+            Some(row) if self.secrets.is_some() && self.sudo_active(me) => {
                 let secret = self.open_secret(user, &row.sealed)?;
                 let uri = secret.uri(ISSUER, &me.user.username);
                 TotpState::Enrolling {

@@ -142,14 +142,18 @@ impl Auth {
     /// Who is signed in on `session`, if anyone: one indexed read. A session
     /// past its lifetimes, or whose device or account is gone, is anonymous.
     pub async fn current_user(&self, session: &Session) -> Result<Option<Me>, AuthError> {
-        let Some((at, mut user)) = self.sessions.signed_in_user(session).await? else {
+        let Some((at, mut user, confirmed)) = self.sessions.signed_in_user(session).await? else {
             return Ok(None);
         };
         // A second read only where the rule asks everyone for a factor.
         if self.second_factor_rule == SecondFactorRule::Everyone {
             user.second_factor_needed = !self.store.has_second_factor(user.id).await?;
         }
-        Ok(Some(Me { user, at }))
+        Ok(Some(Me {
+            user,
+            at,
+            confirmed,
+        }))
     }
 
     /// Creates an account and signs it in on `session`: the user, its
@@ -233,9 +237,9 @@ impl Auth {
         Ok(Some(resumed))
     }
 
-    /// Whether this session gave the password lately (sudo mode).
-    pub async fn sudo_active(&self, session: &Session) -> Result<bool, AuthError> {
-        Ok(self.sessions.sudo_active(session).await?)
+    /// Whether `me` gave the password lately on this session (sudo mode).
+    pub fn sudo_active(&self, me: &Me) -> bool {
+        self.sessions.sudo_active(me.confirmed)
     }
 
     /// Renames `me` (sudo mode). The rules are registration's; the old name
@@ -308,7 +312,7 @@ impl Auth {
         if key(typed_username).is_none() || key(typed_username) != key(&me.user.username) {
             return Err(AuthError::NotYourUsername(me.user.username.clone()));
         }
-        self.check_sign_in_factors(session, me, password, code, client)
+        self.check_sign_in_factors(me, password, code, client)
             .await?;
         self.store
             .transaction(|store| async move {
@@ -352,8 +356,8 @@ impl Auth {
             .await
     }
 
-    async fn require_sudo(&self, session: &Session) -> Result<(), AuthError> {
-        match self.sessions.sudo_active(session).await? {
+    fn require_sudo(&self, me: &Me) -> Result<(), AuthError> {
+        match self.sudo_active(me) {
             true => Ok(()),
             false => Err(AuthError::ConfirmPassword),
         }

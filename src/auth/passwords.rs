@@ -46,7 +46,7 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<u64, AuthError> {
         let second_factor = self
-            .check_sign_in_factors(session, me, current, code, client)
+            .check_sign_in_factors(me, current, code, client)
             .await?;
         let hash = self.accounts.new_password_hash(me.user.id, new).await?;
         let now = self.clock.now();
@@ -86,13 +86,12 @@ impl Auth {
     /// Answers whether the account has a second factor.
     pub(super) async fn check_sign_in_factors(
         &self,
-        session: &Session,
         me: &Me,
         password: Option<&PasswordAttempt>,
         code: Option<&str>,
         client: &ClientInfo,
     ) -> Result<bool, AuthError> {
-        self.check_password_or_sudo(session, me, password).await?;
+        self.check_password_or_sudo(me, password).await?;
         let second_factor = self.has_second_factor(&self.store, me.user.id).await?;
         // Without a password given, sudo mode was required: both factors.
         if password.is_none() || !second_factor {
@@ -100,7 +99,7 @@ impl Auth {
         }
         match code.map(str::trim).filter(|c| !c.is_empty()) {
             Some(code) => self.check_factor(me.user.id, code, client).await?,
-            None if self.sessions.sudo_active(session).await? => return Ok(true),
+            None if self.sudo_active(me) => return Ok(true),
             None => return Err(AuthError::CodeNeeded),
         };
         Ok(true)
@@ -110,15 +109,12 @@ impl Auth {
     /// only) gives none, and must be in sudo mode instead.
     pub(super) async fn check_password_or_sudo(
         &self,
-        session: &Session,
         me: &Me,
         password: Option<&PasswordAttempt>,
     ) -> Result<(), AuthError> {
         match password {
             Some(password) => self.check_password(me, password).await,
-            None if !self.has_password(&self.store, me.user.id).await? => {
-                self.require_sudo(session).await
-            }
+            None if !self.has_password(&self.store, me.user.id).await? => self.require_sudo(me),
             None => Err(AuthError::PasswordNeeded),
         }
     }

@@ -1,9 +1,8 @@
 //! Sudo mode as a proof. A sensitive use case takes a [`Sudo`], and only
-//! [`Auth::sudo`] makes one: from the session's record that its user gave
-//! the password (and code), or a passkey, within the last ten minutes. A use
-//! case that forgot the check does not compile.
-
-use tower_sessions::Session;
+//! [`Auth::sudo`] makes one: from the session's record, read into [`Me`] by
+//! [`Auth::current_user`], that its user gave the password (and code), or a
+//! passkey, within the last ten minutes. A use case that forgot the check
+//! does not compile, and no session is needed to judge it.
 
 use super::{Auth, AuthError, Me};
 use crate::domain::UserId;
@@ -40,34 +39,23 @@ impl Sudo {
 }
 
 impl Auth {
-    /// Sudo mode's proof for `me` on `session`, or `ConfirmPassword` when
-    /// the last re-authentication is over ten minutes old (or never was).
-    pub async fn sudo(&self, session: &Session, me: &Me) -> Result<Sudo, AuthError> {
-        match self.sudo_if_active(session, me).await? {
-            Some(sudo) => Ok(sudo),
-            None => Err(AuthError::ConfirmPassword),
-        }
+    /// Sudo mode's proof for `me`, or `ConfirmPassword` when the last
+    /// re-authentication on their session is over ten minutes old (or never was).
+    pub fn sudo(&self, me: &Me) -> Result<Sudo, AuthError> {
+        self.sudo_if_active(me).ok_or(AuthError::ConfirmPassword)
     }
 
     /// Sudo mode's proof, if it is open: for the use cases that take either
     /// it or the password itself.
-    pub async fn sudo_if_active(
-        &self,
-        session: &Session,
-        me: &Me,
-    ) -> Result<Option<Sudo>, AuthError> {
-        Ok(self
-            .sessions
-            .sudo_active(session)
-            .await?
-            .then_some(Sudo { user: me.user.id }))
+    pub fn sudo_if_active(&self, me: &Me) -> Option<Sudo> {
+        self.sudo_active(me).then_some(Sudo { user: me.user.id })
     }
 
     /// An admin's sudo proof: the role (and the second factor the rule asks
     /// admins for) is checked first, so a plain user is told "administrators
     /// only" whether or not their own sudo mode is open.
-    pub async fn admin_sudo(&self, session: &Session, me: &Me) -> Result<AdminSudo, AuthError> {
+    pub async fn admin_sudo(&self, me: &Me) -> Result<AdminSudo, AuthError> {
         self.require_admin(me).await?;
-        Ok(AdminSudo(self.sudo(session, me).await?))
+        Ok(AdminSudo(self.sudo(me)?))
     }
 }

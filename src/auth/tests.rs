@@ -162,7 +162,7 @@ async fn a_password_change_signs_the_others_out_and_renews_this_session() {
     let old_cookie = Session::new(old_id, f.table.clone(), None);
     assert!(f.auth.current_user(&old_cookie).await.unwrap().is_none());
     assert!(f.me(&phone).await.is_none(), "the other device is out");
-    assert!(f.auth.sudo_active(&f.again(&laptop)).await.unwrap());
+    assert!(f.auth.sudo_active(&f.me(&laptop).await.unwrap()));
     assert_eq!(f.kinds(&me).await[0], ActivityKind::PasswordChanged);
     assert!(f.logged_in("ada", NEW_PW).await.is_ok());
     assert!(f.logged_in("ada", PW).await.is_err());
@@ -219,7 +219,7 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
     let phone_device = f.me(&phone).await.unwrap().at.device;
     let (bobs_browser, bob) = f.registered("bob").await;
 
-    let sudo = f.auth.sudo(&laptop, &me).await.unwrap();
+    let sudo = f.auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
     let this = f
         .auth
         .revoke_device(&me, &sudo, me.at.device, &client())
@@ -231,7 +231,7 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
         .await;
     assert!(matches!(theirs, Err(AuthError::NotYourDevice)));
     // Bob's proof is Bob's: it signs none of Ada's devices out.
-    let bobs = f.auth.sudo(&bobs_browser, &bob).await.unwrap();
+    let bobs = f.auth.sudo(&f.me(&bobs_browser).await.unwrap()).unwrap();
     let borrowed = f
         .auth
         .revoke_device(&me, &bobs, phone_device, &client())
@@ -242,7 +242,7 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
     f.clock.advance(crate::sessions::SUDO_SECONDS);
     let stale = f.again(&laptop);
     let me = f.auth.current_user(&stale).await.unwrap().unwrap();
-    let unconfirmed = f.auth.sudo(&stale, &me).await;
+    let unconfirmed = f.auth.sudo(&f.me(&stale).await.unwrap());
     assert!(matches!(unconfirmed, Err(AuthError::ConfirmPassword)));
     assert!(f.me(&phone).await.is_some());
 
@@ -251,7 +251,7 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
         .await
         .unwrap();
     stale.save().await.unwrap(); // as the session layer does at the end of a request
-    let sudo = f.auth.sudo(&stale, &me).await.unwrap();
+    let sudo = f.auth.sudo(&f.me(&stale).await.unwrap()).unwrap();
     f.auth
         .revoke_device(&me, &sudo, phone_device, &client())
         .await
@@ -267,7 +267,7 @@ async fn a_rename_that_fails_midway_keeps_the_old_name() {
     let (laptop, me) = f.registered("ada").await;
     f.break_activity().await;
     let new_name = Username::parse("lovelace").unwrap();
-    let sudo = f.auth.sudo(&laptop, &me).await.unwrap();
+    let sudo = f.auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
     let failed = f
         .auth
         .change_username(&me, &sudo, &new_name, &client())
@@ -357,7 +357,7 @@ async fn confirming_the_password_renews_the_session_id() {
         .unwrap();
     browser.save().await.unwrap();
     assert_ne!(browser.id(), copied);
-    assert!(f.auth.sudo_active(&f.again(&browser)).await.unwrap());
+    assert!(f.auth.sudo_active(&f.me(&browser).await.unwrap()));
     let copy = Session::new(copied, f.table.clone(), None);
     assert!(f.auth.current_user(&copy).await.unwrap().is_none());
 }

@@ -3,7 +3,7 @@
 
 use tower_sessions::cookie::Cookie;
 
-use crate::domain::CurrentUser;
+use crate::domain::{CurrentUser, UnixTime};
 use crate::sessions::{RememberToken, SignedInAs};
 
 /// The signed-in user of a request, and which of their devices it is.
@@ -13,6 +13,11 @@ pub struct Me {
     pub user: CurrentUser,
     /// Their session's user and device.
     pub at: SignedInAs,
+    /// When they last gave their password (and code), or a passkey, on
+    /// this session: what [`super::Auth::sudo`] judges. Private, so a `Me`
+    /// is made only by [`super::Auth::current_user`] and sudo mode cannot
+    /// be claimed by building one.
+    pub(crate) confirmed: Option<UnixTime>,
 }
 
 /// A successful sign-in: who, their remember-me token if they asked for

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::{Expiry, Session};
 
 use crate::clock::Clock;
-use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UserId};
+use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UnixTime, UserId};
 use crate::store::{NewDevice, Store, StoreError};
 pub use activity::ActivityLog;
 pub use devices::DeviceList;
@@ -257,15 +257,16 @@ impl SessionPolicy {
     /// idle or absolute lifetime, or whose device was signed out, is deleted and
     /// answers `None`, whatever the browser's cookie says.
     pub async fn signed_in(&self, session: &Session) -> Result<Option<SignedInAs>, SessionError> {
-        Ok(self.signed_in_user(session).await?.map(|(at, _)| at))
+        Ok(self.signed_in_user(session).await?.map(|(at, _, _)| at))
     }
 
     /// [`Self::signed_in`], with the user's signed-in view from the same
-    /// query that checks the device (one query per signed-in request).
+    /// query that checks the device (one query per signed-in request), and
+    /// when the password (or a passkey) was last given on this session.
     pub async fn signed_in_user(
         &self,
         session: &Session,
-    ) -> Result<Option<(SignedInAs, CurrentUser)>, SessionError> {
+    ) -> Result<Option<(SignedInAs, CurrentUser, Option<UnixTime>)>, SessionError> {
         let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
             return Ok(None);
         };
@@ -292,7 +293,8 @@ impl SessionPolicy {
             session.insert(SIGNED_IN_KEY, record).await?;
             self.store.touch_device(device, now).await?;
         }
-        Ok(Some((SignedInAs { user, device }, me)))
+        let confirmed = record.confirmed.map(UnixTime::from_seconds);
+        Ok(Some((SignedInAs { user, device }, me, confirmed)))
     }
 
     /// Logs out: deletes the session and its device, so a replayed cookie is

@@ -6,17 +6,16 @@
 use tower_sessions::Session;
 
 use super::{SessionError, SessionPolicy, SignedIn, SIGNED_IN_KEY};
+use crate::domain::UnixTime;
 
 /// How long a password check unlocks sensitive actions, in seconds.
 pub const SUDO_SECONDS: i64 = 10 * 60;
 
 impl SessionPolicy {
-    /// Whether this session gave the password within [`SUDO_SECONDS`].
-    pub async fn sudo_active(&self, session: &Session) -> Result<bool, SessionError> {
-        let record = session.get::<SignedIn>(SIGNED_IN_KEY).await?;
-        Ok(record
-            .and_then(|r| r.confirmed)
-            .is_some_and(|at| within_sudo_window(at, self.clock.now())))
+    /// Whether a password given at `confirmed` (the session's record, as
+    /// [`SessionPolicy::signed_in_user`] read it) is within [`SUDO_SECONDS`].
+    pub fn sudo_active(&self, confirmed: Option<UnixTime>) -> bool {
+        confirmed.is_some_and(|at| within_sudo_window(at.seconds(), self.clock.now()))
     }
 
     /// Notes that the password was just checked on this session, under a new

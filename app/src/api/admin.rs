@@ -70,7 +70,7 @@ pub async fn admin_act(id: i64, action: String, reason: Option<String>) -> Resul
             let target = UserId(id);
             // The role first, then sudo mode, then the form: a plain user
             // hears "administrators only" whatever else holds.
-            let sudo = auth.admin_sudo(&session, &me).await?;
+            let sudo = auth.admin_sudo(&me).await?;
             let request = AdminRequest::parse(&action, reason.as_deref().unwrap_or_default())
                 .map_err(|e| match e {
                     AdminRequestError::UnknownAction => {

@@ -27,7 +27,7 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?
                 .revoke_device(&me, &sudo, DeviceId(device), &client_info())
                 .await?;
@@ -48,7 +48,7 @@ pub async fn revoke_other_devices() -> Result<u64, ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             let count = auth()?
                 .revoke_other_devices(&me, &sudo, &client_info())
                 .await?;

@@ -29,7 +29,7 @@ pub async fn change_email(email: String) -> Result<(), ApiError> {
             let session = session()?;
             let me = require_user(&session).await?;
             let email = EmailAddress::parse(&email).map_err(|e| ApiError::Invalid(vec![e]))?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?.request_email_change(&me, &sudo, &email).await?;
             flash(
                 &session,

@@ -48,7 +48,7 @@ pub async fn begin_totp() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?.begin_totp(&me, &sudo).await?;
             Ok(())
         }
@@ -67,7 +67,7 @@ pub async fn confirm_totp(code: String) -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?
                 .confirm_totp(&session, &me, &sudo, &code, &client_info())
                 .await?;
@@ -89,7 +89,7 @@ pub async fn disable_totp() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?.disable_totp(&me, &sudo, &client_info()).await?;
             let said = "Your authenticator app is off: signing in takes the password alone.";
             flash(&session, Flash::info(said)).await?;
@@ -108,7 +108,7 @@ pub async fn renew_recovery_codes() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?
                 .renew_recovery_codes(&session, &me, &sudo, &client_info())
                 .await?;

@@ -14,7 +14,7 @@ pub async fn change_username(username: String) -> Result<(), ApiError> {
             let session = session()?;
             let me = require_user(&session).await?;
             let name = Username::parse(&username).map_err(|e| ApiError::Invalid(vec![e]))?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             let user = auth()?
                 .change_username(&me, &sudo, &name, &client_info())
                 .await?;

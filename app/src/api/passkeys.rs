@@ -127,7 +127,7 @@ pub async fn passkey_registration_options() -> Result<String, ApiError> {
         async move {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             Ok(auth()?
                 .begin_passkey_registration(&session, &me, &sudo)
                 .await?)
@@ -147,7 +147,7 @@ pub async fn add_passkey(name: String, credential: String) -> Result<(), ApiErro
             let name = PasskeyName::parse(&name).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?
                 .finish_passkey_registration(
                     &session,
@@ -180,7 +180,7 @@ pub async fn rename_passkey(id: i64, name: String) -> Result<(), ApiError> {
             let name = PasskeyName::parse(&name).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
             let me = require_user(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?
                 .rename_passkey(&me, &sudo, PasskeyId(id), &name)
                 .await?;
@@ -203,7 +203,7 @@ pub async fn remove_passkey(id: i64) -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?
                 .remove_passkey(&me, &sudo, PasskeyId(id), &client_info())
                 .await?;
@@ -225,7 +225,7 @@ pub async fn remove_password() -> Result<(), ApiError> {
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            let sudo = auth()?.sudo(&session, &me).await?;
+            let sudo = auth()?.sudo(&me)?;
             auth()?.remove_password(&me, &sudo, &client_info()).await?;
             let said = "Your password is removed: you sign in with your passkeys. You can set a \
                         password again on the password page.";

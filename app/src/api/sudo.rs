@@ -12,10 +12,10 @@ pub async fn sudo_status() -> Result<bool, ApiError> {
     finish(
         async move {
             let session = session()?;
-            if signed_in(&session).await?.is_none() {
-                return Ok(false);
+            match signed_in(&session).await? {
+                Some(me) => Ok(auth()?.sudo_active(&me)),
+                None => Ok(false),
             }
-            Ok(auth()?.sudo_active(&session).await?)
         }
         .await,
     )

@@ -41,7 +41,7 @@ async fn the_console_waits_for_the_admins_second_factor_unless_the_rule_is_none(
     let (browser, me) = admin(&f, "ada").await;
     let (_, bob) = f.registered("bob").await;
     assert!(matches!(
-        f.auth.admin_sudo(&f.again(&browser), &me).await,
+        f.auth.admin_sudo(&f.me(&browser).await.unwrap()).await,
         Err(AuthError::SecondFactorNeeded)
     ));
     assert!(matches!(
@@ -52,12 +52,18 @@ async fn the_console_waits_for_the_admins_second_factor_unless_the_rule_is_none(
         .auth
         .clone()
         .with_second_factor_rule(SecondFactorRule::Nobody);
-    assert!(open.admin_sudo(&f.again(&browser), &me).await.is_ok());
+    assert!(open
+        .admin_sudo(&f.me(&browser).await.unwrap())
+        .await
+        .is_ok());
     assert!(f.auth.console_waits_for_factor("ada").await.unwrap());
 
     with_factor(&f, me.user.id).await;
     assert!(!f.auth.console_waits_for_factor("ada").await.unwrap());
-    f.auth.admin_sudo(&f.again(&browser), &me).await.unwrap();
+    f.auth
+        .admin_sudo(&f.me(&browser).await.unwrap())
+        .await
+        .unwrap();
     let page = f.auth.admin_search(&me, "b", None).await.unwrap();
     assert_eq!(page.users.len(), 1);
     // A plain user is refused by role, whatever their factors.
@@ -75,7 +81,11 @@ async fn a_lock_ends_every_session_at_once_and_shuts_the_password_out_until_unlo
     with_factor(&f, me.user.id).await;
     let (laptop, bob) = f.registered("bob").await;
     let phone = f.logged_in("bob", PW).await.unwrap();
-    let sudo = f.auth.admin_sudo(&f.again(&browser), &me).await.unwrap();
+    let sudo = f
+        .auth
+        .admin_sudo(&f.me(&browser).await.unwrap())
+        .await
+        .unwrap();
 
     let target = bob.user.id;
     f.auth
@@ -111,7 +121,7 @@ async fn no_admin_acts_on_themselves_and_the_last_admin_stays() {
     }
     let ada_sudo = f
         .auth
-        .admin_sudo(&f.again(&ada_browser), &ada)
+        .admin_sudo(&f.me(&ada_browser).await.unwrap())
         .await
         .unwrap();
     assert!(matches!(
@@ -126,7 +136,7 @@ async fn no_admin_acts_on_themselves_and_the_last_admin_stays() {
         .unwrap();
     // Bob is a plain user now: his proof opens nothing.
     assert!(matches!(
-        f.auth.admin_sudo(&f.again(&bob_browser), &bob).await,
+        f.auth.admin_sudo(&f.me(&bob_browser).await.unwrap()).await,
         Err(AuthError::NotAdmin)
     ));
     // Ada is the last admin: her own account cannot go.
@@ -151,7 +161,11 @@ async fn an_admin_deletes_an_account_and_the_audit_log_keeps_its_name() {
     let (browser, me) = admin(&f, "ada").await;
     with_factor(&f, me.user.id).await;
     let (laptop, bob) = f.registered("bob").await;
-    let sudo = f.auth.admin_sudo(&f.again(&browser), &me).await.unwrap();
+    let sudo = f
+        .auth
+        .admin_sudo(&f.me(&browser).await.unwrap())
+        .await
+        .unwrap();
     f.auth.admin_delete(&me, &sudo, bob.user.id).await.unwrap();
     assert!(f.me(&laptop).await.is_none());
     assert!(matches!(
@@ -189,7 +203,11 @@ async fn an_admin_reads_a_user_signs_them_out_mails_a_reset_and_removes_lost_fac
     assert!(detail.totp);
     assert_eq!(detail.devices.len(), 1);
 
-    let sudo = f.auth.admin_sudo(&f.again(&browser), &me).await.unwrap();
+    let sudo = f
+        .auth
+        .admin_sudo(&f.me(&browser).await.unwrap())
+        .await
+        .unwrap();
     f.auth.admin_sign_out(&me, &sudo, target).await.unwrap();
     assert!(f.me(&laptop).await.is_none());
     // A reset link goes only to a confirmed address.

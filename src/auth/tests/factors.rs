@@ -17,7 +17,7 @@ async fn with_authenticator(f: &Fixture) -> (Auth, Session, Me, TotpSecret, Vec<
     let auth = f.auth.clone().with_secret_box(SecretBox::new(&[7; 32]));
     let (laptop, me) = f.registered("ada").await;
     let request = f.again(&laptop);
-    let sudo = auth.sudo(&request, &me).await.unwrap();
+    let sudo = auth.sudo(&f.me(&request).await.unwrap()).unwrap();
     auth.begin_totp(&me, &sudo).await.unwrap();
     let status = auth.security_status(&request, &me).await.unwrap();
     let TotpState::Enrolling { secret, qr_svg } = status.totp else {
@@ -108,7 +108,7 @@ async fn a_recovery_code_works_once_and_renewing_replaces_them_all() {
     let left = auth.security_status(&request, &me).await.unwrap();
     assert_eq!(left.recovery_codes_left, 9);
 
-    let sudo = auth.sudo(&request, &me).await.unwrap();
+    let sudo = auth.sudo(&f.me(&request).await.unwrap()).unwrap();
     auth.renew_recovery_codes(&request, &me, &sudo, &client())
         .await
         .unwrap();
@@ -128,7 +128,7 @@ async fn turning_the_authenticator_off_lets_the_password_alone_sign_in() {
     let f = fixture().await;
     let (auth, laptop, me, _, _) = with_authenticator(&f).await;
     assert!(auth.sudo_asks(&me).await.unwrap().code);
-    let sudo = auth.sudo(&f.again(&laptop), &me).await.unwrap();
+    let sudo = auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
     auth.disable_totp(&me, &sudo, &client()).await.unwrap();
     assert!(!auth.sudo_asks(&me).await.unwrap().code);
     let off = auth.security_status(&f.again(&laptop), &me).await.unwrap();

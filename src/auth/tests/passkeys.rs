@@ -30,7 +30,7 @@ async fn add_passkey(
     name: &str,
 ) {
     let request = f.again(browser);
-    let sudo = auth.sudo(&request, me).await.unwrap();
+    let sudo = auth.sudo(&f.me(&request).await.unwrap()).unwrap();
     let options = auth.begin_passkey_registration(&request, me, &sudo);
     let made = authenticator.create(&options.await.unwrap());
     request.save().await.unwrap(); // as the session layer does after each request
@@ -129,13 +129,11 @@ async fn with_a_passkey_a_password_sign_in_waits_for_it_as_the_second_factor() {
 async fn sudo_mode_opens_with_a_passkey_and_closes_after_ten_minutes() {
     let f = fixture().await;
     let (auth, laptop, me, mut phone) = with_passkey(&f).await;
-    let open = auth.sudo_if_active(&f.again(&laptop), &me).await.unwrap();
-    assert!(open.is_some(), "registering opened it");
+    assert!(auth.sudo_if_active(&me).is_some(), "registering opened it");
     f.clock.advance(crate::sessions::SUDO_SECONDS + 1);
-    let request = f.again(&laptop);
     // The session is still alive (idle 30 minutes), sudo mode is not.
     let me = f.me(&laptop).await.unwrap();
-    assert!(auth.sudo_if_active(&request, &me).await.unwrap().is_none());
+    assert!(auth.sudo_if_active(&me).is_none());
 
     let request = f.again(&laptop);
     let options = auth.begin_passkey_sudo(&request, &me).await.unwrap();
@@ -147,8 +145,8 @@ async fn sudo_mode_opens_with_a_passkey_and_closes_after_ten_minutes() {
         .unwrap();
     request.save().await.unwrap();
     let laptop = request; // confirming renews the session id
-    let open = auth.sudo_if_active(&f.again(&laptop), &me).await.unwrap();
-    assert!(open.is_some());
+    let me = f.me(&laptop).await.unwrap();
+    assert!(auth.sudo_if_active(&me).is_some());
 }
 
 #[tokio::test]
@@ -156,7 +154,7 @@ async fn renaming_and_removing_keep_one_way_to_sign_in() {
     let f = fixture().await;
     let (auth, laptop, me, mut phone) = with_passkey(&f).await;
     let request = f.again(&laptop);
-    let sudo = auth.sudo(&request, &me).await.unwrap();
+    let sudo = auth.sudo(&f.me(&request).await.unwrap()).unwrap();
     let status = auth.security_status(&request, &me).await.unwrap();
     let id = status.passkeys[0].id;
     let name = PasskeyName::parse("Old phone").unwrap();
@@ -182,7 +180,7 @@ async fn renaming_and_removing_keep_one_way_to_sign_in() {
 
     // Another account's passkey is not one of ada's.
     let (bobs_browser, bob) = f.registered("bob").await;
-    let bobs = auth.sudo(&f.again(&bobs_browser), &bob).await.unwrap();
+    let bobs = auth.sudo(&f.me(&bobs_browser).await.unwrap()).unwrap();
     let status = auth.security_status(&f.again(&laptop), &me).await.unwrap();
     let adas = status.passkeys[0].id;
     let theft = auth.remove_passkey(&bob, &bobs, adas, &client()).await;

@@ -14,7 +14,7 @@ async fn signing_the_others_out_keeps_this_browser_and_tells_the_others_why() {
     let phone = f.logged_in("ada", PW).await.unwrap();
     let tablet = f.logged_in("ada", PW).await.unwrap();
     assert_eq!(f.auth.devices(&me).await.unwrap().len(), 3);
-    let sudo = f.auth.sudo(&f.again(&laptop), &me).await.unwrap();
+    let sudo = f.auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
     let ended = f.auth.revoke_other_devices(&me, &sudo, &client()).await;
     assert_eq!(ended.unwrap(), 2);
     assert!(f.me(&laptop).await.is_some());
