@@ -2,7 +2,7 @@
 //! recovery codes, removing it, renewing the codes (all in sudo mode), and
 //! checking a code, at a sign-in's second step or for sudo mode.
 
-use tower_sessions::Session;
+use crate::sessions::BrowserSession;
 
 use super::{Auth, AuthError, Me, Sudo};
 use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId, LATELY};
@@ -91,7 +91,7 @@ impl Auth {
     /// in sudo mode; fresh recovery codes are shown once.
     pub async fn security_status(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
     ) -> Result<SecurityStatus, AuthError> {
         let user = me.user.id;
@@ -147,7 +147,7 @@ impl Auth {
     /// makes ten recovery codes, shown once on the security page.
     pub async fn confirm_totp(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
         sudo: &Sudo,
         code: &str,
@@ -209,7 +209,7 @@ impl Auth {
     /// Replaces the recovery codes with ten new ones (sudo mode), shown once.
     pub async fn renew_recovery_codes(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
         sudo: &Sudo,
         client: &ClientInfo,

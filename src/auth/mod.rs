@@ -37,8 +37,8 @@ pub use sudo::{AdminSudo, Sudo};
 pub(crate) use who::count_sign_in;
 pub use who::{Me, SignIn, SignInOutcome};
 
+use crate::sessions::BrowserSession;
 use tower_sessions::cookie::Cookie;
-use tower_sessions::Session;
 
 use crate::accounts::Accounts;
 use crate::clock::Clock;
@@ -141,7 +141,7 @@ impl Auth {
 
     /// Who is signed in on `session`, if anyone: one indexed read. A session
     /// past its lifetimes, or whose device or account is gone, is anonymous.
-    pub async fn current_user(&self, session: &Session) -> Result<Option<Me>, AuthError> {
+    pub async fn current_user(&self, session: &BrowserSession) -> Result<Option<Me>, AuthError> {
         let Some((at, mut user, confirmed)) = self.sessions.signed_in_user(session).await? else {
             return Ok(None);
         };
@@ -162,7 +162,7 @@ impl Auth {
     /// whether or not another account has the address (see `give_address`).
     pub async fn register(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         username: &Username,
         email: &EmailAddress,
         password: &NewPassword,
@@ -199,7 +199,11 @@ impl Auth {
 
     /// Signs out: the session and its device are deleted. Answers whether
     /// anyone was signed in.
-    pub async fn log_out(&self, session: &Session, client: &ClientInfo) -> Result<bool, AuthError> {
+    pub async fn log_out(
+        &self,
+        session: &BrowserSession,
+        client: &ClientInfo,
+    ) -> Result<bool, AuthError> {
         Ok(self.sessions.log_out(session, client).await?)
     }
 
@@ -207,7 +211,7 @@ impl Auth {
     /// cookie; `None` when its session is alive (nothing to do).
     pub async fn resume(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         cookie: &str,
         client: &ClientInfo,
     ) -> Result<Option<Resumed>, AuthError> {
@@ -298,7 +302,7 @@ impl Auth {
     /// is left anonymous.
     pub async fn delete_account(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
         typed_username: &str,
         password: Option<&PasswordAttempt>,

@@ -8,7 +8,7 @@
 //! requests bring it at the same moment (the session alone would let each
 //! of them read the state before any wrote its removal).
 
-use tower_sessions::Session;
+use crate::sessions::BrowserSession;
 use webauthn_rs::prelude::Passkey;
 
 use super::sign_in::SignedInBy;
@@ -28,7 +28,10 @@ const CEREMONY_KEY: &str = "passkey_ceremony";
 impl Auth {
     /// Starts a sign-in with a passkey alone: the options for
     /// `navigator.credentials.get()` (any passkey of this site's).
-    pub async fn begin_passkey_sign_in(&self, session: &Session) -> Result<String, AuthError> {
+    pub async fn begin_passkey_sign_in(
+        &self,
+        session: &BrowserSession,
+    ) -> Result<String, AuthError> {
         let (options, state) = self
             .relying_party()?
             .webauthn()
@@ -45,7 +48,7 @@ impl Auth {
     /// factor would: a passkey is both.
     pub async fn finish_passkey_sign_in(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         credential: &str,
         remember: bool,
         client: &ClientInfo,
@@ -65,7 +68,10 @@ impl Auth {
 
     /// Starts a sign-in's second step with a passkey: the options for
     /// `navigator.credentials.get()`, naming the account's passkeys.
-    pub async fn begin_passkey_factor(&self, session: &Session) -> Result<String, AuthError> {
+    pub async fn begin_passkey_factor(
+        &self,
+        session: &BrowserSession,
+    ) -> Result<String, AuthError> {
         let pending = sessions::pending(session, self.clock.now())
             .await?
             .ok_or(AuthError::SignInExpired)?;
@@ -76,7 +82,7 @@ impl Auth {
     /// The second step of a sign-in, with a passkey.
     pub async fn finish_passkey_factor(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         credential: &str,
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
@@ -106,7 +112,7 @@ impl Auth {
     /// Starts confirming who is there with a passkey, for sudo mode.
     pub async fn begin_passkey_sudo(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
     ) -> Result<String, AuthError> {
         self.begin_known(session, Purpose::Sudo, me.user.id).await
@@ -116,7 +122,7 @@ impl Auth {
     /// second factor would.
     pub async fn finish_passkey_sudo(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
         credential: &str,
     ) -> Result<(), AuthError> {
@@ -131,7 +137,7 @@ impl Auth {
     /// Starts an authentication with one of `user`'s passkeys.
     async fn begin_known(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         purpose: Purpose,
         user: UserId,
     ) -> Result<String, AuthError> {
@@ -216,7 +222,7 @@ impl Auth {
     #[allow(clippy::too_many_arguments)]
     async fn sign_in_proven(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         user: UserId,
         via: Via,
         remember: bool,
@@ -257,7 +263,7 @@ impl Auth {
 
     pub(super) async fn hold_ceremony(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         purpose: Purpose,
         user: Option<UserId>,
         challenge: Vec<u8>,
@@ -277,7 +283,7 @@ impl Auth {
     /// Takes this session's ceremony, if it is for `purpose` and still live.
     pub(super) async fn take_ceremony(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         purpose: Purpose,
     ) -> Result<Ceremony, AuthError> {
         // Read before removed: a session without one is left untouched.

@@ -2,7 +2,7 @@
 //! passkeys, and removing the password (all in sudo mode). Proving who is
 //! there with one is in `passkey_proof`.
 
-use tower_sessions::Session;
+use crate::sessions::BrowserSession;
 use webauthn_rs::prelude::CredentialID;
 
 use super::factors::FRESH_CODES_KEY;
@@ -59,7 +59,7 @@ impl Auth {
     /// for `navigator.credentials.create()`, as JSON.
     pub async fn begin_passkey_registration(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
         sudo: &Sudo,
     ) -> Result<String, AuthError> {
@@ -94,7 +94,7 @@ impl Auth {
     /// once on the security page.
     pub async fn finish_passkey_registration(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
         sudo: &Sudo,
         name: &PasskeyName,

@@ -2,7 +2,7 @@
 //! mode), changing it, and checking it (or, for an account without one,
 //! sudo mode in its place).
 
-use tower_sessions::Session;
+use crate::sessions::BrowserSession;
 
 use super::{Auth, AuthError, Me};
 use crate::domain::{ActivityKind, NewPassword, PasswordAttempt};
@@ -14,7 +14,7 @@ impl Auth {
     /// for a while. Wrong ones are throttled per user.
     pub async fn confirm_password(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
         password: &PasswordAttempt,
         code: Option<&str>,
@@ -38,7 +38,7 @@ impl Auth {
     /// devices were signed out.
     pub async fn change_password(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         me: &Me,
         current: Option<&PasswordAttempt>,
         code: Option<&str>,

@@ -2,7 +2,7 @@
 //! a new one. Asking answers the same words in the same time whether or not
 //! the address has an account.
 
-use tower_sessions::Session;
+use crate::sessions::BrowserSession;
 
 use super::email::hash_token;
 use super::mailed::RESET_LINK;
@@ -60,7 +60,7 @@ impl Auth {
     /// in with the new password and the factor).
     pub async fn reset_password(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         token: &str,
         new: &NewPassword,
         client: &ClientInfo,

@@ -3,7 +3,7 @@
 //! place of its previous one, and an account that asked for them gets a
 //! notice when a browser it has not used before signs in.
 
-use tower_sessions::Session;
+use crate::sessions::BrowserSession;
 
 use super::mailed::SIGN_IN_LINK;
 use super::{Auth, AuthError, Factor, SignIn, SignInOutcome};
@@ -22,7 +22,7 @@ impl Auth {
     /// from everyone else's guesses.
     pub async fn log_in(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         username: &str,
         password: &PasswordAttempt,
         remember: bool,
@@ -71,7 +71,7 @@ impl Auth {
     /// open sudo mode: that still takes the password.
     pub async fn sign_in_with_link(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         token: &str,
         remember: bool,
         client: &ClientInfo,
@@ -100,7 +100,7 @@ impl Auth {
     /// are throttled per account and recorded.
     pub async fn complete_sign_in(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         code: &str,
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
@@ -135,7 +135,7 @@ impl Auth {
     /// instead ([`SignInOutcome::SecondStepNeeded`]).
     pub(super) async fn sign_in_as(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         by: SignedInBy<'_>,
         who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
     ) -> Result<SignInOutcome, AuthError> {
@@ -156,7 +156,7 @@ impl Auth {
 
     async fn sign_in_once(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         by: SignedInBy<'_>,
         who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
     ) -> Result<SignInOutcome, AuthError> {

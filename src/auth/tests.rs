@@ -56,20 +56,20 @@ fn client() -> ClientInfo {
 
 impl Fixture {
     /// A browser with no cookie yet.
-    fn browser(&self) -> Session {
-        Session::new(None, self.table.clone(), None)
+    fn browser(&self) -> BrowserSession {
+        tower_sessions::Session::new(None, self.table.clone(), None).into()
     }
 
     /// The next request of a browser whose cookie holds `session`'s id.
-    fn again(&self, session: &Session) -> Session {
-        Session::new(session.id(), self.table.clone(), None)
+    fn again(&self, session: &BrowserSession) -> BrowserSession {
+        tower_sessions::Session::new(session.id(), self.table.clone(), None).into()
     }
 
-    async fn me(&self, session: &Session) -> Option<Me> {
+    async fn me(&self, session: &BrowserSession) -> Option<Me> {
         self.auth.current_user(&self.again(session)).await.unwrap()
     }
 
-    async fn registered(&self, name: &str) -> (Session, Me) {
+    async fn registered(&self, name: &str) -> (BrowserSession, Me) {
         let session = self.browser();
         let username = Username::parse(name).unwrap();
         let password = NewPassword::parse(PW).unwrap();
@@ -82,7 +82,7 @@ impl Fixture {
         (session, me)
     }
 
-    async fn logged_in(&self, name: &str, password: &str) -> Result<Session, AuthError> {
+    async fn logged_in(&self, name: &str, password: &str) -> Result<BrowserSession, AuthError> {
         let session = self.browser();
         let attempt = PasswordAttempt::parse(password).unwrap();
         self.auth
@@ -159,7 +159,7 @@ async fn a_password_change_signs_the_others_out_and_renews_this_session() {
         f.me(&laptop).await.is_some(),
         "this browser stays signed in"
     );
-    let old_cookie = Session::new(old_id, f.table.clone(), None);
+    let old_cookie = tower_sessions::Session::new(old_id, f.table.clone(), None).into();
     assert!(f.auth.current_user(&old_cookie).await.unwrap().is_none());
     assert!(f.me(&phone).await.is_none(), "the other device is out");
     assert!(f.auth.sudo_active(&f.me(&laptop).await.unwrap()));
@@ -358,7 +358,7 @@ async fn confirming_the_password_renews_the_session_id() {
     browser.save().await.unwrap();
     assert_ne!(browser.id(), copied);
     assert!(f.auth.sudo_active(&f.me(&browser).await.unwrap()));
-    let copy = Session::new(copied, f.table.clone(), None);
+    let copy = tower_sessions::Session::new(copied, f.table.clone(), None).into();
     assert!(f.auth.current_user(&copy).await.unwrap().is_none());
 }
 

@@ -3,6 +3,7 @@
 //! server-side. Lifetimes are enforced here, on the core's one clock.
 
 mod activity;
+mod browser;
 mod devices;
 mod lifetimes;
 mod pending;
@@ -13,12 +14,13 @@ mod table;
 mod via;
 
 use serde::{Deserialize, Serialize};
-use tower_sessions::{Expiry, Session};
+use tower_sessions::Expiry;
 
 use crate::clock::Clock;
 use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UnixTime, UserId};
 use crate::store::{NewDevice, Store, StoreError};
 pub use activity::ActivityLog;
+pub use browser::BrowserSession;
 pub use devices::DeviceList;
 pub(crate) use lifetimes::judge;
 pub use lifetimes::{Lifetimes, Verdict};
@@ -256,7 +258,10 @@ impl SessionPolicy {
     /// Who this session belongs to, if it is still alive. A session past its
     /// idle or absolute lifetime, or whose device was signed out, is deleted and
     /// answers `None`, whatever the browser's cookie says.
-    pub async fn signed_in(&self, session: &Session) -> Result<Option<SignedInAs>, SessionError> {
+    pub async fn signed_in(
+        &self,
+        session: &BrowserSession,
+    ) -> Result<Option<SignedInAs>, SessionError> {
         Ok(self.signed_in_user(session).await?.map(|(at, _, _)| at))
     }
 
@@ -265,7 +270,7 @@ impl SessionPolicy {
     /// when the password (or a passkey) was last given on this session.
     pub async fn signed_in_user(
         &self,
-        session: &Session,
+        session: &BrowserSession,
     ) -> Result<Option<(SignedInAs, CurrentUser, Option<UnixTime>)>, SessionError> {
         let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
             return Ok(None);
@@ -301,7 +306,7 @@ impl SessionPolicy {
     /// anonymous. Answers whether anyone was signed in.
     pub async fn log_out(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         client: &ClientInfo,
     ) -> Result<bool, SessionError> {
         let signed_in = session.get::<SignedIn>(SIGNED_IN_KEY).await?;
@@ -334,7 +339,7 @@ impl SessionPolicy {
     /// asks the database.
     async fn user_of(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         device: DeviceId,
         user: UserId,
     ) -> Result<Option<CurrentUser>, SessionError> {
@@ -350,11 +355,11 @@ impl SessionPolicy {
 /// device is never without its session. The session cookie dies with the browser.
 /// The sign-in this browser's session holds, live or not: the device a new
 /// sign-in replaces.
-pub(crate) async fn previous(session: &Session) -> Result<Option<SignedIn>, SessionError> {
+pub(crate) async fn previous(session: &BrowserSession) -> Result<Option<SignedIn>, SessionError> {
     Ok(session.get::<SignedIn>(SIGNED_IN_KEY).await?)
 }
 
-pub(crate) async fn start(session: &Session, record: SignedIn) -> Result<(), SessionError> {
+pub(crate) async fn start(session: &BrowserSession, record: SignedIn) -> Result<(), SessionError> {
     session.cycle_id().await?;
     session.remove_value(LOADED_USER_KEY).await?;
     session.insert(SIGNED_IN_KEY, record).await?;
@@ -364,14 +369,14 @@ pub(crate) async fn start(session: &Session, record: SignedIn) -> Result<(), Ses
 }
 
 /// Stores a message for the next page this browser shows.
-pub async fn push_flash(session: &Session, flash: Flash) -> Result<(), SessionError> {
+pub async fn push_flash(session: &BrowserSession, flash: Flash) -> Result<(), SessionError> {
     session.insert(FLASH_KEY, flash).await?;
     Ok(())
 }
 
 /// Takes the pending message, if any, so it shows once. A session left holding
 /// nothing is deleted rather than kept as an empty row.
-pub async fn take_flash(session: &Session) -> Result<Option<Flash>, SessionError> {
+pub async fn take_flash(session: &BrowserSession) -> Result<Option<Flash>, SessionError> {
     // `remove` marks a session modified even when the key is absent; look first
     // so that pages without a flash never write to the store.
     if session.get_value(FLASH_KEY).await?.is_none() {

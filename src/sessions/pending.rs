@@ -1,8 +1,8 @@
 //! A sign-in waiting for its second factor: held in the session beside (never
 //! as) a sign-in, so that nothing but the second step reads it.
 
+use crate::sessions::BrowserSession;
 use serde::{Deserialize, Serialize};
-use tower_sessions::Session;
 
 use super::{SessionError, Via, LOADED_USER_KEY, SIGNED_IN_KEY};
 use crate::domain::UserId;
@@ -27,7 +27,10 @@ pub struct Pending {
 
 /// Holds `pending` on this browser under a new session id, in place of any
 /// sign-in it had (whose device the caller has forgotten).
-pub(crate) async fn hold_pending(session: &Session, pending: Pending) -> Result<(), SessionError> {
+pub(crate) async fn hold_pending(
+    session: &BrowserSession,
+    pending: Pending,
+) -> Result<(), SessionError> {
     session.cycle_id().await?;
     session.remove_value(SIGNED_IN_KEY).await?;
     session.remove_value(LOADED_USER_KEY).await?;
@@ -37,13 +40,16 @@ pub(crate) async fn hold_pending(session: &Session, pending: Pending) -> Result<
 
 /// The sign-in this browser holds waiting for a second factor, if it is
 /// younger than [`PENDING_SECONDS`] at `now`.
-pub(crate) async fn pending(session: &Session, now: i64) -> Result<Option<Pending>, SessionError> {
+pub(crate) async fn pending(
+    session: &BrowserSession,
+    now: i64,
+) -> Result<Option<Pending>, SessionError> {
     let pending = session.get::<Pending>(PENDING_KEY).await?;
     Ok(pending.filter(|p| (0..PENDING_SECONDS).contains(&(now - p.since))))
 }
 
 /// Drops the waiting sign-in.
-pub(crate) async fn clear_pending(session: &Session) -> Result<(), SessionError> {
+pub(crate) async fn clear_pending(session: &BrowserSession) -> Result<(), SessionError> {
     session.remove_value(PENDING_KEY).await?;
     Ok(())
 }

@@ -2,8 +2,8 @@
 //! rotated, and a fresh session starts on the same device. A reused old
 //! validator means the cookie was copied: the device is signed out for good.
 
+use crate::sessions::BrowserSession;
 use subtle::ConstantTimeEq;
-use tower_sessions::Session;
 
 use super::activity::ActivityLog;
 use super::remember::{RememberToken, RACE_GRACE_SECONDS};
@@ -71,7 +71,7 @@ impl RememberTokens {
     /// out; `on_theft` runs in that transaction (to queue a notice).
     pub async fn resume(
         &self,
-        session: &Session,
+        session: &BrowserSession,
         cookie_value: &str,
         client: &ClientInfo,
         on_theft: impl AsyncFnOnce(&Store, UserId) -> Result<(), StoreError>,

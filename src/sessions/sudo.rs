@@ -3,7 +3,7 @@
 //! given on this session within the last ten minutes. A stolen, still-live
 //! session, or a browser left signed in, cannot do them without it.
 
-use tower_sessions::Session;
+use crate::sessions::BrowserSession;
 
 use super::{SessionError, SessionPolicy, SignedIn, SIGNED_IN_KEY};
 use crate::domain::UnixTime;
@@ -21,7 +21,7 @@ impl SessionPolicy {
     /// Notes that the password was just checked on this session, under a new
     /// id, as a sign-in does: a copy of the cookie taken earlier does not
     /// gain sudo mode (its id no longer exists).
-    pub async fn confirmed_password(&self, session: &Session) -> Result<(), SessionError> {
+    pub async fn confirmed_password(&self, session: &BrowserSession) -> Result<(), SessionError> {
         if let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? {
             session.cycle_id().await?;
             record.confirmed = Some(self.clock.now());

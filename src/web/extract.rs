@@ -3,11 +3,10 @@
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use tower_sessions::Session;
 
 use super::{Kit, Refusal};
 use crate::auth::Me;
-use crate::sessions::ClientInfo;
+use crate::sessions::{BrowserSession, ClientInfo};
 use crate::throttle::KnownBrowser;
 
 /// The kit, from a request inside [`Kit::around`].
@@ -19,8 +18,9 @@ fn kit_of(parts: &Parts) -> Result<Kit, Refusal> {
 }
 
 /// The session of a request inside [`Kit::around`].
-pub(super) fn session_of(parts: &Parts) -> Result<Session, Refusal> {
-    parts.extensions.get::<Session>().cloned().ok_or_else(|| {
+pub(super) fn session_of(parts: &Parts) -> Result<BrowserSession, Refusal> {
+    let session = parts.extensions.get::<tower_sessions::Session>().cloned();
+    session.map(BrowserSession::from).ok_or_else(|| {
         tracing::error!("a Latchkey extractor ran outside the session layer");
         Refusal::NotSetUp
     })

@@ -29,7 +29,9 @@ use crate::accounts::Accounts;
 use crate::auth::{Auth, AuthError, SignIn};
 use crate::clock::Clock;
 use crate::password::{HashCost, HashError, PasswordHasher};
-use crate::sessions::{ClientInfo, Lifetimes, RememberCookie, Resumed, SessionPolicy};
+use crate::sessions::{
+    BrowserSession, ClientInfo, Lifetimes, RememberCookie, Resumed, SessionPolicy,
+};
 use crate::store::{Store, StoreError};
 use crate::throttle::KnownBrowsers;
 
@@ -246,6 +248,7 @@ async fn resume(State(kit): State<Kit>, request: Request, next: Next) -> Respons
         .filter_map(|v| v.to_str().ok())
         .find_map(|header| remember.read(header));
     let session = request.extensions().get::<Session>().cloned();
+    let session = session.map(BrowserSession::from);
     let (Some(presented), Some(session)) = (presented, session) else {
         return next.run(request).await;
     };
@@ -274,7 +277,7 @@ async fn resume(State(kit): State<Kit>, request: Request, next: Next) -> Respons
 
 async fn resumed(
     kit: &Kit,
-    session: &Session,
+    session: &BrowserSession,
     presented: &str,
     client: &ClientInfo,
 ) -> Result<Option<Cookie<'static>>, AuthError> {

@@ -4,12 +4,11 @@
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use tower_sessions::Session;
 
 use super::{Browser, Client, Kit, Refusal, SetCookies};
 use crate::auth::{AuthError, SignInOutcome};
 use crate::domain::{CurrentUser, EmailAddress, NewPassword, PasswordAttempt, Username};
-use crate::sessions::ClientInfo;
+use crate::sessions::{BrowserSession, ClientInfo};
 use crate::throttle::KnownBrowser;
 
 /// The request a handler serves, inside [`Kit::around`].
@@ -18,7 +17,7 @@ pub struct Visit {
     /// The kit (and through it the use cases).
     pub kit: Kit,
     /// The browser's server-side session.
-    pub session: Session,
+    pub session: BrowserSession,
     /// Where the request comes from.
     pub client: ClientInfo,
     /// The account this browser's known-browser cookie names, if any.

@@ -5,20 +5,20 @@ use std::sync::Arc;
 
 use latchkey::auth::{Auth, AuthError, Me, SignIn, SignInOutcome};
 use latchkey::domain::{Field, Flash};
-use latchkey::sessions::{self, ClientInfo, RememberCookie, SessionError};
+use latchkey::sessions::{self, BrowserSession, ClientInfo, RememberCookie, SessionError};
 use latchkey::throttle::{AddressLimits, KnownBrowser, Limited, RetryAfter};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use tower_sessions::Session;
 
 use super::ApiError;
 
 /// The request's session, as the session layer left it in the request's
 /// extensions. Read in place: `leptos_axum::extract` would clone the whole
 /// request head (every header) for each call, and every server function makes one.
-pub fn session() -> Result<Session, ApiError> {
-    with_request(|parts| parts.extensions.get::<Session>().cloned())
+pub fn session() -> Result<BrowserSession, ApiError> {
+    with_request(|parts| parts.extensions.get::<tower_sessions::Session>().cloned())
         .flatten()
+        .map(BrowserSession::from)
         .ok_or_else(|| {
             tracing::error!("the session layer is missing");
             ApiError::Internal
@@ -49,7 +49,7 @@ pub fn remember_cookie() -> Result<RememberCookie, ApiError> {
 
 /// The cookies a sign-in hands the browser: its remember-me token (with
 /// "Remember me") and its known-browser mark; then a welcome.
-pub async fn welcome(session: &Session, signed_in: &SignIn) -> Result<(), ApiError> {
+pub async fn welcome(session: &BrowserSession, signed_in: &SignIn) -> Result<(), ApiError> {
     if let Some(token) = &signed_in.remember {
         send_cookie(remember_cookie()?.set(token));
     }
@@ -62,7 +62,7 @@ pub async fn welcome(session: &Session, signed_in: &SignIn) -> Result<(), ApiErr
 /// a local path, else home; the second step pending, to the code page,
 /// which comes back to `next` afterwards.
 pub async fn welcome_to(
-    session: &Session,
+    session: &BrowserSession,
     outcome: &SignInOutcome,
     next: Option<&str>,
 ) -> Result<(), ApiError> {
@@ -113,7 +113,7 @@ pub struct RequestIdentity(Arc<tokio::sync::OnceCell<Option<Me>>>);
 
 /// The signed-in user, if any. An expired session, one whose device was signed
 /// out, or one whose account is gone, is anonymous.
-pub async fn signed_in(session: &Session) -> Result<Option<Me>, ApiError> {
+pub async fn signed_in(session: &BrowserSession) -> Result<Option<Me>, ApiError> {
     match use_context::<RequestIdentity>() {
         Some(identity) => identity
             .0
@@ -124,13 +124,13 @@ pub async fn signed_in(session: &Session) -> Result<Option<Me>, ApiError> {
     }
 }
 
-async fn look_up(session: &Session) -> Result<Option<Me>, ApiError> {
+async fn look_up(session: &BrowserSession) -> Result<Option<Me>, ApiError> {
     Ok(auth()?.current_user(session).await?)
 }
 
 /// The signed-in user, or `NotLoggedIn`; an account the site asks for a
 /// second factor it has not set up is refused (`LATCHKEY_REQUIRE_SECOND_FACTOR=everyone`).
-pub async fn require_user(session: &Session) -> Result<Me, ApiError> {
+pub async fn require_user(session: &BrowserSession) -> Result<Me, ApiError> {
     let me = require_user_setting_up(session).await?;
     match me.user.second_factor_needed {
         true => Err(ApiError::Forbidden(
@@ -144,7 +144,7 @@ pub async fn require_user(session: &Session) -> Result<Me, ApiError> {
 /// site a second factor: only for what setting one up takes (the security
 /// page, sudo mode, adding an authenticator or a passkey) and for confirming
 /// the address, which every page's banner offers.
-pub async fn require_user_setting_up(session: &Session) -> Result<Me, ApiError> {
+pub async fn require_user_setting_up(session: &BrowserSession) -> Result<Me, ApiError> {
     signed_in(session).await?.ok_or(ApiError::NotLoggedIn)
 }
 
@@ -214,7 +214,7 @@ impl From<RetryAfter> for ApiError {
 }
 
 /// Queues a flash message for the next page.
-pub async fn flash(session: &Session, flash: Flash) -> Result<(), ApiError> {
+pub async fn flash(session: &BrowserSession, flash: Flash) -> Result<(), ApiError> {
     Ok(sessions::push_flash(session, flash).await?)
 }
 

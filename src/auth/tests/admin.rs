@@ -7,7 +7,7 @@ use super::*;
 use crate::domain::{AdminAction, AdminReason, Role, SecondFactorRule, UserId};
 
 /// `name`'s account, made an admin from the command line.
-async fn admin(f: &Fixture, name: &str) -> (Session, Me) {
+async fn admin(f: &Fixture, name: &str) -> (BrowserSession, Me) {
     let (browser, me) = f.registered(name).await;
     f.auth.grant_admin(name).await.unwrap();
     (browser, me)

@@ -29,7 +29,7 @@ async fn mailed(f: &Fixture, to: &str, path: &str) -> String {
 }
 
 /// `name` registered, with the address confirmed by its link.
-async fn confirmed(f: &Fixture, name: &str) -> (Session, Me) {
+async fn confirmed(f: &Fixture, name: &str) -> (BrowserSession, Me) {
     let (laptop, _) = f.registered(name).await;
     let token = mailed(f, &format!("{name}@"), "/verify").await;
     f.auth.verify_email(&token).await.unwrap();

@@ -13,7 +13,7 @@ fn code(secret: &TotpSecret, now: i64) -> String {
 
 /// The fixture's use cases with a sealing key, and `ada` registered with
 /// her authenticator on: her laptop, herself, the secret and her codes.
-async fn with_authenticator(f: &Fixture) -> (Auth, Session, Me, TotpSecret, Vec<String>) {
+async fn with_authenticator(f: &Fixture) -> (Auth, BrowserSession, Me, TotpSecret, Vec<String>) {
     let auth = f.auth.clone().with_secret_box(SecretBox::new(&[7; 32]));
     let (laptop, me) = f.registered("ada").await;
     let request = f.again(&laptop);

@@ -13,7 +13,7 @@ const ORIGIN: &str = "http://localhost:3000";
 
 /// The fixture's use cases with passkeys on, `ada` registered and her
 /// authenticator holding one passkey of her account.
-async fn with_passkey(f: &Fixture) -> (Auth, Session, Me, Authenticator) {
+async fn with_passkey(f: &Fixture) -> (Auth, BrowserSession, Me, Authenticator) {
     let auth = f.auth.clone().with_relying_party(RelyingParty::new(ORIGIN));
     let (laptop, me) = f.registered("ada").await;
     let mut phone = Authenticator::new(ORIGIN);
@@ -24,7 +24,7 @@ async fn with_passkey(f: &Fixture) -> (Auth, Session, Me, Authenticator) {
 async fn add_passkey(
     auth: &Auth,
     f: &Fixture,
-    browser: &Session,
+    browser: &BrowserSession,
     me: &Me,
     authenticator: &mut Authenticator,
     name: &str,
@@ -42,7 +42,7 @@ async fn add_passkey(
     request.save().await.unwrap();
 }
 
-async fn passkeys(auth: &Auth, f: &Fixture, browser: &Session, me: &Me) -> Vec<String> {
+async fn passkeys(auth: &Auth, f: &Fixture, browser: &BrowserSession, me: &Me) -> Vec<String> {
     let status = auth.security_status(&f.again(browser), me).await.unwrap();
     status.passkeys.into_iter().map(|p| p.name).collect()
 }
