@@ -343,15 +343,8 @@ async fn factor_secrets(
         "LATCHKEY_SECRET_KEY is unset: authenticator secrets are sealed with a development key \
          kept in the database; set it (openssl rand -hex 32) before real use"
     );
-    let key = store
-        .secret(
-            "totp-development",
-            &latchkey::factors::SecretBox::random_key(),
-        )
+    let key = latchkey::factors::SecretBox::kept_in(store, "totp-development")
         .await
         .context("cannot read or make the development secret key")?;
-    let key: [u8; 32] = key
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("the development secret key is not 32 bytes"))?;
-    Ok(Some(latchkey::factors::SecretBox::new(&key)))
+    Ok(Some(key))
 }

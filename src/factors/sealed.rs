@@ -31,10 +31,27 @@ impl SecretBox {
     }
 
     /// 32 random bytes, for a new key.
-    pub fn random_key() -> [u8; 32] {
+    fn random_key() -> [u8; 32] {
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
         key
+    }
+
+    /// A box under the key named `name` kept in the database, made by the
+    /// first server that asks: for development only, where no key is
+    /// configured (a key beside the secrets it seals protects nothing from
+    /// whoever reads the database).
+    pub async fn kept_in(
+        store: &crate::store::Store,
+        name: &str,
+    ) -> Result<Self, crate::store::StoreError> {
+        let key = store.secret(name, &Self::random_key()).await?;
+        let key: [u8; 32] = key.try_into().map_err(|_| {
+            crate::store::StoreError::Database(sqlx::Error::Decode(
+                format!("the key {name} is not 32 bytes").into(),
+            ))
+        })?;
+        Ok(Self::new(&key))
     }
 
     /// A box under the key written as 64 hex digits; `None` otherwise.

@@ -16,7 +16,7 @@ pub struct ActivityRow {
 
 impl Store {
     /// Records an event in `user`'s activity.
-    pub async fn insert_activity(
+    pub(crate) async fn insert_activity(
         &self,
         user: UserId,
         kind: &str,
@@ -40,7 +40,7 @@ impl Store {
     }
 
     /// `user`'s latest events, newest first.
-    pub async fn list_activity(
+    pub(crate) async fn list_activity(
         &self,
         user: UserId,
         limit: i64,
@@ -71,7 +71,7 @@ impl Store {
     }
 
     /// The id of the account with this name key, if any.
-    pub async fn find_user_id(&self, key: &str) -> Result<Option<UserId>, StoreError> {
+    pub(crate) async fn find_user_id(&self, key: &str) -> Result<Option<UserId>, StoreError> {
         let id: Option<i64> = on_pool!(
             self,
             pool,

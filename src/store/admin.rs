@@ -56,7 +56,7 @@ pub enum SearchBy {
 
 impl Store {
     /// `user`'s role (`None` if there is no such user).
-    pub async fn role(&self, user: UserId) -> Result<Option<Role>, StoreError> {
+    pub(crate) async fn role(&self, user: UserId) -> Result<Option<Role>, StoreError> {
         let role: Option<String> = on_pool!(
             self,
             pool,
@@ -69,7 +69,7 @@ impl Store {
     }
 
     /// Sets `user`'s role; answers whether it changed.
-    pub async fn set_role(&self, user: UserId, role: Role) -> Result<bool, StoreError> {
+    pub(crate) async fn set_role(&self, user: UserId, role: Role) -> Result<bool, StoreError> {
         let changed = execute!(
             self,
             sqlx::query("UPDATE latchkey_users SET role = $1 WHERE id = $2 AND role <> $1")
@@ -80,7 +80,7 @@ impl Store {
     }
 
     /// The admins, by name.
-    pub async fn admins(&self) -> Result<Vec<(UserId, String)>, StoreError> {
+    pub(crate) async fn admins(&self) -> Result<Vec<(UserId, String)>, StoreError> {
         let rows: Vec<(i64, String)> = on_pool!(
             self,
             pool,
@@ -101,7 +101,7 @@ impl Store {
     /// SQLite the transaction already holds the write lock), so two admins
     /// demoting each other at once are one after the other, and the second
     /// sees the first's change.
-    pub async fn lock_admins(&self) -> Result<(), StoreError> {
+    pub(crate) async fn lock_admins(&self) -> Result<(), StoreError> {
         if let super::Pool::Postgres(_) = self.pool {
             execute!(
                 self,
@@ -112,7 +112,7 @@ impl Store {
     }
 
     /// How many admins can act (not locked).
-    pub async fn active_admin_count(&self) -> Result<i64, StoreError> {
+    pub(crate) async fn active_admin_count(&self) -> Result<i64, StoreError> {
         Ok(on_pool!(
             self,
             pool,
@@ -125,7 +125,7 @@ impl Store {
     }
 
     /// Locks `user` with `reason`; answers whether it was unlocked.
-    pub async fn lock_account(
+    pub(crate) async fn lock_account(
         &self,
         user: UserId,
         reason: &str,
@@ -145,7 +145,7 @@ impl Store {
     }
 
     /// Unlocks `user`; answers whether it was locked.
-    pub async fn unlock_account(&self, user: UserId) -> Result<bool, StoreError> {
+    pub(crate) async fn unlock_account(&self, user: UserId) -> Result<bool, StoreError> {
         let changed = execute!(
             self,
             sqlx::query(
@@ -158,7 +158,7 @@ impl Store {
     }
 
     /// Why `user` is locked: `None` if not locked (or no such user).
-    pub async fn lock_reason(&self, user: UserId) -> Result<Option<String>, StoreError> {
+    pub(crate) async fn lock_reason(&self, user: UserId) -> Result<Option<String>, StoreError> {
         self.read_lock(user, "").await
     }
 
@@ -166,7 +166,10 @@ impl Store {
     /// ends: a lock committed meanwhile is seen (it waits for the row), and
     /// a lock that comes after waits for this transaction, then deletes the
     /// device it made. SQLite's `BEGIN IMMEDIATE` already orders the two.
-    pub async fn lock_reason_held(&self, user: UserId) -> Result<Option<String>, StoreError> {
+    pub(crate) async fn lock_reason_held(
+        &self,
+        user: UserId,
+    ) -> Result<Option<String>, StoreError> {
         let hold = match self.pool {
             super::Pool::Postgres(_) => " FOR UPDATE",
             super::Pool::Sqlite(_) => "",
@@ -191,7 +194,7 @@ impl Store {
     /// A page of users whose key (`by`) starts with `prefix`, after the
     /// key `after`, in key order: a keyset page, as fast on the millionth
     /// user as on the first.
-    pub async fn search_users(
+    pub(crate) async fn search_users(
         &self,
         by: SearchBy,
         prefix: &str,
@@ -228,7 +231,7 @@ impl Store {
     }
 
     /// One user's row of the list, with their display name and bio.
-    pub async fn admin_user(
+    pub(crate) async fn admin_user(
         &self,
         user: UserId,
     ) -> Result<Option<(AdminUserRow, String, String)>, StoreError> {
@@ -255,7 +258,7 @@ impl Store {
     }
 
     /// When `user` last signed in, any way.
-    pub async fn last_sign_in(&self, user: UserId) -> Result<Option<i64>, StoreError> {
+    pub(crate) async fn last_sign_in(&self, user: UserId) -> Result<Option<i64>, StoreError> {
         Ok(on_pool!(
             self,
             pool,
@@ -270,7 +273,7 @@ impl Store {
     }
 
     /// Records what an admin (`None`: the command line) did to `target`.
-    pub async fn audit(
+    pub(crate) async fn audit(
         &self,
         by: Option<(UserId, &str)>,
         action: AdminAction,
@@ -297,7 +300,7 @@ impl Store {
     }
 
     /// The audit log, newest first: `limit` entries before row `before`.
-    pub async fn audit_log(
+    pub(crate) async fn audit_log(
         &self,
         before: Option<i64>,
         limit: i64,

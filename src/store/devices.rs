@@ -43,7 +43,10 @@ pub struct DeviceRow {
 
 impl Store {
     /// Records a signed-in device.
-    pub async fn insert_device(&self, device: NewDevice<'_>) -> Result<DeviceId, StoreError> {
+    pub(crate) async fn insert_device(
+        &self,
+        device: NewDevice<'_>,
+    ) -> Result<DeviceId, StoreError> {
         let id: i64 = on_pool!(
             self,
             pool,
@@ -69,7 +72,7 @@ impl Store {
     /// `user`'s signed-in view, if `device` is still signed in as them: the
     /// device check and the user load in one indexed query, the one every
     /// signed-in request runs.
-    pub async fn live_device_user(
+    pub(crate) async fn live_device_user(
         &self,
         device: DeviceId,
         user: UserId,
@@ -108,7 +111,7 @@ impl Store {
     }
 
     /// Notes that a device was used.
-    pub async fn touch_device(&self, device: DeviceId, now: i64) -> Result<(), StoreError> {
+    pub(crate) async fn touch_device(&self, device: DeviceId, now: i64) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("UPDATE latchkey_devices SET last_active_at = $1 WHERE id = $2")
@@ -120,7 +123,11 @@ impl Store {
 
     /// Every device of a user that is signed in at `now`: remembered, or with
     /// a live session. Most recently active first.
-    pub async fn list_devices(&self, user: UserId, now: i64) -> Result<Vec<DeviceRow>, StoreError> {
+    pub(crate) async fn list_devices(
+        &self,
+        user: UserId,
+        now: i64,
+    ) -> Result<Vec<DeviceRow>, StoreError> {
         type Row = (
             i64,
             String,
@@ -175,7 +182,11 @@ impl Store {
 
     /// Deletes one of `user`'s devices, its sessions and its remember token
     /// (the foreign keys cascade); false when it is not theirs or is gone.
-    pub async fn delete_device(&self, user: UserId, device: DeviceId) -> Result<bool, StoreError> {
+    pub(crate) async fn delete_device(
+        &self,
+        user: UserId,
+        device: DeviceId,
+    ) -> Result<bool, StoreError> {
         let deleted = execute!(
             self,
             sqlx::query("DELETE FROM latchkey_devices WHERE id = $1 AND user_id = $2")
@@ -186,7 +197,7 @@ impl Store {
     }
 
     /// Deletes a device whoever owns it (a stolen remember cookie's), with its sessions.
-    pub async fn delete_device_by_id(&self, device: DeviceId) -> Result<(), StoreError> {
+    pub(crate) async fn delete_device_by_id(&self, device: DeviceId) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_devices WHERE id = $1").bind(device.0)
@@ -196,7 +207,7 @@ impl Store {
 
     /// Deletes all of `user`'s devices but `keep` (all of them with `None`),
     /// with their sessions; returns how many devices.
-    pub async fn delete_other_devices(
+    pub(crate) async fn delete_other_devices(
         &self,
         user: UserId,
         keep: Option<DeviceId>,
@@ -215,7 +226,11 @@ impl Store {
 impl Store {
     /// Deletes the devices signed in before `before` that are not remembered
     /// and have no session live at `now`: their browsers can never come back.
-    pub async fn delete_unused_devices(&self, now: i64, before: i64) -> Result<(), StoreError> {
+    pub(crate) async fn delete_unused_devices(
+        &self,
+        now: i64,
+        before: i64,
+    ) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query(

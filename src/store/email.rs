@@ -48,7 +48,7 @@ pub struct AddressOwner {
 
 impl Store {
     /// Gives `user` the address `email`, not yet verified.
-    pub async fn set_unverified_email(
+    pub(crate) async fn set_unverified_email(
         &self,
         user: UserId,
         email: &EmailAddress,
@@ -67,7 +67,7 @@ impl Store {
     }
 
     /// The account that has verified the address with this key, if any.
-    pub async fn verified_owner(
+    pub(crate) async fn verified_owner(
         &self,
         email_key: &str,
     ) -> Result<Option<AddressOwner>, StoreError> {
@@ -92,7 +92,7 @@ impl Store {
     /// Who may get a link mailed to the address with this key: its verified
     /// owner if it has one; otherwise, with `unverified_too`, up to `limit`
     /// accounts that gave it and have not confirmed it.
-    pub async fn address_holders(
+    pub(crate) async fn address_holders(
         &self,
         email_key: &str,
         unverified_too: bool,
@@ -128,7 +128,7 @@ impl Store {
 
     /// `user`'s address, username and new-device choice, if the address is
     /// verified: where notices go.
-    pub async fn notice_address(
+    pub(crate) async fn notice_address(
         &self,
         user: UserId,
     ) -> Result<Option<(AddressOwner, bool)>, StoreError> {
@@ -154,7 +154,7 @@ impl Store {
     }
 
     /// `user`'s address, whether it is verified, and their new-device choice.
-    pub async fn email_settings(
+    pub(crate) async fn email_settings(
         &self,
         user: UserId,
     ) -> Result<Option<(Option<String>, bool, bool)>, StoreError> {
@@ -172,7 +172,11 @@ impl Store {
     }
 
     /// Whether `user` gets a mail when a new device signs in.
-    pub async fn set_new_device_notices(&self, user: UserId, on: bool) -> Result<(), StoreError> {
+    pub(crate) async fn set_new_device_notices(
+        &self,
+        user: UserId,
+        on: bool,
+    ) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("UPDATE latchkey_users SET notify_new_device = $1 WHERE id = $2")
@@ -185,7 +189,7 @@ impl Store {
     /// Gives `user` the address `email`, verified now: a moved address once
     /// the new one confirms, or the old one put back. Another account
     /// having verified it is a unique violation.
-    pub async fn set_verified_email(
+    pub(crate) async fn set_verified_email(
         &self,
         user: UserId,
         email: &EmailAddress,
@@ -206,7 +210,10 @@ impl Store {
     }
 
     /// `user`'s address as typed, and whether it is verified.
-    pub async fn user_email(&self, user: UserId) -> Result<Option<(String, bool)>, StoreError> {
+    pub(crate) async fn user_email(
+        &self,
+        user: UserId,
+    ) -> Result<Option<(String, bool)>, StoreError> {
         let row: Option<(Option<String>, bool)> = on_pool!(
             self,
             pool,
@@ -221,7 +228,10 @@ impl Store {
     }
 
     /// Stores a token's hash.
-    pub async fn insert_email_token(&self, token: NewEmailToken<'_>) -> Result<(), StoreError> {
+    pub(crate) async fn insert_email_token(
+        &self,
+        token: NewEmailToken<'_>,
+    ) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query(
@@ -244,7 +254,7 @@ impl Store {
     /// and the address it went to, or `None` if it is unknown, used, expired,
     /// for something else, or its account is locked (every kind of link, so
     /// no use case can forget it). Two requests with one token: one wins.
-    pub async fn take_email_token(
+    pub(crate) async fn take_email_token(
         &self,
         hash: &[u8],
         purpose: &str,
@@ -277,7 +287,7 @@ impl Store {
 
     /// Whose the live `purpose` token with this hash is, without using it
     /// (to check what it will be used for first).
-    pub async fn peek_email_token(
+    pub(crate) async fn peek_email_token(
         &self,
         hash: &[u8],
         purpose: &str,
@@ -304,7 +314,7 @@ impl Store {
     /// Marks `user`'s address verified if it is still the one with key
     /// `email_key`; answers whether it was. Another account having verified
     /// it meanwhile is a unique violation.
-    pub async fn mark_email_verified(
+    pub(crate) async fn mark_email_verified(
         &self,
         user: UserId,
         email_key: &str,
@@ -325,7 +335,11 @@ impl Store {
 
     /// Makes every unused link of `user` worthless (after an address was
     /// taken back from whoever changed it).
-    pub async fn void_email_tokens(&self, user: UserId, now: i64) -> Result<u64, StoreError> {
+    pub(crate) async fn void_email_tokens(
+        &self,
+        user: UserId,
+        now: i64,
+    ) -> Result<u64, StoreError> {
         Ok(execute!(
             self,
             sqlx::query(
@@ -338,7 +352,7 @@ impl Store {
     }
 
     /// Makes every unused link of `user` worthless but those for `kept`.
-    pub async fn void_email_tokens_but(
+    pub(crate) async fn void_email_tokens_but(
         &self,
         user: UserId,
         kept: &str,
@@ -360,7 +374,7 @@ impl Store {
     /// their mail and the mail it allows are one step under parallel
     /// requests. (SQLite's transactions already take the write lock at
     /// `BEGIN IMMEDIATE`; PostgreSQL's need the row lock.)
-    pub async fn lock_user(&self, user: UserId) -> Result<(), StoreError> {
+    pub(crate) async fn lock_user(&self, user: UserId) -> Result<(), StoreError> {
         if let Pool::Postgres(_) = self.pool {
             execute!(
                 self,
@@ -372,7 +386,7 @@ impl Store {
 
     /// How many `purpose` tokens `user` was sent since `since`; under
     /// [`Store::lock_user`] when a limit depends on it.
-    pub async fn email_tokens_since(
+    pub(crate) async fn email_tokens_since(
         &self,
         user: UserId,
         purpose: &str,

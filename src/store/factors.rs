@@ -18,7 +18,7 @@ pub struct TotpRow {
 
 impl Store {
     /// `user`'s TOTP row, confirmed or not.
-    pub async fn totp(&self, user: UserId) -> Result<Option<TotpRow>, StoreError> {
+    pub(crate) async fn totp(&self, user: UserId) -> Result<Option<TotpRow>, StoreError> {
         let row: Option<(Vec<u8>, Option<i64>, i64)> = on_pool!(
             self,
             pool,
@@ -38,7 +38,7 @@ impl Store {
 
     /// Starts (or restarts) enrolment: an unconfirmed secret for `user`. A
     /// confirmed one is left alone (answers `false`).
-    pub async fn put_unconfirmed_totp(
+    pub(crate) async fn put_unconfirmed_totp(
         &self,
         user: UserId,
         sealed: &[u8],
@@ -62,7 +62,7 @@ impl Store {
     /// Uses `step` of `user`'s TOTP, once: answers whether no code of this
     /// step or a later one was used before (two requests with one code: one
     /// wins). With `confirm`, an unconfirmed secret becomes confirmed.
-    pub async fn use_totp_step(
+    pub(crate) async fn use_totp_step(
         &self,
         user: UserId,
         step: i64,
@@ -85,7 +85,7 @@ impl Store {
 
     /// Whether `user` has a second factor: a confirmed TOTP or a passkey
     /// (one query: every sign-in asks).
-    pub async fn has_second_factor(&self, user: UserId) -> Result<bool, StoreError> {
+    pub(crate) async fn has_second_factor(&self, user: UserId) -> Result<bool, StoreError> {
         Ok(on_pool!(
             self,
             pool,
@@ -101,7 +101,7 @@ impl Store {
     }
 
     /// Removes `user`'s TOTP; answers whether it was a confirmed one.
-    pub async fn delete_totp(&self, user: UserId) -> Result<bool, StoreError> {
+    pub(crate) async fn delete_totp(&self, user: UserId) -> Result<bool, StoreError> {
         let confirmed: Option<bool> = on_pool!(
             self,
             pool,
@@ -117,7 +117,7 @@ impl Store {
     }
 
     /// Removes `user`'s recovery codes.
-    pub async fn delete_recovery_codes(&self, user: UserId) -> Result<(), StoreError> {
+    pub(crate) async fn delete_recovery_codes(&self, user: UserId) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_recovery_codes WHERE user_id = $1").bind(user.0)
@@ -128,7 +128,11 @@ impl Store {
     /// Removes every second factor of `user`'s made at or after `since`: the
     /// authenticator, passkeys and recovery codes an intruder may have added
     /// once they held the account. Answers how many went.
-    pub async fn delete_factors_since(&self, user: UserId, since: i64) -> Result<u64, StoreError> {
+    pub(crate) async fn delete_factors_since(
+        &self,
+        user: UserId,
+        since: i64,
+    ) -> Result<u64, StoreError> {
         let mut removed = 0;
         for table in [
             "latchkey_totp",
@@ -148,7 +152,7 @@ impl Store {
     }
 
     /// Replaces `user`'s recovery codes with these.
-    pub async fn replace_recovery_codes(
+    pub(crate) async fn replace_recovery_codes(
         &self,
         user: UserId,
         codes: &[StoredCode],
@@ -172,7 +176,10 @@ impl Store {
     }
 
     /// `user`'s unused recovery codes, as stored.
-    pub async fn unused_recovery_codes(&self, user: UserId) -> Result<Vec<StoredCode>, StoreError> {
+    pub(crate) async fn unused_recovery_codes(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<StoredCode>, StoreError> {
         let rows: Vec<(Vec<u8>, Vec<u8>)> = on_pool!(
             self,
             pool,
@@ -191,7 +198,7 @@ impl Store {
     }
 
     /// Uses `user`'s recovery code with this hash, once.
-    pub async fn use_recovery_code(
+    pub(crate) async fn use_recovery_code(
         &self,
         user: UserId,
         hash: &[u8],
@@ -211,7 +218,7 @@ impl Store {
     }
 
     /// How many of `user`'s recovery codes are unused.
-    pub async fn recovery_codes_left(&self, user: UserId) -> Result<i64, StoreError> {
+    pub(crate) async fn recovery_codes_left(&self, user: UserId) -> Result<i64, StoreError> {
         Ok(on_pool!(
             self,
             pool,

@@ -6,7 +6,7 @@ impl Store {
     /// The secret named `name`: `candidate` if no server has made it yet
     /// (it is stored, and any server starting at the same time gets the same
     /// one back), else the one made before.
-    pub async fn secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
+    pub(crate) async fn secret(&self, name: &str, candidate: &[u8]) -> Result<Vec<u8>, StoreError> {
         execute!(
             self,
             sqlx::query(

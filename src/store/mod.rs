@@ -79,18 +79,14 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-pub use activity::ActivityRow;
-pub use admin::{prefix_range, SearchBy};
-pub use devices::{DeviceRow, NewDevice};
-pub use email::{AddressOwner, NewEmailToken, TakenToken};
-pub use factors::TotpRow;
+pub(crate) use admin::SearchBy;
+pub(crate) use devices::{DeviceRow, NewDevice};
+pub(crate) use email::{AddressOwner, NewEmailToken, TakenToken};
 pub use outbox::{NewMail, QueuedMail};
-pub use passkeys::PasskeyRow;
-pub use remember::RememberRow;
-pub use sessions::{Created, SessionRead, SessionWrite};
-pub use signed_out::{SessionEnd, SignedOut};
+pub(crate) use sessions::{Created, SessionWrite};
+pub(crate) use signed_out::{SessionEnd, SignedOut};
 use transaction::Tx;
-pub use users::NewUser;
+pub(crate) use users::NewUser;
 
 /// A database failure. Its text may hold SQL, so it is logged, never shown.
 #[derive(Debug, thiserror::Error)]

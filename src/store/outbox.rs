@@ -72,7 +72,7 @@ fn queued(row: Row) -> QueuedMail {
 impl Store {
     /// Queues `mail`, due at once. Inside [`Store::transaction`] it is written
     /// with the change that causes it, or not at all.
-    pub async fn queue_mail(&self, mail: NewMail<'_>, now: i64) -> Result<(), StoreError> {
+    pub(crate) async fn queue_mail(&self, mail: NewMail<'_>, now: i64) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query(
@@ -93,7 +93,7 @@ impl Store {
     /// seconds: no other worker (on any app server) claims them until the
     /// lease runs out, which it does only if this worker stops before saying
     /// how the sending went.
-    pub async fn claim_mail(
+    pub(crate) async fn claim_mail(
         &self,
         now: i64,
         lease: i64,
@@ -129,7 +129,7 @@ impl Store {
     }
 
     /// Records that mail `id` was sent at `now`.
-    pub async fn mail_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
+    pub(crate) async fn mail_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("UPDATE latchkey_outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
@@ -140,7 +140,12 @@ impl Store {
     }
 
     /// Records a failed attempt at mail `id`, to be tried again at `retry_at`.
-    pub async fn mail_failed(&self, id: i64, error: &str, retry_at: i64) -> Result<(), StoreError> {
+    pub(crate) async fn mail_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: i64,
+    ) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query(

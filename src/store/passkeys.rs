@@ -38,7 +38,10 @@ const COLUMNS: &str = "id, user_id, name, passkey, created_at, last_used_at";
 
 impl Store {
     /// `user`'s WebAuthn user handle, if they have made one.
-    pub async fn webauthn_handle(&self, user: UserId) -> Result<Option<Vec<u8>>, StoreError> {
+    pub(crate) async fn webauthn_handle(
+        &self,
+        user: UserId,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
         let handle: Option<Option<Vec<u8>>> = on_pool!(
             self,
             pool,
@@ -51,7 +54,7 @@ impl Store {
     }
 
     /// Gives `user` this handle unless they have one; answers theirs.
-    pub async fn ensure_webauthn_handle(
+    pub(crate) async fn ensure_webauthn_handle(
         &self,
         user: UserId,
         fresh: &[u8],
@@ -72,7 +75,7 @@ impl Store {
     }
 
     /// The account whose handle this is.
-    pub async fn user_by_webauthn_handle(
+    pub(crate) async fn user_by_webauthn_handle(
         &self,
         handle: &[u8],
     ) -> Result<Option<UserId>, StoreError> {
@@ -88,7 +91,7 @@ impl Store {
     }
 
     /// `user`'s passkeys, oldest first.
-    pub async fn passkeys(&self, user: UserId) -> Result<Vec<PasskeyRow>, StoreError> {
+    pub(crate) async fn passkeys(&self, user: UserId) -> Result<Vec<PasskeyRow>, StoreError> {
         let rows: Vec<Row> = on_pool!(
             self,
             pool,
@@ -103,7 +106,7 @@ impl Store {
     }
 
     /// How many passkeys `user` has.
-    pub async fn passkey_count(&self, user: UserId) -> Result<i64, StoreError> {
+    pub(crate) async fn passkey_count(&self, user: UserId) -> Result<i64, StoreError> {
         Ok(on_pool!(
             self,
             pool,
@@ -115,7 +118,7 @@ impl Store {
     }
 
     /// The passkey with this credential id, whoever's it is.
-    pub async fn passkey_by_credential(
+    pub(crate) async fn passkey_by_credential(
         &self,
         credential: &[u8],
     ) -> Result<Option<PasskeyRow>, StoreError> {
@@ -134,7 +137,7 @@ impl Store {
 
     /// Adds a passkey; answers `false` if its credential is already stored
     /// (on any account).
-    pub async fn add_passkey(
+    pub(crate) async fn add_passkey(
         &self,
         user: UserId,
         credential: &[u8],
@@ -160,7 +163,7 @@ impl Store {
 
     /// Notes a use of the passkey, with its record as updated (counter,
     /// backup state).
-    pub async fn passkey_used(
+    pub(crate) async fn passkey_used(
         &self,
         id: PasskeyId,
         passkey: &str,
@@ -179,7 +182,7 @@ impl Store {
     }
 
     /// Renames `user`'s passkey; answers whether it is theirs.
-    pub async fn rename_passkey(
+    pub(crate) async fn rename_passkey(
         &self,
         user: UserId,
         id: PasskeyId,
@@ -196,7 +199,11 @@ impl Store {
     }
 
     /// Removes `user`'s passkey; answers whether it was theirs.
-    pub async fn delete_passkey(&self, user: UserId, id: PasskeyId) -> Result<bool, StoreError> {
+    pub(crate) async fn delete_passkey(
+        &self,
+        user: UserId,
+        id: PasskeyId,
+    ) -> Result<bool, StoreError> {
         let changed = execute!(
             self,
             sqlx::query("DELETE FROM latchkey_passkeys WHERE id = $1 AND user_id = $2")
@@ -207,7 +214,7 @@ impl Store {
     }
 
     /// Removes every passkey of `user`'s.
-    pub async fn delete_passkeys(&self, user: UserId) -> Result<(), StoreError> {
+    pub(crate) async fn delete_passkeys(&self, user: UserId) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_passkeys WHERE user_id = $1").bind(user.0)
@@ -218,7 +225,7 @@ impl Store {
     /// Spends a challenge: answers `true` the first time only, however many
     /// requests bring it at once. Spent challenges are forgotten once they
     /// could no longer be answered anyway.
-    pub async fn spend_challenge(
+    pub(crate) async fn spend_challenge(
         &self,
         challenge: &[u8],
         expires_at: i64,

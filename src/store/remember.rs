@@ -19,7 +19,7 @@ pub struct RememberRow {
 impl Store {
     /// Replaces a token's validator, keeping the old one's hash for a moment.
     /// False when the token changed meanwhile (another request rotated it first).
-    pub async fn rotate_remember_token(
+    pub(crate) async fn rotate_remember_token(
         &self,
         selector: &str,
         old_hash: &[u8],
@@ -45,7 +45,7 @@ impl Store {
     }
 
     /// Sets `device`'s token, replacing any it had.
-    pub async fn put_remember_token(
+    pub(crate) async fn put_remember_token(
         &self,
         device: DeviceId,
         selector: &str,
@@ -72,7 +72,7 @@ impl Store {
     }
 
     /// The token with this selector, with its device's user.
-    pub async fn find_remember_token(
+    pub(crate) async fn find_remember_token(
         &self,
         selector: &str,
     ) -> Result<Option<RememberRow>, StoreError> {
@@ -103,7 +103,7 @@ impl Store {
     }
 
     /// Deletes a token that has expired.
-    pub async fn delete_remember_token(&self, selector: &str) -> Result<(), StoreError> {
+    pub(crate) async fn delete_remember_token(&self, selector: &str) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_remember_tokens WHERE selector = $1").bind(selector)

@@ -65,7 +65,7 @@ type LoadRow = (
 
 impl Store {
     /// The session `id` if it lives at `now`, with its signed-in user.
-    pub async fn load_session(
+    pub(crate) async fn load_session(
         &self,
         id: &str,
         now: i64,
@@ -114,7 +114,10 @@ impl Store {
     }
 
     /// Writes a new session, unless its id is taken or its owner is gone.
-    pub async fn create_session(&self, session: SessionWrite<'_>) -> Result<Created, StoreError> {
+    pub(crate) async fn create_session(
+        &self,
+        session: SessionWrite<'_>,
+    ) -> Result<Created, StoreError> {
         let (user, device) = split(session.owner);
         let written = execute!(
             self,
@@ -138,7 +141,7 @@ impl Store {
 
     /// Rewrites a session that exists. A session deleted meanwhile (signed
     /// out, revoked, its account deleted) stays deleted: this never inserts.
-    pub async fn update_session(&self, session: SessionWrite<'_>) -> Result<(), StoreError> {
+    pub(crate) async fn update_session(&self, session: SessionWrite<'_>) -> Result<(), StoreError> {
         let (user, device) = split(session.owner);
         let updated = execute!(
             self,
@@ -162,7 +165,7 @@ impl Store {
     }
 
     /// Deletes a session.
-    pub async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
+    pub(crate) async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_sessions WHERE id = $1").bind(id)
@@ -171,7 +174,7 @@ impl Store {
     }
 
     /// Deletes every session past its expiry at `now`; returns how many.
-    pub async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
+    pub(crate) async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
         Ok(execute!(
             self,
             sqlx::query("DELETE FROM latchkey_sessions WHERE expires_at <= $1").bind(now)
@@ -179,7 +182,8 @@ impl Store {
     }
 
     /// How many sessions `user` is signed in with.
-    pub async fn count_sessions(&self, user: UserId) -> Result<i64, StoreError> {
+    #[cfg(test)]
+    pub(crate) async fn count_sessions(&self, user: UserId) -> Result<i64, StoreError> {
         Ok(on_pool!(
             self,
             pool,

@@ -35,7 +35,7 @@ impl Store {
     /// sign-out-everyone`): each signed-in session is noted as ended, then
     /// every device goes, and with it its sessions and remember-me token.
     /// Answers how many devices were signed out.
-    pub async fn sign_out_everyone(&self, now: i64) -> Result<u64, StoreError> {
+    pub(crate) async fn sign_out_everyone(&self, now: i64) -> Result<u64, StoreError> {
         execute!(
             self,
             sqlx::query(
@@ -51,7 +51,7 @@ impl Store {
     /// Remembers the ids of the sessions on the devices `which` of `user` as
     /// signed out from another device. Call it before deleting those
     /// devices, in the same transaction.
-    pub async fn note_signed_out(
+    pub(crate) async fn note_signed_out(
         &self,
         user: UserId,
         which: SignedOut,
@@ -80,7 +80,11 @@ impl Store {
     }
 
     /// Why the session `id` is not live at `now`, if the database knows.
-    pub async fn session_end(&self, id: &str, now: i64) -> Result<Option<SessionEnd>, StoreError> {
+    pub(crate) async fn session_end(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<SessionEnd>, StoreError> {
         let elsewhere: Option<i64> = on_pool!(
             self,
             pool,
@@ -108,7 +112,7 @@ impl Store {
     }
 
     /// Forgets the sessions signed out before `before`.
-    pub async fn forget_signed_out_sessions(&self, before: i64) -> Result<(), StoreError> {
+    pub(crate) async fn forget_signed_out_sessions(&self, before: i64) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_signed_out_sessions WHERE ended_at < $1")

@@ -4,7 +4,7 @@ impl Store {
     /// Counts one more attempt on `key`, in a window of `window` seconds that
     /// starts at the first one; returns the attempts in the window, when it
     /// started, and until when `key` is locked. Atomic: it takes `key`'s row.
-    pub async fn count_throttle_attempt(
+    pub(crate) async fn count_throttle_attempt(
         &self,
         key: &str,
         now: i64,
@@ -35,7 +35,7 @@ impl Store {
     /// Counts one more request of `bucket` from `address` in the window that
     /// starts at `window`; answers the requests in it so far. Atomic (one
     /// statement), so parallel requests on any app server each count.
-    pub async fn count_address_hit(
+    pub(crate) async fn count_address_hit(
         &self,
         bucket: &str,
         address: &str,
@@ -62,7 +62,7 @@ impl Store {
     }
 
     /// Forgets the address counts of windows that began before `before`.
-    pub async fn forget_address_hits(&self, before: i64) -> Result<u64, StoreError> {
+    pub(crate) async fn forget_address_hits(&self, before: i64) -> Result<u64, StoreError> {
         Ok(execute!(
             self,
             sqlx::query("DELETE FROM latchkey_address_hits WHERE window_start < $1").bind(before)
@@ -70,7 +70,7 @@ impl Store {
     }
 
     /// Locks `key` until `until`, unless it is already locked for longer.
-    pub async fn lock_throttle(&self, key: &str, until: i64) -> Result<(), StoreError> {
+    pub(crate) async fn lock_throttle(&self, key: &str, until: i64) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query(
@@ -85,7 +85,7 @@ impl Store {
     }
 
     /// Forgets `key`'s failures (after a success).
-    pub async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
+    pub(crate) async fn clear_throttle(&self, key: &str) -> Result<(), StoreError> {
         execute!(
             self,
             sqlx::query("DELETE FROM latchkey_login_throttle WHERE key = $1").bind(key)
@@ -95,7 +95,7 @@ impl Store {
 
     /// Deletes records whose window and lock are both over (`window`, or
     /// `long_window` for keys starting with `long_prefix`); returns how many.
-    pub async fn purge_throttles(
+    pub(crate) async fn purge_throttles(
         &self,
         now: i64,
         window: i64,

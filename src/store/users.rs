@@ -13,7 +13,7 @@ pub struct NewUser<'a> {
 
 impl Store {
     /// Inserts a user; a name taken in any case fails with a unique violation.
-    pub async fn insert_user(&self, user: NewUser<'_>) -> Result<UserId, StoreError> {
+    pub(crate) async fn insert_user(&self, user: NewUser<'_>) -> Result<UserId, StoreError> {
         let id: i64 = on_pool!(
             self,
             pool,
@@ -35,7 +35,7 @@ impl Store {
     }
 
     /// The id and password hash of the account with this name (any case).
-    pub async fn find_credentials(
+    pub(crate) async fn find_credentials(
         &self,
         key: &str,
     ) -> Result<Option<(CurrentUser, String)>, StoreError> {
@@ -63,7 +63,10 @@ impl Store {
     }
 
     /// A user's password hash.
-    pub async fn find_password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
+    pub(crate) async fn find_password_hash(
+        &self,
+        id: UserId,
+    ) -> Result<Option<String>, StoreError> {
         Ok(on_pool!(
             self,
             pool,
@@ -75,7 +78,10 @@ impl Store {
     }
 
     /// The signed-in view of a user, if the user still exists.
-    pub async fn find_current_user(&self, id: UserId) -> Result<Option<CurrentUser>, StoreError> {
+    pub(crate) async fn find_current_user(
+        &self,
+        id: UserId,
+    ) -> Result<Option<CurrentUser>, StoreError> {
         let row: Option<(i64, String, String, bool, bool)> = on_pool!(
             self,
             pool,
@@ -94,7 +100,10 @@ impl Store {
     }
 
     /// The public profile of the user with this name (any case).
-    pub async fn find_profile(&self, key: &str) -> Result<Option<(UserId, Profile)>, StoreError> {
+    pub(crate) async fn find_profile(
+        &self,
+        key: &str,
+    ) -> Result<Option<(UserId, Profile)>, StoreError> {
         let row: Option<(i64, String, String, String, String)> = on_pool!(
             self,
             pool,
@@ -119,7 +128,7 @@ impl Store {
     }
 
     /// Replaces a user's editable profile fields.
-    pub async fn update_profile(
+    pub(crate) async fn update_profile(
         &self,
         id: UserId,
         update: &ProfileUpdate,
@@ -142,7 +151,7 @@ impl Store {
     }
 
     /// Replaces a user's password hash (after a rehash or a password change).
-    pub async fn update_password_hash(
+    pub(crate) async fn update_password_hash(
         &self,
         id: UserId,
         hash: &str,
@@ -163,7 +172,7 @@ impl Store {
     /// Renames a user; a name taken by another account (in any case) fails with
     /// a unique violation, and the old name is free at once. False when nothing
     /// changed: no such user, or the name is already exactly this.
-    pub async fn rename_user(
+    pub(crate) async fn rename_user(
         &self,
         id: UserId,
         username: &Username,
@@ -186,7 +195,7 @@ impl Store {
 
     /// Deletes a user and, by cascade, their devices, remember tokens and
     /// activity. False when there was no such user.
-    pub async fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
+    pub(crate) async fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
         let done = execute!(
             self,
             sqlx::query("DELETE FROM latchkey_users WHERE id = $1").bind(id.0)
