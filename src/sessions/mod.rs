@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Expiry;
 
 use crate::clock::Clock;
+use crate::cookies::Jar;
 use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UnixTime, UserId};
 use crate::store::{NewDevice, Store, StoreError};
 pub use activity::ActivityLog;
@@ -26,29 +27,24 @@ pub(crate) use lifetimes::judge;
 pub use lifetimes::{Lifetimes, Verdict};
 pub(crate) use pending::{clear_pending, hold_pending, pending};
 pub use pending::{Pending, PENDING_SECONDS};
-pub(crate) use remember::lasting_cookie;
 
 /// The session cookie's name over plain HTTP.
-pub const SESSION_COOKIE: &str = "latchkey_session";
+pub const SESSION_COOKIE: &str = Jar::Session.name(false);
 /// The session cookie's name over HTTPS: the `__Host-` prefix makes browsers
 /// insist on `Secure`, `Path=/` and no `Domain`.
-pub const SECURE_SESSION_COOKIE: &str = "__Host-latchkey_session";
+pub const SECURE_SESSION_COOKIE: &str = Jar::Session.name(true);
 
 /// The session cookie's name: `__Host-` prefixed when served over HTTPS
 /// (`secure`), which makes browsers insist on `Secure`, `Path=/` and no `Domain`.
 pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        SECURE_SESSION_COOKIE
-    } else {
-        SESSION_COOKIE
-    }
+    Jar::Session.name(secure)
 }
 
 /// The session id a request's `Cookie` header carries, under either name.
 pub fn session_id(cookie_header: &str) -> Option<String> {
     [SESSION_COOKIE, SECURE_SESSION_COOKIE]
         .into_iter()
-        .find_map(|name| crate::web::cookie(cookie_header, name))
+        .find_map(|name| crate::cookies::read(cookie_header, name))
 }
 pub use remember::{RememberCookie, RememberToken, RACE_GRACE_SECONDS};
 pub use resume::{RememberTokens, Resumed};

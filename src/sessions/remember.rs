@@ -3,10 +3,9 @@
 
 use std::fmt;
 
+use crate::cookies::{Cookie, Jar};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use tower_sessions::cookie::time::Duration;
-use tower_sessions::cookie::{Cookie, SameSite};
 
 /// How long after a rotation the old validator counts as a racing request
 /// (two tabs restored at once) rather than a copied cookie.
@@ -81,11 +80,7 @@ pub struct RememberCookie {
 impl RememberCookie {
     /// The cookie's name.
     pub fn name(&self) -> &'static str {
-        if self.secure {
-            "__Host-latchkey_remember"
-        } else {
-            "latchkey_remember"
-        }
+        Jar::Remember.name(self.secure)
     }
 
     /// The cookie that stores a new `token`.
@@ -106,40 +101,24 @@ impl RememberCookie {
 
     /// This cookie's value in a request's `Cookie` header, if present.
     pub fn read(&self, cookie_header: &str) -> Option<String> {
-        crate::web::cookie(cookie_header, self.name())
+        crate::cookies::read(cookie_header, self.name())
     }
 
     /// Whether a `Set-Cookie` value is this cookie's.
     pub fn is_set_by(&self, set_cookie: &str) -> bool {
-        Cookie::parse(set_cookie).is_ok_and(|cookie| cookie.name() == self.name())
+        Jar::Remember.is_set_by(set_cookie, self.secure)
     }
 
     fn cookie(&self, value: String, max_age: i64) -> Cookie<'static> {
-        lasting_cookie(self.name(), value, max_age, self.secure)
+        Jar::Remember.lasting(value, max_age, self.secure)
     }
-}
-
-/// A cookie kept `max_age` seconds across browser restarts: site-wide,
-/// `HttpOnly`, `SameSite=Lax`, and `Secure` over HTTPS (the remember-me and
-/// known-browser cookies).
-pub(crate) fn lasting_cookie(
-    name: &'static str,
-    value: String,
-    max_age: i64,
-    secure: bool,
-) -> Cookie<'static> {
-    Cookie::build((name, value))
-        .max_age(Duration::seconds(max_age))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .build()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tower_sessions::cookie::time::Duration;
+    use tower_sessions::cookie::SameSite;
 
     #[test]
     fn a_token_round_trips_through_its_cookie_value() {

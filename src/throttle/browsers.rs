@@ -7,11 +7,10 @@
 //! locked after the same failures as the account is.
 
 use rand::RngCore;
-use tower_sessions::cookie::Cookie;
 
+use crate::cookies::{Cookie, Jar};
 use crate::domain::UserId;
 use crate::keys::Signer;
-use crate::sessions::lasting_cookie;
 use crate::store::{Store, StoreError};
 
 /// The name of the signing key in `latchkey_keys`.
@@ -55,11 +54,7 @@ impl KnownBrowsers {
 
     /// The cookie's name.
     pub fn name(&self) -> &'static str {
-        if self.secure {
-            "__Host-latchkey_browser"
-        } else {
-            "latchkey_browser"
-        }
+        Jar::KnownBrowser.name(self.secure)
     }
 
     /// The cookie that marks this browser as one `user` signed in from,
@@ -69,18 +64,18 @@ impl KnownBrowsers {
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let body = format!("{}.{}", user.0, hex::encode(nonce));
         let value = format!("{body}.{}", self.signer.sign(&[&body]));
-        lasting_cookie(self.name(), value, KNOWN_FOR_SECONDS, self.secure)
+        Jar::KnownBrowser.lasting(value, KNOWN_FOR_SECONDS, self.secure)
     }
 
     /// The cookie that ends this browser's cookie (its account is gone).
     pub fn clear(&self) -> Cookie<'static> {
-        lasting_cookie(self.name(), String::new(), 0, self.secure)
+        Jar::KnownBrowser.lasting(String::new(), 0, self.secure)
     }
 
     /// The known browser a request's `Cookie` header names, if its cookie
     /// is one this server's key signed.
     pub fn recognise(&self, cookie_header: &str) -> Option<KnownBrowser> {
-        let value = crate::web::cookie(cookie_header, self.name())?;
+        let value = crate::cookies::read(cookie_header, self.name())?;
         let (body, signature) = value.rsplit_once('.')?;
         let (user, nonce) = body.split_once('.')?;
         // Constant time: a guesser learns nothing from how long a refusal took.

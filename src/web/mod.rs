@@ -5,8 +5,6 @@
 
 use std::net::IpAddr;
 
-use tower_sessions::cookie::Cookie;
-
 use crate::sessions::ClientInfo;
 
 #[cfg(feature = "web")]
@@ -54,14 +52,6 @@ pub fn client_of(headers: &http::HeaderMap, extensions: &http::Extensions) -> Cl
         .get(http::header::USER_AGENT)
         .and_then(|value| value.to_str().ok());
     ClientInfo::new(user_agent, client_address(extensions))
-}
-
-/// The value of the cookie `name` in a request's `Cookie` header, if any.
-pub fn cookie(cookie_header: &str, name: &str) -> Option<String> {
-    Cookie::split_parse(cookie_header)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name)
-        .map(|cookie| cookie.value().to_string())
 }
 
 #[cfg(test)]
