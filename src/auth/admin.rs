@@ -8,12 +8,12 @@
 //! nothing on the web makes one.
 
 use super::mailed::RESET_LINK;
-use super::{AdminSudo, Auth, AuthError, Me};
+use super::{AdminSudo, Auth, AuthError, Me, Scope};
 use crate::domain::{
     ActivityKind, AdminAction, AdminReason, AdminUserDetail, AdminUserPage, AuditEntry,
     EmailAddress, Role, UserId,
 };
-use crate::sessions::{ClientInfo, SignedInAs};
+use crate::sessions::SignedInAs;
 use crate::store::{SearchBy, SignedOut, Store};
 
 /// Users on a page of the list.
@@ -121,14 +121,13 @@ impl Auth {
         target: UserId,
         why: &AdminReason,
     ) -> Result<(), AuthError> {
-        self.admin_act(
-            me,
-            sudo,
+        self.act_on(
+            Scope::Admin(me, sudo),
             target,
             AdminAction::Locked,
             Some(why.as_str()),
             async |store, now| {
-                self.keep_an_admin(store, me, target).await?;
+                keep_an_admin(store, me, target).await?;
                 if !store.lock_account(target, why.as_str(), now).await? {
                     return Err(AuthError::AlreadyDone);
                 }
@@ -146,9 +145,8 @@ impl Auth {
         sudo: &AdminSudo,
         target: UserId,
     ) -> Result<(), AuthError> {
-        self.admin_act(
-            me,
-            sudo,
+        self.act_on(
+            Scope::Admin(me, sudo),
             target,
             AdminAction::Unlocked,
             None,
@@ -167,9 +165,8 @@ impl Auth {
         sudo: &AdminSudo,
         target: UserId,
     ) -> Result<(), AuthError> {
-        self.admin_act(
-            me,
-            sudo,
+        self.act_on(
+            Scope::Admin(me, sudo),
             target,
             AdminAction::SignedOut,
             None,
@@ -189,9 +186,8 @@ impl Auth {
         why: &AdminReason,
     ) -> Result<(), AuthError> {
         let action = AdminAction::RemovedFactors;
-        self.admin_act(
-            me,
-            sudo,
+        self.act_on(
+            Scope::Admin(me, sudo),
             target,
             action,
             Some(why.as_str()),
@@ -222,12 +218,11 @@ impl Auth {
         sudo: &AdminSudo,
         target: UserId,
     ) -> Result<(), AuthError> {
-        // Looked up only once `admin_act` has seen an admin: a plain user
+        // Looked up only once `act_on` has seen an admin: a plain user
         // learns nothing of the target's address.
         let mut email = None;
-        self.admin_act(
-            me,
-            sudo,
+        self.act_on(
+            Scope::Admin(me, sudo),
             target,
             AdminAction::SentReset,
             None,
@@ -255,20 +250,7 @@ impl Auth {
         target: UserId,
         role: Role,
     ) -> Result<(), AuthError> {
-        let action = match role {
-            Role::Admin => AdminAction::Granted,
-            Role::User => AdminAction::Revoked,
-        };
-        self.admin_act(me, sudo, target, action, None, async |store, _| {
-            if role == Role::User {
-                self.keep_an_admin(store, me, target).await?;
-            }
-            match store.set_role(target, role).await? {
-                true => Ok(()),
-                false => Err(AuthError::AlreadyDone),
-            }
-        })
-        .await
+        self.set_role(Scope::Admin(me, sudo), target, role).await
     }
 
     /// Deletes `target`'s account (sudo mode).
@@ -278,14 +260,13 @@ impl Auth {
         sudo: &AdminSudo,
         target: UserId,
     ) -> Result<(), AuthError> {
-        self.admin_act(
-            me,
-            sudo,
+        self.act_on(
+            Scope::Admin(me, sudo),
             target,
             AdminAction::Deleted,
             None,
             async |store, _| {
-                self.keep_an_admin(store, me, target).await?;
+                keep_an_admin(store, me, target).await?;
                 self.accounts
                     .on(store.clone())
                     .delete_account(target)
@@ -295,61 +276,15 @@ impl Auth {
         )
         .await
     }
+}
 
-    /// Refuses to take `target` out of the admins' hands when that is `me`
-    /// (an accident) or the last admin who can act.
-    async fn keep_an_admin(&self, store: &Store, me: &Me, target: UserId) -> Result<(), AuthError> {
-        if target == me.user.id {
-            return Err(AuthError::NotYourself);
-        }
-        not_the_last_admin(store, target).await
+/// Refuses to take `target` out of the admins' hands when that is `me`
+/// (an accident) or the last admin who can act.
+pub(super) async fn keep_an_admin(store: &Store, me: &Me, target: UserId) -> Result<(), AuthError> {
+    if target == me.user.id {
+        return Err(AuthError::NotYourself);
     }
-
-    /// Runs an admin's `change` to `target` in one transaction with its
-    /// audit row and the user's activity row.
-    async fn admin_act(
-        &self,
-        me: &Me,
-        sudo: &AdminSudo,
-        target: UserId,
-        action: AdminAction,
-        why: Option<&str>,
-        change: impl AsyncFnOnce(&Store, i64) -> Result<(), AuthError>,
-    ) -> Result<(), AuthError> {
-        // The role and the second factor were checked when the proof was
-        // made, this request; the role again below, holding the admin rows.
-        sudo.covers(me)?;
-        let now = self.clock.now();
-        self.store
-            .transaction(|store| async move {
-                // One admin change at a time, each seeing the last: and the
-                // actor must still be an admin once it is its turn.
-                store.lock_admins().await?;
-                if store.role(me.user.id).await? != Some(Role::Admin) {
-                    return Err(AuthError::NotAdmin);
-                }
-                let name = store
-                    .admin_user(target)
-                    .await?
-                    .ok_or(AuthError::NotFound)?
-                    .0
-                    .username;
-                change(&store, now).await?;
-                let by = Some((me.user.id, me.user.username.as_str()));
-                store.audit(by, action, (target, &name), why, now).await?;
-                if let Some(kind) = ActivityKind::by_admin(action) {
-                    // The user's own activity says an admin did it; the
-                    // admin's address and browser are not theirs to see.
-                    self.sessions
-                        .on(store.clone())
-                        .activity()
-                        .record(target, kind, &ClientInfo::new(None, None))
-                        .await?;
-                }
-                Ok(())
-            })
-            .await
-    }
+    not_the_last_admin(store, target).await
 }
 
 /// Refuses to take `user` out of the admins when they are the last one

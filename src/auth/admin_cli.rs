@@ -3,8 +3,9 @@
 //! configuration already holds the database). The only way to make the
 //! first admin.
 
-use super::{Auth, AuthError};
-use crate::domain::{AdminAction, Role, Username};
+use super::scope::Shell;
+use super::{Auth, AuthError, Scope};
+use crate::domain::{Role, Username};
 
 impl Auth {
     /// `server admin grant NAME`: makes the account an admin, from the
@@ -58,25 +59,12 @@ impl Auth {
 
     async fn cli_set_role(&self, username: &str, role: Role) -> Result<(), AuthError> {
         let name = Username::parse(username).map_err(|_| AuthError::NotFound)?;
-        let now = self.clock.now();
-        let action = match role {
-            Role::Admin => AdminAction::Granted,
-            Role::User => AdminAction::Revoked,
-        };
-        self.store
-            .transaction(|store| async move {
-                let user = store
-                    .find_user_id(&name.key())
-                    .await?
-                    .ok_or(AuthError::NotFound)?;
-                if !store.set_role(user, role).await? {
-                    return Err(AuthError::AlreadyDone);
-                }
-                store
-                    .audit(None, action, (user, name.as_str()), None, now)
-                    .await?;
-                Ok(())
-            })
+        let user = self
+            .store
+            .find_user_id(&name.key())
+            .await?
+            .ok_or(AuthError::NotFound)?;
+        self.set_role(Scope::CommandLine(Shell::new()), user, role)
             .await
     }
 }

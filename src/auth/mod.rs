@@ -23,6 +23,7 @@ mod passkeys;
 mod passwords;
 mod recovery_codes;
 mod reset;
+mod scope;
 mod sign_in;
 mod sudo;
 #[cfg(test)]
@@ -33,6 +34,7 @@ pub use email::Links;
 pub use error::AuthError;
 pub use factors::Factor;
 pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
+pub use scope::{Scope, Shell};
 pub use sudo::{AdminSudo, Sudo};
 pub(crate) use who::count_sign_in;
 pub use who::{Me, SignIn, SignInOutcome};

@@ -249,3 +249,37 @@ async fn the_command_line_grants_lists_and_revokes_admins() {
     f.auth.revoke_admin("ada").await.unwrap();
     assert!(f.auth.list_admins().await.unwrap().is_empty());
 }
+
+/// The shell and the console change roles through one use case in their
+/// own scopes: the audit names the operator or the admin, the user's
+/// activity says an admin did it either way, and only an admin is kept from
+/// demoting themselves or the last admin (the shell is how a site gets its
+/// console back).
+#[tokio::test]
+async fn a_role_change_is_audited_by_its_scope_and_only_an_admin_keeps_an_admin() {
+    let f = fixture().await;
+    let (browser, _) = admin(&f, "ada").await;
+    let (_, bob) = f.registered("bob").await;
+    f.auth.grant_admin("bob").await.unwrap();
+    assert!(f.kinds(&bob).await.contains(&ActivityKind::AdminGranted));
+    let ada = f.me(&browser).await.unwrap();
+    with_factor(&f, ada.user.id).await;
+    let sudo = f.auth.admin_sudo(&ada).await.unwrap();
+    f.auth
+        .admin_set_role(&ada, &sudo, bob.user.id, Role::User)
+        .await
+        .unwrap();
+    let audit = f.auth.admin_audit(&ada, None).await.unwrap();
+    let by: Vec<_> = audit.iter().map(|(_, e)| e.by.as_str()).collect();
+    assert_eq!(by[0], "ada", "{audit:?}");
+    assert_ne!(by[1], "ada", "the shell's grant names no admin: {audit:?}");
+    assert!(matches!(
+        f.auth
+            .admin_set_role(&ada, &sudo, ada.user.id, Role::User)
+            .await,
+        Err(AuthError::NotYourself)
+    ));
+    // The operator may take the last admin's role.
+    f.auth.revoke_admin("ada").await.unwrap();
+    assert!(f.auth.list_admins().await.unwrap().is_empty());
+}
