@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
+use std::time::Duration;
 
 use latchkey::auth::VerifiedFor;
 use latchkey::domain::SecondFactorRule;
@@ -160,11 +161,23 @@ impl Config {
             .hash_file(hash_file.value.as_str().into())
             .env(mode.leptos_env())
             .build();
+        // Whole minutes, hours or days as a span (an absurd count saturates).
+        let span =
+            |count: i64, unit: u64| Duration::from_secs(count.unsigned_abs().saturating_mul(unit));
         let lifetimes = Lifetimes {
-            idle: 60 * get("LATCHKEY_SESSION_IDLE_MINUTES", "30").at_least(1i64)?,
-            absolute: 60 * 60 * get("LATCHKEY_SESSION_MAX_HOURS", "12").at_least(1i64)?,
+            idle: span(
+                get("LATCHKEY_SESSION_IDLE_MINUTES", "30").at_least(1i64)?,
+                60,
+            ),
+            absolute: span(
+                get("LATCHKEY_SESSION_MAX_HOURS", "12").at_least(1i64)?,
+                60 * 60,
+            ),
             // 0 turns "Remember me" off.
-            remembered: 24 * 60 * 60 * get("LATCHKEY_REMEMBER_DAYS", "30").at_least(0i64)?,
+            remembered: span(
+                get("LATCHKEY_REMEMBER_DAYS", "30").at_least(0i64)?,
+                24 * 60 * 60,
+            ),
         };
         Ok(Self {
             lifetimes,

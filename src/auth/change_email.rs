@@ -99,7 +99,8 @@ impl Auth {
                         templates::confirm_new_address(new.as_str(), &me.user.username, &link)
                     }
                 };
-                mail.queue_on(&store, now).await?;
+                mail.queue_on(&store, crate::domain::UnixTime::from_seconds(now))
+                    .await?;
                 Ok(())
             })
             .await?;
@@ -140,7 +141,7 @@ impl Auth {
                         .await?;
                     let link = self.links.to(&format!("/settings/email/undo?token={undo}"));
                     templates::address_changed(&old.email, &old.username, new.as_str(), &link)
-                        .queue_on(&store, now)
+                        .queue_on(&store, crate::domain::UnixTime::from_seconds(now))
                         .await?;
                 }
                 self.sessions

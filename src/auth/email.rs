@@ -114,7 +114,8 @@ impl Auth {
                 templates::verify_address(email.as_str(), &user.username, &link)
             }
         };
-        mail.queue_on(store, now).await?;
+        mail.queue_on(store, crate::domain::UnixTime::from_seconds(now))
+            .await?;
         Ok(())
     }
 

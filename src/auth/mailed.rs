@@ -197,7 +197,7 @@ impl Auth {
             .await?;
         let link = self.links.to(&format!("{}?token={token}", kind.path));
         (kind.mail)(&holder.email, &holder.username, &link)
-            .queue_on(store, now)
+            .queue_on(store, crate::domain::UnixTime::from_seconds(now))
             .await?;
         Ok(true)
     }

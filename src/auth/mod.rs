@@ -343,7 +343,7 @@ impl Auth {
     /// For how many whole days "Remember me" keeps a device signed in (0:
     /// not offered).
     pub fn remember_days(&self) -> u32 {
-        let days = self.sessions.lifetimes().remembered / (24 * 60 * 60);
+        let days = self.sessions.lifetimes().remembered.as_secs() / (24 * 60 * 60);
         u32::try_from(days).unwrap_or(u32::MAX)
     }
 

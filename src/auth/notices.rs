@@ -49,7 +49,9 @@ impl Auth {
     ) -> Result<bool, StoreError> {
         match store.notice_address(user).await? {
             Some((owner, chose)) if chose || !opt_in => {
-                notice(&owner).queue_on(store, now).await?;
+                notice(&owner)
+                    .queue_on(store, crate::domain::UnixTime::from_seconds(now))
+                    .await?;
                 Ok(true)
             }
             _ => Ok(false),

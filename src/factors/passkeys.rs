@@ -83,7 +83,7 @@ pub enum CeremonyState {
 
 /// A ceremony under way, as the session keeps it.
 #[derive(Serialize, Deserialize)]
-pub struct Ceremony {
+pub(crate) struct Ceremony {
     /// What it is for.
     pub purpose: Purpose,
     /// The account it is for; `None` while the passkey is to name it.

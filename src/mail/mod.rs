@@ -18,6 +18,7 @@ mod tests;
 pub use smtp::SmtpSender;
 pub use worker::{MailWaker, MailWorker, RETRY_LIMIT};
 
+use crate::domain::UnixTime;
 use crate::store::{NewMail, Store, StoreError};
 
 /// A mail to send: plain text, and the same in simple HTML.
@@ -36,7 +37,7 @@ pub struct Mail {
 impl Mail {
     /// Queues this mail on `store`: inside [`Store::transaction`], it is
     /// written with the change that causes it, or not at all.
-    pub async fn queue_on(&self, store: &Store, now: i64) -> Result<(), StoreError> {
+    pub async fn queue_on(&self, store: &Store, at: UnixTime) -> Result<(), StoreError> {
         store
             .queue_mail(
                 NewMail {
@@ -45,7 +46,7 @@ impl Mail {
                     text: &self.text,
                     html: &self.html,
                 },
-                now,
+                at.seconds(),
             )
             .await
     }

@@ -1,30 +1,53 @@
+use std::time::Duration;
+
 use super::SignedIn;
 
-/// How long sessions live, in seconds.
+/// How long sessions live (to the second).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lifetimes {
     /// A session unused this long is over (default 30 minutes).
-    pub idle: i64,
+    pub idle: Duration,
     /// A session this old is over however busy (default 12 hours).
-    pub absolute: i64,
+    pub absolute: Duration,
     /// A remember-me token lives this long after its last use (default 30
     /// days). Sessions it starts follow `idle` and `absolute` like any other.
-    pub remembered: i64,
+    pub remembered: Duration,
 }
 
 impl Lifetimes {
     /// Whether "Remember me" is offered at all (a zero period turns it off).
     pub fn remembers(&self) -> bool {
-        self.remembered > 0
+        !self.remembered.is_zero()
     }
+
+    /// `idle` in whole seconds, for the arithmetic on the core's clock.
+    pub(crate) fn idle_seconds(&self) -> i64 {
+        seconds(self.idle)
+    }
+
+    /// `absolute` in whole seconds.
+    pub(crate) fn absolute_seconds(&self) -> i64 {
+        seconds(self.absolute)
+    }
+
+    /// `remembered` in whole seconds.
+    pub(crate) fn remembered_seconds(&self) -> i64 {
+        seconds(self.remembered)
+    }
+}
+
+/// A span in whole seconds on the core's clock (a span past `i64` is
+/// forever, which no configuration asks for).
+pub(crate) fn seconds(span: Duration) -> i64 {
+    i64::try_from(span.as_secs()).unwrap_or(i64::MAX)
 }
 
 impl Default for Lifetimes {
     fn default() -> Self {
         Self {
-            idle: 30 * 60,
-            absolute: 12 * 60 * 60,
-            remembered: 30 * 24 * 60 * 60,
+            idle: Duration::from_secs(30 * 60),
+            absolute: Duration::from_secs(12 * 60 * 60),
+            remembered: Duration::from_secs(30 * 24 * 60 * 60),
         }
     }
 }
@@ -44,7 +67,7 @@ pub enum Verdict {
 
 /// Decides whether a signed-in session is alive at `now`.
 pub(crate) fn judge(record: &SignedIn, now: i64, lifetimes: Lifetimes) -> Verdict {
-    let (idle, absolute) = (lifetimes.idle, lifetimes.absolute);
+    let (idle, absolute) = (lifetimes.idle_seconds(), lifetimes.absolute_seconds());
     // A record from the future (a clock set back) is not trusted either.
     let unused_for = now - record.seen;
     let age = now - record.at;
@@ -139,9 +162,9 @@ mod tests {
     #[test]
     fn lifetimes_are_configurable() {
         let short = Lifetimes {
-            idle: 10,
-            absolute: 100,
-            remembered: 1_000,
+            idle: Duration::from_secs(10),
+            absolute: Duration::from_secs(100),
+            remembered: Duration::from_secs(1_000),
         };
         assert_eq!(judge(&signed_in(0, 0, false), 10, short), Verdict::Expired);
         assert!(matches!(

@@ -26,7 +26,8 @@ pub use devices::DeviceList;
 pub(crate) use lifetimes::judge;
 pub use lifetimes::{Lifetimes, Verdict};
 pub(crate) use pending::{clear_pending, hold_pending, pending};
-pub use pending::{Pending, PENDING_SECONDS};
+pub use pending::PENDING_SECONDS;
+pub(crate) use pending::Pending;
 
 /// The session cookie's name over plain HTTP.
 pub const SESSION_COOKIE: &str = Jar::Session.name(false);
@@ -114,7 +115,7 @@ pub struct SignedInAs {
 /// What a signed-in session records about its sign-in (Unix seconds). The
 /// ids are stored as plain numbers (the newtypes serialize transparently).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedIn {
+pub(crate) struct SignedIn {
     /// Who.
     pub user: UserId,
     /// Which of their devices this browser is.

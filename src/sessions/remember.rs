@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::lifetimes::seconds;
 use crate::cookies::{Cookie, Jar};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -73,8 +74,8 @@ impl fmt::Debug for RememberToken {
 pub struct RememberCookie {
     /// Served over HTTPS: `Secure` and the `__Host-` prefix.
     pub secure: bool,
-    /// How long the browser keeps it, in seconds.
-    pub max_age: i64,
+    /// How long the browser keeps it.
+    pub max_age: std::time::Duration,
 }
 
 impl RememberCookie {
@@ -85,13 +86,18 @@ impl RememberCookie {
 
     /// The cookie that stores a new `token`.
     pub fn set(&self, token: &RememberToken) -> Cookie<'static> {
-        self.cookie(token.cookie_value(), self.max_age)
+        self.cookie(token.cookie_value(), seconds(self.max_age))
     }
 
     /// The cookie that stores a rotated `token`, kept by the
     /// browser only as long as the token lives.
-    pub fn set_rotated(&self, token: &RememberToken, seconds_left: i64) -> Cookie<'static> {
-        self.cookie(token.cookie_value(), seconds_left.clamp(1, self.max_age))
+    pub fn set_rotated(
+        &self,
+        token: &RememberToken,
+        lasts: std::time::Duration,
+    ) -> Cookie<'static> {
+        let max_age = seconds(lasts).clamp(1, seconds(self.max_age).max(1));
+        self.cookie(token.cookie_value(), max_age)
     }
 
     /// The cookie that deletes the cookie.
@@ -184,7 +190,7 @@ mod tests {
         let token = RememberToken::generate(None);
         let plain = RememberCookie {
             secure: false,
-            max_age: 60,
+            max_age: std::time::Duration::from_secs(60),
         };
         let set = Cookie::parse(plain.set(&token).to_string()).unwrap();
         assert_eq!(set.name(), "latchkey_remember");
@@ -197,7 +203,7 @@ mod tests {
 
         let https = RememberCookie {
             secure: true,
-            max_age: 60,
+            max_age: std::time::Duration::from_secs(60),
         };
         let set = Cookie::parse(https.set(&token).to_string()).unwrap();
         assert_eq!(set.name(), "__Host-latchkey_remember");
@@ -213,7 +219,7 @@ mod tests {
     fn reads_its_own_cookie_among_others() {
         let plain = RememberCookie {
             secure: false,
-            max_age: 60,
+            max_age: std::time::Duration::from_secs(60),
         };
         assert_eq!(
             plain.read("a=1; latchkey_remember=abc.def; b=2").as_deref(),

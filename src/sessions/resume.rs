@@ -16,12 +16,12 @@ use crate::store::{Store, StoreError};
 #[derive(Debug)]
 pub enum Resumed {
     /// A fresh session was started; the browser must get this rotated token,
-    /// which expires when the one it replaces did (`seconds_left` from now).
+    /// which expires when the one it replaces did (`lasts` from now).
     SignedIn {
         /// The rotated token.
         token: RememberToken,
         /// Until the token expires: its cookie's `Max-Age`.
-        seconds_left: i64,
+        lasts: std::time::Duration,
     },
     /// Unknown, malformed or expired: the cookie should be cleared.
     Rejected,
@@ -58,7 +58,7 @@ impl RememberTokens {
     /// A new token for `device` (replacing any it had), valid for the remember period.
     pub async fn issue(&self, device: DeviceId) -> Result<RememberToken, StoreError> {
         let token = RememberToken::generate(None);
-        let expires_at = self.clock.now() + self.lifetimes.remembered;
+        let expires_at = self.clock.now() + self.lifetimes.remembered_seconds();
         self.store
             .put_remember_token(device, &token.selector, &token.validator_hash(), expires_at)
             .await?;
@@ -156,7 +156,7 @@ impl RememberTokens {
         super::start(session, record).await?;
         Ok(Resumed::SignedIn {
             token: rotated,
-            seconds_left: expires_at - now,
+            lasts: std::time::Duration::from_secs((expires_at - now).max(0).unsigned_abs()),
         })
     }
 }

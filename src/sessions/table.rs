@@ -51,7 +51,7 @@ impl SessionTable {
         self.store.delete_expired_sessions(now).await?;
         // No session signed out before this could still come back.
         self.store
-            .forget_signed_out_sessions(now - self.lifetimes.absolute)
+            .forget_signed_out_sessions(now - self.lifetimes.absolute_seconds())
             .await?;
         self.store
             .delete_unused_devices(now, now - TOUCH_EVERY)
@@ -72,11 +72,13 @@ impl SessionTable {
                     .and_then(|record| serde_json::from_value::<SignedIn>(record).ok())
                     .map(|record| record.at);
                 match signed_in_at {
-                    Some(at) if expires_at >= at + self.lifetimes.absolute => LoginReason::TooOld {
-                        hours: (self.lifetimes.absolute / 3600).max(1),
-                    },
+                    Some(at) if expires_at >= at + self.lifetimes.absolute_seconds() => {
+                        LoginReason::TooOld {
+                            hours: (self.lifetimes.absolute_seconds() / 3600).max(1),
+                        }
+                    }
                     _ => LoginReason::Idle {
-                        minutes: (self.lifetimes.idle / 60).max(1),
+                        minutes: (self.lifetimes.idle_seconds() / 60).max(1),
                     },
                 }
             }
@@ -94,10 +96,9 @@ impl SessionTable {
         // Every expiry is on the core's clock; the record's own date (from the
         // system clock, for the cookie crate's sake) is not used.
         let expires_at = match &signed_in {
-            Some(record) => {
-                (record.seen + self.lifetimes.idle).min(record.at + self.lifetimes.absolute)
-            }
-            None => self.clock.now() + self.lifetimes.idle,
+            Some(record) => (record.seen + self.lifetimes.idle_seconds())
+                .min(record.at + self.lifetimes.absolute_seconds()),
+            None => self.clock.now() + self.lifetimes.idle_seconds(),
         };
         let data: HashMap<&String, &Value> = record
             .data

@@ -8,9 +8,9 @@ async fn table(dir: &tempfile::TempDir, clock: &Clock) -> (SessionTable, Store) 
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let store = Store::connect(&url).await.unwrap();
     let lifetimes = Lifetimes {
-        idle: 100,
-        absolute: 1_000,
-        remembered: 10_000,
+        idle: std::time::Duration::from_secs(100),
+        absolute: std::time::Duration::from_secs(1_000),
+        remembered: std::time::Duration::from_secs(10_000),
     };
     (
         SessionTable::new(store.clone(), clock.clone(), lifetimes),

@@ -283,10 +283,7 @@ async fn resumed(
 ) -> Result<Option<Cookie<'static>>, AuthError> {
     let remember = kit.0.remember;
     Ok(match kit.0.auth.resume(session, presented, client).await? {
-        Some(Resumed::SignedIn {
-            token,
-            seconds_left,
-        }) => Some(remember.set_rotated(&token, seconds_left)),
+        Some(Resumed::SignedIn { token, lasts }) => Some(remember.set_rotated(&token, lasts)),
         Some(Resumed::Rejected | Resumed::TheftSuspected) => Some(remember.clear()),
         Some(Resumed::Raced) | None => None,
     })

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use latchkey::clock::Clock;
+use latchkey::domain::UnixTime;
 use latchkey::mail::{Mail, MailWorker, SmtpSender};
 use latchkey::store::{Store, StoreError};
 
@@ -34,7 +35,7 @@ fn worker(store: &Store, clock: &Clock, url: &str) -> MailWorker {
 }
 
 async fn queue(store: &Store, clock: &Clock, mails: impl IntoIterator<Item = Mail>) {
-    let now = clock.now();
+    let now = clock.time();
     let mails: Vec<Mail> = mails.into_iter().collect();
     store
         .transaction(|store| async move {
@@ -89,7 +90,7 @@ async fn a_change_that_rolls_back_queues_no_mail() {
         .unwrap();
     let result: Result<(), StoreError> = store
         .transaction(|store| async move {
-            mail(1).queue_on(&store, 1).await?;
+            mail(1).queue_on(&store, UnixTime::from_seconds(1)).await?;
             Err(StoreError::ReadOnly)
         })
         .await;
