@@ -73,7 +73,11 @@ pub async fn serve(addr: SocketAddr, store: Store, clock: Clock) -> anyhow::Resu
 }
 
 async fn scrape(State(scrape): State<Scrape>) -> Response {
-    match scrape.store.live_sessions(scrape.clock.now()).await {
+    match scrape
+        .store
+        .live_sessions(scrape.clock.now().seconds())
+        .await
+    {
         Ok(n) => metrics::gauge!("latchkey_sessions").set(n as f64),
         Err(e) => database_error("sessions gauge", &e),
     }

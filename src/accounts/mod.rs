@@ -124,7 +124,7 @@ impl Accounts {
         let new_user = NewUser {
             username,
             password_hash: hash,
-            now: self.clock.now(),
+            now: self.clock.seconds(),
         };
         match self.store.insert_user(new_user).await {
             Ok(id) => Ok(CurrentUser {
@@ -212,7 +212,7 @@ impl Accounts {
         let result = match self.hasher.rehash(attempt).await {
             Ok(hash) => self
                 .store
-                .update_password_hash(id, &hash, self.clock.now())
+                .update_password_hash(id, &hash, self.clock.seconds())
                 .await
                 .map_err(AccountError::from),
             Err(e) => Err(e.into()),
@@ -261,7 +261,7 @@ impl Accounts {
         self.verify_password(user, current).await?;
         let hash = self.new_password_hash(user, new).await?;
         self.store
-            .update_password_hash(user, &hash, self.clock.now())
+            .update_password_hash(user, &hash, self.clock.seconds())
             .await?;
         Ok(())
     }
@@ -292,7 +292,7 @@ impl Accounts {
     ) -> Result<CurrentUser, AccountError> {
         let changed = match self
             .store
-            .rename_user(user, username, self.clock.now())
+            .rename_user(user, username, self.clock.seconds())
             .await
         {
             Err(e) if e.is_unique_violation() => return Err(AccountError::UsernameTaken),
@@ -355,7 +355,7 @@ impl Accounts {
             return Err(AccountError::Forbidden);
         }
         self.store
-            .update_profile(owner, update, self.clock.now())
+            .update_profile(owner, update, self.clock.seconds())
             .await?;
         self.profile(target).await
     }

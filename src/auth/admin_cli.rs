@@ -36,7 +36,7 @@ impl Auth {
     /// many devices were signed out. Each browser is told why at its next
     /// request, as after any sign-out from elsewhere.
     pub async fn sign_out_everyone(&self) -> Result<u64, AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let signed_out = self
             .store
             .transaction(

@@ -35,7 +35,7 @@ impl Auth {
         new: &EmailAddress,
     ) -> Result<(), AuthError> {
         sudo.covers(me)?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let user = me.user.id;
         self.store
             .transaction(|store| async move {
@@ -115,7 +115,7 @@ impl Auth {
         token: &str,
         client: &ClientInfo,
     ) -> Result<EmailAddress, AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let new = self
             .store
             .transaction(|store| async move {
@@ -164,7 +164,7 @@ impl Auth {
         token: &str,
         client: &ClientInfo,
     ) -> Result<EmailAddress, AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 let (user, old, changed_at) = take_address_link(&store, token, UNDO, now).await?;

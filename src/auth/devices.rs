@@ -26,7 +26,7 @@ impl Auth {
             return Err(AuthError::ThisDevice);
         }
         sudo.covers(me)?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 store
@@ -50,7 +50,7 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<u64, AuthError> {
         sudo.covers(me)?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 store

@@ -123,7 +123,7 @@ impl Auth {
     /// its account's, verified. Each link works once, for 24 hours, and only
     /// while the account still has that address.
     pub async fn verify_email(&self, token: &str) -> Result<(), AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let hash = hash_token(token.trim());
         self.store
             .transaction(|store| async move {
@@ -147,7 +147,7 @@ impl Auth {
     /// Mails the signed-in user's verification link again: at most three an
     /// hour, and the same answer whether or not the address is taken.
     pub async fn resend_verification(&self, me: &Me) -> Result<(), AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 let Some((email, verified)) = store.user_email(me.user.id).await? else {

@@ -115,7 +115,7 @@ impl Auth {
         let fresh = session.remove::<Vec<String>>(FRESH_CODES_KEY).await?;
         Ok(SecurityStatus {
             totp_since: totp_since.map(crate::domain::UnixTime::from_seconds),
-            lately_since: self.clock.time().before(LATELY),
+            lately_since: self.clock.now().before(LATELY),
             totp,
             recovery_codes_left: u32::try_from(left).unwrap_or(0),
             fresh_codes: fresh,
@@ -135,7 +135,7 @@ impl Auth {
         let sealed = secrets.seal(TotpSecret::generate().as_bytes(), &context(user));
         match self
             .store
-            .put_unconfirmed_totp(user, &sealed, self.clock.now())
+            .put_unconfirmed_totp(user, &sealed, self.clock.seconds())
             .await?
         {
             true => Ok(()),
@@ -158,7 +158,7 @@ impl Auth {
         // Guessing the first code is throttled as guessing any code is.
         let key = self.reserve_factor_check(user).await?;
         let (codes, hashes) = self.new_recovery_codes().await?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 let row = store.totp(user).await?.ok_or(AuthError::WrongCode)?;
@@ -192,7 +192,7 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<(), AuthError> {
         sudo.covers(me)?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 if !store.delete_totp(me.user.id).await? {
@@ -216,7 +216,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         sudo.covers(me)?;
         let (codes, hashes) = self.new_recovery_codes().await?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 if !self.has_second_factor(&store, me.user.id).await? {
@@ -334,7 +334,7 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<Factor, AuthError> {
         let key = self.reserve_factor_check(user).await?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let passed = if recovery::looks_like_code(code) {
             match self.matching_recovery_code(user, code).await? {
                 Some(stored) => self

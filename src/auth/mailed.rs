@@ -128,7 +128,7 @@ impl Auth {
     }
 
     async fn queue_links(&self, email: &EmailAddress, kind: &LinkKind) -> Result<bool, AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let unverified_too = !(kind.needs_verified)(&self.verified_for);
         // Read first, outside any transaction: an address nobody holds, or
         // whose holders had their links for the hour, takes no write lock,

@@ -171,7 +171,7 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<CurrentUser, AuthError> {
         let hash = self.accounts.new_account_hash(username, password).await?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let (user, record) = self
             .store
             .transaction(|store| async move {
@@ -220,7 +220,7 @@ impl Auth {
         if self.sessions.signed_in(session).await?.is_some() {
             return Ok(None);
         }
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let on_theft = async |store: &Store, user| {
             self.notice_remember_theft(store, user, now).await?;
             Ok(())

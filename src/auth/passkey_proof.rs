@@ -72,7 +72,7 @@ impl Auth {
         &self,
         session: &BrowserSession,
     ) -> Result<String, AuthError> {
-        let pending = sessions::pending(session, self.clock.now())
+        let pending = sessions::pending(session, self.clock.seconds())
             .await?
             .ok_or(AuthError::SignInExpired)?;
         self.begin_known(session, Purpose::Factor, pending.user)
@@ -87,7 +87,7 @@ impl Auth {
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
-        let pending = sessions::pending(session, self.clock.now())
+        let pending = sessions::pending(session, self.clock.seconds())
             .await?
             .ok_or(AuthError::SignInExpired)?;
         let ceremony = self.take_ceremony(session, Purpose::Factor).await?;
@@ -202,7 +202,7 @@ impl Auth {
             _ => return Err(AuthError::PasskeyRefused),
         }
         .map_err(|_| AuthError::PasskeyRefused)?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let expires = ceremony.started + CEREMONY_SECONDS;
         if !self
             .store
@@ -272,7 +272,7 @@ impl Auth {
         let ceremony = Ceremony {
             purpose,
             user,
-            started: self.clock.now(),
+            started: self.clock.seconds(),
             challenge,
             state,
         };
@@ -292,7 +292,7 @@ impl Auth {
             .await?
             .ok_or(AuthError::PasskeyExpired)?;
         session.remove_value(CEREMONY_KEY).await?;
-        if ceremony.purpose != purpose || !ceremony.is_live(self.clock.now()) {
+        if ceremony.purpose != purpose || !ceremony.is_live(self.clock.seconds()) {
             return Err(AuthError::PasskeyExpired);
         }
         Ok(ceremony)

@@ -123,7 +123,7 @@ impl Auth {
             false => Some(self.new_recovery_codes().await?),
             true => None,
         };
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let codes = self
             .store
             .transaction(|store| async move {
@@ -187,7 +187,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         sudo.covers(me)?;
         let user = me.user.id;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 if !store.delete_passkey(user, id).await? {
@@ -216,7 +216,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         sudo.covers(me)?;
         let user = me.user.id;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 if !self.has_password(&store, user).await? {

@@ -49,7 +49,7 @@ impl Auth {
             .check_sign_in_factors(me, current, code, client)
             .await?;
         let hash = self.accounts.new_password_hash(me.user.id, new).await?;
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let signed_out = self
             .store
             .transaction(|store| async move {

@@ -33,7 +33,7 @@ impl Auth {
     /// What the account of a live reset link trusts besides its password,
     /// for the page that sets a new one: a new password removes none of it.
     pub async fn trusted_by_reset_link(&self, token: &str) -> Result<Trusted, AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let user = self.reset_link_owner(token, now).await?;
         let totp = self.store.totp(user).await?;
         Ok(Trusted {
@@ -48,7 +48,7 @@ impl Auth {
                 .collect(),
             recovery_codes_left: u32::try_from(self.store.recovery_codes_left(user).await?)
                 .unwrap_or(0),
-            lately_since: self.clock.time().before(LATELY),
+            lately_since: self.clock.now().before(LATELY),
         })
     }
 
@@ -65,7 +65,7 @@ impl Auth {
         new: &NewPassword,
         client: &ClientInfo,
     ) -> Result<Option<CurrentUser>, AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let user = self.reset_link_owner(token, now).await?;
         let password_hash = self.accounts.new_password_hash(user, new).await?;
         let (me, record) = self

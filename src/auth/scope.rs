@@ -61,7 +61,7 @@ impl Auth {
             Scope::User(_) => return Err(AuthError::NotAdmin),
         }
         let actor = scope.actor();
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 // One admin change at a time, each seeing the last.

@@ -105,7 +105,7 @@ impl Auth {
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let pending = sessions::pending(session, now)
             .await?
             .ok_or(AuthError::SignInExpired)?;
@@ -160,7 +160,7 @@ impl Auth {
         by: SignedInBy<'_>,
         who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
     ) -> Result<SignInOutcome, AuthError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let previous = sessions::previous(session).await?;
         let outcome = self
             .store

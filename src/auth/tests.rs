@@ -35,7 +35,7 @@ async fn fixture() -> Fixture {
         format!("sqlite://{}", dir.path().join("auth.db").display())
     };
     let store = Store::connect(&url).await.unwrap();
-    let clock = Clock::manual(1_800_000_000);
+    let clock = Clock::manual(crate::domain::UnixTime::from_seconds(1_800_000_000));
     let hasher = PasswordHasher::new(HashCost::default(), 2).unwrap();
     let accounts = Accounts::new(store.clone(), hasher, clock.clone());
     let browsers = KnownBrowsers::load(&store, false).await.unwrap();
@@ -239,7 +239,7 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
     assert!(matches!(borrowed, Err(AuthError::ConfirmPassword)));
 
     // Ten minutes after the sign-in, its password no longer counts.
-    f.clock.advance(crate::sessions::SUDO_SECONDS);
+    f.clock.advance_seconds(crate::sessions::SUDO_SECONDS);
     let stale = f.again(&laptop);
     let me = f.auth.current_user(&stale).await.unwrap().unwrap();
     let unconfirmed = f.auth.sudo(&f.me(&stale).await.unwrap());
@@ -347,7 +347,7 @@ async fn a_registration_that_fails_midway_creates_nothing() {
 async fn confirming_the_password_renews_the_session_id() {
     let f = fixture().await;
     let (laptop, _) = f.registered("ada").await;
-    f.clock.advance(crate::sessions::SUDO_SECONDS);
+    f.clock.advance_seconds(crate::sessions::SUDO_SECONDS);
     let browser = f.again(&laptop);
     let me = f.auth.current_user(&browser).await.unwrap().unwrap();
     let copied = browser.id();

@@ -29,7 +29,7 @@ impl ActivityLog {
         kind: ActivityKind,
         client: &ClientInfo,
     ) -> Result<(), StoreError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store
             .insert_activity(user, kind.code(), &client.ip, &client.user_agent, now)
             .await?;

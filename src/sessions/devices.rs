@@ -21,7 +21,10 @@ impl DeviceList {
 
     /// Every place `me.user` is signed in, this browser marked as current.
     pub async fn list(&self, me: SignedInAs) -> Result<Vec<Device>, StoreError> {
-        let rows = self.store.list_devices(me.user, self.clock.now()).await?;
+        let rows = self
+            .store
+            .list_devices(me.user, self.clock.seconds())
+            .await?;
         Ok(rows
             .into_iter()
             .map(|row| describe(row, me.device))

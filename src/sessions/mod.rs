@@ -25,9 +25,9 @@ pub use browser::BrowserSession;
 pub use devices::DeviceList;
 pub(crate) use lifetimes::judge;
 pub use lifetimes::{Lifetimes, Verdict};
-pub(crate) use pending::{clear_pending, hold_pending, pending};
-pub use pending::PENDING_SECONDS;
 pub(crate) use pending::Pending;
+pub use pending::PENDING_SECONDS;
+pub(crate) use pending::{clear_pending, hold_pending, pending};
 
 /// The session cookie's name over plain HTTP.
 pub const SESSION_COOKIE: &str = Jar::Session.name(false);
@@ -225,7 +225,7 @@ impl SessionPolicy {
         remember: bool,
         client: &ClientInfo,
     ) -> Result<(SignedIn, Option<RememberToken>), SessionError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let new_device = NewDevice {
             user,
             user_agent: &client.user_agent,
@@ -272,7 +272,7 @@ impl SessionPolicy {
         let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
             return Ok(None);
         };
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let (user, device) = (record.user, record.device);
         let live = match judge(&record, now, self.lifetimes) {
             Verdict::Live { touch } => self

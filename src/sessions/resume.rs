@@ -58,7 +58,7 @@ impl RememberTokens {
     /// A new token for `device` (replacing any it had), valid for the remember period.
     pub async fn issue(&self, device: DeviceId) -> Result<RememberToken, StoreError> {
         let token = RememberToken::generate(None);
-        let expires_at = self.clock.now() + self.lifetimes.remembered_seconds();
+        let expires_at = self.clock.seconds() + self.lifetimes.remembered_seconds();
         self.store
             .put_remember_token(device, &token.selector, &token.validator_hash(), expires_at)
             .await?;
@@ -86,7 +86,7 @@ impl RememberTokens {
         let Some(row) = self.store.find_remember_token(&token.selector).await? else {
             return Ok(Resumed::Rejected);
         };
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         if row.expires_at <= now {
             self.store.delete_remember_token(&token.selector).await?;
             return Ok(Resumed::Rejected);

@@ -15,7 +15,7 @@ impl SessionPolicy {
     /// Whether a password given at `confirmed` (the session's record, as
     /// [`SessionPolicy::signed_in_user`] read it) is within [`SUDO_SECONDS`].
     pub fn sudo_active(&self, confirmed: Option<UnixTime>) -> bool {
-        confirmed.is_some_and(|at| within_sudo_window(at.seconds(), self.clock.now()))
+        confirmed.is_some_and(|at| within_sudo_window(at.seconds(), self.clock.seconds()))
     }
 
     /// Notes that the password was just checked on this session, under a new
@@ -24,7 +24,7 @@ impl SessionPolicy {
     pub async fn confirmed_password(&self, session: &BrowserSession) -> Result<(), SessionError> {
         if let Some(mut record) = session.get::<SignedIn>(SIGNED_IN_KEY).await? {
             session.cycle_id().await?;
-            record.confirmed = Some(self.clock.now());
+            record.confirmed = Some(self.clock.seconds());
             session.insert(SIGNED_IN_KEY, record).await?;
         }
         Ok(())

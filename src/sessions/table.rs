@@ -47,7 +47,7 @@ impl SessionTable {
     /// Deletes expired sessions, and the devices that were signed in only by
     /// them (a remembered device stays: its token starts new sessions).
     pub async fn delete_expired(&self) -> Result<(), StoreError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         self.store.delete_expired_sessions(now).await?;
         // No session signed out before this could still come back.
         self.store
@@ -62,7 +62,7 @@ impl SessionTable {
     /// no longer signs anyone in, ended, as far as the database still knows:
     /// `None` once the sweep has forgotten it (or it never was).
     pub async fn why_ended(&self, id: &str) -> Result<Option<LoginReason>, StoreError> {
-        let end = self.store.session_end(id, self.clock.now()).await?;
+        let end = self.store.session_end(id, self.clock.seconds()).await?;
         Ok(end.map(|end| match end {
             SessionEnd::SignedOutElsewhere => LoginReason::SignedOutElsewhere,
             SessionEnd::Expired { expires_at, data } => {
@@ -98,7 +98,7 @@ impl SessionTable {
         let expires_at = match &signed_in {
             Some(record) => (record.seen + self.lifetimes.idle_seconds())
                 .min(record.at + self.lifetimes.absolute_seconds()),
-            None => self.clock.now() + self.lifetimes.idle_seconds(),
+            None => self.clock.seconds() + self.lifetimes.idle_seconds(),
         };
         let data: HashMap<&String, &Value> = record
             .data
@@ -162,7 +162,7 @@ impl SessionStore for SessionTable {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let Some(row) = self
             .store
             .load_session(&id.to_string(), now)

@@ -33,7 +33,7 @@ fn record(data: &[(&str, Value)]) -> Record {
 #[tokio::test]
 async fn a_sign_in_round_trips_with_its_user_and_lives_by_the_core_clock() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Clock::manual(5_000);
+    let clock = Clock::manual(crate::domain::UnixTime::from_seconds(5_000));
     let (table, store) = table(&dir, &clock).await;
     let username = Username::parse("alice").unwrap();
     let new_user = NewUser {
@@ -78,7 +78,7 @@ async fn a_sign_in_round_trips_with_its_user_and_lives_by_the_core_clock() {
         .unwrap();
     assert!(!stored.data.contains(LOADED_USER_KEY), "{}", stored.data);
 
-    clock.advance(100);
+    clock.advance_seconds(100);
     assert!(table.load(&created.id).await.unwrap().is_none());
     table.delete_expired().await.unwrap();
     assert_eq!(store.count_sessions(user).await.unwrap(), 0);
@@ -91,7 +91,7 @@ async fn a_sign_in_round_trips_with_its_user_and_lives_by_the_core_clock() {
 #[tokio::test]
 async fn a_busy_session_ends_at_its_absolute_lifetime() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Clock::manual(5_000);
+    let clock = Clock::manual(crate::domain::UnixTime::from_seconds(5_000));
     let (table, _) = table(&dir, &clock).await;
     let signed_in = SignedIn {
         user: UserId(1),
@@ -116,7 +116,7 @@ async fn a_busy_session_ends_at_its_absolute_lifetime() {
 #[tokio::test]
 async fn a_colliding_id_is_replaced_by_a_fresh_one() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Clock::manual(5_000);
+    let clock = Clock::manual(crate::domain::UnixTime::from_seconds(5_000));
     let (table, _) = table(&dir, &clock).await;
     let mut first = record(&[("flash", Value::from(1))]);
     table.create(&mut first).await.unwrap();
@@ -172,7 +172,7 @@ async fn signed_in_session(
 #[tokio::test]
 async fn an_ended_session_says_whether_it_idled_aged_or_was_signed_out_until_swept() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Clock::manual(5_000);
+    let clock = Clock::manual(crate::domain::UnixTime::from_seconds(5_000));
     let (table, store) = table(&dir, &clock).await;
     // Idle 100 s, absolute 1,000 s (each reads as at least 1 minute/hour).
     let db = (&table, &store);
@@ -191,7 +191,7 @@ async fn an_ended_session_says_whether_it_idled_aged_or_was_signed_out_until_swe
         .await
         .unwrap();
     assert!(store.delete_device(user, device).await.unwrap());
-    clock.advance(101);
+    clock.advance_seconds(101);
     let why = |id: Id| {
         let table = table.clone();
         async move { table.why_ended(&id.to_string()).await.unwrap() }
@@ -207,7 +207,7 @@ async fn an_ended_session_says_whether_it_idled_aged_or_was_signed_out_until_swe
     assert_eq!(why(Id::default()).await, None, "never a session");
 
     // Once no session signed out then could still be alive, it is forgotten.
-    clock.advance(1_000);
+    clock.advance_seconds(1_000);
     table.delete_expired().await.unwrap();
     for id in [idle, old, revoked] {
         assert_eq!(why(id).await, None);

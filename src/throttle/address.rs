@@ -162,7 +162,7 @@ impl AddressLimits {
             }
             Counters::Shared { store, clock, .. } => {
                 // Every window is at most an hour long.
-                store.forget_address_hits(clock.now() - 60 * 60).await?;
+                store.forget_address_hits(clock.seconds() - 60 * 60).await?;
                 Ok(())
             }
         }
@@ -186,7 +186,7 @@ impl AddressLimits {
                 quotas,
             } => {
                 let (allowed, seconds) = kind.quota(quotas);
-                let now = clock.now();
+                let now = clock.seconds();
                 let window = now - now.rem_euclid(seconds);
                 let hits = store
                     .count_address_hit(kind.code(), &ip.to_string(), window)
@@ -238,7 +238,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("limits.db").display());
         let store = Store::connect(&url).await.unwrap();
-        let shared = AddressLimits::shared(store, Clock::manual(1_800_000_000), quotas);
+        let shared = AddressLimits::shared(
+            store,
+            Clock::manual(crate::domain::UnixTime::from_seconds(1_800_000_000)),
+            quotas,
+        );
         let memory = AddressLimits::new(quotas);
         vec![(memory, tempfile::tempdir().unwrap()), (shared, dir)]
     }
@@ -295,7 +299,7 @@ mod tests {
     async fn shared_limits_hold_across_servers_under_parallel_requests() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("limits.db").display());
-        let clock = Clock::manual(1_800_000_000);
+        let clock = Clock::manual(crate::domain::UnixTime::from_seconds(1_800_000_000));
         let server = |store: Store| AddressLimits::shared(store, clock.clone(), quotas(5, 1, 1));
         let a = server(Store::connect(&url).await.unwrap());
         let b = server(Store::connect(&url).await.unwrap());
@@ -308,9 +312,9 @@ mod tests {
         let allowed = tries.join_all().await.into_iter().filter(|ok| *ok).count();
         assert_eq!(allowed, 5);
         // The next window is a new allowance; the old one can be forgotten.
-        clock.advance(60);
+        clock.advance_seconds(60);
         assert!(a.log_in(ip).await.is_ok());
-        clock.advance(60 * 60);
+        clock.advance_seconds(60 * 60);
         a.forget_idle().await.unwrap();
     }
 }

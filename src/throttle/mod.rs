@@ -131,7 +131,7 @@ impl AccountThrottle {
         window: i64,
         lock_for: impl Fn(i64, i64) -> i64,
     ) -> Result<Result<(), RetryAfter>, StoreError> {
-        let now = self.clock.now();
+        let now = self.clock.seconds();
         let lock_for = &lock_for;
         let reserved = self
             .store
@@ -167,7 +167,7 @@ impl AccountThrottle {
     pub async fn purge(&self) -> Result<u64, StoreError> {
         self.store
             .purge_throttles(
-                self.clock.now(),
+                self.clock.seconds(),
                 WINDOW_SECONDS,
                 (DAILY_KEY_PREFIX, DAY_SECONDS),
             )

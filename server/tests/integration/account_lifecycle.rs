@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use latchkey::clock::Clock;
 use reqwest::cookie::Jar;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, location, set_cookies, unique_name, TestApp, PASSWORD};
 
 const MINUTE: i64 = 60;
@@ -19,17 +19,17 @@ async fn error_of(response: reqwest::Response) -> (StatusCode, Value) {
 
 #[tokio::test]
 async fn sudo_mode_asks_again_after_ten_moved_minutes() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let name = unique_name("sudo");
     app.register(&name, PASSWORD).await;
     let laptop = app.second_browser(&name, "curl/8.5.0").await;
 
     // Signing in counts as giving the password: sensitive pages open at once.
-    clock.advance(9 * MINUTE);
+    clock.advance(secs(9 * MINUTE));
     assert_eq!(app.get("/settings/username").await.status(), StatusCode::OK);
 
-    clock.advance(2 * MINUTE);
+    clock.advance(secs(2 * MINUTE));
     let page = app.get("/settings/username").await;
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -78,7 +78,7 @@ async fn sudo_mode_asks_again_after_ten_moved_minutes() {
     assert_eq!(response.status(), StatusCode::OK);
 
     // Ten minutes after the confirmation, it is asked for again.
-    clock.advance(10 * MINUTE);
+    clock.advance(secs(10 * MINUTE));
     let (status, _) = error_of(app.post("revoke_other_devices", &[]).await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -9,10 +9,10 @@
 //! sessions. The `activity` and `login_throttle` tables record failed password
 //! checks by design, so they are left out of the comparison.
 
-use latchkey::clock::Clock;
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 use reqwest::{Client, StatusCode};
 
+use crate::harness::clock_at;
 use crate::harness::{on_postgres, unique_name, TestApp, PASSWORD};
 use crate::server_functions::FUNCTIONS;
 
@@ -304,7 +304,7 @@ async fn run(app: &TestApp, client: &Client, cases: Vec<Case>) -> usize {
 async fn five_hundred_malformed_requests_get_no_5xx_and_change_no_row() {
     // A clock that stands still: sessions are never "touched", so any row
     // change is the request's doing.
-    let app = TestApp::start_with_clock(&[], Clock::manual(1_800_000_000)).await;
+    let app = TestApp::start_with_clock(&[], clock_at(1_800_000_000)).await;
     let name = unique_name("target");
     app.register(&name, PASSWORD).await;
     let cookie = app.session_cookie().expect("signed in");

@@ -2,9 +2,9 @@
 //! argon2id (ASVS 5.0 6.5.2), and a day allows an account 30 wrong codes
 //! however they are paced (6.3.1, 6.6.3).
 
-use latchkey::clock::Clock;
 use reqwest::StatusCode;
 
+use crate::harness::{clock_at, secs};
 use crate::second_factor::{call, code, password_given, with_authenticator, START};
 
 /// The hard cap: however an attacker who has the password paces their
@@ -14,7 +14,7 @@ use crate::second_factor::{call, code, password_given, with_authenticator, START
 #[tokio::test]
 async fn a_day_of_paced_guessing_gets_thirty_code_checks() {
     use latchkey::throttle::{MAX_CODE_FAILURES_PER_DAY, MAX_LOCK_SECONDS};
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, secret, _) = with_authenticator(&clock).await;
     let mut checked = 0;
     let mut last = Vec::new();
@@ -33,8 +33,8 @@ async fn a_day_of_paced_guessing_gets_thirty_code_checks() {
             .iter()
             .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
             .count() as i64;
-        clock.advance(MAX_LOCK_SECONDS + 60);
-        if clock.now() - START > 20 * 60 * 60 {
+        clock.advance(secs(MAX_LOCK_SECONDS + 60));
+        if clock.now().seconds() - START > 20 * 60 * 60 {
             break;
         }
     }
@@ -44,13 +44,15 @@ async fn a_day_of_paced_guessing_gets_thirty_code_checks() {
         "{last:?}"
     );
     let pending = password_given(&app, &name, false).await;
-    let right = code(&secret, clock.now());
+    let right = code(&secret, clock.now().seconds());
     let refused = call(&pending, &app, "verify_factor", &[("code", &right)]).await;
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
     // A day after the first failure, the right code works again.
-    clock.advance(START + latchkey::throttle::DAY_SECONDS + 60 - clock.now());
+    clock.advance(secs(
+        START + latchkey::throttle::DAY_SECONDS + 60 - clock.now().seconds(),
+    ));
     let pending = password_given(&app, &name, false).await;
-    let right = code(&secret, clock.now());
+    let right = code(&secret, clock.now().seconds());
     let passed = call(&pending, &app, "verify_factor", &[("code", &right)]).await;
     assert_eq!(passed.status(), StatusCode::OK);
 }
@@ -63,7 +65,7 @@ async fn a_day_of_paced_guessing_gets_thirty_code_checks() {
 async fn recovery_codes_are_stored_as_argon2id_and_old_ones_still_work() {
     use argon2::{Algorithm, Argon2, Params, Version};
     use sha2::{Digest, Sha256};
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, _, codes) = with_authenticator(&clock).await;
     let id = app.user_id(&name).await;
     let pool = app.database().await;

@@ -3,6 +3,7 @@
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
+use crate::harness::clock_at;
 use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -183,7 +184,7 @@ async fn logging_out_removes_the_device_and_logging_in_again_replaces_it() {
 #[tokio::test]
 async fn each_device_says_when_its_sign_in_ends() {
     let now = 1_800_000_000;
-    let app = TestApp::start_with_clock(&[], latchkey::clock::Clock::manual(now)).await;
+    let app = TestApp::start_with_clock(&[], clock_at(now)).await;
     let name = unique_name("ends");
     app.register(&name, PASSWORD).await;
     let remembered = app.stranger_with_cookies();

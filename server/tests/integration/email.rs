@@ -2,10 +2,10 @@
 //! at registration, its single-use link, a taken address that nobody can
 //! tell is taken, and asking for the link again.
 
-use latchkey::clock::Clock;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{unique_name, TestApp, PASSWORD};
 use crate::smtp::{body, header, verify_token, SmtpServer};
 
@@ -102,11 +102,11 @@ async fn one_link_sent_twenty_times_at_once_confirms_once() {
 #[tokio::test]
 async fn a_link_older_than_a_day_is_refused() {
     let smtp = SmtpServer::start();
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[("LATCHKEY_SMTP_URL", &smtp.url())], clock.clone()).await;
     app.register(&unique_name("old"), PASSWORD).await;
     let token = verify_token(&smtp.wait_for(1).await[0]).unwrap();
-    clock.advance(24 * 60 * 60);
+    clock.advance(secs(24 * 60 * 60));
     assert_eq!(verify(&app, &token).await, StatusCode::NOT_FOUND);
 }
 

@@ -2,10 +2,10 @@
 //! the change waits for the new address's link; the old address is told and
 //! can take the account back for 7 days; a taken address answers the same.
 
-use latchkey::clock::Clock;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
 use crate::smtp::{confirmed_user, header, link_token, mailed_token, verify_token, SmtpServer};
 
@@ -142,14 +142,14 @@ async fn the_address_changes_when_the_new_one_confirms_and_the_old_one_can_take_
 #[tokio::test]
 async fn the_undo_link_lasts_seven_days() {
     let smtp = SmtpServer::start();
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let (app, name, old) = confirmed_user(&smtp, Some(clock.clone())).await;
     let new = format!("{}@example.test", unique_name("later"));
     app.post("change_email", &[("email", &new)]).await;
     let token = mailed_token(&smtp, 3, &new, CONFIRM).await;
     use_link(&app, "confirm_email_change", &token).await;
     let undo = mailed_token(&smtp, 4, &old, UNDO).await;
-    clock.advance(7 * 24 * 60 * 60);
+    clock.advance(secs(7 * 24 * 60 * 60));
     assert_eq!(
         use_link(&app, "undo_email_change", &undo).await.status(),
         StatusCode::NOT_FOUND

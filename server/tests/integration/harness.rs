@@ -349,6 +349,16 @@ pub async fn redirect_with_cookie(app: &TestApp, path: &str, cookie: &str) -> Op
 }
 
 /// A fresh valid username for a test.
+/// A movable clock standing at `seconds` after the epoch.
+pub fn clock_at(seconds: i64) -> Clock {
+    Clock::manual(latchkey::domain::UnixTime::from_seconds(seconds))
+}
+
+/// A count of seconds as a span, for [`Clock::advance`].
+pub fn secs(seconds: i64) -> std::time::Duration {
+    std::time::Duration::from_secs(seconds.unsigned_abs())
+}
+
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);

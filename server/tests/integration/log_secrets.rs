@@ -152,7 +152,7 @@ fn a_full_flow_at_debug_level_never_logs_a_secret() {
             .expect("a secret to type")
             .to_string();
         let secret = TotpSecret::from_display(&shown).unwrap();
-        let now = latchkey::clock::Clock::system().now();
+        let now = latchkey::clock::Clock::system().now().seconds();
         let first = crate::second_factor::code(&secret, now);
         let on = post(&browser, "confirm_totp", form(&[("code", &first)]))
             .await

@@ -10,6 +10,7 @@ use latchkey::domain::UnixTime;
 use latchkey::mail::{Mail, MailWorker, SmtpSender};
 use latchkey::store::{Store, StoreError};
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{fresh_database, TestApp};
 use crate::smtp::{free_port, header, SmtpServer};
 
@@ -35,7 +36,7 @@ fn worker(store: &Store, clock: &Clock, url: &str) -> MailWorker {
 }
 
 async fn queue(store: &Store, clock: &Clock, mails: impl IntoIterator<Item = Mail>) {
-    let now = clock.time();
+    let now = clock.now();
     let mails: Vec<Mail> = mails.into_iter().collect();
     store
         .transaction(|store| async move {
@@ -54,7 +55,7 @@ async fn queued_mail_goes_out_once_through_a_real_smtp_server() {
     let store = Store::connect(&fresh_database(dir.path()).await)
         .await
         .unwrap();
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let smtp = SmtpServer::start();
     queue(&store, &clock, (0..3).map(mail)).await;
     assert_eq!(store.unsent_mail().await.unwrap(), 3);
@@ -104,7 +105,7 @@ async fn mail_waits_out_an_smtp_outage_with_back_off_and_goes_when_it_is_back() 
     let store = Store::connect(&fresh_database(dir.path()).await)
         .await
         .unwrap();
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let port = free_port();
     let url = format!("smtp://127.0.0.1:{port}?tls=none");
     queue(&store, &clock, [mail(7)]).await;
@@ -115,7 +116,7 @@ async fn mail_waits_out_an_smtp_outage_with_back_off_and_goes_when_it_is_back() 
     let queued = store.recent_mail(10).await.unwrap();
     assert_eq!((queued[0].attempts, queued[0].sent_at), (1, None));
     assert!(queued[0].last_error.is_some());
-    clock.advance(29);
+    clock.advance(secs(29));
     assert_eq!(
         worker.send_due().await.unwrap(),
         0,
@@ -123,7 +124,7 @@ async fn mail_waits_out_an_smtp_outage_with_back_off_and_goes_when_it_is_back() 
     );
 
     let smtp = SmtpServer::start_on(port);
-    clock.advance(1);
+    clock.advance(secs(1));
     assert_eq!(worker.send_due().await.unwrap(), 1);
     assert_eq!(store.unsent_mail().await.unwrap(), 0);
     assert_eq!(smtp.received().len(), 1);
@@ -137,7 +138,7 @@ async fn two_app_servers_send_each_mail_exactly_once() {
         Store::connect(&url).await.unwrap(),
         Store::connect(&url).await.unwrap(),
     );
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let smtp = SmtpServer::start();
     const MAILS: usize = 60;
     queue(&one, &clock, (0..MAILS).map(mail)).await;
@@ -180,7 +181,7 @@ async fn on_a_slow_smtp_server_two_workers_send_each_mail_once() {
         Store::connect(&url).await.unwrap(),
         Store::connect(&url).await.unwrap(),
     );
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let smtp = SmtpServer::start_slow(0.5);
     const MAILS: usize = 12;
     queue(&one, &clock, (0..MAILS).map(mail)).await;
@@ -189,7 +190,7 @@ async fn on_a_slow_smtp_server_two_workers_send_each_mail_once() {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                clock.advance(4);
+                clock.advance(secs(4));
             }
         })
     };

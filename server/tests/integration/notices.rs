@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use latchkey::clock::Clock;
 use reqwest::StatusCode;
 
 use crate::harness::PASSWORD;
+use crate::harness::{clock_at, secs};
 use crate::remember_me::{present, remember_pair};
 use crate::smtp::{confirmed_user, header, mailed_token, SmtpServer};
 
@@ -123,12 +123,12 @@ async fn a_new_device_is_mailed_about_only_when_asked_and_only_once_per_browser(
 #[tokio::test]
 async fn a_copied_remember_me_cookie_is_mailed_about() {
     let smtp = SmtpServer::start();
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let (app, name, address) = confirmed_user(&smtp, Some(clock.clone())).await;
     app.log_out().await;
     let stolen = remember_pair(&app.log_in_remembered(&name).await).expect("a cookie");
     present(&app, &stolen).await;
-    clock.advance(5 * 60);
+    clock.advance(secs(5 * 60));
     let (user, _) = present(&app, &stolen).await;
     assert_eq!(user, None);
     settle(&smtp, 2).await;

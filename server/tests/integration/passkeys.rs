@@ -8,6 +8,7 @@ use latchkey::clock::Clock;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, location, unique_name, TestApp, PASSWORD};
 use crate::second_factor::call;
 use software_passkey::Authenticator;
@@ -214,7 +215,7 @@ async fn with_a_passkey_the_password_asks_for_it_and_the_passkey_answers() {
 
 #[tokio::test]
 async fn sudo_mode_opens_with_a_passkey() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let app = TestApp::start_at(ORIGIN, clock.clone()).await;
     let mut device = Authenticator::new(ORIGIN);
     with_passkey(&app, &mut device).await;
@@ -227,7 +228,7 @@ async fn sudo_mode_opens_with_a_passkey() {
         (asks["code"].clone(), asks["passkey"].clone()),
         (true.into(), true.into())
     );
-    clock.advance(11 * 60);
+    clock.advance(secs(11 * 60));
     let sudo = || async {
         call(&app.client, &app, "sudo", &[])
             .await

@@ -2,10 +2,10 @@
 //! session when the browser has none, rotates on every use, and treats a
 //! replayed old validator as theft.
 
-use latchkey::clock::Clock;
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, set_cookies, unique_name, TestApp, PASSWORD};
 
 const DAY: i64 = 24 * 60 * 60;
@@ -86,14 +86,14 @@ async fn two_tabs_racing_on_one_cookie_are_not_mistaken_for_theft() {
 
 #[tokio::test]
 async fn an_old_validator_after_the_grace_window_is_theft_and_revokes_the_device() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let (name, stolen) = remembered_user(&app).await;
     let (user, rotated) = present(&app, &stolen).await;
     assert_eq!(user.as_deref(), Some(name.as_str()));
     let rotated = rotated.unwrap();
 
-    clock.advance(5 * 60);
+    clock.advance(secs(5 * 60));
     let (user, cleared) = present(&app, &stolen).await;
     assert_eq!(user, None, "the thief is refused");
     assert!(
@@ -115,10 +115,10 @@ async fn an_old_validator_after_the_grace_window_is_theft_and_revokes_the_device
 
 #[tokio::test]
 async fn an_expired_token_does_not_sign_in() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let (_, token) = remembered_user(&app).await;
-    clock.advance(30 * DAY);
+    clock.advance(secs(30 * DAY));
     let (user, cleared) = present(&app, &token).await;
     assert_eq!(user, None);
     assert!(cleared.is_some());
@@ -128,11 +128,11 @@ async fn an_expired_token_does_not_sign_in() {
 /// password was given, even a device used every day gives it again.
 #[tokio::test]
 async fn using_a_token_does_not_extend_it() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let (name, mut token) = remembered_user(&app).await;
     for _ in 0..29 {
-        clock.advance(DAY);
+        clock.advance(secs(DAY));
         let response = app
             .stranger()
             .post(app.url("/api/current_user"))
@@ -149,10 +149,10 @@ async fn using_a_token_does_not_extend_it() {
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["username"].as_str(), Some(name.as_str()));
         // The browser keeps the rotated cookie only as long as it lives.
-        let left = 1_800_000_000 + 30 * DAY - clock.now();
+        let left = 1_800_000_000 + 30 * DAY - clock.now().seconds();
         assert!(set.contains(&format!("Max-Age={left}")), "{set}");
     }
-    clock.advance(DAY);
+    clock.advance(secs(DAY));
     let (user, cleared) = present(&app, &token).await;
     assert_eq!(user, None, "thirty days after the password");
     assert!(cleared.is_some());

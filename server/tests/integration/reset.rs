@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use latchkey::clock::Clock;
 use reqwest::StatusCode;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, TestApp, PASSWORD};
 use crate::mailed_links::{ask, same_answer_for_any_address, ten_asks_at_once, ten_uses_at_once};
 use crate::smtp::{confirmed_user, link_token, SmtpServer};
@@ -98,7 +98,7 @@ async fn at_most_three_reset_mails_an_hour_reach_an_address_and_the_answer_never
 #[tokio::test]
 async fn a_reset_link_older_than_an_hour_is_refused() {
     let smtp = SmtpServer::start();
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let (app, name, address) = confirmed_user(&smtp, Some(clock.clone())).await;
     ask(&app, "request_password_reset", &address).await;
     let mail = smtp
@@ -107,7 +107,7 @@ async fn a_reset_link_older_than_an_hour_is_refused() {
         .into_iter()
         .find(|m| link_token(m, RESET_LINK).is_some());
     let token = link_token(&mail.unwrap(), RESET_LINK).unwrap();
-    clock.advance(60 * 60);
+    clock.advance(secs(60 * 60));
     let browser = app.stranger_with_cookies();
     assert_eq!(
         reset(&browser, &app, &token, NEW).await,

@@ -9,6 +9,7 @@ use latchkey::throttle::FREE_FAILURES;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, location, set_cookies, unique_name, TestApp, PASSWORD};
 
 pub(crate) const START: i64 = 1_800_000_000;
@@ -79,7 +80,7 @@ pub(crate) async fn enrol_on(
         status(browser, app).await["totp"]["Enrolling"].is_object(),
         "still off"
     );
-    let right = code(&secret, clock.now());
+    let right = code(&secret, clock.now().seconds());
     assert_eq!(
         call(browser, app, "confirm_totp", &[("code", &right)])
             .await
@@ -123,7 +124,7 @@ pub(crate) async fn password_given(app: &TestApp, name: &str, remember: bool) ->
 
 #[tokio::test]
 async fn after_set_up_every_sign_in_waits_for_a_code_and_nothing_else_accepts_it() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, secret, _) = with_authenticator(&clock).await;
     let phone = password_given(&app, &name, true).await;
 
@@ -146,8 +147,8 @@ async fn after_set_up_every_sign_in_waits_for_a_code_and_nothing_else_accepts_it
 
     let wrong = call(&phone, &app, "verify_factor", &[("code", "123456")]).await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    clock.advance(30);
-    let right = code(&secret, clock.now());
+    clock.advance(secs(30));
+    let right = code(&secret, clock.now().seconds());
     let signed_in = call(&phone, &app, "verify_factor", &[("code", &right)]).await;
     assert_eq!(signed_in.status(), StatusCode::OK);
     assert!(
@@ -174,8 +175,8 @@ async fn after_set_up_every_sign_in_waits_for_a_code_and_nothing_else_accepts_it
     let laptop = password_given(&app, &name, false).await;
     let replayed = call(&laptop, &app, "verify_factor", &[("code", &right)]).await;
     assert_eq!(replayed.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    clock.advance(30);
-    let next = code(&secret, clock.now());
+    clock.advance(secs(30));
+    let next = code(&secret, clock.now().seconds());
     assert_eq!(
         call(&laptop, &app, "verify_factor", &[("code", &next)])
             .await
@@ -192,7 +193,7 @@ async fn after_set_up_every_sign_in_waits_for_a_code_and_nothing_else_accepts_it
 
 #[tokio::test]
 async fn a_recovery_code_signs_in_once_and_the_page_counts_what_is_left() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, _, codes) = with_authenticator(&clock).await;
     let first = password_given(&app, &name, false).await;
     let typed = codes[3].to_uppercase().replace('-', " ");
@@ -235,7 +236,7 @@ async fn a_recovery_code_signs_in_once_and_the_page_counts_what_is_left() {
 /// checks than the throttle allows, and then even the right code waits.
 #[tokio::test]
 async fn thirty_guesses_at_once_get_no_more_checks_than_the_throttle_allows() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, secret, _) = with_authenticator(&clock).await;
     let pending = password_given(&app, &name, false).await;
     let mut guesses = tokio::task::JoinSet::new();
@@ -260,22 +261,22 @@ async fn thirty_guesses_at_once_get_no_more_checks_than_the_throttle_allows() {
         checked as i64 <= FREE_FAILURES + 1,
         "{checked} guesses were checked"
     );
-    let right = code(&secret, clock.now());
+    let right = code(&secret, clock.now().seconds());
     let locked = call(&pending, &app, "verify_factor", &[("code", &right)]).await;
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
 async fn the_code_step_expires_five_minutes_after_the_password() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, secret, _) = with_authenticator(&clock).await;
     let pending = password_given(&app, &name, false).await;
-    clock.advance(5 * 60);
+    clock.advance(secs(5 * 60));
     let late = call(
         &pending,
         &app,
         "verify_factor",
-        &[("code", &code(&secret, clock.now()))],
+        &[("code", &code(&secret, clock.now().seconds()))],
     )
     .await;
     assert_eq!(late.status(), StatusCode::UNAUTHORIZED);
@@ -284,7 +285,7 @@ async fn the_code_step_expires_five_minutes_after_the_password() {
 
 #[tokio::test]
 async fn sudo_mode_takes_the_code_as_well_as_the_password_and_turning_off_needs_it() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, _, secret, _) = with_authenticator(&clock).await;
     let asks: serde_json::Value = call(&app.client, &app, "sudo_asks", &[])
         .await
@@ -296,7 +297,7 @@ async fn sudo_mode_takes_the_code_as_well_as_the_password_and_turning_off_needs_
         asks["passkey"], false,
         "and offers no passkey: there is none"
     );
-    clock.advance(11 * 60);
+    clock.advance(secs(11 * 60));
     assert_eq!(
         call(&app.client, &app, "disable_totp", &[]).await.status(),
         StatusCode::FORBIDDEN,
@@ -317,7 +318,7 @@ async fn sudo_mode_takes_the_code_as_well_as_the_password_and_turning_off_needs_
         "confirm_password",
         &[
             ("password", PASSWORD),
-            ("code", &code(&secret, clock.now())),
+            ("code", &code(&secret, clock.now().seconds())),
         ],
     )
     .await;
@@ -339,14 +340,14 @@ async fn sudo_mode_takes_the_code_as_well_as_the_password_and_turning_off_needs_
 /// signs in, the rest are refused.
 #[tokio::test]
 async fn one_code_from_ten_browsers_at_once_signs_in_one() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, secret, _) = with_authenticator(&clock).await;
     let mut browsers = Vec::new();
     for _ in 0..10 {
         browsers.push(password_given(&app, &name, false).await);
     }
-    clock.advance(30);
-    let right = code(&secret, clock.now());
+    clock.advance(secs(30));
+    let right = code(&secret, clock.now().seconds());
     let mut uses = tokio::task::JoinSet::new();
     for browser in browsers {
         let (url, right) = (app.url("/api/verify_factor"), right.clone());

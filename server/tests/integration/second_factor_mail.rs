@@ -6,6 +6,7 @@
 use latchkey::clock::Clock;
 use reqwest::StatusCode;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, location, PASSWORD};
 use crate::second_factor::{call, code, enrol};
 use crate::smtp::{body, confirmed_user, header, link_token, mailed_token, SmtpServer};
@@ -15,7 +16,7 @@ const START: i64 = 1_800_000_000;
 #[tokio::test]
 async fn a_mailed_link_still_asks_for_the_code_and_a_recovery_code_is_mailed_about() {
     let smtp = SmtpServer::start();
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, address) = confirmed_user(&smtp, Some(clock.clone())).await;
     let (secret, codes) = enrol(&app, &clock).await;
     let before = smtp.wait_for(2).await.len(); // confirmation, "authenticator set up"
@@ -33,12 +34,12 @@ async fn a_mailed_link_still_asks_for_the_code_and_a_recovery_code_is_mailed_abo
     assert_eq!(followed.status(), StatusCode::OK);
     assert_eq!(location(&followed).as_deref(), Some("/login/factor"));
     assert_eq!(current_username(&phone, &app.base, None).await, None);
-    clock.advance(30);
+    clock.advance(secs(30));
     let signed_in = call(
         &phone,
         &app,
         "verify_factor",
-        &[("code", &code(&secret, clock.now()))],
+        &[("code", &code(&secret, clock.now().seconds()))],
     )
     .await;
     assert_eq!(signed_in.status(), StatusCode::OK);
@@ -81,7 +82,7 @@ async fn a_mailed_link_still_asks_for_the_code_and_a_recovery_code_is_mailed_abo
 #[tokio::test]
 async fn a_reset_link_sets_the_password_but_the_code_is_still_needed() {
     let smtp = SmtpServer::start();
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, address) = confirmed_user(&smtp, Some(clock.clone())).await;
     let (secret, _) = enrol(&app, &clock).await;
     let before = smtp.wait_for(2).await.len();
@@ -120,12 +121,12 @@ async fn a_reset_link_sets_the_password_but_the_code_is_still_needed() {
     )
     .await;
     assert_eq!(location(&login).as_deref(), Some("/login/factor"));
-    clock.advance(30);
+    clock.advance(secs(30));
     let done = call(
         &browser,
         &app,
         "verify_factor",
-        &[("code", &code(&secret, clock.now()))],
+        &[("code", &code(&secret, clock.now().seconds()))],
     )
     .await;
     assert_eq!(done.status(), StatusCode::OK);
@@ -137,7 +138,7 @@ async fn a_reset_link_sets_the_password_but_the_code_is_still_needed() {
 #[tokio::test]
 async fn the_reset_page_says_what_the_account_still_trusts_and_marks_this_weeks() {
     let smtp = SmtpServer::start();
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, _, address) = confirmed_user(&smtp, Some(clock.clone())).await;
     enrol(&app, &clock).await;
     let security = app.client.get(app.url("/settings/security")).send().await;
@@ -177,7 +178,7 @@ async fn the_reset_page_says_what_the_account_still_trusts_and_marks_this_weeks(
         assert_eq!(trusts["recovery_codes_left"], 10);
         assert_eq!(
             trusts["lately_since"],
-            clock.now() - latchkey::domain::LATELY
+            clock.now().seconds() - latchkey::domain::LATELY
         );
         let page = app
             .stranger()
@@ -190,7 +191,7 @@ async fn the_reset_page_says_what_the_account_still_trusts_and_marks_this_weeks(
     assert!(page.contains("10 unused recovery codes"), "{page}");
     assert!(page.contains("New this week"), "{page}");
     // A week on, the same factor is no longer new.
-    clock.advance(latchkey::domain::LATELY + 60);
+    clock.advance(secs(latchkey::domain::LATELY + 60));
     let page = page_of_a_new_link(&clock).await;
     assert!(page.contains("An authenticator app, turned on"), "{page}");
     assert!(!page.contains("New this week"), "{page}");

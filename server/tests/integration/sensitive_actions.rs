@@ -2,9 +2,9 @@
 //! account deletion takes the second factor as a sign-in does (ASVS 5.0
 //! 6.3.4), and a change of factors signs every other device out (7.4.3).
 
-use latchkey::clock::Clock;
 use reqwest::StatusCode;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, unique_name, TestApp, PASSWORD};
 use crate::second_factor::{code, enrol, with_authenticator, START};
 
@@ -12,10 +12,10 @@ use crate::second_factor::{code, enrol, with_authenticator, START};
 /// with an authenticator, its code as well as the password (ASVS 6.3).
 #[tokio::test]
 async fn changing_the_password_or_deleting_the_account_takes_the_code_too() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let (app, name, secret, _) = with_authenticator(&clock).await;
     // Out of the sudo mode that registration and set-up left.
-    clock.advance(11 * 60);
+    clock.advance(secs(11 * 60));
     let change = |code: Option<String>| {
         let mut form = vec![
             ("current_password", PASSWORD.to_string()),
@@ -37,10 +37,10 @@ async fn changing_the_password_or_deleting_the_account_takes_the_code_too() {
         StatusCode::UNAUTHORIZED,
         "the password is unchanged"
     );
-    let right = change(Some(code(&secret, clock.now()))).await;
+    let right = change(Some(code(&secret, clock.now().seconds()))).await;
     assert_eq!(right.status(), StatusCode::OK);
 
-    clock.advance(11 * 60);
+    clock.advance(secs(11 * 60));
     let delete = |code: Option<String>| {
         let mut form = vec![
             ("username", name.clone()),
@@ -53,7 +53,7 @@ async fn changing_the_password_or_deleting_the_account_takes_the_code_too() {
     assert_eq!(delete(None).await, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.current_username().await.as_deref(), Some(name.as_str()));
     assert_eq!(
-        delete(Some(code(&secret, clock.now()))).await,
+        delete(Some(code(&secret, clock.now().seconds()))).await,
         StatusCode::OK
     );
     assert_eq!(app.current_username().await, None);
@@ -63,7 +63,7 @@ async fn changing_the_password_or_deleting_the_account_takes_the_code_too() {
 /// signed in before the authenticator existed does not keep its session.
 #[tokio::test]
 async fn setting_up_an_authenticator_signs_every_other_device_out() {
-    let clock = Clock::manual(START);
+    let clock = clock_at(START);
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let name = unique_name("totp");
     app.register(&name, PASSWORD).await;

@@ -4,6 +4,7 @@
 use latchkey::clock::Clock;
 use reqwest::StatusCode;
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{
     current_username, location, redirect_with_cookie, unique_name, TestApp, PASSWORD,
 };
@@ -12,7 +13,7 @@ const MINUTE: i64 = 60;
 const HOUR: i64 = 60 * MINUTE;
 
 async fn signed_in_app(vars: &[(&str, &str)]) -> (TestApp, Clock, String) {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(vars, clock.clone()).await;
     let name = unique_name("clock");
     assert_eq!(app.register(&name, PASSWORD).await.status(), StatusCode::OK);
@@ -23,10 +24,10 @@ async fn signed_in_app(vars: &[(&str, &str)]) -> (TestApp, Clock, String) {
 async fn thirty_idle_minutes_make_a_session_anonymous_even_with_its_cookie() {
     let (app, clock, name) = signed_in_app(&[]).await;
     let cookie = app.session_cookie().unwrap();
-    clock.advance(29 * MINUTE);
+    clock.advance(secs(29 * MINUTE));
     assert_eq!(app.current_username().await, Some(name));
 
-    clock.advance(30 * MINUTE);
+    clock.advance(secs(30 * MINUTE));
     assert_eq!(app.current_username().await, None);
     assert_eq!(
         current_username(&app.stranger(), &app.base, Some(&cookie)).await,
@@ -62,7 +63,7 @@ async fn thirty_idle_minutes_make_a_session_anonymous_even_with_its_cookie() {
 async fn using_a_session_keeps_it_alive_past_the_idle_limit() {
     let (app, clock, name) = signed_in_app(&[]).await;
     for _ in 0..4 {
-        clock.advance(20 * MINUTE);
+        clock.advance(secs(20 * MINUTE));
         assert_eq!(app.current_username().await.as_deref(), Some(name.as_str()));
     }
 }
@@ -72,7 +73,7 @@ async fn twelve_hours_end_a_session_however_busy() {
     let (app, clock, name) = signed_in_app(&[]).await;
     let mut elapsed = 0;
     while elapsed + 20 * MINUTE < 12 * HOUR {
-        clock.advance(20 * MINUTE);
+        clock.advance(secs(20 * MINUTE));
         elapsed += 20 * MINUTE;
         assert_eq!(
             app.current_username().await.as_deref(),
@@ -80,7 +81,7 @@ async fn twelve_hours_end_a_session_however_busy() {
             "at {elapsed} s"
         );
     }
-    clock.advance(12 * HOUR - elapsed);
+    clock.advance(secs(12 * HOUR - elapsed));
     let page = app.get("/settings/profile").await;
     assert_eq!(
         location(&page).as_deref(),
@@ -91,22 +92,22 @@ async fn twelve_hours_end_a_session_however_busy() {
 
 #[tokio::test]
 async fn a_remembered_session_outlives_the_idle_limit() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let name = unique_name("keep");
     app.register(&name, PASSWORD).await;
     app.log_out().await;
     let response = app.log_in_remembered(&name).await;
     assert_eq!(response.status(), StatusCode::OK);
-    clock.advance(6 * HOUR);
+    clock.advance(secs(6 * HOUR));
     assert_eq!(app.current_username().await, Some(name));
-    clock.advance(30 * 24 * HOUR);
+    clock.advance(secs(30 * 24 * HOUR));
     assert_eq!(app.current_username().await, None);
 }
 
 #[tokio::test]
 async fn lifetimes_follow_the_configuration() {
     let (app, clock, _) = signed_in_app(&[("LATCHKEY_SESSION_IDLE_MINUTES", "5")]).await;
-    clock.advance(6 * MINUTE);
+    clock.advance(secs(6 * MINUTE));
     assert_eq!(app.current_username().await, None);
 }

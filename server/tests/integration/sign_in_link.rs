@@ -2,9 +2,9 @@
 //! signs in the browser that opens it, once, for 10 minutes; asking tells
 //! nobody whether an address has an account.
 
-use latchkey::clock::Clock;
 use reqwest::{Client, StatusCode};
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{current_username, location, set_cookies, unique_name, TestApp, PASSWORD};
 use crate::mailed_links::{ask, same_answer_for_any_address, ten_asks_at_once, ten_uses_at_once};
 use crate::smtp::{confirmed_user, confirmed_user_with, mailed_token, SmtpServer};
@@ -96,7 +96,7 @@ async fn unknown_unconfirmed_and_known_addresses_get_the_same_answer_in_the_same
 #[tokio::test]
 async fn a_link_works_for_ten_minutes_and_not_a_second_more() {
     let smtp = SmtpServer::start();
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let (app, _, address) = confirmed_user(&smtp, Some(clock.clone())).await;
     ask(&app, ASK, &address).await;
     let first = mailed_token(&smtp, 2, &address, LINK).await;
@@ -108,13 +108,13 @@ async fn a_link_works_for_ten_minutes_and_not_a_second_more() {
         .filter_map(|m| crate::smtp::link_token(m, LINK))
         .find(|token| *token != first)
         .expect("a second link");
-    clock.advance(10 * 60 - 1);
+    clock.advance(secs(10 * 60 - 1));
     let early = app.stranger_with_cookies();
     assert_eq!(
         follow(&early, &app, &first, false).await.status(),
         StatusCode::OK
     );
-    clock.advance(1);
+    clock.advance(secs(1));
     let late = app.stranger_with_cookies();
     assert_eq!(
         follow(&late, &app, &second, false).await.status(),

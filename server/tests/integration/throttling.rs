@@ -2,12 +2,12 @@
 //! restart, so it holds across app servers sharing the database), and per
 //! client address in memory. A throttled request gets 429 with Retry-After.
 
-use latchkey::clock::Clock;
 use latchkey::throttle::FREE_FAILURES;
 use reqwest::header::RETRY_AFTER;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::harness::{clock_at, secs};
 use crate::harness::{location, unique_name, TestApp, PASSWORD};
 
 const WRONG: &str = "not the right password";
@@ -62,7 +62,7 @@ fn retry_after(response: &reqwest::Response) -> Option<u64> {
 
 #[tokio::test]
 async fn guessing_one_account_locks_it_with_429_and_retry_after_even_for_the_right_password() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock.clone()).await;
     let name = unique_name("guessed");
     app.register(&name, PASSWORD).await;
@@ -75,7 +75,7 @@ async fn guessing_one_account_locks_it_with_429_and_retry_after_even_for_the_rig
     let body: Value = response.json().await.unwrap();
     assert_eq!(body, json!({"TooManyAttempts": 2}));
 
-    clock.advance(2);
+    clock.advance(secs(2));
     assert_eq!(
         log_in_elsewhere(&app, &name, PASSWORD).await.status(),
         StatusCode::OK
@@ -84,7 +84,7 @@ async fn guessing_one_account_locks_it_with_429_and_retry_after_even_for_the_rig
 
 #[tokio::test]
 async fn an_unknown_name_is_throttled_the_same_way() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock).await;
     let name = unique_name("nobody");
     guess_until_locked(&app, &name).await;
@@ -95,7 +95,7 @@ async fn an_unknown_name_is_throttled_the_same_way() {
 
 #[tokio::test]
 async fn the_lock_is_in_the_database_and_outlives_the_app_server() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let dir = tempfile::tempdir().unwrap();
     let db = crate::harness::fresh_database(dir.path()).await;
     let name = unique_name("shared");
@@ -111,7 +111,7 @@ async fn the_lock_is_in_the_database_and_outlives_the_app_server() {
 
 #[tokio::test]
 async fn the_form_without_javascript_says_how_long_to_wait() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock).await;
     let name = unique_name("nojs");
     guess_until_locked(&app, &name).await;
@@ -137,7 +137,7 @@ async fn the_form_without_javascript_says_how_long_to_wait() {
 
 #[tokio::test]
 async fn password_confirmations_are_throttled_per_user() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let app = TestApp::start_with_clock(&[], clock).await;
     let name = unique_name("sudo");
     app.register(&name, PASSWORD).await;
@@ -249,7 +249,7 @@ async fn one_address_may_create_only_so_many_accounts() {
 /// one by one would get: the free ones and the one that sets the first lock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn forty_simultaneous_guesses_get_no_more_password_checks_than_sequential_ones() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let limits = [("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "1000")];
     let app = TestApp::start_with_clock(&limits, clock).await;
     let name = unique_name("burst");
@@ -278,7 +278,7 @@ async fn forty_simultaneous_guesses_get_no_more_password_checks_than_sequential_
 /// signs in; a new browser with the right password still waits.
 #[tokio::test]
 async fn strangers_guessing_at_once_do_not_lock_the_owner_out_of_a_known_browser() {
-    let clock = Clock::manual(1_800_000_000);
+    let clock = clock_at(1_800_000_000);
     let limits = [("LATCHKEY_LOGINS_PER_IP_PER_MINUTE", "1000")];
     let app = TestApp::start_with_clock(&limits, clock).await;
     let name = unique_name("owner");

@@ -14,7 +14,7 @@ async fn fixture() -> Fixture {
     let url = format!("sqlite://{}", dir.path().join("nested/test.db").display());
     let store = Store::connect(&url).await.unwrap();
     let hasher = PasswordHasher::new(HashCost::default(), 2).unwrap();
-    let clock = Clock::manual(1_700_000_000);
+    let clock = Clock::manual(crate::domain::UnixTime::from_seconds(1_700_000_000));
     Fixture {
         accounts: Accounts::new(store, hasher, clock.clone()),
         clock,

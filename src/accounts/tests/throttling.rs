@@ -35,7 +35,7 @@ async fn guessing_locks_the_name_for_a_doubling_while_whatever_the_password() {
         matches!(err, AccountError::Throttled(RetryAfter(2))),
         "{err:?}"
     );
-    f.clock.advance(2);
+    f.clock.advance_seconds(2);
     // The next failure doubles the wait.
     f.accounts
         .authenticate("alice", &attempt("wrong guess"))
@@ -50,7 +50,7 @@ async fn guessing_locks_the_name_for_a_doubling_while_whatever_the_password() {
         matches!(err, AccountError::Throttled(RetryAfter(4))),
         "{err:?}"
     );
-    f.clock.advance(4);
+    f.clock.advance_seconds(4);
     f.accounts
         .authenticate("alice", &attempt(PW))
         .await
@@ -101,7 +101,7 @@ async fn an_hour_later_the_count_starts_over() {
             .await
             .unwrap_err();
     }
-    f.clock.advance(WINDOW_SECONDS);
+    f.clock.advance_seconds(WINDOW_SECONDS);
     for _ in 0..FREE_FAILURES {
         let err = f
             .accounts
@@ -115,6 +115,6 @@ async fn an_hour_later_the_count_starts_over() {
         0,
         "still live"
     );
-    f.clock.advance(WINDOW_SECONDS);
+    f.clock.advance_seconds(WINDOW_SECONDS);
     assert_eq!(f.accounts.throttle().purge().await.unwrap(), 1);
 }

@@ -30,7 +30,7 @@ async fn with_authenticator(f: &Fixture) -> (Auth, BrowserSession, Me, TotpSecre
             .await,
         Err(AuthError::WrongCode)
     ));
-    let first = code(&secret, f.clock.now());
+    let first = code(&secret, f.clock.seconds());
     auth.confirm_totp(&request, &me, &sudo, &first, &client())
         .await
         .unwrap();
@@ -38,7 +38,7 @@ async fn with_authenticator(f: &Fixture) -> (Auth, BrowserSession, Me, TotpSecre
     let request = f.again(&laptop);
     let on = auth.security_status(&request, &me).await.unwrap();
     assert_eq!(on.totp, TotpState::On);
-    assert_eq!(on.totp_since, Some(f.clock.time()));
+    assert_eq!(on.totp_since, Some(f.clock.now()));
     let codes = on.fresh_codes.expect("shown once");
     request.save().await.unwrap();
     let again = auth.security_status(&f.again(&laptop), &me).await.unwrap();
@@ -59,8 +59,8 @@ async fn after_set_up_a_password_sign_in_waits_for_a_code_that_works_once() {
     assert!(f.me(&phone).await.is_none(), "pending is signed in nowhere");
     phone.save().await.unwrap();
     // The set-up's step is spent: the next one signs in.
-    f.clock.advance(30);
-    let now_code = code(&secret, f.clock.now());
+    f.clock.advance_seconds(30);
+    let now_code = code(&secret, f.clock.seconds());
     let request = f.again(&phone);
     let done = auth
         .complete_sign_in(&request, &now_code, &client(), None)

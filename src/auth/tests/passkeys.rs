@@ -130,7 +130,7 @@ async fn sudo_mode_opens_with_a_passkey_and_closes_after_ten_minutes() {
     let f = fixture().await;
     let (auth, laptop, me, mut phone) = with_passkey(&f).await;
     assert!(auth.sudo_if_active(&me).is_some(), "registering opened it");
-    f.clock.advance(crate::sessions::SUDO_SECONDS + 1);
+    f.clock.advance_seconds(crate::sessions::SUDO_SECONDS + 1);
     // The session is still alive (idle 30 minutes), sudo mode is not.
     let me = f.me(&laptop).await.unwrap();
     assert!(auth.sudo_if_active(&me).is_none());

@@ -66,7 +66,8 @@ async fn a_remembered_device_comes_back_once_per_token() {
     assert!(matches!(racing.unwrap(), Some(Resumed::Raced)));
     assert!(f.me(&later).await.is_some());
     // Later still, it is a copy: the device is signed out.
-    f.clock.advance(crate::sessions::RACE_GRACE_SECONDS + 1);
+    f.clock
+        .advance_seconds(crate::sessions::RACE_GRACE_SECONDS + 1);
     let copy = f.browser();
     let stolen = f.auth.resume(&copy, &cookie, &client()).await.unwrap();
     assert!(matches!(stolen, Some(Resumed::TheftSuspected)));
