@@ -66,7 +66,7 @@ async fn me(SignedIn(me): SignedIn) -> Json<CurrentUser> {
 }
 
 async fn devices(visit: Visit, SignedIn(me): SignedIn) -> Result<Json<Vec<Device>>, Refusal> {
-    Ok(Json(visit.kit.auth().devices(&me).await?))
+    Ok(Json(visit.kit.auth().devices().list(&me).await?))
 }
 
 #[allow(dead_code)] // the test serves app() itself

@@ -1,41 +1,92 @@
-//! The devices a user is signed in on: listing them, signing them out, and
-//! telling a signed-out browser why.
+//! The devices and sessions context: where a user is signed in, signing
+//! devices out, their activity, and telling a signed-out browser why. It is
+//! the first capability in the shape of issue 27: a small type over the
+//! composition root ([`Auth::devices`]) with its own error enum
+//! ([`DeviceError`]), whose variants a form can show.
 
-use crate::domain::{ActivityKind, Device, DeviceId, LoginReason};
+use crate::domain::{Activity, ActivityKind, Device, DeviceId, LoginReason};
 use crate::sessions::ClientInfo;
-use crate::store::SignedOut;
+use crate::store::{SignedOut, StoreError};
 
-use super::{Auth, AuthError, Me, Sudo};
+use super::{Auth, Failure, Me, Sudo};
+
+/// Devices and sessions, for one request.
+#[derive(Clone, Copy)]
+pub struct Devices<'a> {
+    auth: &'a Auth,
+}
+
+/// What the devices context can answer instead of success.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    /// The device to sign out is this one: that is logging out.
+    #[error("that is this device")]
+    ThisDevice,
+    /// The device is not one of the user's (or is already gone).
+    #[error("that device is not one of yours")]
+    NotYourDevice,
+    /// The proof of sudo mode is another user's.
+    #[error("the password must be confirmed first")]
+    ConfirmPassword,
+    /// Beneath the use case.
+    #[error(transparent)]
+    Failed(#[from] Failure),
+}
+
+impl From<StoreError> for DeviceError {
+    fn from(e: StoreError) -> Self {
+        DeviceError::Failed(e.into())
+    }
+}
+
+impl From<crate::sessions::SessionError> for DeviceError {
+    fn from(e: crate::sessions::SessionError) -> Self {
+        DeviceError::Failed(e.into())
+    }
+}
 
 impl Auth {
+    /// The devices and sessions context.
+    pub fn devices(&self) -> Devices<'_> {
+        Devices { auth: self }
+    }
+}
+
+impl Devices<'_> {
     /// Every place `me` is signed in, this browser marked as current.
-    pub async fn devices(&self, me: &Me) -> Result<Vec<Device>, AuthError> {
-        Ok(self.sessions.devices().list(me.at).await?)
+    pub async fn list(&self, me: &Me) -> Result<Vec<Device>, DeviceError> {
+        Ok(self.auth.sessions.devices().list(me.at).await?)
+    }
+
+    /// `me`'s security events, newest first.
+    pub async fn activity(&self, me: &Me) -> Result<Vec<Activity>, DeviceError> {
+        Ok(self.auth.sessions.activity().list(me.user.id).await?)
     }
 
     /// Signs one of `me`'s other devices out (sudo mode): it and its sessions
     /// are deleted, so its next request is anonymous on every app server.
-    pub async fn revoke_device(
+    pub async fn revoke(
         &self,
         me: &Me,
         sudo: &Sudo,
         device: DeviceId,
         client: &ClientInfo,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), DeviceError> {
         if device == me.at.device {
-            return Err(AuthError::ThisDevice);
+            return Err(DeviceError::ThisDevice);
         }
-        sudo.covers(me)?;
-        let now = self.clock.seconds();
-        self.store
+        sudo.covers(me).map_err(|_| DeviceError::ConfirmPassword)?;
+        let auth = self.auth;
+        let now = auth.clock.seconds();
+        auth.store
             .transaction(|store| async move {
                 store
                     .note_signed_out(me.user.id, SignedOut::Device(device), now)
                     .await?;
                 if !store.delete_device(me.user.id, device).await? {
-                    return Err(AuthError::NotYourDevice);
+                    return Err(DeviceError::NotYourDevice);
                 }
-                self.record_on(store, me, ActivityKind::DeviceRevoked, client)
+                auth.record_on(store, me, ActivityKind::DeviceRevoked, client)
                     .await?;
                 Ok(())
             })
@@ -43,15 +94,16 @@ impl Auth {
     }
 
     /// Signs every device of `me` out but this one (sudo mode); answers how many.
-    pub async fn revoke_other_devices(
+    pub async fn revoke_others(
         &self,
         me: &Me,
         sudo: &Sudo,
         client: &ClientInfo,
-    ) -> Result<u64, AuthError> {
-        sudo.covers(me)?;
-        let now = self.clock.seconds();
-        self.store
+    ) -> Result<u64, DeviceError> {
+        sudo.covers(me).map_err(|_| DeviceError::ConfirmPassword)?;
+        let auth = self.auth;
+        let now = auth.clock.seconds();
+        auth.store
             .transaction(|store| async move {
                 store
                     .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
@@ -60,7 +112,7 @@ impl Auth {
                     .delete_other_devices(me.user.id, Some(me.at.device))
                     .await?;
                 if count > 0 {
-                    self.record_on(store, me, ActivityKind::DeviceRevoked, client)
+                    auth.record_on(store, me, ActivityKind::DeviceRevoked, client)
                         .await?;
                 }
                 Ok(count)
@@ -72,8 +124,8 @@ impl Auth {
     /// when nobody was signed in on it) ended: what the database still
     /// knows (signed out from another device, idle, too old), or just that
     /// it ended.
-    pub async fn why_signed_out(&self, session_id: &str) -> Result<LoginReason, AuthError> {
-        let why = self.sessions.table().why_ended(session_id).await?;
+    pub async fn why_signed_out(&self, session_id: &str) -> Result<LoginReason, DeviceError> {
+        let why = self.auth.sessions.table().why_ended(session_id).await?;
         Ok(why.unwrap_or(LoginReason::Ended))
     }
 }

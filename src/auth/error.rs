@@ -39,12 +39,6 @@ pub enum AuthError {
     /// No such user.
     #[error("no such user")]
     NotFound,
-    /// The device to sign out is this one: that is logging out.
-    #[error("that is this device")]
-    ThisDevice,
-    /// The device is not one of the user's (or is already gone).
-    #[error("that device is not one of yours")]
-    NotYourDevice,
     /// A link from a mail is unknown, used, expired, or no longer matches
     /// the account's address.
     #[error("that link is not valid")]
@@ -144,13 +138,8 @@ impl AuthError {
     /// the client retry) rather than a bug.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            AuthError::Store(e) | AuthError::Session(SessionError::Store(e)) => e.is_unavailable(),
-            // The session crate's store failures reach us only as text; the
-            // only thing that fails that store is the database it lives in.
-            AuthError::Session(
-                SessionError::SessionStore(_)
-                | SessionError::Session(tower_sessions::session::Error::Store(_)),
-            ) => true,
+            AuthError::Store(e) => e.is_unavailable(),
+            AuthError::Session(e) => super::failure::session_unavailable(e),
             _ => false,
         }
     }
@@ -168,6 +157,16 @@ impl From<AccountError> for AuthError {
             AccountError::NotFound => AuthError::NotFound,
             AccountError::Store(e) => AuthError::Store(e),
             AccountError::Hash(e) => AuthError::Hash(e),
+        }
+    }
+}
+
+impl From<super::Failure> for AuthError {
+    fn from(e: super::Failure) -> Self {
+        match e {
+            super::Failure::Store(e) => AuthError::Store(e),
+            super::Failure::Session(e) => AuthError::Session(e),
+            super::Failure::Hash(e) => AuthError::Hash(e),
         }
     }
 }

@@ -16,6 +16,7 @@ mod devices;
 mod email;
 mod error;
 mod factors;
+mod failure;
 mod mailed;
 mod notices;
 mod passkey_proof;
@@ -30,9 +31,11 @@ mod sudo;
 mod tests;
 mod who;
 
+pub use devices::{DeviceError, Devices};
 pub use email::Links;
 pub use error::AuthError;
 pub use factors::Factor;
+pub use failure::Failure;
 pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
 pub use scope::{Scope, Shell};
 pub use sudo::{AdminSudo, Sudo};
@@ -45,8 +48,8 @@ use tower_sessions::cookie::Cookie;
 use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::domain::{
-    Activity, ActivityKind, CurrentUser, EmailAddress, EmailStatus, NewPassword, PasswordAttempt,
-    Profile, ProfileUpdate, SecondFactorRule, Username,
+    ActivityKind, CurrentUser, EmailAddress, EmailStatus, NewPassword, PasswordAttempt, Profile,
+    ProfileUpdate, SecondFactorRule, Username,
 };
 use crate::mail::MailWaker;
 use crate::sessions::{ClientInfo, Resumed, SessionPolicy, Via};
@@ -290,11 +293,6 @@ impl Auth {
             .accounts
             .update_profile(me.user.id, target, update)
             .await?)
-    }
-
-    /// `me`'s latest security events, newest first.
-    pub async fn activity(&self, me: &Me) -> Result<Vec<Activity>, AuthError> {
-        Ok(self.sessions.activity().list(me.user.id).await?)
     }
 
     /// Deletes `me`'s account after checking the factors a sign-in takes

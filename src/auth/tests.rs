@@ -92,7 +92,7 @@ impl Fixture {
     }
 
     async fn kinds(&self, me: &Me) -> Vec<ActivityKind> {
-        let activity = self.auth.activity(me).await.unwrap();
+        let activity = self.auth.devices().activity(me).await.unwrap();
         activity.into_iter().map(|a| a.kind).collect()
     }
 
@@ -222,21 +222,24 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
     let sudo = f.auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
     let this = f
         .auth
-        .revoke_device(&me, &sudo, me.at.device, &client())
+        .devices()
+        .revoke(&me, &sudo, me.at.device, &client())
         .await;
-    assert!(matches!(this, Err(AuthError::ThisDevice)));
+    assert!(matches!(this, Err(DeviceError::ThisDevice)));
     let theirs = f
         .auth
-        .revoke_device(&me, &sudo, bob.at.device, &client())
+        .devices()
+        .revoke(&me, &sudo, bob.at.device, &client())
         .await;
-    assert!(matches!(theirs, Err(AuthError::NotYourDevice)));
+    assert!(matches!(theirs, Err(DeviceError::NotYourDevice)));
     // Bob's proof is Bob's: it signs none of Ada's devices out.
     let bobs = f.auth.sudo(&f.me(&bobs_browser).await.unwrap()).unwrap();
     let borrowed = f
         .auth
-        .revoke_device(&me, &bobs, phone_device, &client())
+        .devices()
+        .revoke(&me, &bobs, phone_device, &client())
         .await;
-    assert!(matches!(borrowed, Err(AuthError::ConfirmPassword)));
+    assert!(matches!(borrowed, Err(DeviceError::ConfirmPassword)));
 
     // Ten minutes after the sign-in, its password no longer counts.
     f.clock.advance_seconds(crate::sessions::SUDO_SECONDS);
@@ -253,7 +256,8 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
     stale.save().await.unwrap(); // as the session layer does at the end of a request
     let sudo = f.auth.sudo(&f.me(&stale).await.unwrap()).unwrap();
     f.auth
-        .revoke_device(&me, &sudo, phone_device, &client())
+        .devices()
+        .revoke(&me, &sudo, phone_device, &client())
         .await
         .unwrap();
     assert!(f.me(&phone).await.is_none());

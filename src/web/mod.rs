@@ -27,7 +27,7 @@ pub use kit::{CrossSiteAnswer, Kit, KitError, SetCookies};
 #[cfg(feature = "web")]
 pub use origins::Origins;
 #[cfg(feature = "web")]
-pub use refusal::{status_of, Refusal};
+pub use refusal::{status_of, Answer, Refusal};
 #[cfg(feature = "web")]
 pub use visit::Visit;
 

@@ -1,7 +1,9 @@
-//! From the core's answers to HTTP: the one status each [`AuthError`] is
-//! answered with, and [`Refusal`], what a host's handler returns instead of
-//! success. Latchkey's own server functions answer with the same statuses
-//! (the app's `ApiError` is checked against [`status_of`]).
+//! From the core's answers to HTTP: [`Answer`], the one status (and field,
+//! and wait) each context's error is answered with, written here so the
+//! core's error enums stay free of HTTP; and [`Refusal`], what a host's
+//! handler returns instead of success. Latchkey's own server functions
+//! answer with the same statuses (the app's `ApiError` is checked against
+//! [`status_of`]).
 
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,7 +11,7 @@ use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use super::UNAVAILABLE_RETRY_SECONDS;
-use crate::auth::AuthError;
+use crate::auth::{AuthError, DeviceError, Failure};
 use crate::domain::{Field, FieldError};
 
 /// The status an answer of the core is given: 4xx for what a form can
@@ -30,7 +32,6 @@ pub fn status_of(error: &AuthError) -> StatusCode {
         E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         E::ConfirmPassword
         | E::Forbidden
-        | E::NotYourDevice
         | E::FactorsUnavailable
         | E::PasskeysUnavailable(_)
         | E::PasskeyRefused
@@ -40,8 +41,7 @@ pub fn status_of(error: &AuthError) -> StatusCode {
         | E::AccountLocked(_)
         | E::EmailNotVerified => StatusCode::FORBIDDEN,
         E::NotFound | E::LinkInvalid => StatusCode::NOT_FOUND,
-        E::ThisDevice
-        | E::FactorAlreadyOn
+        E::FactorAlreadyOn
         | E::FactorOff
         | E::PasskeyExpired
         | E::PasskeyExists
@@ -67,7 +67,7 @@ pub fn status_of(error: &AuthError) -> StatusCode {
 #[derive(Debug)]
 pub enum Refusal {
     /// A use case refused, or failed.
-    Auth(AuthError),
+    Refused(Box<dyn Answer>),
     /// A field of the request cannot be accepted.
     Invalid(FieldError),
     /// The handler needs a signed-in user, and there is none.
@@ -79,9 +79,75 @@ pub enum Refusal {
     NotSetUp,
 }
 
-impl From<AuthError> for Refusal {
-    fn from(error: AuthError) -> Self {
-        Self::Auth(error)
+impl<E: Answer> From<E> for Refusal {
+    fn from(error: E) -> Self {
+        Self::Refused(Box::new(error))
+    }
+}
+
+/// How the kit answers one context's error.
+pub trait Answer: std::error::Error + Send + Sync + 'static {
+    /// The HTTP status.
+    fn status(&self) -> StatusCode;
+    /// The form field it belongs to, if it is one field's.
+    fn field(&self) -> Option<Field> {
+        None
+    }
+    /// Seconds to wait before trying again, where waiting helps.
+    fn retry_after(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// The status of a failure beneath a use case: 503 while it passes.
+fn failure_status(failure: &Failure) -> StatusCode {
+    match failure.is_unavailable() {
+        true => StatusCode::SERVICE_UNAVAILABLE,
+        false => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl Answer for AuthError {
+    fn status(&self) -> StatusCode {
+        status_of(self)
+    }
+
+    fn field(&self) -> Option<Field> {
+        use AuthError as E;
+        match self {
+            E::UsernameTaken | E::UsernameUnchanged | E::NotYourUsername(_) => {
+                Some(Field::Username)
+            }
+            E::WrongPassword | E::WeakPassword(_) | E::PasswordNeeded => Some(Field::Password),
+            E::WrongCode | E::CodeNeeded => Some(Field::Code),
+            E::EmailUnchanged => Some(Field::Email),
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            AuthError::Throttled(wait) => Some(wait.0),
+            error if error.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
+            _ => None,
+        }
+    }
+}
+
+impl Answer for DeviceError {
+    fn status(&self) -> StatusCode {
+        match self {
+            DeviceError::ThisDevice => StatusCode::BAD_REQUEST,
+            DeviceError::NotYourDevice | DeviceError::ConfirmPassword => StatusCode::FORBIDDEN,
+            DeviceError::Failed(failure) => failure_status(failure),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            DeviceError::Failed(f) if f.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
+            _ => None,
+        }
     }
 }
 
@@ -102,7 +168,7 @@ impl Refusal {
     /// The status it is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Auth(error) => status_of(error),
+            Self::Refused(error) => error.status(),
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotSignedIn => StatusCode::UNAUTHORIZED,
             Self::CrossSite => StatusCode::FORBIDDEN,
@@ -112,17 +178,9 @@ impl Refusal {
 
     /// The form field the refusal belongs to, if it is one field's.
     pub fn field(&self) -> Option<Field> {
-        use AuthError as E;
         match self {
             Self::Invalid(error) => Some(error.field),
-            Self::Auth(E::UsernameTaken | E::UsernameUnchanged | E::NotYourUsername(_)) => {
-                Some(Field::Username)
-            }
-            Self::Auth(E::WrongPassword | E::WeakPassword(_) | E::PasswordNeeded) => {
-                Some(Field::Password)
-            }
-            Self::Auth(E::WrongCode | E::CodeNeeded) => Some(Field::Code),
-            Self::Auth(E::EmailUnchanged) => Some(Field::Email),
+            Self::Refused(error) => error.field(),
             _ => None,
         }
     }
@@ -130,8 +188,7 @@ impl Refusal {
     /// Seconds to wait before trying again, where waiting helps.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::Auth(AuthError::Throttled(wait)) => Some(wait.0),
-            Self::Auth(error) if error.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
+            Self::Refused(error) => error.retry_after(),
             _ => None,
         }
     }
@@ -141,7 +198,7 @@ impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let status = self.status();
         let message = match &self {
-            Self::Auth(error) if status.is_server_error() => {
+            Self::Refused(error) if status.is_server_error() => {
                 tracing::error!(error = %error, "a use case failed");
                 if status == StatusCode::SERVICE_UNAVAILABLE {
                     "the service is briefly unavailable, try again in a moment".to_string()
@@ -149,7 +206,7 @@ impl IntoResponse for Refusal {
                     "something went wrong on our side".to_string()
                 }
             }
-            Self::Auth(error) => error.to_string(),
+            Self::Refused(error) => error.to_string(),
             Self::Invalid(error) => error.message.clone(),
             Self::NotSignedIn => "please log in to continue".to_string(),
             Self::CrossSite => "this request came from another site, so it was refused".into(),

@@ -11,7 +11,7 @@ pub async fn list_activity() -> Result<Vec<Activity>, ApiError> {
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(auth()?.activity(&me).await?)
+            Ok(auth()?.devices().activity(&me).await?)
         }
         .await,
     )

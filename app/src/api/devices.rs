@@ -11,7 +11,7 @@ pub async fn list_devices() -> Result<Vec<Device>, ApiError> {
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(auth()?.devices(&me).await?)
+            Ok(auth()?.devices().list(&me).await?)
         }
         .await,
     )
@@ -29,7 +29,8 @@ pub async fn revoke_device(device: i64) -> Result<(), ApiError> {
             let me = require_user(&session).await?;
             let sudo = auth()?.sudo(&me)?;
             auth()?
-                .revoke_device(&me, &sudo, DeviceId(device), &client_info())
+                .devices()
+                .revoke(&me, &sudo, DeviceId(device), &client_info())
                 .await?;
             flash(&session, Flash::success("That device has been signed out.")).await?;
             Ok(())
@@ -50,7 +51,8 @@ pub async fn revoke_other_devices() -> Result<u64, ApiError> {
             let me = require_user(&session).await?;
             let sudo = auth()?.sudo(&me)?;
             let count = auth()?
-                .revoke_other_devices(&me, &sudo, &client_info())
+                .devices()
+                .revoke_others(&me, &sudo, &client_info())
                 .await?;
             let message = match count {
                 0 => "No other device was signed in.".to_string(),

@@ -5,6 +5,8 @@
 mod account;
 mod activity;
 mod admin;
+#[cfg(feature = "ssr")]
+mod answers;
 mod devices;
 mod email;
 mod email_settings;

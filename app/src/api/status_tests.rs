@@ -3,9 +3,10 @@
 //! same status: one mapping, checked here for every variant a form can show.
 
 use latchkey::auth::AuthError;
+use latchkey::auth::DeviceError;
 use latchkey::store::StoreError;
 use latchkey::throttle::RetryAfter;
-use latchkey::web::status_of;
+use latchkey::web::{status_of, Answer};
 
 use super::ApiError;
 
@@ -22,8 +23,6 @@ fn every_refusal() -> Vec<AuthError> {
         E::ConfirmPassword,
         E::Forbidden,
         E::NotFound,
-        E::ThisDevice,
-        E::NotYourDevice,
         E::LinkInvalid,
         E::NoEmail,
         E::EmailAlreadyVerified,
@@ -61,5 +60,20 @@ fn the_app_and_the_kit_give_every_refusal_the_same_status() {
         let kit = status_of(&error);
         let app = ApiError::from(error).status();
         assert_eq!(app, kit, "{name}");
+    }
+}
+
+#[test]
+fn the_app_and_the_kit_give_every_device_refusal_the_same_status() {
+    let every = [
+        DeviceError::ThisDevice,
+        DeviceError::NotYourDevice,
+        DeviceError::ConfirmPassword,
+        DeviceError::Failed(StoreError::ReadOnly.into()),
+    ];
+    for error in every {
+        let name = format!("{error:?}");
+        let kit = error.status();
+        assert_eq!(ApiError::from(error).status(), kit, "{name}");
     }
 }

@@ -60,7 +60,7 @@ pub async fn why_signed_out() -> Option<LoginReason> {
     let Some(auth) = use_context::<Arc<Auth>>() else {
         return Some(LoginReason::Ended);
     };
-    match auth.why_signed_out(&id).await {
+    match auth.devices().why_signed_out(&id).await {
         Ok(reason) => Some(reason),
         Err(e) => {
             tracing::warn!(error = %e, "could not tell why a session ended");

@@ -59,7 +59,8 @@ async fn with_authenticator(server: &Running, cookie: &str) -> String {
     let status: serde_json::Value = serde_json::from_str(&status).unwrap();
     let shown = status["totp"]["Enrolling"]["secret"].as_str().unwrap();
     let secret = latchkey::factors::TotpSecret::from_display(shown).unwrap();
-    let code = crate::second_factor::code(&secret, latchkey::clock::Clock::system().now().seconds());
+    let code =
+        crate::second_factor::code(&secret, latchkey::clock::Clock::system().now().seconds());
     let (on, cycled, body) = call(server, "confirm_totp", Some(cookie), &[("code", &code)]).await;
     assert_eq!(on, StatusCode::OK, "{body}");
     cycled.unwrap_or_else(|| cookie.to_string())

@@ -13,18 +13,18 @@ async fn signing_the_others_out_keeps_this_browser_and_tells_the_others_why() {
     let (laptop, me) = f.registered("ada").await;
     let phone = f.logged_in("ada", PW).await.unwrap();
     let tablet = f.logged_in("ada", PW).await.unwrap();
-    assert_eq!(f.auth.devices(&me).await.unwrap().len(), 3);
+    assert_eq!(f.auth.devices().list(&me).await.unwrap().len(), 3);
     let sudo = f.auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
-    let ended = f.auth.revoke_other_devices(&me, &sudo, &client()).await;
+    let ended = f.auth.devices().revoke_others(&me, &sudo, &client()).await;
     assert_eq!(ended.unwrap(), 2);
     assert!(f.me(&laptop).await.is_some());
     for other in [&phone, &tablet] {
         assert!(f.me(other).await.is_none());
         let id = other.id().unwrap().to_string();
-        let why = f.auth.why_signed_out(&id).await.unwrap();
+        let why = f.auth.devices().why_signed_out(&id).await.unwrap();
         assert_eq!(why, LoginReason::SignedOutElsewhere);
     }
-    assert_eq!(f.auth.devices(&me).await.unwrap().len(), 1);
+    assert_eq!(f.auth.devices().list(&me).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -34,7 +34,7 @@ async fn logging_out_ends_the_session_and_its_device() {
     let request = f.again(&laptop);
     assert!(f.auth.log_out(&request, &client()).await.unwrap());
     assert!(f.me(&laptop).await.is_none());
-    assert!(f.auth.devices(&me).await.unwrap().is_empty());
+    assert!(f.auth.devices().list(&me).await.unwrap().is_empty());
     // Nobody was signed in on a fresh browser: nothing to say.
     assert!(!f.auth.log_out(&f.browser(), &client()).await.unwrap());
 }

@@ -1,0 +1,176 @@
+//! The one mapping from the core's answers (each context's error, the
+//! throttles' waits) to what the client is told; the status and
+//! `Retry-After` follow from the variant (`server::finish`).
+
+use std::error::Error;
+
+use latchkey::auth::{AuthError, DeviceError};
+use latchkey::domain::Field;
+use latchkey::sessions::SessionError;
+use latchkey::throttle::{Limited, RetryAfter};
+
+use super::ApiError;
+
+impl From<Limited> for ApiError {
+    fn from(limited: Limited) -> Self {
+        match limited {
+            Limited::Wait(wait) => wait.into(),
+            Limited::Store(e) => latchkey::auth::AuthError::from(e).into(),
+        }
+    }
+}
+
+impl From<RetryAfter> for ApiError {
+    fn from(wait: RetryAfter) -> Self {
+        metrics::counter!("latchkey_throttled_total").increment(1);
+        ApiError::TooManyAttempts(wait.0)
+    }
+}
+
+/// Logs an internal failure with its cause chain; the user sees only "internal".
+pub fn internal(what: &str, error: &dyn Error) -> ApiError {
+    metrics::counter!("latchkey_internal_errors_total").increment(1);
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    tracing::error!(error = %chain, "{what}");
+    ApiError::Internal
+}
+
+/// The one mapping from the core's answers to what the client is told;
+/// the status and `Retry-After` follow from the variant ([`finish`]).
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::UsernameTaken => ApiError::field(Field::Username, "That username is taken."),
+            AuthError::UsernameUnchanged => {
+                ApiError::field(Field::Username, "That is already your username.")
+            }
+            AuthError::InvalidCredentials => ApiError::InvalidCredentials,
+            AuthError::NotYourUsername(own) => ApiError::field(
+                Field::Username,
+                format!("Type your username, {own}, to confirm."),
+            ),
+            AuthError::WrongPassword => {
+                ApiError::field(Field::Password, "That is not your password.")
+            }
+            AuthError::WeakPassword(message) => ApiError::field(Field::Password, message),
+            AuthError::Throttled(wait) => wait.into(),
+            AuthError::ConfirmPassword => ApiError::ConfirmPassword,
+            AuthError::Forbidden => ApiError::Forbidden("You are not allowed to do that.".into()),
+            AuthError::NotFound => ApiError::NotFound("There is no such user.".into()),
+            AuthError::LinkInvalid => ApiError::NotFound(
+                "That link does not work: it was used already, it expired, or the address \
+                 changed since. Ask for a new one."
+                    .into(),
+            ),
+            AuthError::SignInExpired => ApiError::NotLoggedIn,
+            AuthError::WrongCode => ApiError::field(
+                Field::Code,
+                "That code is not right. Authenticator codes change every 30 seconds, and each \
+                 code works once.",
+            ),
+            AuthError::CodeNeeded => {
+                ApiError::field(Field::Code, "Enter the code from your authenticator app.")
+            }
+            AuthError::FactorsUnavailable => {
+                ApiError::Forbidden("Authenticator apps are not set up on this server.".into())
+            }
+            AuthError::FactorAlreadyOn => {
+                ApiError::BadRequest("Your authenticator app is already on.".into())
+            }
+            AuthError::FactorOff => ApiError::BadRequest("No authenticator app is on.".into()),
+            AuthError::PasskeysUnavailable(why) => {
+                tracing::warn!(%why, "a passkey was asked for, and passkeys are off");
+                ApiError::Forbidden("Passkeys are not available on this server.".into())
+            }
+            AuthError::PasskeyRefused => ApiError::Forbidden(
+                "That passkey was not accepted. It may have been removed from your account, or \
+                 belong to another site."
+                    .into(),
+            ),
+            AuthError::PasskeyExpired => ApiError::BadRequest(
+                "The passkey request expired or was replaced. Please try again.".into(),
+            ),
+            AuthError::PasskeyExists => {
+                ApiError::BadRequest("That passkey is already registered.".into())
+            }
+            AuthError::NoPasskey => {
+                ApiError::BadRequest("Your account has no passkey: use a code instead.".into())
+            }
+            AuthError::NotYourPasskey => {
+                ApiError::Forbidden("That passkey is not one of yours.".into())
+            }
+            AuthError::NotAdmin => ApiError::Forbidden("Administrators only.".into()),
+            AuthError::SecondFactorNeeded => {
+                ApiError::Forbidden(super::error::SECOND_FACTOR_FIRST.into())
+            }
+            AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
+                "This account is locked by the site's administrators: {why}"
+            )),
+            AuthError::LastAdmin => ApiError::BadRequest(
+                "That is the last administrator: make another one first.".into(),
+            ),
+            AuthError::NotYourself => {
+                ApiError::BadRequest("Not on your own account: ask another administrator.".into())
+            }
+            AuthError::AlreadyDone => {
+                ApiError::BadRequest("Nothing to do: it is already so.".into())
+            }
+            AuthError::PasswordNeeded => ApiError::field(Field::Password, "Enter your password."),
+            AuthError::NoPassword => {
+                ApiError::BadRequest("Your account has no password to remove.".into())
+            }
+            AuthError::LastSignInMethod => ApiError::BadRequest(
+                "That is your account's last way to sign in: add a password or another passkey \
+                 first."
+                    .into(),
+            ),
+            AuthError::EmailNotVerified => ApiError::Forbidden(
+                "Confirm your email address first: follow the link we mailed you.".into(),
+            ),
+            AuthError::EmailUnchanged => {
+                ApiError::field(Field::Email, "That is already your address.")
+            }
+            AuthError::NoEmail => ApiError::BadRequest("Your account has no email address.".into()),
+            AuthError::EmailAlreadyVerified => {
+                ApiError::BadRequest("Your email address is already confirmed.".into())
+            }
+            _ if e.is_unavailable() => unavailable(&e),
+            _ => internal("a use case failed", &e),
+        }
+    }
+}
+
+/// The devices context's answers.
+impl From<DeviceError> for ApiError {
+    fn from(e: DeviceError) -> Self {
+        match e {
+            DeviceError::ThisDevice => {
+                ApiError::BadRequest("To sign out this device, use Log out.".into())
+            }
+            DeviceError::NotYourDevice => {
+                ApiError::Forbidden("That device is not one of yours.".into())
+            }
+            DeviceError::ConfirmPassword => ApiError::ConfirmPassword,
+            DeviceError::Failed(failure) => AuthError::from(failure).into(),
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        AuthError::from(e).into()
+    }
+}
+
+/// Logs a passing database outage; the user is asked to retry.
+fn unavailable(error: &dyn Error) -> ApiError {
+    metrics::counter!("latchkey_database_errors_total").increment(1);
+    tracing::warn!(error = %error, "the database is unavailable");
+    ApiError::Unavailable
+}
