@@ -2,7 +2,7 @@
 //! database as the server. The only way to make the first admin.
 
 use anyhow::Context;
-use latchkey::auth::{Auth, AuthError};
+use latchkey::auth::{AdminError, Auth};
 use latchkey::clock::Clock;
 use latchkey::sessions::SessionPolicy;
 
@@ -61,15 +61,15 @@ pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<(String, 
 }
 
 fn answer(
-    result: Result<(), AuthError>,
+    result: Result<(), AdminError>,
     name: &str,
     done: &str,
     already: &str,
 ) -> anyhow::Result<(String, bool)> {
     match result {
         Ok(()) => Ok((format!("{name} {done}"), true)),
-        Err(AuthError::AlreadyDone) => Ok((format!("{name} {already}"), true)),
-        Err(AuthError::NotFound) => Ok((format!("there is no user named {name}"), false)),
+        Err(AdminError::AlreadyDone) => Ok((format!("{name} {already}"), true)),
+        Err(AdminError::NotFound) => Ok((format!("there is no user named {name}"), false)),
         Err(e) => Err(e).context("the database refused"),
     }
 }

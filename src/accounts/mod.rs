@@ -312,17 +312,15 @@ impl Accounts {
     /// devices, sessions, remember tokens and activity, and the account's
     /// throttle records. The caller checks the password first
     /// ([`crate::auth::Auth::delete_account`] does).
-    pub async fn delete_account(&self, user: UserId) -> Result<(), AccountError> {
-        if let Some(me) = self.current_user(user).await? {
+    /// Answers whether there was such an account.
+    pub async fn delete_account(&self, user: UserId) -> Result<bool, StoreError> {
+        if let Some(me) = self.store.find_current_user(user).await? {
             self.throttle
                 .succeeded(&throttle::login_key(&me.username))
                 .await?;
         }
         self.throttle.succeeded(&throttle::user_key(user)).await?;
-        if !self.store.delete_user(user).await? {
-            return Err(AccountError::NotFound);
-        }
-        Ok(())
+        self.store.delete_user(user).await
     }
 
     /// The signed-in view of a user; `None` once the account is gone.

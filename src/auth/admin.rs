@@ -1,50 +1,79 @@
-//! The admin console's use cases. Each checks, on the server, that the
-//! actor is an admin (else [`AuthError::NotAdmin`]); each change also needs
-//! sudo mode, is written to the audit log and to the affected user's own
-//! activity. The last admin cannot be locked, demoted or deleted, and an
-//! admin cannot do those to themselves.
+//! The admin context ([`Auth::admin`]): the console's use cases, with their
+//! own [`AdminError`]. Each checks, on the server, that the actor is an
+//! admin (else [`AdminError::NotAdmin`]); each change also needs sudo mode
+//! (an [`AdminSudo`]), is written to the audit log and to the affected
+//! user's own activity. The last admin cannot be locked, demoted or deleted,
+//! and an admin cannot do those to themselves.
 //!
 //! The first admin comes from the command line ([`Auth::grant_admin`]):
 //! nothing on the web makes one.
 
+pub use super::admin_error::AdminError;
 use super::mailed::RESET_LINK;
-use super::{AdminSudo, Auth, AuthError, Me, Scope};
+use super::{AdminSudo, Auth, Me, Scope};
 use crate::domain::{
     ActivityKind, AdminAction, AdminReason, AdminUserDetail, AdminUserPage, AuditEntry,
     EmailAddress, Role, UserId,
 };
 use crate::sessions::SignedInAs;
-use crate::store::{SearchBy, SignedOut, Store};
+use crate::store::{SearchBy, SignedOut, Store, StoreError};
 
 /// Users on a page of the list.
 pub const PAGE: i64 = 50;
+
+/// The admin console's use cases, for one request.
+#[derive(Clone, Copy)]
+pub struct Admin<'a> {
+    auth: &'a Auth,
+}
+
+impl std::ops::Deref for Admin<'_> {
+    type Target = Auth;
+
+    fn deref(&self) -> &Auth {
+        self.auth
+    }
+}
+
 impl Auth {
+    /// The admin context.
+    pub fn admin(&self) -> Admin<'_> {
+        Admin { auth: self }
+    }
+
     /// Answers `Ok` when `me` is an admin with a second factor, where the
     /// rule asks admins for one (the default): a phished or guessed password
     /// alone never opens the console.
-    pub(super) async fn require_admin(&self, me: &Me) -> Result<(), AuthError> {
+    pub(super) async fn require_admin(&self, me: &Me) -> Result<(), AdminError> {
         let user = me.user.id.0;
         if self.store.role(me.user.id).await? != Some(Role::Admin) {
             tracing::warn!(user, "an admin function was refused to a non-admin");
-            return Err(AuthError::NotAdmin);
+            return Err(AdminError::NotAdmin);
         }
         if self.second_factor_rule.covers_admins()
             && !self.has_second_factor(&self.store, me.user.id).await?
         {
             tracing::warn!(user, "an admin function was refused: no second factor");
-            return Err(AuthError::SecondFactorNeeded);
+            return Err(AdminError::SecondFactorNeeded);
         }
         Ok(())
+    }
+}
+
+impl Admin<'_> {
+    /// An admin's sudo proof for `me` (see [`Auth::admin_sudo`]).
+    pub async fn sudo(&self, me: &Me) -> Result<AdminSudo, AdminError> {
+        self.auth.admin_sudo(me).await
     }
 
     /// A page of users whose name starts with `query` (or, when it holds an
     /// `@`, whose address does), after the cursor `after`.
-    pub async fn admin_search(
+    pub async fn search(
         &self,
         me: &Me,
         query: &str,
         after: Option<&str>,
-    ) -> Result<AdminUserPage, AuthError> {
+    ) -> Result<AdminUserPage, AdminError> {
         self.require_admin(me).await?;
         let prefix = query.trim().to_lowercase();
         let by = match prefix.contains('@') {
@@ -70,13 +99,13 @@ impl Auth {
 
     /// One user's record: profile, role, lock, sign-ins, devices, activity
     /// and second factors.
-    pub async fn admin_user(&self, me: &Me, target: UserId) -> Result<AdminUserDetail, AuthError> {
+    pub async fn user(&self, me: &Me, target: UserId) -> Result<AdminUserDetail, AdminError> {
         self.require_admin(me).await?;
         let (user, display_name, bio) = self
             .store
             .admin_user(target)
             .await?
-            .ok_or(AuthError::NotFound)?;
+            .ok_or(AdminError::NotFound)?;
         // No device of theirs is this browser.
         let nobody = SignedInAs {
             user: target,
@@ -103,24 +132,24 @@ impl Auth {
     }
 
     /// The audit log, newest first, 50 entries before row `before`.
-    pub async fn admin_audit(
+    pub async fn audit(
         &self,
         me: &Me,
         before: Option<i64>,
-    ) -> Result<Vec<(i64, AuditEntry)>, AuthError> {
+    ) -> Result<Vec<(i64, AuditEntry)>, AdminError> {
         self.require_admin(me).await?;
         Ok(self.store.audit_log(before, PAGE).await?)
     }
 
     /// Locks `target` (sudo mode): every device signed out at once, on every
     /// app server; no sign-in, link or reset works until it is unlocked.
-    pub async fn admin_lock(
+    pub async fn lock(
         &self,
         me: &Me,
         sudo: &AdminSudo,
         target: UserId,
         why: &AdminReason,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), AdminError> {
         self.act_on(
             Scope::Admin(me, sudo),
             target,
@@ -129,22 +158,22 @@ impl Auth {
             async |store, now| {
                 keep_an_admin(store, me, target).await?;
                 if !store.lock_account(target, why.as_str(), now).await? {
-                    return Err(AuthError::AlreadyDone);
+                    return Err(AdminError::AlreadyDone);
                 }
                 super::change_email::void_outstanding_links(store, target, now).await?;
-                sign_out_everywhere(store, target, now).await
+                Ok(sign_out_everywhere(store, target, now).await?)
             },
         )
         .await
     }
 
     /// Unlocks `target` (sudo mode).
-    pub async fn admin_unlock(
+    pub async fn unlock(
         &self,
         me: &Me,
         sudo: &AdminSudo,
         target: UserId,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), AdminError> {
         self.act_on(
             Scope::Admin(me, sudo),
             target,
@@ -152,25 +181,25 @@ impl Auth {
             None,
             async |store, _| match store.unlock_account(target).await? {
                 true => Ok(()),
-                false => Err(AuthError::AlreadyDone),
+                false => Err(AdminError::AlreadyDone),
             },
         )
         .await
     }
 
     /// Signs every device of `target` out (sudo mode).
-    pub async fn admin_sign_out(
+    pub async fn sign_out(
         &self,
         me: &Me,
         sudo: &AdminSudo,
         target: UserId,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), AdminError> {
         self.act_on(
             Scope::Admin(me, sudo),
             target,
             AdminAction::SignedOut,
             None,
-            async |store, now| sign_out_everywhere(store, target, now).await,
+            async |store, now| Ok(sign_out_everywhere(store, target, now).await?),
         )
         .await
     }
@@ -178,13 +207,13 @@ impl Auth {
     /// Removes `target`'s authenticator, passkeys and recovery codes (sudo
     /// mode), for a user who lost them; refused for an account whose
     /// passkeys are its only way in.
-    pub async fn admin_remove_factors(
+    pub async fn remove_factors(
         &self,
         me: &Me,
         sudo: &AdminSudo,
         target: UserId,
         why: &AdminReason,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), AdminError> {
         let action = AdminAction::RemovedFactors;
         self.act_on(
             Scope::Admin(me, sudo),
@@ -193,7 +222,7 @@ impl Auth {
             Some(why.as_str()),
             async |store, now| {
                 if !self.has_password(store, target).await? {
-                    return Err(AuthError::LastSignInMethod);
+                    return Err(AdminError::LastSignInMethod);
                 }
                 store.delete_totp(target).await?;
                 store.delete_passkeys(target).await?;
@@ -201,8 +230,9 @@ impl Auth {
                 super::change_email::void_outstanding_links(store, target, now).await?;
                 // The user hears of it at their confirmed address, as of a
                 // change they made themselves.
-                self.notice_factor_changed(store, target, ActivityKind::AdminRemovedFactors, now)
-                    .await
+                Ok(self
+                    .notice_factor_changed(store, target, ActivityKind::AdminRemovedFactors, now)
+                    .await?)
             },
         )
         .await?;
@@ -212,12 +242,12 @@ impl Auth {
 
     /// Mails `target` a password-reset link (sudo mode), as "Forgot your
     /// password?" would: to a confirmed address only, at most three an hour.
-    pub async fn admin_send_reset(
+    pub async fn send_reset(
         &self,
         me: &Me,
         sudo: &AdminSudo,
         target: UserId,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), AdminError> {
         // Looked up only once `act_on` has seen an admin: a plain user
         // learns nothing of the target's address.
         let mut email = None;
@@ -229,37 +259,39 @@ impl Auth {
             async |store, _| {
                 email = Some(match store.user_email(target).await? {
                     Some((address, true)) => {
-                        EmailAddress::parse(&address).map_err(|_| AuthError::NoEmail)?
+                        EmailAddress::parse(&address).map_err(|_| AdminError::NoEmail)?
                     }
-                    Some((_, false)) => return Err(AuthError::EmailNotVerified),
-                    None => return Err(AuthError::NoEmail),
+                    Some((_, false)) => return Err(AdminError::EmailNotVerified),
+                    None => return Err(AdminError::NoEmail),
                 });
                 Ok(())
             },
         )
         .await?;
-        let email = email.ok_or(AuthError::NoEmail)?;
-        self.mail_link(&email, &RESET_LINK).await
+        let email = email.ok_or(AdminError::NoEmail)?;
+        Ok(self.mail_link(&email, &RESET_LINK).await?)
     }
 
     /// Makes `target` an admin or a plain user (sudo mode).
-    pub async fn admin_set_role(
+    pub async fn set_role(
         &self,
         me: &Me,
         sudo: &AdminSudo,
         target: UserId,
         role: Role,
-    ) -> Result<(), AuthError> {
-        self.set_role(Scope::Admin(me, sudo), target, role).await
+    ) -> Result<(), AdminError> {
+        self.auth
+            .set_role(Scope::Admin(me, sudo), target, role)
+            .await
     }
 
     /// Deletes `target`'s account (sudo mode).
-    pub async fn admin_delete(
+    pub async fn delete(
         &self,
         me: &Me,
         sudo: &AdminSudo,
         target: UserId,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), AdminError> {
         self.act_on(
             Scope::Admin(me, sudo),
             target,
@@ -267,11 +299,15 @@ impl Auth {
             None,
             async |store, _| {
                 keep_an_admin(store, me, target).await?;
-                self.accounts
+                match self
+                    .accounts
                     .on(store.clone())
                     .delete_account(target)
-                    .await?;
-                Ok(())
+                    .await?
+                {
+                    true => Ok(()),
+                    false => Err(AdminError::NotFound),
+                }
             },
         )
         .await
@@ -280,26 +316,30 @@ impl Auth {
 
 /// Refuses to take `target` out of the admins' hands when that is `me`
 /// (an accident) or the last admin who can act.
-pub(super) async fn keep_an_admin(store: &Store, me: &Me, target: UserId) -> Result<(), AuthError> {
+pub(super) async fn keep_an_admin(
+    store: &Store,
+    me: &Me,
+    target: UserId,
+) -> Result<(), AdminError> {
     if target == me.user.id {
-        return Err(AuthError::NotYourself);
+        return Err(AdminError::NotYourself);
     }
-    not_the_last_admin(store, target).await
+    match is_last_admin(store, target).await? {
+        true => Err(AdminError::LastAdmin),
+        false => Ok(()),
+    }
 }
 
-/// Refuses to take `user` out of the admins when they are the last one
-/// who can act; run under [`Store::lock_admins`].
-pub(super) async fn not_the_last_admin(store: &Store, user: UserId) -> Result<(), AuthError> {
-    if store.role(user).await? == Some(Role::Admin) && store.active_admin_count().await? <= 1 {
-        return Err(AuthError::LastAdmin);
-    }
-    Ok(())
+/// Whether `user` is the last admin who can act; run under
+/// [`Store::lock_admins`].
+pub(super) async fn is_last_admin(store: &Store, user: UserId) -> Result<bool, StoreError> {
+    Ok(store.role(user).await? == Some(Role::Admin) && store.active_admin_count().await? <= 1)
 }
 
 /// Ends every session of `user`, now, on every app server: their devices
 /// go (sessions name a device, and a session whose device is gone is
 /// anonymous at its next request) and the ending is noted for its reason.
-async fn sign_out_everywhere(store: &Store, user: UserId, now: i64) -> Result<(), AuthError> {
+async fn sign_out_everywhere(store: &Store, user: UserId, now: i64) -> Result<(), StoreError> {
     store.note_signed_out(user, SignedOut::Every, now).await?;
     store.delete_other_devices(user, None).await?;
     Ok(())

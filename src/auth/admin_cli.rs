@@ -4,30 +4,30 @@
 //! first admin.
 
 use super::scope::Shell;
-use super::{Auth, AuthError, Scope};
+use super::{AdminError, Auth, Scope};
 use crate::domain::{Role, Username};
 
 impl Auth {
     /// `server admin grant NAME`: makes the account an admin, from the
     /// command line (the only way to make the first one).
-    pub async fn grant_admin(&self, username: &str) -> Result<(), AuthError> {
+    pub async fn grant_admin(&self, username: &str) -> Result<(), AdminError> {
         self.cli_set_role(username, Role::Admin).await
     }
 
     /// `server admin revoke NAME`.
-    pub async fn revoke_admin(&self, username: &str) -> Result<(), AuthError> {
+    pub async fn revoke_admin(&self, username: &str) -> Result<(), AdminError> {
         self.cli_set_role(username, Role::User).await
     }
 
     /// Whether the admin console waits for `username` to set up a second
     /// factor: the rule covers admins and the account has none.
-    pub async fn console_waits_for_factor(&self, username: &str) -> Result<bool, AuthError> {
-        let name = Username::parse(username).map_err(|_| AuthError::NotFound)?;
+    pub async fn console_waits_for_factor(&self, username: &str) -> Result<bool, AdminError> {
+        let name = Username::parse(username).map_err(|_| AdminError::NotFound)?;
         let user = self
             .store
             .find_user_id(&name.key())
             .await?
-            .ok_or(AuthError::NotFound)?;
+            .ok_or(AdminError::NotFound)?;
         Ok(self.second_factor_rule.covers_admins() && !self.store.has_second_factor(user).await?)
     }
 
@@ -35,19 +35,19 @@ impl Auth {
     /// device at once, on every app server (after a leak, say); answers how
     /// many devices were signed out. Each browser is told why at its next
     /// request, as after any sign-out from elsewhere.
-    pub async fn sign_out_everyone(&self) -> Result<u64, AuthError> {
+    pub async fn sign_out_everyone(&self) -> Result<u64, AdminError> {
         let now = self.clock.seconds();
         let signed_out = self
             .store
             .transaction(
-                |store| async move { Ok::<_, AuthError>(store.sign_out_everyone(now).await?) },
+                |store| async move { Ok::<_, AdminError>(store.sign_out_everyone(now).await?) },
             )
             .await?;
         Ok(signed_out)
     }
 
     /// `server admin list`: the admins' names.
-    pub async fn list_admins(&self) -> Result<Vec<String>, AuthError> {
+    pub async fn list_admins(&self) -> Result<Vec<String>, AdminError> {
         Ok(self
             .store
             .admins()
@@ -57,13 +57,13 @@ impl Auth {
             .collect())
     }
 
-    async fn cli_set_role(&self, username: &str, role: Role) -> Result<(), AuthError> {
-        let name = Username::parse(username).map_err(|_| AuthError::NotFound)?;
+    async fn cli_set_role(&self, username: &str, role: Role) -> Result<(), AdminError> {
+        let name = Username::parse(username).map_err(|_| AdminError::NotFound)?;
         let user = self
             .store
             .find_user_id(&name.key())
             .await?
-            .ok_or(AuthError::NotFound)?;
+            .ok_or(AdminError::NotFound)?;
         self.set_role(Scope::CommandLine(Shell::new()), user, role)
             .await
     }

@@ -100,25 +100,12 @@ pub enum AuthError {
     /// The account has no password to remove.
     #[error("the account has no password")]
     NoPassword,
-    /// The actor is not an admin.
-    #[error("administrators only")]
-    NotAdmin,
-    /// The rule (`LATCHKEY_REQUIRE_SECOND_FACTOR`) asks this account for a
-    /// second factor, and it has none yet.
-    #[error("set up a second factor first")]
-    SecondFactorNeeded,
     /// The account is locked by an admin; the text is their reason.
     #[error("the account is locked")]
     AccountLocked(String),
     /// That would leave no admin who can act.
     #[error("that is the last administrator")]
     LastAdmin,
-    /// An admin may not lock, demote or delete their own account.
-    #[error("not on your own account")]
-    NotYourself,
-    /// Nothing to do: it is already so.
-    #[error("it is already so")]
-    AlreadyDone,
     /// Removing this would leave the account no way to sign in.
     #[error("that is the account's last way to sign in")]
     LastSignInMethod,

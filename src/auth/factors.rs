@@ -9,7 +9,7 @@ use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId, L
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
-use crate::store::{SignedOut, Store};
+use crate::store::{SignedOut, Store, StoreError};
 use crate::throttle::{DAILY_KEY_PREFIX, DAY_SECONDS, MAX_CODE_FAILURES_PER_DAY};
 
 /// Recovery codes made by this session, shown once.
@@ -72,8 +72,8 @@ impl Auth {
         &self,
         store: &Store,
         user: UserId,
-    ) -> Result<bool, AuthError> {
-        Ok(store.has_second_factor(user).await?)
+    ) -> Result<bool, StoreError> {
+        store.has_second_factor(user).await
     }
 
     /// What sudo mode asks of `me` beside the password: a second factor's
@@ -270,8 +270,9 @@ impl Auth {
         store
             .delete_other_devices(me.user.id, Some(me.at.device))
             .await?;
-        self.notice_factor_changed(store, me.user.id, kind, now)
-            .await
+        Ok(self
+            .notice_factor_changed(store, me.user.id, kind, now)
+            .await?)
     }
 
     /// "Your sign-in settings changed" (what: `kind`), to `user`'s confirmed
@@ -282,7 +283,7 @@ impl Auth {
         user: UserId,
         kind: ActivityKind,
         now: i64,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), StoreError> {
         let settings = self.links.to("/settings/security");
         self.notify(store, user, now, false, |owner| {
             templates::factor_changed(&owner.email, &owner.username, kind.describe(), &settings)

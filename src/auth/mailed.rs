@@ -9,7 +9,7 @@ use super::email::{hash_token, new_token};
 use super::{Auth, AuthError};
 use crate::domain::{EmailAddress, UserId};
 use crate::mail::{templates, Mail};
-use crate::store::{AddressOwner, NewEmailToken, Store};
+use crate::store::{AddressOwner, NewEmailToken, Store, StoreError};
 
 /// Every answer to a request for a mailed link takes at least this long, so
 /// that the work done for a known address (a token, a mail) cannot be timed.
@@ -117,7 +117,7 @@ impl Auth {
         &self,
         email: &EmailAddress,
         kind: &LinkKind,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), StoreError> {
         let answer_at = tokio::time::Instant::now() + LINK_ANSWER_TIME;
         let sent = self.queue_links(email, kind).await;
         tokio::time::sleep_until(answer_at).await;
@@ -127,7 +127,7 @@ impl Auth {
         Ok(())
     }
 
-    async fn queue_links(&self, email: &EmailAddress, kind: &LinkKind) -> Result<bool, AuthError> {
+    async fn queue_links(&self, email: &EmailAddress, kind: &LinkKind) -> Result<bool, StoreError> {
         let now = self.clock.seconds();
         let unverified_too = !(kind.needs_verified)(&self.verified_for);
         // Read first, outside any transaction: an address nobody holds, or
@@ -157,7 +157,7 @@ impl Auth {
                 for holder in &due {
                     sent |= self.queue_link(&store, email, holder, kind, now).await?;
                 }
-                Ok::<_, AuthError>(sent)
+                Ok::<_, StoreError>(sent)
             })
             .await
     }
@@ -169,7 +169,7 @@ impl Auth {
         holder: &AddressOwner,
         kind: &LinkKind,
         now: i64,
-    ) -> Result<bool, AuthError> {
+    ) -> Result<bool, StoreError> {
         let user = holder.user;
         store.lock_user(user).await?;
         // A locked account is sent nothing (and the answer is the same).

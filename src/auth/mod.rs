@@ -11,6 +11,7 @@
 
 mod admin;
 mod admin_cli;
+mod admin_error;
 mod change_email;
 mod devices;
 mod email;
@@ -31,6 +32,7 @@ mod sudo;
 mod tests;
 mod who;
 
+pub use admin::{Admin, AdminError};
 pub use devices::{DeviceError, Devices};
 pub use email::Links;
 pub use error::AuthError;
@@ -323,8 +325,12 @@ impl Auth {
                 // The last admin who can act stays: deleting them would
                 // leave no one to run the console.
                 store.lock_admins().await?;
-                admin::not_the_last_admin(&store, me.user.id).await?;
-                self.accounts.on(store).delete_account(me.user.id).await?;
+                if admin::is_last_admin(&store, me.user.id).await? {
+                    return Err(AuthError::LastAdmin);
+                }
+                if !self.accounts.on(store).delete_account(me.user.id).await? {
+                    return Err(AuthError::NotFound);
+                }
                 Ok::<_, AuthError>(())
             })
             .await?;

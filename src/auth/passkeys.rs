@@ -15,7 +15,7 @@ use crate::factors::passkeys::{
 use crate::factors::RelyingParty;
 use crate::password::NO_PASSWORD;
 use crate::sessions::ClientInfo;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 impl Auth {
     /// These use cases, with passkeys for `relying_party`, or without them
@@ -239,7 +239,7 @@ impl Auth {
         &self,
         store: &Store,
         user: UserId,
-    ) -> Result<bool, AuthError> {
+    ) -> Result<bool, StoreError> {
         Ok(store
             .find_password_hash(user)
             .await?

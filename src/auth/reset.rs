@@ -19,7 +19,7 @@ impl Auth {
     /// takes at least [`super::LINK_ANSWER_TIME`], whether or not one has;
     /// an account gets at most three an hour.
     pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), AuthError> {
-        self.mail_link(email, &RESET_LINK).await
+        Ok(self.mail_link(email, &RESET_LINK).await?)
     }
 
     /// Whose live reset link `token` is, without using it.

@@ -4,7 +4,7 @@
 //! [`Auth::admin_sudo`] makes, and the operator's scope is made only by
 //! the command line's own use cases (`server admin …`), in this crate.
 
-use super::{AdminSudo, Auth, AuthError, Me};
+use super::{AdminError, AdminSudo, Auth, Me};
 use crate::domain::{ActivityKind, AdminAction, Role, UserId};
 use crate::sessions::ClientInfo;
 use crate::store::Store;
@@ -51,14 +51,14 @@ impl Auth {
         target: UserId,
         action: AdminAction,
         why: Option<&str>,
-        change: impl AsyncFnOnce(&Store, i64) -> Result<(), AuthError>,
-    ) -> Result<(), AuthError> {
+        change: impl AsyncFnOnce(&Store, i64) -> Result<(), AdminError>,
+    ) -> Result<(), AdminError> {
         // The role and the second factor were checked when the proof was
         // made, this request; the role again below, holding the admin rows.
         match scope {
-            Scope::Admin(me, sudo) => sudo.covers(me)?,
+            Scope::Admin(me, sudo) => sudo.covers(me).map_err(|_| AdminError::ConfirmPassword)?,
             Scope::CommandLine(_) => {}
-            Scope::User(_) => return Err(AuthError::NotAdmin),
+            Scope::User(_) => return Err(AdminError::NotAdmin),
         }
         let actor = scope.actor();
         let now = self.clock.seconds();
@@ -68,13 +68,13 @@ impl Auth {
                 store.lock_admins().await?;
                 if let Some(me) = actor {
                     if store.role(me.user.id).await? != Some(Role::Admin) {
-                        return Err(AuthError::NotAdmin);
+                        return Err(AdminError::NotAdmin);
                     }
                 }
                 let name = store
                     .admin_user(target)
                     .await?
-                    .ok_or(AuthError::NotFound)?
+                    .ok_or(AdminError::NotFound)?
                     .0
                     .username;
                 change(&store, now).await?;
@@ -102,7 +102,7 @@ impl Auth {
         scope: Scope<'_>,
         target: UserId,
         role: Role,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), AdminError> {
         let action = match role {
             Role::Admin => AdminAction::Granted,
             Role::User => AdminAction::Revoked,
@@ -113,7 +113,7 @@ impl Auth {
             }
             match store.set_role(target, role).await? {
                 true => Ok(()),
-                false => Err(AuthError::AlreadyDone),
+                false => Err(AdminError::AlreadyDone),
             }
         })
         .await

@@ -63,7 +63,7 @@ impl Auth {
     /// the same, and takes at least [`super::LINK_ANSWER_TIME`], whether or
     /// not one does; an account gets at most five an hour.
     pub async fn request_sign_in_link(&self, email: &EmailAddress) -> Result<(), AuthError> {
-        self.mail_link(email, &SIGN_IN_LINK).await
+        Ok(self.mail_link(email, &SIGN_IN_LINK).await?)
     }
 
     /// Signs in on this browser with a mailed link, once, within 10 minutes

@@ -4,7 +4,7 @@
 //! passkey, within the last ten minutes. A use case that forgot the check
 //! does not compile, and no session is needed to judge it.
 
-use super::{Auth, AuthError, Me};
+use super::{AdminError, Auth, AuthError, Me};
 use crate::domain::UserId;
 
 /// Proof that the signed-in user re-authenticated lately on this session.
@@ -54,8 +54,9 @@ impl Auth {
     /// An admin's sudo proof: the role (and the second factor the rule asks
     /// admins for) is checked first, so a plain user is told "administrators
     /// only" whether or not their own sudo mode is open.
-    pub async fn admin_sudo(&self, me: &Me) -> Result<AdminSudo, AuthError> {
+    pub(super) async fn admin_sudo(&self, me: &Me) -> Result<AdminSudo, AdminError> {
         self.require_admin(me).await?;
-        Ok(AdminSudo(self.sudo(me)?))
+        let sudo = self.sudo(me).map_err(|_| AdminError::ConfirmPassword)?;
+        Ok(AdminSudo(sudo))
     }
 }

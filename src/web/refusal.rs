@@ -11,7 +11,7 @@ use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use super::UNAVAILABLE_RETRY_SECONDS;
-use crate::auth::{AuthError, DeviceError, Failure};
+use crate::auth::{AdminError, AuthError, DeviceError, Failure};
 use crate::domain::{Field, FieldError};
 
 /// The status an answer of the core is given: 4xx for what a form can
@@ -36,8 +36,6 @@ pub fn status_of(error: &AuthError) -> StatusCode {
         | E::PasskeysUnavailable(_)
         | E::PasskeyRefused
         | E::NotYourPasskey
-        | E::NotAdmin
-        | E::SecondFactorNeeded
         | E::AccountLocked(_)
         | E::EmailNotVerified => StatusCode::FORBIDDEN,
         E::NotFound | E::LinkInvalid => StatusCode::NOT_FOUND,
@@ -47,8 +45,6 @@ pub fn status_of(error: &AuthError) -> StatusCode {
         | E::PasskeyExists
         | E::NoPasskey
         | E::LastAdmin
-        | E::NotYourself
-        | E::AlreadyDone
         | E::NoPassword
         | E::LastSignInMethod
         | E::NoEmail
@@ -129,6 +125,29 @@ impl Answer for AuthError {
         match self {
             AuthError::Throttled(wait) => Some(wait.0),
             error if error.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
+            _ => None,
+        }
+    }
+}
+
+impl Answer for AdminError {
+    fn status(&self) -> StatusCode {
+        use AdminError as E;
+        match self {
+            E::NotAdmin | E::SecondFactorNeeded | E::ConfirmPassword | E::EmailNotVerified => {
+                StatusCode::FORBIDDEN
+            }
+            E::NotFound => StatusCode::NOT_FOUND,
+            E::LastAdmin | E::NotYourself | E::AlreadyDone | E::LastSignInMethod | E::NoEmail => {
+                StatusCode::BAD_REQUEST
+            }
+            E::Failed(failure) => failure_status(failure),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            AdminError::Failed(f) if f.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
             _ => None,
         }
     }

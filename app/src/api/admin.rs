@@ -18,7 +18,10 @@ pub async fn admin_users(query: String, after: Option<String>) -> Result<AdminUs
         async move {
             let me = require_user(&session()?).await?;
             let after = after.filter(|a| !a.is_empty());
-            Ok(auth()?.admin_search(&me, &query, after.as_deref()).await?)
+            Ok(auth()?
+                .admin()
+                .search(&me, &query, after.as_deref())
+                .await?)
         }
         .await,
     )
@@ -33,7 +36,7 @@ pub async fn admin_user(id: i64) -> Result<AdminUserDetail, ApiError> {
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(auth()?.admin_user(&me, UserId(id)).await?)
+            Ok(auth()?.admin().user(&me, UserId(id)).await?)
         }
         .await,
     )
@@ -47,7 +50,7 @@ pub async fn admin_audit(before: Option<i64>) -> Result<Vec<(i64, AuditEntry)>, 
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(auth()?.admin_audit(&me, before).await?)
+            Ok(auth()?.admin().audit(&me, before).await?)
         }
         .await,
     )
@@ -70,7 +73,7 @@ pub async fn admin_act(id: i64, action: String, reason: Option<String>) -> Resul
             let target = UserId(id);
             // The role first, then sudo mode, then the form: a plain user
             // hears "administrators only" whatever else holds.
-            let sudo = auth.admin_sudo(&me).await?;
+            let sudo = auth.admin().sudo(&me).await?;
             let request = AdminRequest::parse(&action, reason.as_deref().unwrap_or_default())
                 .map_err(|e| match e {
                     AdminRequestError::UnknownAction => {
@@ -80,35 +83,39 @@ pub async fn admin_act(id: i64, action: String, reason: Option<String>) -> Resul
                 })?;
             let said = match &request {
                 AdminRequest::Lock(why) => {
-                    auth.admin_lock(&me, &sudo, target, why).await?;
+                    auth.admin().lock(&me, &sudo, target, why).await?;
                     "Locked: every device is signed out, and nothing signs in until it is unlocked."
                 }
                 AdminRequest::Unlock => {
-                    auth.admin_unlock(&me, &sudo, target).await?;
+                    auth.admin().unlock(&me, &sudo, target).await?;
                     "Unlocked."
                 }
                 AdminRequest::SignOut => {
-                    auth.admin_sign_out(&me, &sudo, target).await?;
+                    auth.admin().sign_out(&me, &sudo, target).await?;
                     "Every device is signed out."
                 }
                 AdminRequest::SendReset => {
-                    auth.admin_send_reset(&me, &sudo, target).await?;
+                    auth.admin().send_reset(&me, &sudo, target).await?;
                     "A password-reset link is on its way to the confirmed address."
                 }
                 AdminRequest::RemoveFactors(why) => {
-                    auth.admin_remove_factors(&me, &sudo, target, why).await?;
+                    auth.admin().remove_factors(&me, &sudo, target, why).await?;
                     "The second factors are removed: the password alone signs in."
                 }
                 AdminRequest::MakeAdmin => {
-                    auth.admin_set_role(&me, &sudo, target, Role::Admin).await?;
+                    auth.admin()
+                        .set_role(&me, &sudo, target, Role::Admin)
+                        .await?;
                     "Now an administrator."
                 }
                 AdminRequest::MakeUser => {
-                    auth.admin_set_role(&me, &sudo, target, Role::User).await?;
+                    auth.admin()
+                        .set_role(&me, &sudo, target, Role::User)
+                        .await?;
                     "Now a plain user."
                 }
                 AdminRequest::Delete => {
-                    auth.admin_delete(&me, &sudo, target).await?;
+                    auth.admin().delete(&me, &sudo, target).await?;
                     "Deleted."
                 }
             };

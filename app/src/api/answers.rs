@@ -4,7 +4,7 @@
 
 use std::error::Error;
 
-use latchkey::auth::{AuthError, DeviceError};
+use latchkey::auth::{AdminError, AuthError, DeviceError};
 use latchkey::domain::Field;
 use latchkey::sessions::SessionError;
 use latchkey::throttle::{Limited, RetryAfter};
@@ -105,22 +105,12 @@ impl From<AuthError> for ApiError {
             AuthError::NotYourPasskey => {
                 ApiError::Forbidden("That passkey is not one of yours.".into())
             }
-            AuthError::NotAdmin => ApiError::Forbidden("Administrators only.".into()),
-            AuthError::SecondFactorNeeded => {
-                ApiError::Forbidden(super::error::SECOND_FACTOR_FIRST.into())
-            }
             AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
                 "This account is locked by the site's administrators: {why}"
             )),
             AuthError::LastAdmin => ApiError::BadRequest(
                 "That is the last administrator: make another one first.".into(),
             ),
-            AuthError::NotYourself => {
-                ApiError::BadRequest("Not on your own account: ask another administrator.".into())
-            }
-            AuthError::AlreadyDone => {
-                ApiError::BadRequest("Nothing to do: it is already so.".into())
-            }
             AuthError::PasswordNeeded => ApiError::field(Field::Password, "Enter your password."),
             AuthError::NoPassword => {
                 ApiError::BadRequest("Your account has no password to remove.".into())
@@ -158,6 +148,40 @@ impl From<DeviceError> for ApiError {
             }
             DeviceError::ConfirmPassword => ApiError::ConfirmPassword,
             DeviceError::Failed(failure) => AuthError::from(failure).into(),
+        }
+    }
+}
+
+/// The admin context's answers: about the account acted on, not the admin's.
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        match e {
+            AdminError::NotAdmin => ApiError::Forbidden("Administrators only.".into()),
+            AdminError::SecondFactorNeeded => {
+                ApiError::Forbidden(super::error::SECOND_FACTOR_FIRST.into())
+            }
+            AdminError::ConfirmPassword => ApiError::ConfirmPassword,
+            AdminError::NotFound => ApiError::NotFound("There is no such user.".into()),
+            AdminError::LastAdmin => ApiError::BadRequest(
+                "That is the last administrator: make another one first.".into(),
+            ),
+            AdminError::NotYourself => {
+                ApiError::BadRequest("Not on your own account: ask another administrator.".into())
+            }
+            AdminError::AlreadyDone => {
+                ApiError::BadRequest("Nothing to do: it is already so.".into())
+            }
+            AdminError::LastSignInMethod => ApiError::BadRequest(
+                "That account signs in with its passkeys only: removing them would lock it out."
+                    .into(),
+            ),
+            AdminError::NoEmail => {
+                ApiError::BadRequest("That account has no email address.".into())
+            }
+            AdminError::EmailNotVerified => ApiError::Forbidden(
+                "That account's address is not confirmed, so no reset link goes there.".into(),
+            ),
+            AdminError::Failed(failure) => AuthError::from(failure).into(),
         }
     }
 }

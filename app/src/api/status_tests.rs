@@ -3,7 +3,7 @@
 //! same status: one mapping, checked here for every variant a form can show.
 
 use latchkey::auth::AuthError;
-use latchkey::auth::DeviceError;
+use latchkey::auth::{AdminError, DeviceError};
 use latchkey::store::StoreError;
 use latchkey::throttle::RetryAfter;
 use latchkey::web::{status_of, Answer};
@@ -42,12 +42,8 @@ fn every_refusal() -> Vec<AuthError> {
         E::NotYourPasskey,
         E::PasswordNeeded,
         E::NoPassword,
-        E::NotAdmin,
-        E::SecondFactorNeeded,
         E::AccountLocked("spam".into()),
         E::LastAdmin,
-        E::NotYourself,
-        E::AlreadyDone,
         E::LastSignInMethod,
         E::Store(StoreError::ReadOnly),
     ]
@@ -70,6 +66,29 @@ fn the_app_and_the_kit_give_every_device_refusal_the_same_status() {
         DeviceError::NotYourDevice,
         DeviceError::ConfirmPassword,
         DeviceError::Failed(StoreError::ReadOnly.into()),
+    ];
+    for error in every {
+        let name = format!("{error:?}");
+        let kit = error.status();
+        assert_eq!(ApiError::from(error).status(), kit, "{name}");
+    }
+}
+
+#[test]
+fn the_app_and_the_kit_give_every_admin_refusal_the_same_status() {
+    use AdminError as E;
+    let every = [
+        E::NotAdmin,
+        E::SecondFactorNeeded,
+        E::ConfirmPassword,
+        E::NotFound,
+        E::LastAdmin,
+        E::NotYourself,
+        E::AlreadyDone,
+        E::LastSignInMethod,
+        E::NoEmail,
+        E::EmailNotVerified,
+        E::Failed(StoreError::ReadOnly.into()),
     ];
     for error in every {
         let name = format!("{error:?}");

@@ -4,6 +4,7 @@
 //! out.
 
 use super::*;
+use crate::auth::AdminError;
 use crate::domain::{AdminAction, AdminReason, Role, SecondFactorRule, UserId};
 
 /// `name`'s account, made an admin from the command line.
@@ -41,19 +42,20 @@ async fn the_console_waits_for_the_admins_second_factor_unless_the_rule_is_none(
     let (browser, me) = admin(&f, "ada").await;
     let (_, bob) = f.registered("bob").await;
     assert!(matches!(
-        f.auth.admin_sudo(&f.me(&browser).await.unwrap()).await,
-        Err(AuthError::SecondFactorNeeded)
+        f.auth.admin().sudo(&f.me(&browser).await.unwrap()).await,
+        Err(AdminError::SecondFactorNeeded)
     ));
     assert!(matches!(
-        f.auth.admin_search(&me, "", None).await,
-        Err(AuthError::SecondFactorNeeded)
+        f.auth.admin().search(&me, "", None).await,
+        Err(AdminError::SecondFactorNeeded)
     ));
     let open = f
         .auth
         .clone()
         .with_second_factor_rule(SecondFactorRule::Nobody);
     assert!(open
-        .admin_sudo(&f.me(&browser).await.unwrap())
+        .admin()
+        .sudo(&f.me(&browser).await.unwrap())
         .await
         .is_ok());
     assert!(f.auth.console_waits_for_factor("ada").await.unwrap());
@@ -61,16 +63,17 @@ async fn the_console_waits_for_the_admins_second_factor_unless_the_rule_is_none(
     with_factor(&f, me.user.id).await;
     assert!(!f.auth.console_waits_for_factor("ada").await.unwrap());
     f.auth
-        .admin_sudo(&f.me(&browser).await.unwrap())
+        .admin()
+        .sudo(&f.me(&browser).await.unwrap())
         .await
         .unwrap();
-    let page = f.auth.admin_search(&me, "b", None).await.unwrap();
+    let page = f.auth.admin().search(&me, "b", None).await.unwrap();
     assert_eq!(page.users.len(), 1);
     // A plain user is refused by role, whatever their factors.
     with_factor(&f, bob.user.id).await;
     assert!(matches!(
-        f.auth.admin_search(&bob, "", None).await,
-        Err(AuthError::NotAdmin)
+        f.auth.admin().search(&bob, "", None).await,
+        Err(AdminError::NotAdmin)
     ));
 }
 
@@ -83,13 +86,15 @@ async fn a_lock_ends_every_session_at_once_and_shuts_the_password_out_until_unlo
     let phone = f.logged_in("bob", PW).await.unwrap();
     let sudo = f
         .auth
-        .admin_sudo(&f.me(&browser).await.unwrap())
+        .admin()
+        .sudo(&f.me(&browser).await.unwrap())
         .await
         .unwrap();
 
     let target = bob.user.id;
     f.auth
-        .admin_lock(&me, &sudo, target, &reason("Spam"))
+        .admin()
+        .lock(&me, &sudo, target, &reason("Spam"))
         .await
         .unwrap();
     assert!(f.me(&laptop).await.is_none());
@@ -100,13 +105,14 @@ async fn a_lock_ends_every_session_at_once_and_shuts_the_password_out_until_unlo
     ));
     assert!(matches!(
         f.auth
-            .admin_lock(&me, &sudo, target, &reason("Again"))
+            .admin()
+            .lock(&me, &sudo, target, &reason("Again"))
             .await,
-        Err(AuthError::AlreadyDone)
+        Err(AdminError::AlreadyDone)
     ));
-    f.auth.admin_unlock(&me, &sudo, target).await.unwrap();
+    f.auth.admin().unlock(&me, &sudo, target).await.unwrap();
     assert!(f.logged_in("bob", PW).await.is_ok());
-    let audit = f.auth.admin_audit(&me, None).await.unwrap();
+    let audit = f.auth.admin().audit(&me, None).await.unwrap();
     let done: Vec<_> = audit.iter().map(|(_, entry)| entry.action).collect();
     assert_eq!(done[..2], [AdminAction::Unlocked, AdminAction::Locked]);
 }
@@ -121,23 +127,29 @@ async fn no_admin_acts_on_themselves_and_the_last_admin_stays() {
     }
     let ada_sudo = f
         .auth
-        .admin_sudo(&f.me(&ada_browser).await.unwrap())
+        .admin()
+        .sudo(&f.me(&ada_browser).await.unwrap())
         .await
         .unwrap();
     assert!(matches!(
         f.auth
-            .admin_set_role(&ada, &ada_sudo, ada.user.id, Role::User)
+            .admin()
+            .set_role(&ada, &ada_sudo, ada.user.id, Role::User)
             .await,
-        Err(AuthError::NotYourself)
+        Err(AdminError::NotYourself)
     ));
     f.auth
-        .admin_set_role(&ada, &ada_sudo, bob.user.id, Role::User)
+        .admin()
+        .set_role(&ada, &ada_sudo, bob.user.id, Role::User)
         .await
         .unwrap();
     // Bob is a plain user now: his proof opens nothing.
     assert!(matches!(
-        f.auth.admin_sudo(&f.me(&bob_browser).await.unwrap()).await,
-        Err(AuthError::NotAdmin)
+        f.auth
+            .admin()
+            .sudo(&f.me(&bob_browser).await.unwrap())
+            .await,
+        Err(AdminError::NotAdmin)
     ));
     // Ada is the last admin: her own account cannot go.
     assert!(matches!(
@@ -163,16 +175,21 @@ async fn an_admin_deletes_an_account_and_the_audit_log_keeps_its_name() {
     let (laptop, bob) = f.registered("bob").await;
     let sudo = f
         .auth
-        .admin_sudo(&f.me(&browser).await.unwrap())
+        .admin()
+        .sudo(&f.me(&browser).await.unwrap())
         .await
         .unwrap();
-    f.auth.admin_delete(&me, &sudo, bob.user.id).await.unwrap();
+    f.auth
+        .admin()
+        .delete(&me, &sudo, bob.user.id)
+        .await
+        .unwrap();
     assert!(f.me(&laptop).await.is_none());
     assert!(matches!(
         f.auth.profile("bob").await,
         Err(AuthError::NotFound)
     ));
-    let audit = f.auth.admin_audit(&me, None).await.unwrap();
+    let audit = f.auth.admin().audit(&me, None).await.unwrap();
     assert_eq!(audit[0].1.action, AdminAction::Deleted);
     assert_eq!(audit[0].1.target, "bob");
 }
@@ -198,28 +215,30 @@ async fn an_admin_reads_a_user_signs_them_out_mails_a_reset_and_removes_lost_fac
     let (laptop, bob) = f.registered("bob").await;
     with_factor(&f, bob.user.id).await;
     let target = bob.user.id;
-    let detail = f.auth.admin_user(&me, target).await.unwrap();
+    let detail = f.auth.admin().user(&me, target).await.unwrap();
     assert_eq!(detail.user.username, "bob");
     assert!(detail.totp);
     assert_eq!(detail.devices.len(), 1);
 
     let sudo = f
         .auth
-        .admin_sudo(&f.me(&browser).await.unwrap())
+        .admin()
+        .sudo(&f.me(&browser).await.unwrap())
         .await
         .unwrap();
-    f.auth.admin_sign_out(&me, &sudo, target).await.unwrap();
+    f.auth.admin().sign_out(&me, &sudo, target).await.unwrap();
     assert!(f.me(&laptop).await.is_none());
     // A reset link goes only to a confirmed address.
     assert!(matches!(
-        f.auth.admin_send_reset(&me, &sudo, target).await,
-        Err(AuthError::EmailNotVerified)
+        f.auth.admin().send_reset(&me, &sudo, target).await,
+        Err(AdminError::EmailNotVerified)
     ));
     f.auth
-        .admin_remove_factors(&me, &sudo, target, &reason("Lost phone"))
+        .admin()
+        .remove_factors(&me, &sudo, target, &reason("Lost phone"))
         .await
         .unwrap();
-    assert!(!f.auth.admin_user(&me, target).await.unwrap().totp);
+    assert!(!f.auth.admin().user(&me, target).await.unwrap().totp);
     // The password alone signs in again.
     let outcome = f
         .auth
@@ -227,7 +246,7 @@ async fn an_admin_reads_a_user_signs_them_out_mails_a_reset_and_removes_lost_fac
         .await
         .unwrap();
     assert!(outcome.signed_in().is_some());
-    let audit = f.auth.admin_audit(&me, None).await.unwrap();
+    let audit = f.auth.admin().audit(&me, None).await.unwrap();
     assert_eq!(audit[0].1.reason.as_deref(), Some("Lost phone"));
 }
 
@@ -239,11 +258,11 @@ async fn the_command_line_grants_lists_and_revokes_admins() {
     f.auth.grant_admin("ada").await.unwrap();
     assert!(matches!(
         f.auth.grant_admin("ada").await,
-        Err(AuthError::AlreadyDone)
+        Err(AdminError::AlreadyDone)
     ));
     assert!(matches!(
         f.auth.grant_admin("nobody").await,
-        Err(AuthError::NotFound)
+        Err(AdminError::NotFound)
     ));
     assert_eq!(f.auth.list_admins().await.unwrap(), ["ada"]);
     f.auth.revoke_admin("ada").await.unwrap();
@@ -264,20 +283,22 @@ async fn a_role_change_is_audited_by_its_scope_and_only_an_admin_keeps_an_admin(
     assert!(f.kinds(&bob).await.contains(&ActivityKind::AdminGranted));
     let ada = f.me(&browser).await.unwrap();
     with_factor(&f, ada.user.id).await;
-    let sudo = f.auth.admin_sudo(&ada).await.unwrap();
+    let sudo = f.auth.admin().sudo(&ada).await.unwrap();
     f.auth
-        .admin_set_role(&ada, &sudo, bob.user.id, Role::User)
+        .admin()
+        .set_role(&ada, &sudo, bob.user.id, Role::User)
         .await
         .unwrap();
-    let audit = f.auth.admin_audit(&ada, None).await.unwrap();
+    let audit = f.auth.admin().audit(&ada, None).await.unwrap();
     let by: Vec<_> = audit.iter().map(|(_, e)| e.by.as_str()).collect();
     assert_eq!(by[0], "ada", "{audit:?}");
     assert_ne!(by[1], "ada", "the shell's grant names no admin: {audit:?}");
     assert!(matches!(
         f.auth
-            .admin_set_role(&ada, &sudo, ada.user.id, Role::User)
+            .admin()
+            .set_role(&ada, &sudo, ada.user.id, Role::User)
             .await,
-        Err(AuthError::NotYourself)
+        Err(AdminError::NotYourself)
     ));
     // The operator may take the last admin's role.
     f.auth.revoke_admin("ada").await.unwrap();
