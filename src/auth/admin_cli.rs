@@ -22,12 +22,7 @@ impl Auth {
     /// Whether the admin console waits for `username` to set up a second
     /// factor: the rule covers admins and the account has none.
     pub async fn console_waits_for_factor(&self, username: &str) -> Result<bool, AdminError> {
-        let name = Username::parse(username).map_err(|_| AdminError::NotFound)?;
-        let user = self
-            .store
-            .find_user_id(&name.key())
-            .await?
-            .ok_or(AdminError::NotFound)?;
+        let user = self.user_named(username).await?;
         Ok(self.second_factor_rule.covers_admins() && !self.store.has_second_factor(user).await?)
     }
 
@@ -58,13 +53,15 @@ impl Auth {
     }
 
     async fn cli_set_role(&self, username: &str, role: Role) -> Result<(), AdminError> {
-        let name = Username::parse(username).map_err(|_| AdminError::NotFound)?;
-        let user = self
-            .store
-            .find_user_id(&name.key())
-            .await?
-            .ok_or(AdminError::NotFound)?;
+        let user = self.user_named(username).await?;
         self.set_role(Scope::CommandLine(Shell::new()), user, role)
             .await
+    }
+
+    /// The account named `username` (in any case), as the operator typed it.
+    async fn user_named(&self, username: &str) -> Result<crate::domain::UserId, AdminError> {
+        let name = Username::parse(username).map_err(|_| AdminError::NotFound)?;
+        let user = self.store.find_user_id(&name.key()).await?;
+        user.ok_or(AdminError::NotFound)
     }
 }

@@ -1,7 +1,6 @@
 //! [`AdminError`]: what the admin context answers instead of success.
 
 use super::Failure;
-use crate::store::StoreError;
 
 /// What the admin context (the console and `server admin …`) can answer
 /// instead of success.
@@ -43,14 +42,4 @@ pub enum AdminError {
     Failed(#[from] Failure),
 }
 
-impl From<StoreError> for AdminError {
-    fn from(e: StoreError) -> Self {
-        AdminError::Failed(e.into())
-    }
-}
-
-impl From<crate::sessions::SessionError> for AdminError {
-    fn from(e: crate::sessions::SessionError) -> Self {
-        AdminError::Failed(e.into())
-    }
-}
+super::failure::fails_with_failure!(AdminError);

@@ -6,7 +6,7 @@
 
 use crate::domain::{Activity, ActivityKind, Device, DeviceId, LoginReason};
 use crate::sessions::ClientInfo;
-use crate::store::{SignedOut, StoreError};
+use crate::store::SignedOut;
 
 use super::{Auth, Failure, Me, Sudo};
 
@@ -33,17 +33,7 @@ pub enum DeviceError {
     Failed(#[from] Failure),
 }
 
-impl From<StoreError> for DeviceError {
-    fn from(e: StoreError) -> Self {
-        DeviceError::Failed(e.into())
-    }
-}
-
-impl From<crate::sessions::SessionError> for DeviceError {
-    fn from(e: crate::sessions::SessionError) -> Self {
-        DeviceError::Failed(e.into())
-    }
-}
+super::failure::fails_with_failure!(DeviceError);
 
 impl Auth {
     /// The devices and sessions context.

@@ -45,6 +45,25 @@ pub(super) fn session_unavailable(e: &SessionError) -> bool {
     }
 }
 
+/// A context's error enum with a `Failed(Failure)` variant takes the
+/// database's and the session's errors with `?`.
+macro_rules! fails_with_failure {
+    ($error:ty) => {
+        impl From<$crate::store::StoreError> for $error {
+            fn from(e: $crate::store::StoreError) -> Self {
+                Self::Failed(e.into())
+            }
+        }
+
+        impl From<$crate::sessions::SessionError> for $error {
+            fn from(e: $crate::sessions::SessionError) -> Self {
+                Self::Failed(e.into())
+            }
+        }
+    };
+}
+pub(super) use fails_with_failure;
+
 impl From<tower_sessions::session::Error> for Failure {
     fn from(e: tower_sessions::session::Error) -> Self {
         Failure::Session(e.into())

@@ -52,10 +52,20 @@ fn every_refusal() -> Vec<AuthError> {
 #[test]
 fn the_app_and_the_kit_give_every_refusal_the_same_status() {
     for error in every_refusal() {
+        assert_eq!(status_of(&error), error.status());
+    }
+    agree(every_refusal());
+}
+
+/// Each of `errors` gets one status from the kit and from the app.
+fn agree<E: Answer>(errors: impl IntoIterator<Item = E>)
+where
+    ApiError: From<E>,
+{
+    for error in errors {
         let name = format!("{error:?}");
-        let kit = status_of(&error);
-        let app = ApiError::from(error).status();
-        assert_eq!(app, kit, "{name}");
+        let kit = error.status();
+        assert_eq!(ApiError::from(error).status(), kit, "{name}");
     }
 }
 
@@ -67,11 +77,7 @@ fn the_app_and_the_kit_give_every_device_refusal_the_same_status() {
         DeviceError::ConfirmPassword,
         DeviceError::Failed(StoreError::ReadOnly.into()),
     ];
-    for error in every {
-        let name = format!("{error:?}");
-        let kit = error.status();
-        assert_eq!(ApiError::from(error).status(), kit, "{name}");
-    }
+    agree(every);
 }
 
 #[test]
@@ -90,9 +96,5 @@ fn the_app_and_the_kit_give_every_admin_refusal_the_same_status() {
         E::EmailNotVerified,
         E::Failed(StoreError::ReadOnly.into()),
     ];
-    for error in every {
-        let name = format!("{error:?}");
-        let kit = error.status();
-        assert_eq!(ApiError::from(error).status(), kit, "{name}");
-    }
+    agree(every);
 }
