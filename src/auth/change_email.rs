@@ -7,7 +7,7 @@
 //! unconfirmed one (a typo) uses the same steps to give one.
 
 use super::email::{hash_token, new_token};
-use super::{Auth, AuthError, Me, Sudo};
+use super::{Email, EmailError, Me, Sudo};
 use crate::domain::{ActivityKind, EmailAddress, UserId};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
@@ -24,17 +24,17 @@ const UNDO: &str = "undo";
 /// How long the old address can take the account back.
 pub const UNDO_FOR: i64 = 7 * 24 * 60 * 60;
 
-impl Auth {
+impl Email<'_> {
     /// Mails a link to `new` that makes it `me`'s address (sudo mode). The
     /// answer is the same whether or not another account has verified
     /// `new`: then its owner gets a notice instead, and no link goes out.
-    pub async fn request_email_change(
+    pub async fn request_change(
         &self,
         me: &Me,
         sudo: &Sudo,
         new: &EmailAddress,
-    ) -> Result<(), AuthError> {
-        sudo.covers(me)?;
+    ) -> Result<(), EmailError> {
+        sudo.covers(me).map_err(|_| EmailError::ConfirmPassword)?;
         let now = self.clock.seconds();
         let user = me.user.id;
         self.store
@@ -45,7 +45,7 @@ impl Auth {
                     .and_then(|(email, _)| EmailAddress::parse(email).ok())
                     .is_some_and(|current| current.key() == new.key());
                 if same {
-                    return Err(AuthError::EmailUnchanged);
+                    return Err(EmailError::Unchanged);
                 }
                 store.lock_user(user).await?;
                 if store
@@ -53,7 +53,7 @@ impl Auth {
                     .await?
                     >= CHANGE_MAILS_PER_HOUR
                 {
-                    return Err(AuthError::Throttled(RetryAfter(60 * 60)));
+                    return Err(EmailError::Throttled(RetryAfter(60 * 60)));
                 }
                 let owner = store.verified_owner(&new.key()).await?;
                 // Stored either way, so that the hourly limit counts notices
@@ -110,11 +110,11 @@ impl Auth {
 
     /// Follows the link mailed to a new address: it becomes the account's,
     /// verified. A verified old address gets a notice with a way back.
-    pub async fn confirm_email_change(
+    pub async fn confirm_change(
         &self,
         token: &str,
         client: &ClientInfo,
-    ) -> Result<EmailAddress, AuthError> {
+    ) -> Result<EmailAddress, EmailError> {
         let now = self.clock.seconds();
         let new = self
             .store
@@ -149,7 +149,7 @@ impl Auth {
                     .activity()
                     .record(user, ActivityKind::EmailChanged, client)
                     .await?;
-                Ok::<_, AuthError>(new)
+                Ok::<_, EmailError>(new)
             })
             .await?;
         self.mail.wake();
@@ -159,11 +159,11 @@ impl Auth {
     /// Follows the link mailed to an old address after a change: the
     /// address is the account's again, every device is signed out (remember
     /// tokens too), and every other link the account was sent stops working.
-    pub async fn undo_email_change(
+    pub async fn undo_change(
         &self,
         token: &str,
         client: &ClientInfo,
-    ) -> Result<EmailAddress, AuthError> {
+    ) -> Result<EmailAddress, EmailError> {
         let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
@@ -214,7 +214,7 @@ async fn take_address_link(
     token: &str,
     purpose: &str,
     now: i64,
-) -> Result<(UserId, EmailAddress, i64), AuthError> {
+) -> Result<(UserId, EmailAddress, i64), EmailError> {
     let hash = hash_token(token.trim());
     let Some(TakenToken {
         user,
@@ -223,11 +223,11 @@ async fn take_address_link(
         created_at,
     }) = store.take_email_token(&hash, purpose, now).await?
     else {
-        return Err(AuthError::LinkInvalid);
+        return Err(EmailError::LinkInvalid);
     };
     match EmailAddress::parse(&email) {
         Ok(address) if address.key() == email_key => Ok((user, address, created_at)),
-        _ => Err(AuthError::LinkInvalid),
+        _ => Err(EmailError::LinkInvalid),
     }
 }
 
@@ -238,10 +238,10 @@ async fn move_to(
     user: UserId,
     email: &EmailAddress,
     now: i64,
-) -> Result<(), AuthError> {
+) -> Result<(), EmailError> {
     match store.set_verified_email(user, email, now).await {
         Ok(()) => Ok(()),
-        Err(e) if e.is_unique_violation() => Err(AuthError::LinkInvalid),
+        Err(e) if e.is_unique_violation() => Err(EmailError::LinkInvalid),
         Err(e) => Err(e.into()),
     }
 }

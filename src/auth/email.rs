@@ -8,10 +8,10 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{Auth, AuthError, Me};
+use super::{Auth, Email, EmailError, Me};
 use crate::domain::{CurrentUser, EmailAddress};
 use crate::mail::templates;
-use crate::store::{NewEmailToken, Store};
+use crate::store::{NewEmailToken, Store, StoreError};
 use crate::throttle::RetryAfter;
 
 /// What a verification link does (the tokens table's `purpose`).
@@ -70,7 +70,7 @@ impl Auth {
         user: &CurrentUser,
         email: &EmailAddress,
         now: i64,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), StoreError> {
         store.set_unverified_email(user.id, email).await?;
         self.mail_about_address(store, user, email, now).await
     }
@@ -83,7 +83,7 @@ impl Auth {
         user: &CurrentUser,
         email: &EmailAddress,
         now: i64,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), StoreError> {
         let key = email.key();
         let owner = store.verified_owner(&key).await?;
         // A token is stored either way, so both answers do the same work
@@ -118,26 +118,28 @@ impl Auth {
             .await?;
         Ok(())
     }
+}
 
+impl Email<'_> {
     /// Follows a verification link: the address it was mailed to becomes
     /// its account's, verified. Each link works once, for 24 hours, and only
     /// while the account still has that address.
-    pub async fn verify_email(&self, token: &str) -> Result<(), AuthError> {
+    pub async fn verify(&self, token: &str) -> Result<(), EmailError> {
         let now = self.clock.seconds();
         let hash = hash_token(token.trim());
         self.store
             .transaction(|store| async move {
                 let Some(taken) = store.take_email_token(&hash, VERIFY, now).await? else {
-                    return Err(AuthError::LinkInvalid);
+                    return Err(EmailError::LinkInvalid);
                 };
                 match store
                     .mark_email_verified(taken.user, &taken.email_key, now)
                     .await
                 {
                     Ok(true) => Ok(()),
-                    Ok(false) => Err(AuthError::LinkInvalid),
+                    Ok(false) => Err(EmailError::LinkInvalid),
                     // Another account verified the address first.
-                    Err(e) if e.is_unique_violation() => Err(AuthError::LinkInvalid),
+                    Err(e) if e.is_unique_violation() => Err(EmailError::LinkInvalid),
                     Err(e) => Err(e.into()),
                 }
             })
@@ -146,25 +148,27 @@ impl Auth {
 
     /// Mails the signed-in user's verification link again: at most three an
     /// hour, and the same answer whether or not the address is taken.
-    pub async fn resend_verification(&self, me: &Me) -> Result<(), AuthError> {
+    pub async fn resend(&self, me: &Me) -> Result<(), EmailError> {
         let now = self.clock.seconds();
         self.store
             .transaction(|store| async move {
                 let Some((email, verified)) = store.user_email(me.user.id).await? else {
-                    return Err(AuthError::NoEmail);
+                    return Err(EmailError::NoEmail);
                 };
                 if verified {
-                    return Err(AuthError::EmailAlreadyVerified);
+                    return Err(EmailError::AlreadyVerified);
                 }
                 store.lock_user(me.user.id).await?;
                 let sent = store
                     .email_tokens_since(me.user.id, VERIFY, now - 60 * 60)
                     .await?;
                 if sent >= VERIFY_MAILS_PER_HOUR {
-                    return Err(AuthError::Throttled(RetryAfter(60 * 60)));
+                    return Err(EmailError::Throttled(RetryAfter(60 * 60)));
                 }
-                let email = EmailAddress::parse(&email).map_err(|_| AuthError::NoEmail)?;
-                self.mail_about_address(&store, &me.user, &email, now).await
+                let email = EmailAddress::parse(&email).map_err(|_| EmailError::NoEmail)?;
+                Ok(self
+                    .mail_about_address(&store, &me.user, &email, now)
+                    .await?)
             })
             .await?;
         self.mail.wake();

@@ -43,18 +43,9 @@ pub enum AuthError {
     /// the account's address.
     #[error("that link is not valid")]
     LinkInvalid,
-    /// The account has no email address.
-    #[error("the account has no email address")]
-    NoEmail,
-    /// The account's address is already verified.
-    #[error("the address is already verified")]
-    EmailAlreadyVerified,
     /// This needs the account's address confirmed first.
     #[error("confirm your email address first")]
     EmailNotVerified,
-    /// The new address is the one the account already has.
-    #[error("that is already your address")]
-    EmailUnchanged,
     /// No sign-in waits for a second factor on this browser (or it waited
     /// too long).
     #[error("no sign-in is waiting for a code")]

@@ -11,7 +11,7 @@ use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use super::UNAVAILABLE_RETRY_SECONDS;
-use crate::auth::{AdminError, AuthError, DeviceError, Failure};
+use crate::auth::{AdminError, AuthError, DeviceError, EmailError, Failure};
 use crate::domain::{Field, FieldError};
 
 /// The status an answer of the core is given: 4xx for what a form can
@@ -26,8 +26,7 @@ pub fn status_of(error: &AuthError) -> StatusCode {
         | E::WeakPassword(_)
         | E::WrongCode
         | E::CodeNeeded
-        | E::PasswordNeeded
-        | E::EmailUnchanged => StatusCode::UNPROCESSABLE_ENTITY,
+        | E::PasswordNeeded => StatusCode::UNPROCESSABLE_ENTITY,
         E::InvalidCredentials | E::SignInExpired => StatusCode::UNAUTHORIZED,
         E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         E::ConfirmPassword
@@ -46,9 +45,7 @@ pub fn status_of(error: &AuthError) -> StatusCode {
         | E::NoPasskey
         | E::LastAdmin
         | E::NoPassword
-        | E::LastSignInMethod
-        | E::NoEmail
-        | E::EmailAlreadyVerified => StatusCode::BAD_REQUEST,
+        | E::LastSignInMethod => StatusCode::BAD_REQUEST,
         E::Store(_) | E::Hash(_) | E::Session(_) if error.is_unavailable() => {
             StatusCode::SERVICE_UNAVAILABLE
         }
@@ -116,7 +113,6 @@ impl Answer for AuthError {
             }
             E::WrongPassword | E::WeakPassword(_) | E::PasswordNeeded => Some(Field::Password),
             E::WrongCode | E::CodeNeeded => Some(Field::Code),
-            E::EmailUnchanged => Some(Field::Email),
             _ => None,
         }
     }
@@ -148,6 +144,31 @@ impl Answer for AdminError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             AdminError::Failed(f) if f.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
+            _ => None,
+        }
+    }
+}
+
+impl Answer for EmailError {
+    fn status(&self) -> StatusCode {
+        match self {
+            EmailError::LinkInvalid => StatusCode::NOT_FOUND,
+            EmailError::NoEmail | EmailError::AlreadyVerified => StatusCode::BAD_REQUEST,
+            EmailError::Unchanged => StatusCode::UNPROCESSABLE_ENTITY,
+            EmailError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            EmailError::ConfirmPassword => StatusCode::FORBIDDEN,
+            EmailError::Failed(failure) => failure_status(failure),
+        }
+    }
+
+    fn field(&self) -> Option<Field> {
+        matches!(self, EmailError::Unchanged).then_some(Field::Email)
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            EmailError::Throttled(wait) => Some(wait.0),
+            EmailError::Failed(f) if f.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
             _ => None,
         }
     }

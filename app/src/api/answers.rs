@@ -4,7 +4,7 @@
 
 use std::error::Error;
 
-use latchkey::auth::{AdminError, AuthError, DeviceError};
+use latchkey::auth::{AdminError, AuthError, DeviceError, EmailError};
 use latchkey::domain::Field;
 use latchkey::sessions::SessionError;
 use latchkey::throttle::{Limited, RetryAfter};
@@ -123,13 +123,6 @@ impl From<AuthError> for ApiError {
             AuthError::EmailNotVerified => ApiError::Forbidden(
                 "Confirm your email address first: follow the link we mailed you.".into(),
             ),
-            AuthError::EmailUnchanged => {
-                ApiError::field(Field::Email, "That is already your address.")
-            }
-            AuthError::NoEmail => ApiError::BadRequest("Your account has no email address.".into()),
-            AuthError::EmailAlreadyVerified => {
-                ApiError::BadRequest("Your email address is already confirmed.".into())
-            }
             _ if e.is_unavailable() => unavailable(&e),
             _ => internal("a use case failed", &e),
         }
@@ -148,6 +141,25 @@ impl From<DeviceError> for ApiError {
             }
             DeviceError::ConfirmPassword => ApiError::ConfirmPassword,
             DeviceError::Failed(failure) => AuthError::from(failure).into(),
+        }
+    }
+}
+
+/// The email context's answers.
+impl From<EmailError> for ApiError {
+    fn from(e: EmailError) -> Self {
+        match e {
+            EmailError::LinkInvalid => AuthError::LinkInvalid.into(),
+            EmailError::NoEmail => {
+                ApiError::BadRequest("Your account has no email address.".into())
+            }
+            EmailError::AlreadyVerified => {
+                ApiError::BadRequest("Your email address is already confirmed.".into())
+            }
+            EmailError::Unchanged => ApiError::field(Field::Email, "That is already your address."),
+            EmailError::Throttled(wait) => wait.into(),
+            EmailError::ConfirmPassword => ApiError::ConfirmPassword,
+            EmailError::Failed(failure) => AuthError::from(failure).into(),
         }
     }
 }

@@ -12,7 +12,7 @@ pub async fn verify_email(token: String) -> Result<(), ApiError> {
 
     finish(
         async move {
-            auth()?.verify_email(&token).await?;
+            auth()?.email().verify(&token).await?;
             flash(
                 &session()?,
                 Flash::success("Your email address is confirmed."),
@@ -38,7 +38,7 @@ pub async fn resend_verification() -> Result<(), ApiError> {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
             address_limits()?.mail_link(client_ip()).await?;
-            auth()?.resend_verification(&me).await?;
+            auth()?.email().resend(&me).await?;
             flash(
                 &session,
                 Flash::info("We sent the link again. It works for 24 hours."),

@@ -30,7 +30,7 @@ pub async fn change_email(email: String) -> Result<(), ApiError> {
             let me = require_user(&session).await?;
             let email = EmailAddress::parse(&email).map_err(|e| ApiError::Invalid(vec![e]))?;
             let sudo = auth()?.sudo(&me)?;
-            auth()?.request_email_change(&me, &sudo, &email).await?;
+            auth()?.email().request_change(&me, &sudo, &email).await?;
             flash(
                 &session,
                 Flash::info(format!(
@@ -53,7 +53,10 @@ pub async fn confirm_email_change(token: String) -> Result<(), ApiError> {
 
     finish(
         async move {
-            let email = auth()?.confirm_email_change(&token, &client_info()).await?;
+            let email = auth()?
+                .email()
+                .confirm_change(&token, &client_info())
+                .await?;
             flash(
                 &session()?,
                 Flash::success(format!("Your email address is now {email}.")),
@@ -75,7 +78,7 @@ pub async fn undo_email_change(token: String) -> Result<(), ApiError> {
 
     finish(
         async move {
-            let email = auth()?.undo_email_change(&token, &client_info()).await?;
+            let email = auth()?.email().undo_change(&token, &client_info()).await?;
             flash(
                 &session()?,
                 Flash::success(format!(

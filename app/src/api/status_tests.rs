@@ -3,7 +3,7 @@
 //! same status: one mapping, checked here for every variant a form can show.
 
 use latchkey::auth::AuthError;
-use latchkey::auth::{AdminError, DeviceError};
+use latchkey::auth::{AdminError, DeviceError, EmailError};
 use latchkey::store::StoreError;
 use latchkey::throttle::RetryAfter;
 use latchkey::web::{status_of, Answer};
@@ -24,10 +24,7 @@ fn every_refusal() -> Vec<AuthError> {
         E::Forbidden,
         E::NotFound,
         E::LinkInvalid,
-        E::NoEmail,
-        E::EmailAlreadyVerified,
         E::EmailNotVerified,
-        E::EmailUnchanged,
         E::SignInExpired,
         E::CodeNeeded,
         E::WrongCode,
@@ -97,4 +94,18 @@ fn the_app_and_the_kit_give_every_admin_refusal_the_same_status() {
         E::Failed(StoreError::ReadOnly.into()),
     ];
     agree(every);
+}
+
+#[test]
+fn the_app_and_the_kit_give_every_email_refusal_the_same_status() {
+    use EmailError as E;
+    agree([
+        E::LinkInvalid,
+        E::NoEmail,
+        E::AlreadyVerified,
+        E::Unchanged,
+        E::Throttled(RetryAfter(9)),
+        E::ConfirmPassword,
+        E::Failed(StoreError::ReadOnly.into()),
+    ]);
 }

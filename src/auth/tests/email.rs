@@ -2,6 +2,7 @@
 //! the outbox as a mail would bring it, works once, and does what it says.
 
 use super::*;
+use crate::auth::EmailError;
 
 /// The token of the newest link to `path` mailed to `to`.
 async fn mailed(f: &Fixture, to: &str, path: &str) -> String {
@@ -32,7 +33,7 @@ async fn mailed(f: &Fixture, to: &str, path: &str) -> String {
 async fn confirmed(f: &Fixture, name: &str) -> (BrowserSession, Me) {
     let (laptop, _) = f.registered(name).await;
     let token = mailed(f, &format!("{name}@"), "/verify").await;
-    f.auth.verify_email(&token).await.unwrap();
+    f.auth.email().verify(&token).await.unwrap();
     let me = f.me(&laptop).await.unwrap();
     (laptop, me)
 }
@@ -42,18 +43,18 @@ async fn the_confirmation_link_confirms_the_address_once() {
     let f = fixture().await;
     let (laptop, me) = f.registered("ada").await;
     assert_eq!(me.user.email, EmailStatus::Unverified);
-    f.auth.resend_verification(&me).await.unwrap();
+    f.auth.email().resend(&me).await.unwrap();
     let token = mailed(&f, "ada@", "/verify").await;
-    f.auth.verify_email(&token).await.unwrap();
+    f.auth.email().verify(&token).await.unwrap();
     assert!(matches!(
-        f.auth.verify_email(&token).await,
-        Err(AuthError::LinkInvalid)
+        f.auth.email().verify(&token).await,
+        Err(EmailError::LinkInvalid)
     ));
     let me = f.me(&laptop).await.unwrap();
     assert_eq!(me.user.email, EmailStatus::Verified);
     assert!(matches!(
-        f.auth.resend_verification(&me).await,
-        Err(AuthError::EmailAlreadyVerified)
+        f.auth.email().resend(&me).await,
+        Err(EmailError::AlreadyVerified)
     ));
     let settings = f.auth.email_settings(&me).await.unwrap();
     assert_eq!(settings.email.as_deref(), Some("ada@example.test"));
@@ -67,14 +68,19 @@ async fn a_new_address_waits_for_its_link_and_the_old_one_can_take_the_account_b
     let (laptop, me) = confirmed(&f, "ada").await;
     let sudo = f.auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
     let new = EmailAddress::parse("ada.new@example.test").unwrap();
-    f.auth.request_email_change(&me, &sudo, &new).await.unwrap();
+    f.auth
+        .email()
+        .request_change(&me, &sudo, &new)
+        .await
+        .unwrap();
     let unchanged = f.auth.email_settings(&me).await.unwrap();
     assert_eq!(unchanged.email.as_deref(), Some("ada@example.test"));
 
     let confirm = mailed(&f, "ada.new@", "/settings/email/confirm").await;
     let moved = f
         .auth
-        .confirm_email_change(&confirm, &client())
+        .email()
+        .confirm_change(&confirm, &client())
         .await
         .unwrap();
     assert_eq!(moved.as_str(), "ada.new@example.test");
@@ -83,12 +89,12 @@ async fn a_new_address_waits_for_its_link_and_the_old_one_can_take_the_account_b
 
     // The old address takes it back, and every device is signed out.
     let undo = mailed(&f, "ada@example", "/settings/email/undo").await;
-    let back = f.auth.undo_email_change(&undo, &client()).await.unwrap();
+    let back = f.auth.email().undo_change(&undo, &client()).await.unwrap();
     assert_eq!(back.as_str(), "ada@example.test");
     assert!(f.me(&laptop).await.is_none());
     assert!(matches!(
-        f.auth.undo_email_change(&undo, &client()).await,
-        Err(AuthError::LinkInvalid)
+        f.auth.email().undo_change(&undo, &client()).await,
+        Err(EmailError::LinkInvalid)
     ));
 }
 
