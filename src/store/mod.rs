@@ -50,6 +50,7 @@ mod activity;
 mod admin;
 mod devices;
 mod email;
+mod email_tokens;
 mod factors;
 mod keys;
 mod migrate;
@@ -81,7 +82,8 @@ use sqlx::{PgPool, SqlitePool};
 
 pub(crate) use admin::SearchBy;
 pub(crate) use devices::{DeviceRow, NewDevice};
-pub(crate) use email::{AddressOwner, NewEmailToken, TakenToken};
+pub(crate) use email::AddressOwner;
+pub(crate) use email_tokens::{NewEmailToken, TakenToken};
 pub use outbox::{NewMail, QueuedMail};
 pub(crate) use sessions::{Created, SessionWrite};
 pub(crate) use signed_out::{SessionEnd, SignedOut};
