@@ -21,26 +21,13 @@ use crate::store::{SearchBy, SignedOut, Store, StoreError};
 /// Users on a page of the list.
 pub const PAGE: i64 = 50;
 
-/// The admin console's use cases, for one request.
-#[derive(Clone, Copy)]
-pub struct Admin<'a> {
-    auth: &'a Auth,
-}
-
-impl std::ops::Deref for Admin<'_> {
-    type Target = Auth;
-
-    fn deref(&self) -> &Auth {
-        self.auth
-    }
-}
+context!(
+    /// The admin console's use cases, for one request.
+    Admin,
+    admin
+);
 
 impl Auth {
-    /// The admin context.
-    pub fn admin(&self) -> Admin<'_> {
-        Admin { auth: self }
-    }
-
     /// Answers `Ok` when `me` is an admin with a second factor, where the
     /// rule asks admins for one (the default): a phished or guessed password
     /// alone never opens the console.

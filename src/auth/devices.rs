@@ -8,13 +8,13 @@ use crate::domain::{Activity, ActivityKind, Device, DeviceId, LoginReason};
 use crate::sessions::ClientInfo;
 use crate::store::SignedOut;
 
-use super::{Auth, Failure, Me, Sudo};
+use super::{Failure, Me, Sudo};
 
-/// Devices and sessions, for one request.
-#[derive(Clone, Copy)]
-pub struct Devices<'a> {
-    auth: &'a Auth,
-}
+context!(
+    /// Devices and sessions, for one request.
+    Devices,
+    devices
+);
 
 /// What the devices context can answer instead of success.
 #[derive(Debug, thiserror::Error)]
@@ -34,13 +34,6 @@ pub enum DeviceError {
 }
 
 super::failure::fails_with_failure!(DeviceError);
-
-impl Auth {
-    /// The devices and sessions context.
-    pub fn devices(&self) -> Devices<'_> {
-        Devices { auth: self }
-    }
-}
 
 impl Devices<'_> {
     /// Every place `me` is signed in, this browser marked as current.

@@ -1,29 +1,14 @@
-//! The email context ([`Auth::email`]): confirming an account's address and
-//! moving it to another, with its own [`EmailError`].
+//! The email context ([`super::Auth::email`]): confirming an account's
+//! address and moving it to another, with its own [`EmailError`].
 
-use super::{Auth, Failure};
+use super::Failure;
 use crate::throttle::RetryAfter;
 
-/// An account's address: confirming it, mailing its link again, moving it.
-#[derive(Clone, Copy)]
-pub struct Email<'a> {
-    auth: &'a Auth,
-}
-
-impl std::ops::Deref for Email<'_> {
-    type Target = Auth;
-
-    fn deref(&self) -> &Auth {
-        self.auth
-    }
-}
-
-impl Auth {
-    /// The email context.
-    pub fn email(&self) -> Email<'_> {
-        Email { auth: self }
-    }
-}
+context!(
+    /// An account's address: confirming it, mailing its link again, moving it.
+    Email,
+    email
+);
 
 /// What the email context can answer instead of success.
 #[derive(Debug, thiserror::Error)]

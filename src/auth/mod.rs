@@ -9,6 +9,34 @@
 //! session layer writes through its own store once the transaction is
 //! committed (on SQLite, writing it inside would wait on our own lock).
 
+/// Declares a capability context: a view of [`Auth`] for one request,
+/// made by `Auth::$accessor()`, whose use cases answer the context's own
+/// error enum. It reaches the composition root's services through `Deref`.
+macro_rules! context {
+    ($(#[$doc:meta])* $name:ident, $accessor:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $name<'a> {
+            auth: &'a $crate::auth::Auth,
+        }
+
+        impl std::ops::Deref for $name<'_> {
+            type Target = $crate::auth::Auth;
+
+            fn deref(&self) -> &$crate::auth::Auth {
+                self.auth
+            }
+        }
+
+        impl $crate::auth::Auth {
+            #[doc = concat!("The [`", stringify!($name), "`] context.")]
+            pub fn $accessor(&self) -> $name<'_> {
+                $name { auth: self }
+            }
+        }
+    };
+}
+
 mod admin;
 mod admin_cli;
 mod admin_error;

@@ -86,10 +86,16 @@ pub trait Answer: std::error::Error + Send + Sync + 'static {
     fn field(&self) -> Option<Field> {
         None
     }
-    /// Seconds to wait before trying again, where waiting helps.
+    /// Seconds to wait before trying again, where waiting helps: by
+    /// default, while the database is briefly away (503).
     fn retry_after(&self) -> Option<u64> {
-        None
+        wait_if_unavailable(self.status())
     }
+}
+
+/// `Retry-After` for a 503.
+fn wait_if_unavailable(status: StatusCode) -> Option<u64> {
+    (status == StatusCode::SERVICE_UNAVAILABLE).then_some(UNAVAILABLE_RETRY_SECONDS)
 }
 
 /// The status of a failure beneath a use case: 503 while it passes.
@@ -120,8 +126,7 @@ impl Answer for AuthError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             AuthError::Throttled(wait) => Some(wait.0),
-            error if error.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
-            _ => None,
+            _ => wait_if_unavailable(self.status()),
         }
     }
 }
@@ -138,13 +143,6 @@ impl Answer for AdminError {
                 StatusCode::BAD_REQUEST
             }
             E::Failed(failure) => failure_status(failure),
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            AdminError::Failed(f) if f.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
-            _ => None,
         }
     }
 }
@@ -168,8 +166,7 @@ impl Answer for EmailError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             EmailError::Throttled(wait) => Some(wait.0),
-            EmailError::Failed(f) if f.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
-            _ => None,
+            _ => wait_if_unavailable(self.status()),
         }
     }
 }
@@ -180,13 +177,6 @@ impl Answer for DeviceError {
             DeviceError::ThisDevice => StatusCode::BAD_REQUEST,
             DeviceError::NotYourDevice | DeviceError::ConfirmPassword => StatusCode::FORBIDDEN,
             DeviceError::Failed(failure) => failure_status(failure),
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            DeviceError::Failed(f) if f.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
-            _ => None,
         }
     }
 }
