@@ -22,7 +22,7 @@ impl Signer {
     pub async fn load(store: &Store, name: &str) -> Result<Self, StoreError> {
         let mut candidate = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut candidate);
-        let key = store.secret(name, &candidate).await?;
+        let key = store.db().secret(name, &candidate).await?;
         Ok(Self { key: key.into() })
     }
 

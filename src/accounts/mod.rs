@@ -9,7 +9,7 @@ use crate::domain::{
     Username,
 };
 use crate::password::{HashError, PasswordHasher, Verification};
-use crate::store::{NewUser, Store, StoreError};
+use crate::store::{Db, NewUser, Store, StoreError};
 use crate::throttle::{self, AccountThrottle, KnownBrowser, RetryAfter};
 
 /// What can go wrong with an account operation.
@@ -69,11 +69,6 @@ impl Accounts {
         &self.hasher
     }
 
-    /// The same service with every query on `store` (a transaction's).
-    pub(crate) fn on(&self, store: Store) -> Self {
-        Self::new(store, self.hasher.clone(), self.clock.clone())
-    }
-
     /// The per-account throttle on password checks.
     pub fn throttle(&self) -> &AccountThrottle {
         &self.throttle
@@ -91,7 +86,7 @@ impl Accounts {
         password: &NewPassword,
     ) -> Result<CurrentUser, AccountError> {
         let hash = self.new_account_hash(username, password).await?;
-        self.insert_account(username, &hash).await
+        self.insert_account(self.store.db(), username, &hash).await
     }
 
     /// The hash to store for a new account's password, after the checks that
@@ -106,6 +101,7 @@ impl Accounts {
         // A cheap early answer; the unique index below is what guarantees it.
         if self
             .store
+            .db()
             .find_credentials(&username.key())
             .await?
             .is_some()
@@ -115,9 +111,11 @@ impl Accounts {
         Ok(self.hasher.hash(password).await?)
     }
 
-    /// Inserts the account; a name taken in any case meanwhile is `UsernameTaken`.
-    pub async fn insert_account(
+    /// Inserts the account on `db`; a name taken in any case meanwhile is
+    /// `UsernameTaken`.
+    pub(crate) async fn insert_account(
         &self,
+        db: Db<'_>,
         username: &Username,
         hash: &str,
     ) -> Result<CurrentUser, AccountError> {
@@ -126,7 +124,7 @@ impl Accounts {
             password_hash: hash,
             now: self.clock.seconds(),
         };
-        match self.store.insert_user(new_user).await {
+        match db.insert_user(new_user).await {
             Ok(id) => Ok(CurrentUser {
                 id,
                 username: username.to_string(),
@@ -166,7 +164,7 @@ impl Accounts {
         let find = || async {
             match Username::parse(username) {
                 Ok(name) if attempt.is_plausible() => {
-                    self.store.find_credentials(&name.key()).await
+                    self.store.db().find_credentials(&name.key()).await
                 }
                 _ => Ok(None),
             }
@@ -212,6 +210,7 @@ impl Accounts {
         let result = match self.hasher.rehash(attempt).await {
             Ok(hash) => self
                 .store
+                .db()
                 .update_password_hash(id, &hash, self.clock.seconds())
                 .await
                 .map_err(AccountError::from),
@@ -241,6 +240,7 @@ impl Accounts {
             .map_err(AccountError::Throttled)?;
         let stored = self
             .store
+            .db()
             .find_password_hash(user)
             .await?
             .ok_or(AccountError::NotFound)?;
@@ -261,6 +261,7 @@ impl Accounts {
         self.verify_password(user, current).await?;
         let hash = self.new_password_hash(user, new).await?;
         self.store
+            .db()
             .update_password_hash(user, &hash, self.clock.seconds())
             .await?;
         Ok(())
@@ -275,6 +276,7 @@ impl Accounts {
     ) -> Result<String, AccountError> {
         let me = self
             .store
+            .db()
             .find_current_user(user)
             .await?
             .ok_or(AccountError::NotFound)?;
@@ -285,21 +287,18 @@ impl Accounts {
     /// Renames `user`. The rules are registration's; a name another account has
     /// (in any case) is `UsernameTaken`, the very same name is
     /// `UsernameUnchanged`, and the old name is free at once.
-    pub async fn change_username(
+    pub(crate) async fn change_username(
         &self,
+        db: Db<'_>,
         user: UserId,
         username: &Username,
     ) -> Result<CurrentUser, AccountError> {
-        let changed = match self
-            .store
-            .rename_user(user, username, self.clock.seconds())
-            .await
-        {
+        let changed = match db.rename_user(user, username, self.clock.seconds()).await {
             Err(e) if e.is_unique_violation() => return Err(AccountError::UsernameTaken),
             other => other?,
         };
-        let me = self
-            .current_user(user)
+        let me = db
+            .find_current_user(user)
             .await?
             .ok_or(AccountError::NotFound)?;
         if !changed {
@@ -312,26 +311,29 @@ impl Accounts {
     /// devices, sessions, remember tokens and activity, and the account's
     /// throttle records. The caller checks the password first
     /// ([`crate::auth::Auth::delete_account`] does).
-    /// Answers whether there was such an account.
-    pub async fn delete_account(&self, user: UserId) -> Result<bool, StoreError> {
-        if let Some(me) = self.store.find_current_user(user).await? {
-            self.throttle
-                .succeeded(&throttle::login_key(&me.username))
+    /// Answers whether there was such an account. Every query is on `db`.
+    pub(crate) async fn delete_account(
+        &self,
+        db: Db<'_>,
+        user: UserId,
+    ) -> Result<bool, StoreError> {
+        if let Some(me) = db.find_current_user(user).await? {
+            db.clear_throttle(&throttle::login_key(&me.username))
                 .await?;
         }
-        self.throttle.succeeded(&throttle::user_key(user)).await?;
-        self.store.delete_user(user).await
+        db.clear_throttle(&throttle::user_key(user)).await?;
+        db.delete_user(user).await
     }
 
     /// The signed-in view of a user; `None` once the account is gone.
     pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, AccountError> {
-        Ok(self.store.find_current_user(id).await?)
+        Ok(self.store.db().find_current_user(id).await?)
     }
 
     /// The public profile of a user, by name in any case.
     pub async fn profile(&self, username: &str) -> Result<Profile, AccountError> {
         let name = Username::parse(username).map_err(|_| AccountError::NotFound)?;
-        match self.store.find_profile(&name.key()).await? {
+        match self.store.db().find_profile(&name.key()).await? {
             Some((_, profile)) => Ok(profile),
             None => Err(AccountError::NotFound),
         }
@@ -346,13 +348,14 @@ impl Accounts {
         update: &ProfileUpdate,
     ) -> Result<Profile, AccountError> {
         let name = Username::parse(target).map_err(|_| AccountError::Forbidden)?;
-        let Some((owner, _)) = self.store.find_profile(&name.key()).await? else {
+        let Some((owner, _)) = self.store.db().find_profile(&name.key()).await? else {
             return Err(AccountError::Forbidden);
         };
         if owner != actor {
             return Err(AccountError::Forbidden);
         }
         self.store
+            .db()
             .update_profile(owner, update, self.clock.seconds())
             .await?;
         self.profile(target).await

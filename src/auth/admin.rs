@@ -16,7 +16,7 @@ use crate::domain::{
     EmailAddress, Role, UserId,
 };
 use crate::sessions::SignedInAs;
-use crate::store::{SearchBy, SignedOut, Store, StoreError};
+use crate::store::{Db, SearchBy, SignedOut, StoreError};
 
 /// Users on a page of the list.
 pub const PAGE: i64 = 50;
@@ -33,12 +33,12 @@ impl Auth {
     /// alone never opens the console.
     pub(super) async fn require_admin(&self, me: &Me) -> Result<(), AdminError> {
         let user = me.user.id.0;
-        if self.store.role(me.user.id).await? != Some(Role::Admin) {
+        if self.store.db().role(me.user.id).await? != Some(Role::Admin) {
             tracing::warn!(user, "an admin function was refused to a non-admin");
             return Err(AdminError::NotAdmin);
         }
         if self.second_factor_rule.covers_admins()
-            && !self.has_second_factor(&self.store, me.user.id).await?
+            && !self.has_second_factor(self.store.db(), me.user.id).await?
         {
             tracing::warn!(user, "an admin function was refused: no second factor");
             return Err(AdminError::SecondFactorNeeded);
@@ -69,6 +69,7 @@ impl Admin<'_> {
         };
         let mut rows = self
             .store
+            .db()
             .search_users(by, &prefix, after, PAGE + 1)
             .await?;
         let next = match rows.len() > PAGE as usize {
@@ -90,6 +91,7 @@ impl Admin<'_> {
         self.require_admin(me).await?;
         let (user, display_name, bio) = self
             .store
+            .db()
             .admin_user(target)
             .await?
             .ok_or(AdminError::NotFound)?;
@@ -98,22 +100,23 @@ impl Admin<'_> {
             user: target,
             device: crate::domain::DeviceId(0),
         };
-        let totp = self.store.totp(target).await?;
+        let totp = self.store.db().totp(target).await?;
         Ok(AdminUserDetail {
             user,
             display_name,
             bio,
             last_sign_in: self
                 .store
+                .db()
                 .last_sign_in(target)
                 .await?
                 .map(crate::domain::UnixTime::from_seconds),
-            locked_reason: self.store.lock_reason(target).await?,
+            locked_reason: self.store.db().lock_reason(target).await?,
             devices: self.sessions.devices().list(nobody).await?,
             activity: self.sessions.activity().list(target).await?,
             totp: totp.is_some_and(|t| t.confirmed_at.is_some()),
-            passkeys: u32::try_from(self.store.passkey_count(target).await?).unwrap_or(0),
-            recovery_codes_left: u32::try_from(self.store.recovery_codes_left(target).await?)
+            passkeys: u32::try_from(self.store.db().passkey_count(target).await?).unwrap_or(0),
+            recovery_codes_left: u32::try_from(self.store.db().recovery_codes_left(target).await?)
                 .unwrap_or(0),
         })
     }
@@ -125,7 +128,7 @@ impl Admin<'_> {
         before: Option<i64>,
     ) -> Result<Vec<(i64, AuditEntry)>, AdminError> {
         self.require_admin(me).await?;
-        Ok(self.store.audit_log(before, PAGE).await?)
+        Ok(self.store.db().audit_log(before, PAGE).await?)
     }
 
     /// Locks `target` (sudo mode): every device signed out at once, on every
@@ -142,13 +145,13 @@ impl Admin<'_> {
             target,
             AdminAction::Locked,
             Some(why.as_str()),
-            async |store, now| {
-                keep_an_admin(store, me, target).await?;
-                if !store.lock_account(target, why.as_str(), now).await? {
+            async |db, now| {
+                keep_an_admin(db, me, target).await?;
+                if !db.lock_account(target, why.as_str(), now).await? {
                     return Err(AdminError::AlreadyDone);
                 }
-                super::change_email::void_outstanding_links(store, target, now).await?;
-                Ok(sign_out_everywhere(store, target, now).await?)
+                super::change_email::void_outstanding_links(db, target, now).await?;
+                Ok(sign_out_everywhere(db, target, now).await?)
             },
         )
         .await
@@ -166,7 +169,7 @@ impl Admin<'_> {
             target,
             AdminAction::Unlocked,
             None,
-            async |store, _| match store.unlock_account(target).await? {
+            async |db, _| match db.unlock_account(target).await? {
                 true => Ok(()),
                 false => Err(AdminError::AlreadyDone),
             },
@@ -186,7 +189,7 @@ impl Admin<'_> {
             target,
             AdminAction::SignedOut,
             None,
-            async |store, now| Ok(sign_out_everywhere(store, target, now).await?),
+            async |db, now| Ok(sign_out_everywhere(db, target, now).await?),
         )
         .await
     }
@@ -207,18 +210,18 @@ impl Admin<'_> {
             target,
             action,
             Some(why.as_str()),
-            async |store, now| {
-                if !self.has_password(store, target).await? {
+            async |db, now| {
+                if !self.has_password(db, target).await? {
                     return Err(AdminError::LastSignInMethod);
                 }
-                store.delete_totp(target).await?;
-                store.delete_passkeys(target).await?;
-                store.delete_recovery_codes(target).await?;
-                super::change_email::void_outstanding_links(store, target, now).await?;
+                db.delete_totp(target).await?;
+                db.delete_passkeys(target).await?;
+                db.delete_recovery_codes(target).await?;
+                super::change_email::void_outstanding_links(db, target, now).await?;
                 // The user hears of it at their confirmed address, as of a
                 // change they made themselves.
                 Ok(self
-                    .notice_factor_changed(store, target, ActivityKind::AdminRemovedFactors, now)
+                    .notice_factor_changed(db, target, ActivityKind::AdminRemovedFactors, now)
                     .await?)
             },
         )
@@ -243,8 +246,8 @@ impl Admin<'_> {
             target,
             AdminAction::SentReset,
             None,
-            async |store, _| {
-                email = Some(match store.user_email(target).await? {
+            async |db, _| {
+                email = Some(match db.user_email(target).await? {
                     Some((address, true)) => {
                         EmailAddress::parse(&address).map_err(|_| AdminError::NoEmail)?
                     }
@@ -284,14 +287,9 @@ impl Admin<'_> {
             target,
             AdminAction::Deleted,
             None,
-            async |store, _| {
-                keep_an_admin(store, me, target).await?;
-                match self
-                    .accounts
-                    .on(store.clone())
-                    .delete_account(target)
-                    .await?
-                {
+            async |db, _| {
+                keep_an_admin(db, me, target).await?;
+                match self.accounts.delete_account(db, target).await? {
                     true => Ok(()),
                     false => Err(AdminError::NotFound),
                 }
@@ -303,31 +301,27 @@ impl Admin<'_> {
 
 /// Refuses to take `target` out of the admins' hands when that is `me`
 /// (an accident) or the last admin who can act.
-pub(super) async fn keep_an_admin(
-    store: &Store,
-    me: &Me,
-    target: UserId,
-) -> Result<(), AdminError> {
+pub(super) async fn keep_an_admin(db: Db<'_>, me: &Me, target: UserId) -> Result<(), AdminError> {
     if target == me.user.id {
         return Err(AdminError::NotYourself);
     }
-    match is_last_admin(store, target).await? {
+    match is_last_admin(db, target).await? {
         true => Err(AdminError::LastAdmin),
         false => Ok(()),
     }
 }
 
 /// Whether `user` is the last admin who can act; run under
-/// [`Store::lock_admins`].
-pub(super) async fn is_last_admin(store: &Store, user: UserId) -> Result<bool, StoreError> {
-    Ok(store.role(user).await? == Some(Role::Admin) && store.active_admin_count().await? <= 1)
+/// [`Db::lock_admins`].
+pub(super) async fn is_last_admin(db: Db<'_>, user: UserId) -> Result<bool, StoreError> {
+    Ok(db.role(user).await? == Some(Role::Admin) && db.active_admin_count().await? <= 1)
 }
 
 /// Ends every session of `user`, now, on every app server: their devices
 /// go (sessions name a device, and a session whose device is gone is
 /// anonymous at its next request) and the ending is noted for its reason.
-async fn sign_out_everywhere(store: &Store, user: UserId, now: i64) -> Result<(), StoreError> {
-    store.note_signed_out(user, SignedOut::Every, now).await?;
-    store.delete_other_devices(user, None).await?;
+async fn sign_out_everywhere(db: Db<'_>, user: UserId, now: i64) -> Result<(), StoreError> {
+    db.note_signed_out(user, SignedOut::Every, now).await?;
+    db.delete_other_devices(user, None).await?;
     Ok(())
 }

@@ -23,7 +23,8 @@ impl Auth {
     /// factor: the rule covers admins and the account has none.
     pub async fn console_waits_for_factor(&self, username: &str) -> Result<bool, AdminError> {
         let user = self.user_named(username).await?;
-        Ok(self.second_factor_rule.covers_admins() && !self.store.has_second_factor(user).await?)
+        Ok(self.second_factor_rule.covers_admins()
+            && !self.store.db().has_second_factor(user).await?)
     }
 
     /// `server admin sign-out-everyone`: every account signed out of every
@@ -32,12 +33,9 @@ impl Auth {
     /// request, as after any sign-out from elsewhere.
     pub async fn sign_out_everyone(&self) -> Result<u64, AdminError> {
         let now = self.clock.seconds();
-        let signed_out = self
-            .store
-            .transaction(
-                |store| async move { Ok::<_, AdminError>(store.sign_out_everyone(now).await?) },
-            )
-            .await?;
+        let tx = self.store.begin().await?;
+        let signed_out = tx.db().sign_out_everyone(now).await?;
+        tx.commit().await?;
         Ok(signed_out)
     }
 
@@ -45,6 +43,7 @@ impl Auth {
     pub async fn list_admins(&self) -> Result<Vec<String>, AdminError> {
         Ok(self
             .store
+            .db()
             .admins()
             .await?
             .into_iter()
@@ -61,7 +60,7 @@ impl Auth {
     /// The account named `username` (in any case), as the operator typed it.
     async fn user_named(&self, username: &str) -> Result<crate::domain::UserId, AdminError> {
         let name = Username::parse(username).map_err(|_| AdminError::NotFound)?;
-        let user = self.store.find_user_id(&name.key()).await?;
+        let user = self.store.db().find_user_id(&name.key()).await?;
         user.ok_or(AdminError::NotFound)
     }
 }

@@ -11,7 +11,7 @@ use super::{Email, EmailError, Me, Sudo};
 use crate::domain::{ActivityKind, EmailAddress, UserId};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
-use crate::store::{NewEmailToken, SignedOut, Store, StoreError, TakenToken};
+use crate::store::{Db, NewEmailToken, SignedOut, StoreError, TakenToken};
 use crate::throttle::RetryAfter;
 
 /// A link that confirms a new address.
@@ -37,73 +37,65 @@ impl Email<'_> {
         sudo.covers(me).map_err(|_| EmailError::ConfirmPassword)?;
         let now = self.clock.seconds();
         let user = me.user.id;
-        self.store
-            .transaction(|store| async move {
-                let current = store.user_email(user).await?;
-                let same = current
-                    .as_ref()
-                    .and_then(|(email, _)| EmailAddress::parse(email).ok())
-                    .is_some_and(|current| current.key() == new.key());
-                if same {
-                    return Err(EmailError::Unchanged);
-                }
-                store.lock_user(user).await?;
-                if store
-                    .email_tokens_since(user, CHANGE, now - 60 * 60)
-                    .await?
-                    >= CHANGE_MAILS_PER_HOUR
-                {
-                    return Err(EmailError::Throttled(RetryAfter(60 * 60)));
-                }
-                let owner = store.verified_owner(&new.key()).await?;
-                // Stored either way, so that the hourly limit counts notices
-                // too; for a taken address it carries no address and has
-                // already expired, so it can never be used.
-                let (token, hash) = new_token();
-                store
-                    .insert_email_token(NewEmailToken {
-                        hash: &hash,
-                        user,
-                        purpose: CHANGE,
-                        email_key: &new.key(),
-                        email: owner.is_none().then_some(new.as_str()),
-                        now,
-                        expires_at: if owner.is_none() {
-                            now + CHANGE_FOR
-                        } else {
-                            now
-                        },
-                    })
-                    .await?;
-                // The current (confirmed) address hears of it now, while a
-                // password change can still stop it.
-                let password = self.links.to("/settings/password");
-                self.notify(&store, user, now, false, |current| {
-                    templates::address_change_requested(
-                        &current.email,
-                        &current.username,
-                        new.as_str(),
-                        &password,
-                    )
-                })
-                .await?;
-                let mail = match owner {
-                    Some(owner) => templates::address_already_registered(
-                        &owner.email,
-                        &self.links.to("/login"),
-                    ),
-                    None => {
-                        let link = self
-                            .links
-                            .to(&format!("/settings/email/confirm?token={token}"));
-                        templates::confirm_new_address(new.as_str(), &me.user.username, &link)
-                    }
-                };
-                mail.queue_on(&store, crate::domain::UnixTime::from_seconds(now))
-                    .await?;
-                Ok(())
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let current = db.user_email(user).await?;
+        let same = current
+            .as_ref()
+            .and_then(|(email, _)| EmailAddress::parse(email).ok())
+            .is_some_and(|current| current.key() == new.key());
+        if same {
+            return Err(EmailError::Unchanged);
+        }
+        db.lock_user(user).await?;
+        if db.email_tokens_since(user, CHANGE, now - 60 * 60).await? >= CHANGE_MAILS_PER_HOUR {
+            return Err(EmailError::Throttled(RetryAfter(60 * 60)));
+        }
+        let owner = db.verified_owner(&new.key()).await?;
+        // Stored either way, so that the hourly limit counts notices
+        // too; for a taken address it carries no address and has
+        // already expired, so it can never be used.
+        let (token, hash) = new_token();
+        db.insert_email_token(NewEmailToken {
+            hash: &hash,
+            user,
+            purpose: CHANGE,
+            email_key: &new.key(),
+            email: owner.is_none().then_some(new.as_str()),
+            now,
+            expires_at: if owner.is_none() {
+                now + CHANGE_FOR
+            } else {
+                now
+            },
+        })
+        .await?;
+        // The current (confirmed) address hears of it now, while a
+        // password change can still stop it.
+        let password = self.links.to("/settings/password");
+        self.notify(db, user, now, false, |current| {
+            templates::address_change_requested(
+                &current.email,
+                &current.username,
+                new.as_str(),
+                &password,
+            )
+        })
+        .await?;
+        let mail = match owner {
+            Some(owner) => {
+                templates::address_already_registered(&owner.email, &self.links.to("/login"))
+            }
+            None => {
+                let link = self
+                    .links
+                    .to(&format!("/settings/email/confirm?token={token}"));
+                templates::confirm_new_address(new.as_str(), &me.user.username, &link)
+            }
+        };
+        mail.queue_on(db, crate::domain::UnixTime::from_seconds(now))
             .await?;
+        tx.commit().await?;
         self.mail.wake();
         Ok(())
     }
@@ -116,42 +108,37 @@ impl Email<'_> {
         client: &ClientInfo,
     ) -> Result<EmailAddress, EmailError> {
         let now = self.clock.seconds();
-        let new = self
-            .store
-            .transaction(|store| async move {
-                let (user, new, _) = take_address_link(&store, token, CHANGE, now).await?;
-                // The verified address it leaves, if any, gets the way back.
-                let old = store.notice_address(user).await?.and_then(|(owner, _)| {
-                    let address = EmailAddress::parse(&owner.email).ok()?;
-                    (address.key() != new.key()).then_some((owner, address))
-                });
-                move_to(&store, user, &new, now).await?;
-                if let Some((old, address)) = old {
-                    let (undo, hash) = new_token();
-                    store
-                        .insert_email_token(NewEmailToken {
-                            hash: &hash,
-                            user,
-                            purpose: UNDO,
-                            email_key: &address.key(),
-                            email: Some(&old.email),
-                            now,
-                            expires_at: now + UNDO_FOR,
-                        })
-                        .await?;
-                    let link = self.links.to(&format!("/settings/email/undo?token={undo}"));
-                    templates::address_changed(&old.email, &old.username, new.as_str(), &link)
-                        .queue_on(&store, crate::domain::UnixTime::from_seconds(now))
-                        .await?;
-                }
-                self.sessions
-                    .on(store)
-                    .activity()
-                    .record(user, ActivityKind::EmailChanged, client)
-                    .await?;
-                Ok::<_, EmailError>(new)
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let (user, new, _) = take_address_link(db, token, CHANGE, now).await?;
+        // The verified address it leaves, if any, gets the way back.
+        let old = db.notice_address(user).await?.and_then(|(owner, _)| {
+            let address = EmailAddress::parse(&owner.email).ok()?;
+            (address.key() != new.key()).then_some((owner, address))
+        });
+        move_to(db, user, &new, now).await?;
+        if let Some((old, address)) = old {
+            let (undo, hash) = new_token();
+            db.insert_email_token(NewEmailToken {
+                hash: &hash,
+                user,
+                purpose: UNDO,
+                email_key: &address.key(),
+                email: Some(&old.email),
+                now,
+                expires_at: now + UNDO_FOR,
             })
             .await?;
+            let link = self.links.to(&format!("/settings/email/undo?token={undo}"));
+            templates::address_changed(&old.email, &old.username, new.as_str(), &link)
+                .queue_on(db, crate::domain::UnixTime::from_seconds(now))
+                .await?;
+        }
+        self.sessions
+            .activity_on(db)
+            .record(user, ActivityKind::EmailChanged, client)
+            .await?;
+        tx.commit().await?;
         self.mail.wake();
         Ok(new)
     }
@@ -165,29 +152,27 @@ impl Email<'_> {
         client: &ClientInfo,
     ) -> Result<EmailAddress, EmailError> {
         let now = self.clock.seconds();
-        self.store
-            .transaction(|store| async move {
-                let (user, old, changed_at) = take_address_link(&store, token, UNDO, now).await?;
-                move_to(&store, user, &old, now).await?;
-                store.void_email_tokens(user, now).await?;
-                // Whoever moved the account may have added a way in of their
-                // own since: the authenticator, passkeys and recovery codes
-                // made after the change go with it.
-                if store.delete_factors_since(user, changed_at).await? > 0
-                    && !self.has_second_factor(&store, user).await?
-                {
-                    store.delete_recovery_codes(user).await?;
-                }
-                store.note_signed_out(user, SignedOut::Every, now).await?;
-                store.delete_other_devices(user, None).await?;
-                self.sessions
-                    .on(store)
-                    .activity()
-                    .record(user, ActivityKind::EmailChangeUndone, client)
-                    .await?;
-                Ok(old)
-            })
-            .await
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let (user, old, changed_at) = take_address_link(db, token, UNDO, now).await?;
+        move_to(db, user, &old, now).await?;
+        db.void_email_tokens(user, now).await?;
+        // Whoever moved the account may have added a way in of their
+        // own since: the authenticator, passkeys and recovery codes
+        // made after the change go with it.
+        if db.delete_factors_since(user, changed_at).await? > 0
+            && !self.has_second_factor(db, user).await?
+        {
+            db.delete_recovery_codes(user).await?;
+        }
+        db.note_signed_out(user, SignedOut::Every, now).await?;
+        db.delete_other_devices(user, None).await?;
+        self.sessions
+            .activity_on(db)
+            .record(user, ActivityKind::EmailChangeUndone, client)
+            .await?;
+        tx.commit().await?;
+        Ok(old)
     }
 }
 
@@ -199,18 +184,18 @@ impl Email<'_> {
 /// moved away from: that one goes to the owner, and an intruder who changes
 /// the password must not take it from them.
 pub(super) async fn void_outstanding_links(
-    store: &Store,
+    db: Db<'_>,
     user: UserId,
     now: i64,
 ) -> Result<(), StoreError> {
-    store.void_email_tokens_but(user, UNDO, now).await?;
+    db.void_email_tokens_but(user, UNDO, now).await?;
     Ok(())
 }
 
 /// Uses a link that carries an address, once: whose it is, the address,
 /// and when the link was made.
 async fn take_address_link(
-    store: &Store,
+    db: Db<'_>,
     token: &str,
     purpose: &str,
     now: i64,
@@ -221,7 +206,7 @@ async fn take_address_link(
         email_key,
         email: Some(email),
         created_at,
-    }) = store.take_email_token(&hash, purpose, now).await?
+    }) = db.take_email_token(&hash, purpose, now).await?
     else {
         return Err(EmailError::LinkInvalid);
     };
@@ -234,12 +219,12 @@ async fn take_address_link(
 /// Makes `email` `user`'s verified address, unless another account has
 /// verified it meanwhile.
 async fn move_to(
-    store: &Store,
+    db: Db<'_>,
     user: UserId,
     email: &EmailAddress,
     now: i64,
 ) -> Result<(), EmailError> {
-    match store.set_verified_email(user, email, now).await {
+    match db.set_verified_email(user, email, now).await {
         Ok(()) => Ok(()),
         Err(e) if e.is_unique_violation() => Err(EmailError::LinkInvalid),
         Err(e) => Err(e.into()),

@@ -61,19 +61,17 @@ impl Devices<'_> {
         sudo.covers(me).map_err(|_| DeviceError::ConfirmPassword)?;
         let auth = self.auth;
         let now = auth.clock.seconds();
-        auth.store
-            .transaction(|store| async move {
-                store
-                    .note_signed_out(me.user.id, SignedOut::Device(device), now)
-                    .await?;
-                if !store.delete_device(me.user.id, device).await? {
-                    return Err(DeviceError::NotYourDevice);
-                }
-                auth.record_on(store, me, ActivityKind::DeviceRevoked, client)
-                    .await?;
-                Ok(())
-            })
-            .await
+        let tx = auth.store.begin().await?;
+        let db = tx.db();
+        db.note_signed_out(me.user.id, SignedOut::Device(device), now)
+            .await?;
+        if !db.delete_device(me.user.id, device).await? {
+            return Err(DeviceError::NotYourDevice);
+        }
+        auth.record_on(db, me, ActivityKind::DeviceRevoked, client)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Signs every device of `me` out but this one (sudo mode); answers how many.
@@ -86,21 +84,19 @@ impl Devices<'_> {
         sudo.covers(me).map_err(|_| DeviceError::ConfirmPassword)?;
         let auth = self.auth;
         let now = auth.clock.seconds();
-        auth.store
-            .transaction(|store| async move {
-                store
-                    .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
-                    .await?;
-                let count = store
-                    .delete_other_devices(me.user.id, Some(me.at.device))
-                    .await?;
-                if count > 0 {
-                    auth.record_on(store, me, ActivityKind::DeviceRevoked, client)
-                        .await?;
-                }
-                Ok(count)
-            })
-            .await
+        let tx = auth.store.begin().await?;
+        let db = tx.db();
+        db.note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
+            .await?;
+        let count = db
+            .delete_other_devices(me.user.id, Some(me.at.device))
+            .await?;
+        if count > 0 {
+            auth.record_on(db, me, ActivityKind::DeviceRevoked, client)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(count)
     }
 
     /// Why the session `session_id` (the session cookie a request carried

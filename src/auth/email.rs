@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::{Auth, Email, EmailError, Me};
 use crate::domain::{CurrentUser, EmailAddress};
 use crate::mail::templates;
-use crate::store::{NewEmailToken, Store, StoreError};
+use crate::store::{Db, NewEmailToken, StoreError};
 use crate::throttle::RetryAfter;
 
 /// What a verification link does (the tokens table's `purpose`).
@@ -62,48 +62,47 @@ pub(super) fn hash_token(token: &str) -> Vec<u8> {
 }
 
 impl Auth {
-    /// On `store`, inside the change's transaction: gives `user` the address
+    /// On `db`, inside the change's transaction: gives `user` the address
     /// `email`, unverified, and queues its mail.
     pub(super) async fn give_address(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: &CurrentUser,
         email: &EmailAddress,
         now: i64,
     ) -> Result<(), StoreError> {
-        store.set_unverified_email(user.id, email).await?;
-        self.mail_about_address(store, user, email, now).await
+        db.set_unverified_email(user.id, email).await?;
+        self.mail_about_address(db, user, email, now).await
     }
 
     /// A verification link to `email`, or, when another account has
     /// verified it, a notice to its owner (and nothing the new account sees).
     async fn mail_about_address(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: &CurrentUser,
         email: &EmailAddress,
         now: i64,
     ) -> Result<(), StoreError> {
         let key = email.key();
-        let owner = store.verified_owner(&key).await?;
+        let owner = db.verified_owner(&key).await?;
         // A token is stored either way, so both answers do the same work
         // (and the hourly limit counts notices too); for a taken address it
         // has already expired, so it can never be used.
         let (token, hash) = new_token();
-        store
-            .insert_email_token(NewEmailToken {
-                hash: &hash,
-                user: user.id,
-                purpose: VERIFY,
-                email_key: &key,
-                email: None,
-                now,
-                expires_at: match &owner {
-                    Some(owner) if owner.user != user.id => now,
-                    _ => now + VERIFY_FOR,
-                },
-            })
-            .await?;
+        db.insert_email_token(NewEmailToken {
+            hash: &hash,
+            user: user.id,
+            purpose: VERIFY,
+            email_key: &key,
+            email: None,
+            now,
+            expires_at: match &owner {
+                Some(owner) if owner.user != user.id => now,
+                _ => now + VERIFY_FOR,
+            },
+        })
+        .await?;
         let mail = match owner {
             // To the address as its owner gave it, not as this visitor typed it.
             Some(owner) if owner.user != user.id => {
@@ -114,7 +113,7 @@ impl Auth {
                 templates::verify_address(email.as_str(), &user.username, &link)
             }
         };
-        mail.queue_on(store, crate::domain::UnixTime::from_seconds(now))
+        mail.queue_on(db, crate::domain::UnixTime::from_seconds(now))
             .await?;
         Ok(())
     }
@@ -127,50 +126,47 @@ impl Email<'_> {
     pub async fn verify(&self, token: &str) -> Result<(), EmailError> {
         let now = self.clock.seconds();
         let hash = hash_token(token.trim());
-        self.store
-            .transaction(|store| async move {
-                let Some(taken) = store.take_email_token(&hash, VERIFY, now).await? else {
-                    return Err(EmailError::LinkInvalid);
-                };
-                match store
-                    .mark_email_verified(taken.user, &taken.email_key, now)
-                    .await
-                {
-                    Ok(true) => Ok(()),
-                    Ok(false) => Err(EmailError::LinkInvalid),
-                    // Another account verified the address first.
-                    Err(e) if e.is_unique_violation() => Err(EmailError::LinkInvalid),
-                    Err(e) => Err(e.into()),
-                }
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let Some(taken) = db.take_email_token(&hash, VERIFY, now).await? else {
+            return Err(EmailError::LinkInvalid);
+        };
+        match db
+            .mark_email_verified(taken.user, &taken.email_key, now)
             .await
+        {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(EmailError::LinkInvalid),
+            // Another account verified the address first.
+            Err(e) if e.is_unique_violation() => Err(EmailError::LinkInvalid),
+            Err(e) => Err(e.into()),
+        }?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Mails the signed-in user's verification link again: at most three an
     /// hour, and the same answer whether or not the address is taken.
     pub async fn resend(&self, me: &Me) -> Result<(), EmailError> {
         let now = self.clock.seconds();
-        self.store
-            .transaction(|store| async move {
-                let Some((email, verified)) = store.user_email(me.user.id).await? else {
-                    return Err(EmailError::NoEmail);
-                };
-                if verified {
-                    return Err(EmailError::AlreadyVerified);
-                }
-                store.lock_user(me.user.id).await?;
-                let sent = store
-                    .email_tokens_since(me.user.id, VERIFY, now - 60 * 60)
-                    .await?;
-                if sent >= VERIFY_MAILS_PER_HOUR {
-                    return Err(EmailError::Throttled(RetryAfter(60 * 60)));
-                }
-                let email = EmailAddress::parse(&email).map_err(|_| EmailError::NoEmail)?;
-                Ok(self
-                    .mail_about_address(&store, &me.user, &email, now)
-                    .await?)
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let Some((email, verified)) = db.user_email(me.user.id).await? else {
+            return Err(EmailError::NoEmail);
+        };
+        if verified {
+            return Err(EmailError::AlreadyVerified);
+        }
+        db.lock_user(me.user.id).await?;
+        let sent = db
+            .email_tokens_since(me.user.id, VERIFY, now - 60 * 60)
             .await?;
+        if sent >= VERIFY_MAILS_PER_HOUR {
+            return Err(EmailError::Throttled(RetryAfter(60 * 60)));
+        }
+        let email = EmailAddress::parse(&email).map_err(|_| EmailError::NoEmail)?;
+        self.mail_about_address(db, &me.user, &email, now).await?;
+        tx.commit().await?;
         self.mail.wake();
         Ok(())
     }

@@ -9,7 +9,7 @@ use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId, L
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
-use crate::store::{SignedOut, Store, StoreError};
+use crate::store::{Db, SignedOut, StoreError};
 use crate::throttle::{DAILY_KEY_PREFIX, DAY_SECONDS, MAX_CODE_FAILURES_PER_DAY};
 
 /// Recovery codes made by this session, shown once.
@@ -70,10 +70,10 @@ impl Auth {
     /// passkey.
     pub(super) async fn has_second_factor(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: UserId,
     ) -> Result<bool, StoreError> {
-        store.has_second_factor(user).await
+        db.has_second_factor(user).await
     }
 
     /// What sudo mode asks of `me` beside the password: a second factor's
@@ -81,9 +81,9 @@ impl Auth {
     pub async fn sudo_asks(&self, me: &Me) -> Result<SudoAsks, AuthError> {
         let user = me.user.id;
         Ok(SudoAsks {
-            password: self.has_password(&self.store, user).await?,
-            code: self.has_second_factor(&self.store, user).await?,
-            passkey: self.relying_party.is_ok() && self.store.passkey_count(user).await? > 0,
+            password: self.has_password(self.store.db(), user).await?,
+            code: self.has_second_factor(self.store.db(), user).await?,
+            passkey: self.relying_party.is_ok() && self.store.db().passkey_count(user).await? > 0,
         })
     }
 
@@ -95,7 +95,7 @@ impl Auth {
         me: &Me,
     ) -> Result<SecurityStatus, AuthError> {
         let user = me.user.id;
-        let row = self.store.totp(user).await?;
+        let row = self.store.db().totp(user).await?;
         let totp_since = row.as_ref().and_then(|row| row.confirmed_at);
         let totp = match row {
             None => TotpState::Off,
@@ -111,7 +111,7 @@ impl Auth {
             }
             Some(_) => TotpState::Off,
         };
-        let left = self.store.recovery_codes_left(user).await?;
+        let left = self.store.db().recovery_codes_left(user).await?;
         let fresh = session.remove::<Vec<String>>(FRESH_CODES_KEY).await?;
         Ok(SecurityStatus {
             totp_since: totp_since.map(crate::domain::UnixTime::from_seconds),
@@ -122,7 +122,7 @@ impl Auth {
             available: self.secrets.is_some(),
             passkeys: self.passkey_summaries(user).await?,
             passkeys_unavailable: self.passkeys_unavailable(),
-            has_password: self.has_password(&self.store, user).await?,
+            has_password: self.has_password(self.store.db(), user).await?,
         })
     }
 
@@ -135,6 +135,7 @@ impl Auth {
         let sealed = secrets.seal(TotpSecret::generate().as_bytes(), &context(user));
         match self
             .store
+            .db()
             .put_unconfirmed_totp(user, &sealed, self.clock.seconds())
             .await?
         {
@@ -159,24 +160,23 @@ impl Auth {
         let key = self.reserve_factor_check(user).await?;
         let (codes, hashes) = self.new_recovery_codes().await?;
         let now = self.clock.seconds();
-        self.store
-            .transaction(|store| async move {
-                let row = store.totp(user).await?.ok_or(AuthError::WrongCode)?;
-                if row.confirmed_at.is_some() {
-                    return Err(AuthError::FactorAlreadyOn);
-                }
-                let secret = self.open_secret(user, &row.sealed)?;
-                let step = secret
-                    .matching_step(code, now, row.last_step)
-                    .ok_or(AuthError::WrongCode)?;
-                if !store.use_totp_step(user, step, Some(now)).await? {
-                    return Err(AuthError::WrongCode);
-                }
-                store.replace_recovery_codes(user, &hashes, now).await?;
-                self.factor_changed(&store, me, ActivityKind::TotpEnabled, client, now)
-                    .await
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let row = db.totp(user).await?.ok_or(AuthError::WrongCode)?;
+        if row.confirmed_at.is_some() {
+            return Err(AuthError::FactorAlreadyOn);
+        }
+        let secret = self.open_secret(user, &row.sealed)?;
+        let step = secret
+            .matching_step(code, now, row.last_step)
+            .ok_or(AuthError::WrongCode)?;
+        if !db.use_totp_step(user, step, Some(now)).await? {
+            return Err(AuthError::WrongCode);
+        }
+        db.replace_recovery_codes(user, &hashes, now).await?;
+        self.factor_changed(db, me, ActivityKind::TotpEnabled, client, now)
             .await?;
+        tx.commit().await?;
         self.factor_check_passed(key).await?;
         self.mail.wake();
         session.insert(FRESH_CODES_KEY, codes).await?;
@@ -193,15 +193,14 @@ impl Auth {
     ) -> Result<(), AuthError> {
         sudo.covers(me)?;
         let now = self.clock.seconds();
-        self.store
-            .transaction(|store| async move {
-                if !store.delete_totp(me.user.id).await? {
-                    return Err(AuthError::FactorOff);
-                }
-                self.factor_removed(&store, me, ActivityKind::TotpDisabled, client, now)
-                    .await
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        if !db.delete_totp(me.user.id).await? {
+            return Err(AuthError::FactorOff);
+        }
+        self.factor_removed(db, me, ActivityKind::TotpDisabled, client, now)
             .await?;
+        tx.commit().await?;
         self.mail.wake();
         Ok(())
     }
@@ -217,18 +216,15 @@ impl Auth {
         sudo.covers(me)?;
         let (codes, hashes) = self.new_recovery_codes().await?;
         let now = self.clock.seconds();
-        self.store
-            .transaction(|store| async move {
-                if !self.has_second_factor(&store, me.user.id).await? {
-                    return Err(AuthError::FactorOff);
-                }
-                store
-                    .replace_recovery_codes(me.user.id, &hashes, now)
-                    .await?;
-                self.factor_changed(&store, me, ActivityKind::RecoveryCodesRenewed, client, now)
-                    .await
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        if !self.has_second_factor(db, me.user.id).await? {
+            return Err(AuthError::FactorOff);
+        }
+        db.replace_recovery_codes(me.user.id, &hashes, now).await?;
+        self.factor_changed(db, me, ActivityKind::RecoveryCodesRenewed, client, now)
             .await?;
+        tx.commit().await?;
         self.mail.wake();
         session.insert(FRESH_CODES_KEY, codes).await?;
         Ok(())
@@ -238,40 +234,38 @@ impl Auth {
     /// the recovery codes go with the last one; then the record and notice.
     pub(super) async fn factor_removed(
         &self,
-        store: &Store,
+        db: Db<'_>,
         me: &Me,
         kind: ActivityKind,
         client: &ClientInfo,
         now: i64,
     ) -> Result<(), AuthError> {
-        if !self.has_second_factor(store, me.user.id).await? {
-            store.delete_recovery_codes(me.user.id).await?;
+        if !self.has_second_factor(db, me.user.id).await? {
+            db.delete_recovery_codes(me.user.id).await?;
         }
-        self.factor_changed(store, me, kind, client, now).await
+        self.factor_changed(db, me, kind, client, now).await
     }
 
     /// Records a change of `me`'s factors, voids the links outstanding,
     /// signs every other device out, and mails its notice.
     pub(super) async fn factor_changed(
         &self,
-        store: &Store,
+        db: Db<'_>,
         me: &Me,
         kind: ActivityKind,
         client: &ClientInfo,
         now: i64,
     ) -> Result<(), AuthError> {
-        self.record_on(store.clone(), me, kind, client).await?;
-        super::change_email::void_outstanding_links(store, me.user.id, now).await?;
+        self.record_on(db, me, kind, client).await?;
+        super::change_email::void_outstanding_links(db, me.user.id, now).await?;
         // ASVS 7.4.3: whoever else holds a session of this account (a
         // stolen one included) gives the new set of factors to come back.
-        store
-            .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
+        db.note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
             .await?;
-        store
-            .delete_other_devices(me.user.id, Some(me.at.device))
+        db.delete_other_devices(me.user.id, Some(me.at.device))
             .await?;
         Ok(self
-            .notice_factor_changed(store, me.user.id, kind, now)
+            .notice_factor_changed(db, me.user.id, kind, now)
             .await?)
     }
 
@@ -279,13 +273,13 @@ impl Auth {
     /// address, whoever made the change.
     pub(super) async fn notice_factor_changed(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: UserId,
         kind: ActivityKind,
         now: i64,
     ) -> Result<(), StoreError> {
         let settings = self.links.to("/settings/security");
-        self.notify(store, user, now, false, |owner| {
+        self.notify(db, user, now, false, |owner| {
             templates::factor_changed(&owner.email, &owner.username, kind.describe(), &settings)
         })
         .await?;
@@ -340,18 +334,20 @@ impl Auth {
             match self.matching_recovery_code(user, code).await? {
                 Some(stored) => self
                     .store
+                    .db()
                     .use_recovery_code(user, &stored.hash, now)
                     .await?
                     .then_some(Factor::RecoveryCode),
                 None => None,
             }
         } else {
-            match self.store.totp(user).await? {
+            match self.store.db().totp(user).await? {
                 Some(row) if row.confirmed_at.is_some() => {
                     let secret = self.open_secret(user, &row.sealed)?;
                     match secret.matching_step(code, now, row.last_step) {
                         Some(step) => self
                             .store
+                            .db()
                             .use_totp_step(user, step, None)
                             .await?
                             .then_some(Factor::Totp),

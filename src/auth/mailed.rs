@@ -9,7 +9,7 @@ use super::email::{hash_token, new_token};
 use super::{Auth, AuthError};
 use crate::domain::{EmailAddress, UserId};
 use crate::mail::{templates, Mail};
-use crate::store::{AddressOwner, NewEmailToken, Store, StoreError};
+use crate::store::{AddressOwner, Db, NewEmailToken, StoreError};
 
 /// Every answer to a request for a mailed link takes at least this long, so
 /// that the work done for a known address (a token, a mail) cannot be timed.
@@ -135,12 +135,14 @@ impl Auth {
         // so a flood of requests leaves SQLite's one writer to everyone else.
         let holders = self
             .store
+            .db()
             .address_holders(&email.key(), unverified_too, MAX_HOLDERS)
             .await?;
         let mut due = Vec::new();
         for holder in holders {
             let sent = self
                 .store
+                .db()
                 .email_tokens_since(holder.user, kind.purpose, now - 60 * 60)
                 .await?;
             if sent < kind.per_hour {
@@ -151,32 +153,31 @@ impl Auth {
             return Ok(false);
         }
         // Checked again under the account's row lock (`queue_link`).
-        self.store
-            .transaction(|store| async move {
-                let mut sent = false;
-                for holder in &due {
-                    sent |= self.queue_link(&store, email, holder, kind, now).await?;
-                }
-                Ok::<_, StoreError>(sent)
-            })
-            .await
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let mut sent = false;
+        for holder in &due {
+            sent |= self.queue_link(db, email, holder, kind, now).await?;
+        }
+        tx.commit().await?;
+        Ok(sent)
     }
 
     async fn queue_link(
         &self,
-        store: &Store,
+        db: Db<'_>,
         email: &EmailAddress,
         holder: &AddressOwner,
         kind: &LinkKind,
         now: i64,
     ) -> Result<bool, StoreError> {
         let user = holder.user;
-        store.lock_user(user).await?;
+        db.lock_user(user).await?;
         // A locked account is sent nothing (and the answer is the same).
-        if store.lock_reason(user).await?.is_some() {
+        if db.lock_reason(user).await?.is_some() {
             return Ok(false);
         }
-        if store
+        if db
             .email_tokens_since(user, kind.purpose, now - 60 * 60)
             .await?
             >= kind.per_hour
@@ -184,42 +185,41 @@ impl Auth {
             return Ok(false);
         }
         let (token, hash) = new_token();
-        store
-            .insert_email_token(NewEmailToken {
-                hash: &hash,
-                user,
-                purpose: kind.purpose,
-                email_key: &email.key(),
-                email: None,
-                now,
-                expires_at: now + kind.lasts,
-            })
-            .await?;
+        db.insert_email_token(NewEmailToken {
+            hash: &hash,
+            user,
+            purpose: kind.purpose,
+            email_key: &email.key(),
+            email: None,
+            now,
+            expires_at: now + kind.lasts,
+        })
+        .await?;
         let link = self.links.to(&format!("{}?token={token}", kind.path));
         (kind.mail)(&holder.email, &holder.username, &link)
-            .queue_on(store, crate::domain::UnixTime::from_seconds(now))
+            .queue_on(db, crate::domain::UnixTime::from_seconds(now))
             .await?;
         Ok(true)
     }
 
-    /// On `store`, inside the use's transaction: uses a `kind` link once and
+    /// On `db`, inside the use's transaction: uses a `kind` link once and
     /// answers whose it is. The address it went to must still be the
     /// account's; if it was not yet verified (and `kind` allows that), it is
     /// now: the link's reader has shown it is theirs.
     pub(super) async fn take_link(
         &self,
-        store: &Store,
+        db: Db<'_>,
         token: &str,
         kind: &LinkKind,
         now: i64,
     ) -> Result<UserId, AuthError> {
         let hash = hash_token(token.trim());
-        let Some(taken) = store.take_email_token(&hash, kind.purpose, now).await? else {
+        let Some(taken) = db.take_email_token(&hash, kind.purpose, now).await? else {
             return Err(AuthError::LinkInvalid);
         };
         // (A locked account's links are refused by the take itself.)
         let (user, key) = (taken.user, taken.email_key);
-        let Some((address, verified)) = store.user_email(user).await? else {
+        let Some((address, verified)) = db.user_email(user).await? else {
             return Err(AuthError::LinkInvalid);
         };
         let still_theirs = EmailAddress::parse(&address).is_ok_and(|a| a.key() == key);
@@ -230,7 +230,7 @@ impl Auth {
             if (kind.needs_verified)(&self.verified_for) {
                 return Err(AuthError::LinkInvalid);
             }
-            match store.mark_email_verified(user, &key, now).await {
+            match db.mark_email_verified(user, &key, now).await {
                 Ok(true) => {}
                 Ok(false) => return Err(AuthError::LinkInvalid),
                 // Another account verified the address first.
@@ -244,14 +244,14 @@ impl Auth {
     /// Whether `user`'s address is verified, when `needed` says it must be.
     pub(super) async fn require_verified(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: UserId,
         needed: fn(&VerifiedFor) -> bool,
     ) -> Result<(), AuthError> {
         if !needed(&self.verified_for) {
             return Ok(());
         }
-        match store.user_email(user).await? {
+        match db.user_email(user).await? {
             Some((_, true)) => Ok(()),
             _ => Err(AuthError::EmailNotVerified),
         }

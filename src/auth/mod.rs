@@ -85,7 +85,7 @@ use crate::domain::{
 };
 use crate::mail::MailWaker;
 use crate::sessions::{ClientInfo, Resumed, SessionPolicy, Via};
-use crate::store::{Store, StoreError};
+use crate::store::{Db, Store, StoreError};
 use crate::throttle::{KnownBrowser, KnownBrowsers};
 
 /// Latchkey's use cases over one database.
@@ -184,7 +184,7 @@ impl Auth {
         };
         // A second read only where the rule asks everyone for a factor.
         if self.second_factor_rule == SecondFactorRule::Everyone {
-            user.second_factor_needed = !self.store.has_second_factor(user.id).await?;
+            user.second_factor_needed = !self.store.db().has_second_factor(user.id).await?;
         }
         Ok(Some(Me {
             user,
@@ -207,28 +207,29 @@ impl Auth {
     ) -> Result<CurrentUser, AuthError> {
         let hash = self.accounts.new_account_hash(username, password).await?;
         let now = self.clock.seconds();
-        let (user, record) = self
-            .store
-            .transaction(|store| async move {
-                let mut user = self
-                    .accounts
-                    .on(store.clone())
-                    .insert_account(username, &hash)
-                    .await?;
-                self.give_address(&store, &user, email, now).await?;
-                user.email = EmailStatus::Unverified;
-                user.second_factor_needed = self.second_factor_rule == SecondFactorRule::Everyone;
-                let sessions = self.sessions.on(store);
-                sessions
-                    .activity()
-                    .record(user.id, ActivityKind::AccountCreated, client)
-                    .await?;
-                let (record, _) = sessions
-                    .new_device(user.id, Via::Password, Via::Password.label(), false, client)
-                    .await?;
-                Ok::<_, AuthError>((user, record))
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let mut user = self.accounts.insert_account(db, username, &hash).await?;
+        self.give_address(db, &user, email, now).await?;
+        user.email = EmailStatus::Unverified;
+        user.second_factor_needed = self.second_factor_rule == SecondFactorRule::Everyone;
+        self.sessions
+            .activity_on(db)
+            .record(user.id, ActivityKind::AccountCreated, client)
             .await?;
+        let (record, _) = self
+            .sessions
+            .new_device(
+                db,
+                user.id,
+                Via::Password,
+                Via::Password.label(),
+                false,
+                client,
+            )
+            .await?;
+        tx.commit().await?;
+        let (user, record) = (user, record);
         self.mail.wake();
         crate::sessions::start(session, record).await?;
         Ok(user)
@@ -256,8 +257,8 @@ impl Auth {
             return Ok(None);
         }
         let now = self.clock.seconds();
-        let on_theft = async |store: &Store, user| {
-            self.notice_remember_theft(store, user, now).await?;
+        let on_theft = async |db: Db<'_>, user| {
+            self.notice_remember_theft(db, user, now).await?;
             Ok(())
         };
         let resumed = self
@@ -293,18 +294,16 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<CurrentUser, AuthError> {
         sudo.covers(me)?;
-        self.store
-            .transaction(|store| async move {
-                let renamed = self
-                    .accounts
-                    .on(store.clone())
-                    .change_username(me.user.id, username)
-                    .await?;
-                self.record_on(store, me, ActivityKind::UsernameChanged, client)
-                    .await?;
-                Ok(renamed)
-            })
-            .await
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let renamed = self
+            .accounts
+            .change_username(db, me.user.id, username)
+            .await?;
+        self.record_on(db, me, ActivityKind::UsernameChanged, client)
+            .await?;
+        tx.commit().await?;
+        Ok(renamed)
     }
 
     /// A user's public profile, by name in any case.
@@ -319,7 +318,7 @@ impl Auth {
         target: &str,
         update: &ProfileUpdate,
     ) -> Result<Profile, AuthError> {
-        self.require_verified(&self.store, me.user.id, |v| v.profile)
+        self.require_verified(self.store.db(), me.user.id, |v| v.profile)
             .await?;
         Ok(self
             .accounts
@@ -350,20 +349,18 @@ impl Auth {
         }
         self.check_sign_in_factors(me, password, code, client)
             .await?;
-        self.store
-            .transaction(|store| async move {
-                // The last admin who can act stays: deleting them would
-                // leave no one to run the console.
-                store.lock_admins().await?;
-                if admin::is_last_admin(&store, me.user.id).await? {
-                    return Err(AuthError::LastAdmin);
-                }
-                if !self.accounts.on(store).delete_account(me.user.id).await? {
-                    return Err(AuthError::NotFound);
-                }
-                Ok::<_, AuthError>(())
-            })
-            .await?;
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        // The last admin who can act stays: deleting them would
+        // leave no one to run the console.
+        db.lock_admins().await?;
+        if admin::is_last_admin(db, me.user.id).await? {
+            return Err(AuthError::LastAdmin);
+        }
+        if !self.accounts.delete_account(db, me.user.id).await? {
+            return Err(AuthError::NotFound);
+        }
+        tx.commit().await?;
         session.flush().await?;
         tracing::info!(user = me.user.id.0, "account deleted");
         Ok(())
@@ -381,17 +378,16 @@ impl Auth {
         u32::try_from(days).unwrap_or(u32::MAX)
     }
 
-    /// Records `kind` in `me`'s activity, inside the transaction of `store`.
+    /// Records `kind` in `me`'s activity, inside the transaction of `db`.
     async fn record_on(
         &self,
-        store: Store,
+        db: Db<'_>,
         me: &Me,
         kind: ActivityKind,
         client: &ClientInfo,
     ) -> Result<(), StoreError> {
         self.sessions
-            .on(store)
-            .activity()
+            .activity_on(db)
             .record(me.user.id, kind, client)
             .await
     }

@@ -7,7 +7,7 @@ use super::{Auth, AuthError, Me};
 use crate::domain::{EmailSettings, EmailStatus, UserId};
 use crate::mail::{templates, Mail};
 use crate::sessions::ClientInfo;
-use crate::store::{AddressOwner, Store, StoreError};
+use crate::store::{AddressOwner, Db, StoreError};
 use crate::throttle::KnownBrowser;
 
 impl Auth {
@@ -15,6 +15,7 @@ impl Auth {
     pub async fn email_settings(&self, me: &Me) -> Result<EmailSettings, AuthError> {
         let (email, verified, new_device_notices) = self
             .store
+            .db()
             .email_settings(me.user.id)
             .await?
             .ok_or(AuthError::NotFound)?;
@@ -33,7 +34,11 @@ impl Auth {
     /// Whether `me` is mailed when a browser they have not used before
     /// signs in to their account (it goes only to a confirmed address).
     pub async fn set_new_device_notices(&self, me: &Me, on: bool) -> Result<(), AuthError> {
-        Ok(self.store.set_new_device_notices(me.user.id, on).await?)
+        Ok(self
+            .store
+            .db()
+            .set_new_device_notices(me.user.id, on)
+            .await?)
     }
 
     /// Queues `notice` (built for the address's owner) to `user`'s verified
@@ -41,16 +46,16 @@ impl Auth {
     /// Answers whether a mail was queued.
     pub(super) async fn notify(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: UserId,
         now: i64,
         opt_in: bool,
         notice: impl FnOnce(&AddressOwner) -> Mail,
     ) -> Result<bool, StoreError> {
-        match store.notice_address(user).await? {
+        match db.notice_address(user).await? {
             Some((owner, chose)) if chose || !opt_in => {
                 notice(&owner)
-                    .queue_on(store, crate::domain::UnixTime::from_seconds(now))
+                    .queue_on(db, crate::domain::UnixTime::from_seconds(now))
                     .await?;
                 Ok(true)
             }
@@ -61,12 +66,12 @@ impl Auth {
     /// "Your password was changed", if `user` has a verified address.
     pub(super) async fn notice_password_changed(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: UserId,
         now: i64,
     ) -> Result<bool, StoreError> {
         let reset = self.links.to("/reset");
-        self.notify(store, user, now, false, |owner| {
+        self.notify(db, user, now, false, |owner| {
             templates::password_changed(&owner.email, &owner.username, &reset)
         })
         .await
@@ -77,7 +82,7 @@ impl Auth {
     /// has not signed in to the account before.
     pub(super) async fn notice_new_device(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: UserId,
         known: Option<&KnownBrowser>,
         client: &ClientInfo,
@@ -87,7 +92,7 @@ impl Auth {
             return Ok(false);
         }
         let devices = self.links.to("/settings/devices");
-        self.notify(store, user, now, true, |owner| {
+        self.notify(db, user, now, true, |owner| {
             templates::new_device(&owner.email, &owner.username, &client.describe(), &devices)
         })
         .await
@@ -97,14 +102,14 @@ impl Auth {
     /// verified address.
     pub(super) async fn notice_recovery_code_used(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: UserId,
         client: &ClientInfo,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let left = store.recovery_codes_left(user).await?;
+        let left = db.recovery_codes_left(user).await?;
         let settings = self.links.to("/settings/security");
-        self.notify(store, user, now, false, |owner| {
+        self.notify(db, user, now, false, |owner| {
             let device = client.describe();
             templates::recovery_code_used(&owner.email, &owner.username, &device, left, &settings)
         })
@@ -114,12 +119,12 @@ impl Auth {
     /// "A copied sign-in cookie was used", if `user` has a verified address.
     pub(super) async fn notice_remember_theft(
         &self,
-        store: &Store,
+        db: Db<'_>,
         user: UserId,
         now: i64,
     ) -> Result<bool, StoreError> {
         let devices = self.links.to("/settings/devices");
-        self.notify(store, user, now, false, |owner| {
+        self.notify(db, user, now, false, |owner| {
             templates::remember_theft(&owner.email, &owner.username, &devices)
         })
         .await

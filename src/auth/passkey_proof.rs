@@ -19,7 +19,7 @@ use crate::factors::passkeys::{
     Purpose, CEREMONY_SECONDS,
 };
 use crate::sessions::{self, ClientInfo, Via};
-use crate::store::Store;
+use crate::store::Db;
 use crate::throttle::KnownBrowser;
 
 /// The session's ceremony under way (one at a time: a new one replaces it).
@@ -176,6 +176,7 @@ impl Auth {
             serde_json::from_str(credential).map_err(|_| AuthError::PasskeyRefused)?;
         let row = self
             .store
+            .db()
             .passkey_by_credential(answer.get_credential_id())
             .await?
             .ok_or(AuthError::PasskeyRefused)?;
@@ -189,6 +190,7 @@ impl Auth {
                     .map_err(|_| AuthError::PasskeyRefused)?;
                 let owner = self
                     .store
+                    .db()
                     .user_by_webauthn_handle(handle.as_bytes())
                     .await?;
                 if owner != Some(row.user) {
@@ -206,6 +208,7 @@ impl Auth {
         let expires = ceremony.started + CEREMONY_SECONDS;
         if !self
             .store
+            .db()
             .spend_challenge(&ceremony.challenge, expires, now)
             .await?
         {
@@ -213,6 +216,7 @@ impl Auth {
         }
         passkey.update_credential(&result);
         self.store
+            .db()
             .passkey_used(row.id, &passkey_json(&passkey), now)
             .await?;
         Ok(row.user)
@@ -237,9 +241,8 @@ impl Auth {
             client,
             factor,
         };
-        let who = async |store: &Store, _| {
-            store
-                .find_current_user(user)
+        let who = async |db: Db<'_>, _| {
+            db.find_current_user(user)
                 .await?
                 .ok_or(AuthError::PasskeyRefused)
         };
@@ -254,6 +257,7 @@ impl Auth {
     ) -> Result<Vec<(PasskeyId, Passkey)>, AuthError> {
         Ok(self
             .store
+            .db()
             .passkeys(user)
             .await?
             .into_iter()

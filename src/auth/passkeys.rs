@@ -15,7 +15,7 @@ use crate::factors::passkeys::{
 use crate::factors::RelyingParty;
 use crate::password::NO_PASSWORD;
 use crate::sessions::ClientInfo;
-use crate::store::{Store, StoreError};
+use crate::store::{Db, StoreError};
 
 impl Auth {
     /// These use cases, with passkeys for `relying_party`, or without them
@@ -43,6 +43,7 @@ impl Auth {
     ) -> Result<Vec<PasskeySummary>, AuthError> {
         Ok(self
             .store
+            .db()
             .passkeys(user)
             .await?
             .into_iter()
@@ -68,6 +69,7 @@ impl Auth {
         let user = me.user.id;
         let handle = self
             .store
+            .db()
             .ensure_webauthn_handle(user, &new_handle())
             .await?;
         let handle = handle_uuid(&handle).ok_or(AuthError::PasskeyRefused)?;
@@ -119,37 +121,34 @@ impl Auth {
             .map_err(|_| AuthError::PasskeyRefused)?;
         // The account's first second factor brings recovery codes, hashed
         // before the transaction (which checks again that it is the first).
-        let fresh = match self.has_second_factor(&self.store, user).await? {
+        let fresh = match self.has_second_factor(self.store.db(), user).await? {
             false => Some(self.new_recovery_codes().await?),
             true => None,
         };
         let now = self.clock.seconds();
-        let codes = self
-            .store
-            .transaction(|store| async move {
-                let first = !self.has_second_factor(&store, user).await?;
-                let credential_id: &[u8] = passkey.cred_id().as_ref();
-                let json = passkey_json(&passkey);
-                if !store
-                    .add_passkey(user, credential_id, name.as_str(), &json, now)
-                    .await?
-                {
-                    return Err(AuthError::PasskeyExists);
-                }
-                let codes = match (first, fresh) {
-                    (true, Some((codes, hashes))) => {
-                        store.replace_recovery_codes(user, &hashes, now).await?;
-                        Some(codes)
-                    }
-                    // Its other factor went meanwhile: add it again.
-                    (true, None) => return Err(AuthError::PasskeyExpired),
-                    (false, _) => None,
-                };
-                self.factor_changed(&store, me, ActivityKind::PasskeyAdded, client, now)
-                    .await?;
-                Ok(codes)
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let first = !self.has_second_factor(db, user).await?;
+        let credential_id: &[u8] = passkey.cred_id().as_ref();
+        let json = passkey_json(&passkey);
+        if !db
+            .add_passkey(user, credential_id, name.as_str(), &json, now)
+            .await?
+        {
+            return Err(AuthError::PasskeyExists);
+        }
+        let codes = match (first, fresh) {
+            (true, Some((codes, hashes))) => {
+                db.replace_recovery_codes(user, &hashes, now).await?;
+                Some(codes)
+            }
+            // Its other factor went meanwhile: add it again.
+            (true, None) => return Err(AuthError::PasskeyExpired),
+            (false, _) => None,
+        };
+        self.factor_changed(db, me, ActivityKind::PasskeyAdded, client, now)
             .await?;
+        tx.commit().await?;
         self.mail.wake();
         if let Some(codes) = codes {
             session.insert(FRESH_CODES_KEY, codes).await?;
@@ -168,6 +167,7 @@ impl Auth {
         sudo.covers(me)?;
         match self
             .store
+            .db()
             .rename_passkey(me.user.id, id, name.as_str())
             .await?
         {
@@ -188,19 +188,18 @@ impl Auth {
         sudo.covers(me)?;
         let user = me.user.id;
         let now = self.clock.seconds();
-        self.store
-            .transaction(|store| async move {
-                if !store.delete_passkey(user, id).await? {
-                    return Err(AuthError::NotYourPasskey);
-                }
-                let passkeys_left = store.passkey_count(user).await?;
-                if passkeys_left == 0 && !self.has_password(&store, user).await? {
-                    return Err(AuthError::LastSignInMethod);
-                }
-                self.factor_removed(&store, me, ActivityKind::PasskeyRemoved, client, now)
-                    .await
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        if !db.delete_passkey(user, id).await? {
+            return Err(AuthError::NotYourPasskey);
+        }
+        let passkeys_left = db.passkey_count(user).await?;
+        if passkeys_left == 0 && !self.has_password(db, user).await? {
+            return Err(AuthError::LastSignInMethod);
+        }
+        self.factor_removed(db, me, ActivityKind::PasskeyRemoved, client, now)
             .await?;
+        tx.commit().await?;
         self.mail.wake();
         Ok(())
     }
@@ -217,30 +216,25 @@ impl Auth {
         sudo.covers(me)?;
         let user = me.user.id;
         let now = self.clock.seconds();
-        self.store
-            .transaction(|store| async move {
-                if !self.has_password(&store, user).await? {
-                    return Err(AuthError::NoPassword);
-                }
-                if store.passkey_count(user).await? == 0 {
-                    return Err(AuthError::LastSignInMethod);
-                }
-                store.update_password_hash(user, NO_PASSWORD, now).await?;
-                self.factor_changed(&store, me, ActivityKind::PasswordRemoved, client, now)
-                    .await
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        if !self.has_password(db, user).await? {
+            return Err(AuthError::NoPassword);
+        }
+        if db.passkey_count(user).await? == 0 {
+            return Err(AuthError::LastSignInMethod);
+        }
+        db.update_password_hash(user, NO_PASSWORD, now).await?;
+        self.factor_changed(db, me, ActivityKind::PasswordRemoved, client, now)
             .await?;
+        tx.commit().await?;
         self.mail.wake();
         Ok(())
     }
 
     /// Whether `user` can sign in with a password.
-    pub(super) async fn has_password(
-        &self,
-        store: &Store,
-        user: UserId,
-    ) -> Result<bool, StoreError> {
-        Ok(store
+    pub(super) async fn has_password(&self, db: Db<'_>, user: UserId) -> Result<bool, StoreError> {
+        Ok(db
             .find_password_hash(user)
             .await?
             .is_some_and(|hash| hash != NO_PASSWORD))

@@ -22,7 +22,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         self.check_password(me, password).await?;
         // With a second factor, sudo mode takes its code as well.
-        if self.has_second_factor(&self.store, me.user.id).await? {
+        if self.has_second_factor(self.store.db(), me.user.id).await? {
             let code = code
                 .filter(|c| !c.trim().is_empty())
                 .ok_or(AuthError::CodeNeeded)?;
@@ -50,24 +50,20 @@ impl Auth {
             .await?;
         let hash = self.accounts.new_password_hash(me.user.id, new).await?;
         let now = self.clock.seconds();
-        let signed_out = self
-            .store
-            .transaction(|store| async move {
-                store.update_password_hash(me.user.id, &hash, now).await?;
-                store
-                    .note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
-                    .await?;
-                let others = store
-                    .delete_other_devices(me.user.id, Some(me.at.device))
-                    .await?;
-                self.notice_password_changed(&store, me.user.id, now)
-                    .await?;
-                super::change_email::void_outstanding_links(&store, me.user.id, now).await?;
-                self.record_on(store, me, ActivityKind::PasswordChanged, client)
-                    .await?;
-                Ok::<_, AuthError>(others)
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        db.update_password_hash(me.user.id, &hash, now).await?;
+        db.note_signed_out(me.user.id, SignedOut::AllBut(me.at.device), now)
             .await?;
+        let others = db
+            .delete_other_devices(me.user.id, Some(me.at.device))
+            .await?;
+        self.notice_password_changed(db, me.user.id, now).await?;
+        super::change_email::void_outstanding_links(db, me.user.id, now).await?;
+        self.record_on(db, me, ActivityKind::PasswordChanged, client)
+            .await?;
+        tx.commit().await?;
+        let signed_out = others;
         self.mail.wake();
         // A new id, and the password just given counts as a confirmation
         // (unless sudo mode also takes a second factor's code).
@@ -92,7 +88,7 @@ impl Auth {
         client: &ClientInfo,
     ) -> Result<bool, AuthError> {
         self.check_password_or_sudo(me, password).await?;
-        let second_factor = self.has_second_factor(&self.store, me.user.id).await?;
+        let second_factor = self.has_second_factor(self.store.db(), me.user.id).await?;
         // Without a password given, sudo mode was required: both factors.
         if password.is_none() || !second_factor {
             return Ok(second_factor);
@@ -114,7 +110,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         match password {
             Some(password) => self.check_password(me, password).await,
-            None if !self.has_password(&self.store, me.user.id).await? => self.require_sudo(me),
+            None if !self.has_password(self.store.db(), me.user.id).await? => self.require_sudo(me),
             None => Err(AuthError::PasswordNeeded),
         }
     }

@@ -28,7 +28,7 @@ impl Auth {
         user: UserId,
         typed: &str,
     ) -> Result<Option<StoredCode>, AuthError> {
-        let unused = self.store.unused_recovery_codes(user).await?;
+        let unused = self.store.db().unused_recovery_codes(user).await?;
         let mut hashes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         for stored in &unused {
             let hash = match hashes.iter().find(|(salt, _)| *salt == stored.salt) {

@@ -25,6 +25,7 @@ impl Auth {
     /// Whose live reset link `token` is, without using it.
     async fn reset_link_owner(&self, token: &str, now: i64) -> Result<UserId, AuthError> {
         self.store
+            .db()
             .peek_email_token(&hash_token(token.trim()), RESET_LINK.purpose, now)
             .await?
             .ok_or(AuthError::LinkInvalid)
@@ -35,7 +36,7 @@ impl Auth {
     pub async fn trusted_by_reset_link(&self, token: &str) -> Result<Trusted, AuthError> {
         let now = self.clock.seconds();
         let user = self.reset_link_owner(token, now).await?;
-        let totp = self.store.totp(user).await?;
+        let totp = self.store.db().totp(user).await?;
         Ok(Trusted {
             totp_since: totp
                 .and_then(|row| row.confirmed_at)
@@ -46,7 +47,7 @@ impl Auth {
                 .into_iter()
                 .map(|passkey| (passkey.name, passkey.created_at))
                 .collect(),
-            recovery_codes_left: u32::try_from(self.store.recovery_codes_left(user).await?)
+            recovery_codes_left: u32::try_from(self.store.db().recovery_codes_left(user).await?)
                 .unwrap_or(0),
             lately_since: self.clock.now().before(LATELY),
         })
@@ -68,36 +69,41 @@ impl Auth {
         let now = self.clock.seconds();
         let user = self.reset_link_owner(token, now).await?;
         let password_hash = self.accounts.new_password_hash(user, new).await?;
-        let (me, record) = self
-            .store
-            .transaction(|store| async move {
-                let owner = self.take_link(&store, token, &RESET_LINK, now).await?;
-                let me = store
-                    .find_current_user(owner)
-                    .await?
-                    .ok_or(AuthError::LinkInvalid)?;
-                store
-                    .update_password_hash(owner, &password_hash, now)
-                    .await?;
-                store.note_signed_out(owner, SignedOut::Every, now).await?;
-                store.delete_other_devices(owner, None).await?;
-                self.notice_password_changed(&store, owner, now).await?;
-                super::change_email::void_outstanding_links(&store, owner, now).await?;
-                let second_factor = self.has_second_factor(&store, owner).await?;
-                let sessions = self.sessions.on(store);
-                sessions
-                    .activity()
-                    .record(owner, ActivityKind::PasswordChanged, client)
-                    .await?;
-                if second_factor {
-                    return Ok::<_, AuthError>((me, None));
-                }
-                let (record, _) = sessions
-                    .new_device(owner, Via::Password, Via::Password.label(), false, client)
-                    .await?;
-                Ok((me, Some(record)))
-            })
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let owner = self.take_link(db, token, &RESET_LINK, now).await?;
+        let me = db
+            .find_current_user(owner)
+            .await?
+            .ok_or(AuthError::LinkInvalid)?;
+        db.update_password_hash(owner, &password_hash, now).await?;
+        db.note_signed_out(owner, SignedOut::Every, now).await?;
+        db.delete_other_devices(owner, None).await?;
+        self.notice_password_changed(db, owner, now).await?;
+        super::change_email::void_outstanding_links(db, owner, now).await?;
+        let second_factor = self.has_second_factor(db, owner).await?;
+        self.sessions
+            .activity_on(db)
+            .record(owner, ActivityKind::PasswordChanged, client)
             .await?;
+        // With a second factor, the sign-in waits for it.
+        let record = match second_factor {
+            true => None,
+            false => Some(
+                self.sessions
+                    .new_device(
+                        db,
+                        owner,
+                        Via::Password,
+                        Via::Password.label(),
+                        false,
+                        client,
+                    )
+                    .await?
+                    .0,
+            ),
+        };
+        tx.commit().await?;
         self.mail.wake();
         match record {
             Some(record) => {

@@ -7,7 +7,7 @@
 use super::{AdminError, AdminSudo, Auth, Me};
 use crate::domain::{ActivityKind, AdminAction, Role, UserId};
 use crate::sessions::ClientInfo;
-use crate::store::Store;
+use crate::store::Db;
 
 /// Who acts on an account.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ impl Auth {
         target: UserId,
         action: AdminAction,
         why: Option<&str>,
-        change: impl AsyncFnOnce(&Store, i64) -> Result<(), AdminError>,
+        change: impl AsyncFnOnce(Db<'_>, i64) -> Result<(), AdminError>,
     ) -> Result<(), AdminError> {
         // The role and the second factor were checked when the proof was
         // made, this request; the role again below, holding the admin rows.
@@ -62,36 +62,34 @@ impl Auth {
         }
         let actor = scope.actor();
         let now = self.clock.seconds();
-        self.store
-            .transaction(|store| async move {
-                // One admin change at a time, each seeing the last.
-                store.lock_admins().await?;
-                if let Some(me) = actor {
-                    if store.role(me.user.id).await? != Some(Role::Admin) {
-                        return Err(AdminError::NotAdmin);
-                    }
-                }
-                let name = store
-                    .admin_user(target)
-                    .await?
-                    .ok_or(AdminError::NotFound)?
-                    .0
-                    .username;
-                change(&store, now).await?;
-                let by = actor.map(|me| (me.user.id, me.user.username.as_str()));
-                store.audit(by, action, (target, &name), why, now).await?;
-                if let Some(kind) = ActivityKind::by_admin(action) {
-                    // The user's own activity says an admin did it; the
-                    // admin's address and browser are not theirs to see.
-                    self.sessions
-                        .on(store.clone())
-                        .activity()
-                        .record(target, kind, &ClientInfo::new(None, None))
-                        .await?;
-                }
-                Ok(())
-            })
-            .await
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        // One admin change at a time, each seeing the last.
+        db.lock_admins().await?;
+        if let Some(me) = actor {
+            if db.role(me.user.id).await? != Some(Role::Admin) {
+                return Err(AdminError::NotAdmin);
+            }
+        }
+        let name = db
+            .admin_user(target)
+            .await?
+            .ok_or(AdminError::NotFound)?
+            .0
+            .username;
+        change(db, now).await?;
+        let by = actor.map(|me| (me.user.id, me.user.username.as_str()));
+        db.audit(by, action, (target, &name), why, now).await?;
+        if let Some(kind) = ActivityKind::by_admin(action) {
+            // The user's own activity says an admin did it; the
+            // admin's address and browser are not theirs to see.
+            self.sessions
+                .activity_on(db)
+                .record(target, kind, &ClientInfo::new(None, None))
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Makes `target` an admin or a plain user. An admin may not demote
@@ -107,11 +105,11 @@ impl Auth {
             Role::Admin => AdminAction::Granted,
             Role::User => AdminAction::Revoked,
         };
-        self.act_on(scope, target, action, None, async |store, _| {
+        self.act_on(scope, target, action, None, async |db, _| {
             if let (Role::User, Some(me)) = (role, scope.actor()) {
-                super::admin::keep_an_admin(store, me, target).await?;
+                super::admin::keep_an_admin(db, me, target).await?;
             }
-            match store.set_role(target, role).await? {
+            match db.set_role(target, role).await? {
                 true => Ok(()),
                 false => Err(AdminError::AlreadyDone),
             }

@@ -9,7 +9,7 @@ use super::mailed::SIGN_IN_LINK;
 use super::{Auth, AuthError, Factor, SignIn, SignInOutcome};
 use crate::domain::{CurrentUser, EmailAddress, PasswordAttempt};
 use crate::sessions::{self, ClientInfo, Via};
-use crate::store::Store;
+use crate::store::Db;
 use crate::throttle::KnownBrowser;
 
 impl Auth {
@@ -84,10 +84,9 @@ impl Auth {
             client,
             factor: None,
         };
-        let who = async |store: &Store, now| {
-            let id = self.take_link(store, token, &SIGN_IN_LINK, now).await?;
-            store
-                .find_current_user(id)
+        let who = async |db: Db<'_>, now| {
+            let id = self.take_link(db, token, &SIGN_IN_LINK, now).await?;
+            db.find_current_user(id)
                 .await?
                 .ok_or(AuthError::LinkInvalid)
         };
@@ -118,9 +117,8 @@ impl Auth {
             client,
             factor: Some(factor),
         };
-        let who = async |store: &Store, _| {
-            store
-                .find_current_user(pending.user)
+        let who = async |db: Db<'_>, _| {
+            db.find_current_user(pending.user)
                 .await?
                 .ok_or(AuthError::SignInExpired)
         };
@@ -137,7 +135,7 @@ impl Auth {
         &self,
         session: &BrowserSession,
         by: SignedInBy<'_>,
-        who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
+        who: impl AsyncFnOnce(Db<'_>, i64) -> Result<CurrentUser, AuthError>,
     ) -> Result<SignInOutcome, AuthError> {
         let method = match by.factor {
             Some(_) => "second_step",
@@ -158,39 +156,37 @@ impl Auth {
         &self,
         session: &BrowserSession,
         by: SignedInBy<'_>,
-        who: impl AsyncFnOnce(&Store, i64) -> Result<CurrentUser, AuthError>,
+        who: impl AsyncFnOnce(Db<'_>, i64) -> Result<CurrentUser, AuthError>,
     ) -> Result<SignInOutcome, AuthError> {
         let now = self.clock.seconds();
         let previous = sessions::previous(session).await?;
-        let outcome = self
-            .store
-            .transaction(|store| async move {
-                let user = who(&store, now).await?;
-                // Every way in comes here: a locked account gets none, also
-                // when the lock commits while this sign-in runs.
-                if let Some(why) = store.lock_reason_held(user.id).await? {
-                    return Err(AuthError::AccountLocked(why));
-                }
-                if by.factor.is_none()
-                    && by.via != Via::Passkey
-                    && self.has_second_factor(&store, user.id).await?
-                {
-                    // This browser's previous sign-in ends here either way.
-                    if let Some(previous) = previous {
-                        store.delete_device(previous.user, previous.device).await?;
-                    }
-                    return Ok::<_, AuthError>(Decided::Pending(user.id));
-                }
-                let (record, remember, noticed) =
-                    by.record(self, &store, previous, &user, now).await?;
-                Ok(Decided::SignedIn {
-                    user,
-                    record,
-                    remember,
-                    noticed,
-                })
-            })
-            .await?;
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let user = who(db, now).await?;
+        // Every way in comes here: a locked account gets none, also
+        // when the lock commits while this sign-in runs.
+        if let Some(why) = db.lock_reason_held(user.id).await? {
+            return Err(AuthError::AccountLocked(why));
+        }
+        let outcome = if by.factor.is_none()
+            && by.via != Via::Passkey
+            && self.has_second_factor(db, user.id).await?
+        {
+            // This browser's previous sign-in ends here either way.
+            if let Some(previous) = previous {
+                db.delete_device(previous.user, previous.device).await?;
+            }
+            Decided::Pending(user.id)
+        } else {
+            let (record, remember, noticed) = by.record(self, db, previous, &user, now).await?;
+            Decided::SignedIn {
+                user,
+                record,
+                remember,
+                noticed,
+            }
+        };
+        tx.commit().await?;
         let (user, record, remember, noticed) = match outcome {
             Decided::SignedIn {
                 user,
@@ -260,21 +256,21 @@ impl SignedInBy<'_> {
         }
     }
 
-    /// On `store`, inside the sign-in's transaction: the new device in place
+    /// On `db`, inside the sign-in's transaction: the new device in place
     /// of `previous`, its activity row, its token with "Remember me", and
     /// the new-device notice if one is due (answers whether it was queued).
     async fn record(
         self,
         auth: &Auth,
-        store: &Store,
+        db: Db<'_>,
         previous: Option<sessions::SignedIn>,
         user: &CurrentUser,
         now: i64,
     ) -> Result<(sessions::SignedIn, Option<sessions::RememberToken>, bool), AuthError> {
         let (record, token) = auth
             .sessions
-            .on(store.clone())
             .replace_device(
+                db,
                 previous,
                 user.id,
                 self.via,
@@ -285,17 +281,16 @@ impl SignedInBy<'_> {
             .await?;
         if let Some(factor) = self.factor {
             auth.sessions
-                .on(store.clone())
-                .activity()
+                .activity_on(db)
                 .record(user.id, factor.activity(), self.client)
                 .await?;
         }
         let mut noticed = auth
-            .notice_new_device(store, user.id, self.browser, self.client, now)
+            .notice_new_device(db, user.id, self.browser, self.client, now)
             .await?;
         if self.factor == Some(Factor::RecoveryCode) {
             noticed |= auth
-                .notice_recovery_code_used(store, user.id, self.client, now)
+                .notice_recovery_code_used(db, user.id, self.client, now)
                 .await?;
         }
         Ok((record, token, noticed))

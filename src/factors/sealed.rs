@@ -45,7 +45,7 @@ impl SecretBox {
         store: &crate::store::Store,
         name: &str,
     ) -> Result<Self, crate::store::StoreError> {
-        let key = store.secret(name, &Self::random_key()).await?;
+        let key = store.db().secret(name, &Self::random_key()).await?;
         let key: [u8; 32] = key.try_into().map_err(|_| {
             crate::store::StoreError::Database(sqlx::Error::Decode(
                 format!("the key {name} is not 32 bytes").into(),

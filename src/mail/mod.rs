@@ -19,7 +19,7 @@ pub use smtp::SmtpSender;
 pub use worker::{MailWaker, MailWorker, RETRY_LIMIT};
 
 use crate::domain::UnixTime;
-use crate::store::{NewMail, Store, StoreError};
+use crate::store::{Db, NewMail, StoreError};
 
 /// A mail to send: plain text, and the same in simple HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,20 +35,19 @@ pub struct Mail {
 }
 
 impl Mail {
-    /// Queues this mail on `store`: inside [`Store::transaction`], it is
+    /// Queues this mail on `db`: in a [`Tx`](crate::store::Tx), it is
     /// written with the change that causes it, or not at all.
-    pub async fn queue_on(&self, store: &Store, at: UnixTime) -> Result<(), StoreError> {
-        store
-            .queue_mail(
-                NewMail {
-                    to: &self.to,
-                    subject: &self.subject,
-                    text: &self.text,
-                    html: &self.html,
-                },
-                at.seconds(),
-            )
-            .await
+    pub async fn queue_on(&self, db: Db<'_>, at: UnixTime) -> Result<(), StoreError> {
+        db.queue_mail(
+            NewMail {
+                to: &self.to,
+                subject: &self.subject,
+                text: &self.text,
+                html: &self.html,
+            },
+            at.seconds(),
+        )
+        .await
     }
 }
 

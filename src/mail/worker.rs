@@ -99,6 +99,7 @@ impl MailWorker {
         while claimed < ROUND {
             let batch = self
                 .store
+                .db()
                 .claim_mail(self.clock.seconds(), LEASE, BATCH)
                 .await?;
             if batch.is_empty() {
@@ -115,15 +116,26 @@ impl MailWorker {
     /// Tries `mail` once, and records how it went.
     async fn send_one(&self, mail: &crate::store::QueuedMail) -> Result<(), MailError> {
         match self.sender.send(mail).await {
-            Sent::Yes => self.store.mail_sent(mail.id, self.clock.seconds()).await?,
+            Sent::Yes => {
+                self.store
+                    .db()
+                    .mail_sent(mail.id, self.clock.seconds())
+                    .await?
+            }
             Sent::Later(error) if mail.attempts + 1 < RETRY_LIMIT => {
                 tracing::warn!(mail = mail.id, %error, "mail not sent; will retry");
                 let retry_at = self.clock.seconds() + back_off(mail.attempts);
-                self.store.mail_failed(mail.id, &error, retry_at).await?;
+                self.store
+                    .db()
+                    .mail_failed(mail.id, &error, retry_at)
+                    .await?;
             }
             Sent::Later(error) | Sent::Never(error) => {
                 tracing::error!(mail = mail.id, %error, "mail given up");
-                self.store.mail_failed(mail.id, &error, i64::MAX).await?;
+                self.store
+                    .db()
+                    .mail_failed(mail.id, &error, i64::MAX)
+                    .await?;
             }
         }
         Ok(())

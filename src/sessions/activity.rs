@@ -4,22 +4,23 @@ use super::devices::browser_and_os;
 use super::ClientInfo;
 use crate::clock::Clock;
 use crate::domain::{Activity, ActivityKind, UserId, Username};
-use crate::store::{Store, StoreError};
+use crate::store::{Db, StoreError};
 
 /// How many events the activity page shows.
 pub const ACTIVITY_SHOWN: i64 = 100;
 
 /// Each user's log of security events.
 #[derive(Clone, Debug)]
-pub struct ActivityLog {
-    store: Store,
+pub struct ActivityLog<'a> {
+    db: Db<'a>,
     clock: Clock,
 }
 
-impl ActivityLog {
-    /// The log in `store`, timed by `clock`.
-    pub fn new(store: Store, clock: Clock) -> Self {
-        Self { store, clock }
+impl<'a> ActivityLog<'a> {
+    /// The log on `db` (a pool, or a transaction whose change it records),
+    /// timed by `clock`.
+    pub fn new(db: Db<'a>, clock: Clock) -> Self {
+        Self { db, clock }
     }
 
     /// Records an event in `user`'s activity, from `client`, now.
@@ -30,7 +31,7 @@ impl ActivityLog {
         client: &ClientInfo,
     ) -> Result<(), StoreError> {
         let now = self.clock.seconds();
-        self.store
+        self.db
             .insert_activity(user, kind.code(), &client.ip, &client.user_agent, now)
             .await?;
         Ok(())
@@ -46,7 +47,7 @@ impl ActivityLog {
         let Ok(name) = Username::parse(username) else {
             return Ok(());
         };
-        if let Some(user) = self.store.find_user_id(&name.key()).await? {
+        if let Some(user) = self.db.find_user_id(&name.key()).await? {
             self.record(user, ActivityKind::SignInFailed, client)
                 .await?;
         }
@@ -55,7 +56,7 @@ impl ActivityLog {
 
     /// `user`'s latest events, newest first.
     pub async fn list(&self, user: UserId) -> Result<Vec<Activity>, StoreError> {
-        let rows = self.store.list_activity(user, ACTIVITY_SHOWN).await?;
+        let rows = self.db.list_activity(user, ACTIVITY_SHOWN).await?;
         Ok(rows
             .into_iter()
             .filter_map(|row| {

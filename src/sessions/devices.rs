@@ -23,6 +23,7 @@ impl DeviceList {
     pub async fn list(&self, me: SignedInAs) -> Result<Vec<Device>, StoreError> {
         let rows = self
             .store
+            .db()
             .list_devices(me.user, self.clock.seconds())
             .await?;
         Ok(rows

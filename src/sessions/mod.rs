@@ -19,7 +19,7 @@ use tower_sessions::Expiry;
 use crate::clock::Clock;
 use crate::cookies::Jar;
 use crate::domain::{ActivityKind, CurrentUser, DeviceId, Flash, UnixTime, UserId};
-use crate::store::{NewDevice, Store, StoreError};
+use crate::store::{Db, NewDevice, Store, StoreError};
 pub use activity::ActivityLog;
 pub use browser::BrowserSession;
 pub use devices::DeviceList;
@@ -154,15 +154,6 @@ impl SessionPolicy {
         }
     }
 
-    /// The same policy with every query on `store` (a transaction's).
-    pub(crate) fn on(&self, store: Store) -> Self {
-        Self {
-            store,
-            clock: self.clock.clone(),
-            lifetimes: self.lifetimes,
-        }
-    }
-
     /// The session store of this policy's database, for the session layer.
     pub fn table(&self) -> SessionTable {
         SessionTable::new(self.store.clone(), self.clock.clone(), self.lifetimes)
@@ -179,8 +170,13 @@ impl SessionPolicy {
     }
 
     /// The activity log on this policy's store.
-    pub fn activity(&self) -> ActivityLog {
-        ActivityLog::new(self.store.clone(), self.clock.clone())
+    pub fn activity(&self) -> ActivityLog<'_> {
+        self.activity_on(self.store.db())
+    }
+
+    /// The activity log on `db` (a transaction whose change it records).
+    pub(crate) fn activity_on<'a>(&self, db: Db<'a>) -> ActivityLog<'a> {
+        ActivityLog::new(db, self.clock.clone())
     }
 
     /// The device list on this policy's store.
@@ -193,12 +189,14 @@ impl SessionPolicy {
         RememberTokens::new(self.store.clone(), self.clock.clone(), self.lifetimes)
     }
 
-    /// On a transaction's policy: signs `user` in on a new device in place
+    /// In the transaction of `db`: signs `user` in on a new device in place
     /// of this browser's `previous` one (see [`previous`]), which is
     /// forgotten. With "Remember me" turned off (a zero period), nothing is
     /// remembered.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn replace_device(
         &self,
+        db: Db<'_>,
         previous: Option<SignedIn>,
         user: UserId,
         via: Via,
@@ -209,16 +207,17 @@ impl SessionPolicy {
         let remember = remember && self.lifetimes.remembers();
         // A browser signing in again replaces its previous device.
         if let Some(previous) = previous {
-            self.forget(previous).await?;
+            forget(db, previous).await?;
         }
-        self.new_device(user, via, how, remember, client).await
+        self.new_device(db, user, via, how, remember, client).await
     }
 
-    /// Records a new device of `user` signed in now by `via`, with its
-    /// activity row and, with `remember`, its token; returns the sign-in to
-    /// start.
+    /// Records on `db` a new device of `user` signed in now by `via`, with
+    /// its activity row and, with `remember`, its token; returns the sign-in
+    /// to start.
     pub(crate) async fn new_device(
         &self,
+        db: Db<'_>,
         user: UserId,
         via: Via,
         how: &str,
@@ -234,10 +233,12 @@ impl SessionPolicy {
             signed_in_with: how,
             now,
         };
-        let device = self.store.insert_device(new_device).await?;
-        self.activity().record(user, via.activity(), client).await?;
+        let device = db.insert_device(new_device).await?;
+        self.activity_on(db)
+            .record(user, via.activity(), client)
+            .await?;
         let token = match remember {
-            true => Some(self.tokens().issue(device).await?),
+            true => Some(self.tokens().issue(db, device).await?),
             false => None,
         };
         let record = SignedIn {
@@ -285,7 +286,7 @@ impl SessionPolicy {
             // The session is over. A remembered device stays listed (its
             // token may start a new session); any other device goes with it.
             if !record.remember {
-                self.store.delete_device(user, device).await?;
+                self.store.db().delete_device(user, device).await?;
             }
             session.flush().await?;
             return Ok(None);
@@ -293,7 +294,7 @@ impl SessionPolicy {
         if touch {
             record.seen = now;
             session.insert(SIGNED_IN_KEY, record).await?;
-            self.store.touch_device(device, now).await?;
+            self.store.db().touch_device(device, now).await?;
         }
         let confirmed = record.confirmed.map(UnixTime::from_seconds);
         Ok(Some((SignedInAs { user, device }, me, confirmed)))
@@ -308,26 +309,15 @@ impl SessionPolicy {
     ) -> Result<bool, SessionError> {
         let signed_in = session.get::<SignedIn>(SIGNED_IN_KEY).await?;
         if let Some(record) = signed_in {
-            self.store
-                .transaction(|store| async move {
-                    let policy = self.on(store);
-                    let signed_out = ActivityKind::SignedOut;
-                    policy
-                        .activity()
-                        .record(record.user, signed_out, client)
-                        .await?;
-                    policy.forget(record).await
-                })
+            let tx = self.store.begin().await?;
+            self.activity_on(tx.db())
+                .record(record.user, ActivityKind::SignedOut, client)
                 .await?;
+            forget(tx.db(), record).await?;
+            tx.commit().await?;
         }
         session.flush().await?;
         Ok(signed_in.is_some())
-    }
-
-    /// Deletes a sign-in's device, and so its sessions and token.
-    async fn forget(&self, record: SignedIn) -> Result<(), SessionError> {
-        self.store.delete_device(record.user, record.device).await?;
-        Ok(())
     }
 
     /// The signed-in user of a live session. A session loaded from the table
@@ -342,7 +332,7 @@ impl SessionPolicy {
     ) -> Result<Option<CurrentUser>, SessionError> {
         match session.get::<CurrentUser>(LOADED_USER_KEY).await? {
             Some(me) if me.id == user => Ok(Some(me)),
-            _ => Ok(self.store.live_device_user(device, user).await?),
+            _ => Ok(self.store.db().live_device_user(device, user).await?),
         }
     }
 }
@@ -386,4 +376,10 @@ pub async fn take_flash(session: &BrowserSession) -> Result<Option<Flash>, Sessi
         session.flush().await?;
     }
     Ok(flash)
+}
+
+/// Deletes a sign-in's device, and so its sessions and token.
+async fn forget(db: Db<'_>, record: SignedIn) -> Result<(), SessionError> {
+    db.delete_device(record.user, record.device).await?;
+    Ok(())
 }

@@ -10,7 +10,7 @@ use super::remember::{RememberToken, RACE_GRACE_SECONDS};
 use super::{ClientInfo, Lifetimes, SessionError, SignedIn};
 use crate::clock::Clock;
 use crate::domain::{ActivityKind, DeviceId, UserId};
-use crate::store::{Store, StoreError};
+use crate::store::{Db, Store, StoreError};
 
 /// What presenting a remember cookie led to.
 #[derive(Debug)]
@@ -55,12 +55,16 @@ impl RememberTokens {
         }
     }
 
-    /// A new token for `device` (replacing any it had), valid for the remember period.
-    pub async fn issue(&self, device: DeviceId) -> Result<RememberToken, StoreError> {
+    /// A new token for `device` (replacing any it had), valid for the
+    /// remember period, written on `db` (the sign-in's transaction).
+    pub(crate) async fn issue(
+        &self,
+        db: Db<'_>,
+        device: DeviceId,
+    ) -> Result<RememberToken, StoreError> {
         let token = RememberToken::generate(None);
         let expires_at = self.clock.seconds() + self.lifetimes.remembered_seconds();
-        self.store
-            .put_remember_token(device, &token.selector, &token.validator_hash(), expires_at)
+        db.put_remember_token(device, &token.selector, &token.validator_hash(), expires_at)
             .await?;
         Ok(token)
     }
@@ -74,7 +78,7 @@ impl RememberTokens {
         session: &BrowserSession,
         cookie_value: &str,
         client: &ClientInfo,
-        on_theft: impl AsyncFnOnce(&Store, UserId) -> Result<(), StoreError>,
+        on_theft: impl AsyncFnOnce(Db<'_>, UserId) -> Result<(), StoreError>,
     ) -> Result<Resumed, SessionError> {
         let Some(token) = RememberToken::parse(cookie_value) else {
             return Ok(Resumed::Rejected);
@@ -83,12 +87,15 @@ impl RememberTokens {
             // Turned off since this cookie was issued.
             return Ok(Resumed::Rejected);
         }
-        let Some(row) = self.store.find_remember_token(&token.selector).await? else {
+        let Some(row) = self.store.db().find_remember_token(&token.selector).await? else {
             return Ok(Resumed::Rejected);
         };
         let now = self.clock.seconds();
         if row.expires_at <= now {
-            self.store.delete_remember_token(&token.selector).await?;
+            self.store
+                .db()
+                .delete_remember_token(&token.selector)
+                .await?;
             return Ok(Resumed::Rejected);
         }
         let presented = token.validator_hash();
@@ -99,15 +106,14 @@ impl RememberTokens {
             if just_rotated {
                 return Ok(Resumed::Raced);
             }
-            self.store
-                .transaction(|store| async move {
-                    store.delete_device_by_id(row.device).await?;
-                    on_theft(&store, row.user).await?;
-                    ActivityLog::new(store, self.clock.clone())
-                        .record(row.user, ActivityKind::RememberTheftSignal, client)
-                        .await
-                })
+            let tx = self.store.begin().await?;
+            let db = tx.db();
+            db.delete_device_by_id(row.device).await?;
+            on_theft(db, row.user).await?;
+            ActivityLog::new(db, self.clock.clone())
+                .record(row.user, ActivityKind::RememberTheftSignal, client)
                 .await?;
+            tx.commit().await?;
             tracing::warn!(
                 user = row.user.0,
                 device = row.device.0,
@@ -120,31 +126,25 @@ impl RememberTokens {
         let expires_at = row.expires_at;
         let new_hash = rotated.validator_hash();
         let (selector, device) = (&token.selector, row.device);
-        let won = self
-            .store
-            .transaction(|store| async move {
-                // A locked account is not resumed, whatever its cookies.
-                if store.lock_reason_held(row.user).await?.is_some() {
-                    store.delete_device_by_id(device).await?;
-                    return Ok(None);
-                }
-                let won = store
-                    .rotate_remember_token(selector, &presented, &new_hash, now, expires_at)
-                    .await?;
-                if won {
-                    store.touch_device(device, now).await?;
-                    ActivityLog::new(store, self.clock.clone())
-                        .record(row.user, ActivityKind::SignedInRemembered, client)
-                        .await?;
-                }
-                Ok::<_, StoreError>(Some(won))
-            })
-            .await?;
-        match won {
-            None => return Ok(Resumed::Rejected),
-            Some(false) => return Ok(Resumed::Raced),
-            Some(true) => {}
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        // A locked account is not resumed, whatever its cookies.
+        if db.lock_reason_held(row.user).await?.is_some() {
+            db.delete_device_by_id(device).await?;
+            tx.commit().await?;
+            return Ok(Resumed::Rejected);
         }
+        let won = db
+            .rotate_remember_token(selector, &presented, &new_hash, now, expires_at)
+            .await?;
+        if !won {
+            return Ok(Resumed::Raced);
+        }
+        db.touch_device(device, now).await?;
+        ActivityLog::new(db, self.clock.clone())
+            .record(row.user, ActivityKind::SignedInRemembered, client)
+            .await?;
+        tx.commit().await?;
         let record = SignedIn {
             user: row.user,
             device: row.device,

@@ -48,12 +48,14 @@ impl SessionTable {
     /// them (a remembered device stays: its token starts new sessions).
     pub async fn delete_expired(&self) -> Result<(), StoreError> {
         let now = self.clock.seconds();
-        self.store.delete_expired_sessions(now).await?;
+        self.store.db().delete_expired_sessions(now).await?;
         // No session signed out before this could still come back.
         self.store
+            .db()
             .forget_signed_out_sessions(now - self.lifetimes.absolute_seconds())
             .await?;
         self.store
+            .db()
             .delete_unused_devices(now, now - TOUCH_EVERY)
             .await
     }
@@ -62,7 +64,11 @@ impl SessionTable {
     /// no longer signs anyone in, ended, as far as the database still knows:
     /// `None` once the sweep has forgotten it (or it never was).
     pub async fn why_ended(&self, id: &str) -> Result<Option<LoginReason>, StoreError> {
-        let end = self.store.session_end(id, self.clock.seconds()).await?;
+        let end = self
+            .store
+            .db()
+            .session_end(id, self.clock.seconds())
+            .await?;
         Ok(end.map(|end| match end {
             SessionEnd::SignedOutElsewhere => LoginReason::SignedOutElsewhere,
             SessionEnd::Expired { expires_at, data } => {
@@ -143,6 +149,7 @@ impl SessionStore for SessionTable {
             let encoded = self.encode(record)?;
             match self
                 .store
+                .db()
                 .create_session(encoded.write())
                 .await
                 .map_err(backend)?
@@ -156,6 +163,7 @@ impl SessionStore for SessionTable {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let encoded = self.encode(record)?;
         self.store
+            .db()
             .update_session(encoded.write())
             .await
             .map_err(backend)
@@ -165,6 +173,7 @@ impl SessionStore for SessionTable {
         let now = self.clock.seconds();
         let Some(row) = self
             .store
+            .db()
             .load_session(&id.to_string(), now)
             .await
             .map_err(backend)?
@@ -188,6 +197,7 @@ impl SessionStore for SessionTable {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         self.store
+            .db()
             .delete_session(&id.to_string())
             .await
             .map_err(backend)

@@ -41,7 +41,7 @@ async fn a_sign_in_round_trips_with_its_user_and_lives_by_the_core_clock() {
         password_hash: "x",
         now: 1,
     };
-    let user = store.insert_user(new_user).await.unwrap();
+    let user = store.db().insert_user(new_user).await.unwrap();
     let new_device = NewDevice {
         user,
         user_agent: "test",
@@ -50,7 +50,7 @@ async fn a_sign_in_round_trips_with_its_user_and_lives_by_the_core_clock() {
         signed_in_with: "password",
         now: 1,
     };
-    let device = store.insert_device(new_device).await.unwrap();
+    let device = store.db().insert_device(new_device).await.unwrap();
     let signed_in = SignedIn {
         user,
         device,
@@ -72,6 +72,7 @@ async fn a_sign_in_round_trips_with_its_user_and_lives_by_the_core_clock() {
     // Written back, the loaded user is left out: it is always read fresh.
     table.save(&loaded).await.unwrap();
     let stored = store
+        .db()
         .load_session(&created.id.to_string(), 5_000)
         .await
         .unwrap()
@@ -81,9 +82,9 @@ async fn a_sign_in_round_trips_with_its_user_and_lives_by_the_core_clock() {
     clock.advance_seconds(100);
     assert!(table.load(&created.id).await.unwrap().is_none());
     table.delete_expired().await.unwrap();
-    assert_eq!(store.count_sessions(user).await.unwrap(), 0);
+    assert_eq!(store.db().count_sessions(user).await.unwrap(), 0);
     assert!(
-        !store.delete_device(user, device).await.unwrap(),
+        !store.db().delete_device(user, device).await.unwrap(),
         "its device was swept too"
     );
 }
@@ -138,6 +139,7 @@ async fn signed_in_session(
 ) -> (Id, UserId, DeviceId) {
     let username = Username::parse(name).unwrap();
     let user = store
+        .db()
         .insert_user(NewUser {
             username: &username,
             password_hash: "x",
@@ -146,6 +148,7 @@ async fn signed_in_session(
         .await
         .unwrap();
     let device = store
+        .db()
         .insert_device(NewDevice {
             user,
             user_agent: "t",
@@ -187,10 +190,11 @@ async fn an_ended_session_says_whether_it_idled_aged_or_was_signed_out_until_swe
     );
 
     store
+        .db()
         .note_signed_out(user, SignedOut::Device(device), 5_000)
         .await
         .unwrap();
-    assert!(store.delete_device(user, device).await.unwrap());
+    assert!(store.db().delete_device(user, device).await.unwrap());
     clock.advance_seconds(101);
     let why = |id: Id| {
         let table = table.clone();

@@ -1,4 +1,4 @@
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::UserId;
 
 /// An activity row as stored.
@@ -14,7 +14,7 @@ pub struct ActivityRow {
     pub at: i64,
 }
 
-impl Store {
+impl Db<'_> {
     /// Records an event in `user`'s activity.
     pub(crate) async fn insert_activity(
         &self,

@@ -1,6 +1,6 @@
 //! Roles, locks, the admin's user list and the audit log.
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 use crate::domain::{AdminAction, AdminUserRow, AuditEntry, Role, UserId};
 
 /// Where a search starts and ends: every key from `prefix` up to the next
@@ -54,7 +54,7 @@ pub enum SearchBy {
     Email,
 }
 
-impl Store {
+impl Db<'_> {
     /// `user`'s role (`None` if there is no such user).
     pub(crate) async fn role(&self, user: UserId) -> Result<Option<Role>, StoreError> {
         let role: Option<String> = on_pool!(
@@ -102,7 +102,7 @@ impl Store {
     /// demoting each other at once are one after the other, and the second
     /// sees the first's change.
     pub(crate) async fn lock_admins(&self) -> Result<(), StoreError> {
-        if let super::Pool::Postgres(_) = self.pool {
+        if self.is_postgres() {
             execute!(
                 self,
                 sqlx::query("SELECT id FROM latchkey_users WHERE role = 'admin' FOR UPDATE")
@@ -170,9 +170,10 @@ impl Store {
         &self,
         user: UserId,
     ) -> Result<Option<String>, StoreError> {
-        let hold = match self.pool {
-            super::Pool::Postgres(_) => " FOR UPDATE",
-            super::Pool::Sqlite(_) => "",
+        let hold = if self.is_postgres() {
+            " FOR UPDATE"
+        } else {
+            ""
         };
         self.read_lock(user, hold).await
     }
@@ -339,7 +340,7 @@ impl Store {
     /// Live sessions (signed in or not), for the metrics.
     pub async fn live_sessions(&self, now: i64) -> Result<i64, StoreError> {
         Ok(on_pool!(
-            self,
+            self.db(),
             pool,
             sqlx::query_scalar("SELECT COUNT(*) FROM latchkey_sessions WHERE expires_at > $1")
                 .bind(now)

@@ -1,6 +1,6 @@
 use rusqlite::OptionalExtension;
 
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::{CurrentUser, DeviceId, UserId};
 
 /// A device about to be recorded at sign-in.
@@ -41,7 +41,7 @@ pub struct DeviceRow {
     pub signed_in_with: Option<String>,
 }
 
-impl Store {
+impl Db<'_> {
     /// Records a signed-in device.
     pub(crate) async fn insert_device(
         &self,
@@ -81,7 +81,7 @@ impl Store {
                    u.email_key IS NOT NULL, u.email_verified_at IS NOT NULL
             FROM latchkey_devices d JOIN latchkey_users u ON u.id = d.user_id
             WHERE d.id = $1 AND d.user_id = $2";
-        let row: Option<(i64, String, String, bool, bool)> = match &self.readers {
+        let row: Option<(i64, String, String, bool, bool)> = match self.readers() {
             Some(readers) => readers.with(|db| {
                 db.prepare_cached(SQL)?
                     .query_row([device.0, user.0], |row| {
@@ -223,7 +223,7 @@ impl Store {
     }
 }
 
-impl Store {
+impl Db<'_> {
     /// Deletes the devices signed in before `before` that are not remembered
     /// and have no session live at `now`: their browsers can never come back.
     pub(crate) async fn delete_unused_devices(

@@ -1,7 +1,7 @@
 //! Accounts' email addresses (the single-use links mailed to them are in
 //! [`super::email_tokens`]).
 
-use super::{Pool, Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::{EmailAddress, UserId};
 
 /// The account that has verified an address.
@@ -15,7 +15,7 @@ pub struct AddressOwner {
     pub username: String,
 }
 
-impl Store {
+impl Db<'_> {
     /// Gives `user` the address `email`, not yet verified.
     pub(crate) async fn set_unverified_email(
         &self,
@@ -223,7 +223,7 @@ impl Store {
     /// requests. (SQLite's transactions already take the write lock at
     /// `BEGIN IMMEDIATE`; PostgreSQL's need the row lock.)
     pub(crate) async fn lock_user(&self, user: UserId) -> Result<(), StoreError> {
-        if let Pool::Postgres(_) = self.pool {
+        if self.is_postgres() {
             execute!(
                 self,
                 sqlx::query("SELECT id FROM latchkey_users WHERE id = $1 FOR UPDATE").bind(user.0)

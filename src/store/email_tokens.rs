@@ -2,7 +2,7 @@
 //! their hashes are stored, each is taken once, and a change of credentials
 //! voids the ones outstanding.
 
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::UserId;
 
 /// A token to store: only its hash.
@@ -37,7 +37,7 @@ pub struct TakenToken {
     pub created_at: i64,
 }
 
-impl Store {
+impl Db<'_> {
     /// Stores a token's hash.
     pub(crate) async fn insert_email_token(
         &self,

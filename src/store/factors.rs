@@ -1,7 +1,7 @@
 //! Second factors: each account's TOTP secret (sealed) and recovery codes
 //! (hashed).
 
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::UserId;
 use crate::factors::recovery::StoredCode;
 
@@ -16,7 +16,7 @@ pub struct TotpRow {
     pub last_step: i64,
 }
 
-impl Store {
+impl Db<'_> {
     /// `user`'s TOTP row, confirmed or not.
     pub(crate) async fn totp(&self, user: UserId) -> Result<Option<TotpRow>, StoreError> {
         let row: Option<(Vec<u8>, Option<i64>, i64)> = on_pool!(

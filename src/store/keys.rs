@@ -1,8 +1,8 @@
 //! Latchkey's own secrets, shared by every app server on one database.
 
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 
-impl Store {
+impl Db<'_> {
     /// The secret named `name`: `candidate` if no server has made it yet
     /// (it is stored, and any server starting at the same time gets the same
     /// one back), else the one made before.

@@ -15,7 +15,7 @@
 
 use sqlx::migrate::{Migration, Migrator};
 
-use super::{Pool, Store, StoreError};
+use super::{Db, Pool, Store, StoreError};
 
 /// The last migration that `baseline/` already contains.
 const BASELINE_VERSION: i64 = 7;
@@ -40,9 +40,9 @@ impl Store {
         };
         // PostgreSQL's CREATE TABLE IF NOT EXISTS races with itself: under the lock.
         let step = self.begin().await?;
-        step.lock().await?;
+        step.db().lock().await?;
         execute!(
-            step,
+            step.db(),
             sqlx::query(
                 "CREATE TABLE IF NOT EXISTS latchkey_migrations (
                      version     BIGINT PRIMARY KEY,
@@ -51,16 +51,18 @@ impl Store {
                  )"
             )
         )?;
-        step.baseline(&migrator).await?;
+        step.db().baseline(&migrator).await?;
         step.commit().await?;
         for migration in migrator_steps(&migrator) {
             let step = self.begin().await?;
-            step.apply(migration).await?;
+            step.db().apply(migration).await?;
             step.commit().await?;
         }
         Ok(())
     }
+}
 
+impl Db<'_> {
     /// Inside the first step's transaction: a database with no Latchkey
     /// migration recorded here or in sqlx's table gets the baseline schema.
     async fn baseline(&self, migrator: &Migrator) -> Result<(), StoreError> {
@@ -74,9 +76,9 @@ impl Store {
         if recorded > 0 || self.sqlx_recorded_ours(migrator).await? {
             return Ok(());
         }
-        let schema = match self.pool {
-            Pool::Sqlite(_) => include_str!("baseline/sqlite.sql"),
-            Pool::Postgres(_) => include_str!("baseline/postgres.sql"),
+        let schema = match self.is_postgres() {
+            false => include_str!("baseline/sqlite.sql"),
+            true => include_str!("baseline/postgres.sql"),
         };
         on_pool!(
             self,
@@ -165,7 +167,7 @@ impl Store {
     /// Inside a transaction: waits for any other server's migration step to
     /// end (SQLite's `BEGIN IMMEDIATE` already did).
     async fn lock(&self) -> Result<(), StoreError> {
-        if let Pool::Postgres(_) = self.pool {
+        if self.is_postgres() {
             execute!(
                 self,
                 sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOCK_KEY)
@@ -194,12 +196,12 @@ impl Store {
 
     /// Whether this database has sqlx's migrations table.
     async fn sqlx_table_exists(&self) -> Result<bool, StoreError> {
-        let exists = match self.pool {
-            Pool::Sqlite(_) => {
+        let exists = match self.is_postgres() {
+            false => {
                 "SELECT COUNT(*) FROM sqlite_master
                  WHERE type = 'table' AND name = '_sqlx_migrations'"
             }
-            Pool::Postgres(_) => {
+            true => {
                 "SELECT COUNT(*) FROM information_schema.tables
                  WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
             }

@@ -56,18 +56,31 @@ async fn a_version_6_database_keeps_its_accounts_remembered_devices_and_history(
         .await
         .unwrap();
     assert_eq!(left, 0);
-    let alice = store.find_current_user(UserId(1)).await.unwrap().unwrap();
+    let alice = store
+        .db()
+        .find_current_user(UserId(1))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (alice.username.as_str(), alice.display_name.as_str()),
         ("Alice", "Al")
     );
-    let (_, hash) = store.find_credentials("bob").await.unwrap().unwrap();
+    let (_, hash) = store.db().find_credentials("bob").await.unwrap().unwrap();
     assert_eq!(hash, "h3");
-    let token = store.find_remember_token("sel").await.unwrap().unwrap();
+    let token = store
+        .db()
+        .find_remember_token("sel")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((token.device, token.user), (DeviceId(5), UserId(1)));
-    assert_eq!(store.list_activity(UserId(1), 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store.db().list_activity(UserId(1), 10).await.unwrap().len(),
+        1
+    );
     // The device that had only its (now dropped) session is gone; the remembered one stays.
-    let devices = store.list_devices(UserId(1), 0).await.unwrap();
+    let devices = store.db().list_devices(UserId(1), 0).await.unwrap();
     assert_eq!(
         devices.iter().map(|d| d.id).collect::<Vec<_>>(),
         [DeviceId(5)]
@@ -79,7 +92,7 @@ async fn a_version_6_database_keeps_its_accounts_remembered_devices_and_history(
         password_hash: "h",
         now: 50,
     };
-    assert_eq!(store.insert_user(new_user).await.unwrap(), UserId(4));
+    assert_eq!(store.db().insert_user(new_user).await.unwrap(), UserId(4));
 }
 
 /// A host app hands Latchkey its own pool, and keeps its own tables (even a
@@ -112,9 +125,10 @@ async fn a_host_apps_pool_tables_and_migrations_sit_beside_latchkeys() {
         password_hash: "h",
         now: 1,
     };
-    let alice = store.insert_user(new_user).await.unwrap();
+    let alice = store.db().insert_user(new_user).await.unwrap();
     assert_eq!(
         store
+            .db()
             .find_current_user(alice)
             .await
             .unwrap()
@@ -211,7 +225,7 @@ async fn a_host_users_table_made_before_latchkey_is_left_alone() {
         password_hash: "h",
         now: 1,
     };
-    store.insert_user(new_user).await.unwrap();
+    store.db().insert_user(new_user).await.unwrap();
     let email: String = sqlx::query_scalar("SELECT email FROM users")
         .fetch_one(&pool)
         .await

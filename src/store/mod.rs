@@ -3,32 +3,32 @@
 //!
 //! Every query is written once, with numbered `$n` parameters, which both
 //! PostgreSQL and sqlx's SQLite driver bind by number: no SQL is rewritten at
-//! run time. [`on_pool!`] runs it on whichever pool the store has, with each
-//! backend's native types, or inside the transaction of a store handed out
-//! by [`Store::transaction`].
+//! run time. Every query is a method of [`Db`], which says where it runs: a
+//! store's pool or one open [`Tx`]; [`on_pool!`] runs it there, with each
+//! backend's native types.
 
-/// Runs `$body` with `$pool` bound to the store's executor: its open
-/// transaction if it has one, else its pool, whichever backend.
+/// Runs `$body` with `$pool` bound to the executor of `$db` (a [`Db`]): its
+/// open transaction if it is one, else its store's pool, whichever backend.
 macro_rules! on_pool {
-    ($store:expr, $pool:ident, $body:expr) => {
-        match (&$store.tx, &$store.pool) {
-            (Some(tx), _) => {
-                let mut open = tx.lock().await;
-                match open.as_mut() {
-                    Some($crate::store::transaction::Tx::Sqlite(tx)) => {
+    ($db:expr, $pool:ident, $body:expr) => {
+        match $db.0 {
+            $crate::store::transaction::On::Tx(tx) => {
+                let mut open = tx.open.lock().await;
+                match &mut *open {
+                    $crate::store::transaction::Open::Sqlite(tx) => {
                         let $pool = &mut **tx;
                         $body
                     }
-                    Some($crate::store::transaction::Tx::Postgres(tx)) => {
+                    $crate::store::transaction::Open::Postgres(tx) => {
                         let $pool = &mut **tx;
                         $body
                     }
-                    // Only reachable by keeping a store past its transaction.
-                    None => Err(sqlx::Error::PoolClosed),
                 }
             }
-            (None, $crate::store::Pool::Sqlite($pool)) => $body,
-            (None, $crate::store::Pool::Postgres($pool)) => $body,
+            $crate::store::transaction::On::Pool(store) => match &store.pool {
+                $crate::store::Pool::Sqlite($pool) => $body,
+                $crate::store::Pool::Postgres($pool) => $body,
+            },
         }
     };
 }
@@ -87,7 +87,7 @@ pub(crate) use email_tokens::{NewEmailToken, TakenToken};
 pub use outbox::{NewMail, QueuedMail};
 pub(crate) use sessions::{Created, SessionWrite};
 pub(crate) use signed_out::{SessionEnd, SignedOut};
-use transaction::Tx;
+pub use transaction::{Db, Tx};
 pub(crate) use users::NewUser;
 
 /// A database failure. Its text may hold SQL, so it is logged, never shown.
@@ -177,8 +177,6 @@ pub struct Store {
     pool: Pool,
     /// On a SQLite file, the in-place path for the reads on every request.
     readers: Option<Arc<readers::Readers>>,
-    /// Inside [`Store::transaction`]: the transaction every query runs in.
-    tx: Option<Arc<tokio::sync::Mutex<Option<Tx>>>>,
 }
 
 impl Store {
@@ -227,11 +225,7 @@ impl Store {
             }
             Pool::Postgres(_) => None,
         };
-        let store = Self {
-            pool,
-            readers,
-            tx: None,
-        };
+        let store = Self { pool, readers };
         store.migrate().await?;
         Ok(store)
     }

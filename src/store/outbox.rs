@@ -1,7 +1,7 @@
 //! The `outbox` table: mail written with the change that causes it, sent
 //! later by a worker (see [`crate::mail`]).
 
-use super::{Pool, Store, StoreError};
+use super::{Db, Store, StoreError};
 
 /// A mail as it is queued.
 #[derive(Debug, Clone, Copy)]
@@ -69,8 +69,8 @@ fn queued(row: Row) -> QueuedMail {
     }
 }
 
-impl Store {
-    /// Queues `mail`, due at once. Inside [`Store::transaction`] it is written
+impl Db<'_> {
+    /// Queues `mail`, due at once. In a [`Tx`](super::Tx) it is written
     /// with the change that causes it, or not at all.
     pub(crate) async fn queue_mail(&self, mail: NewMail<'_>, now: i64) -> Result<(), StoreError> {
         execute!(
@@ -101,9 +101,10 @@ impl Store {
     ) -> Result<Vec<QueuedMail>, StoreError> {
         // PostgreSQL: rows another worker is claiming are skipped, not waited
         // for. SQLite has one writer at a time, so the statement is the lock.
-        let lock = match self.pool {
-            Pool::Postgres(_) => "FOR UPDATE SKIP LOCKED",
-            Pool::Sqlite(_) => "",
+        let lock = if self.is_postgres() {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
         };
         let sql = format!(
             "UPDATE latchkey_outbox SET next_attempt_at = $1
@@ -159,12 +160,14 @@ impl Store {
         )?;
         Ok(())
     }
+}
 
+impl Store {
     /// The newest `limit` mails, sent or not (the development mailbox).
     pub async fn recent_mail(&self, limit: i64) -> Result<Vec<QueuedMail>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM latchkey_outbox ORDER BY id DESC LIMIT $1");
         let rows: Vec<Row> = on_pool!(
-            self,
+            self.db(),
             pool,
             sqlx::query_as(&sql).bind(limit).fetch_all(pool).await
         )?;
@@ -174,7 +177,7 @@ impl Store {
     /// How many mails wait to be sent.
     pub async fn unsent_mail(&self) -> Result<i64, StoreError> {
         Ok(on_pool!(
-            self,
+            self.db(),
             pool,
             sqlx::query_scalar("SELECT COUNT(*) FROM latchkey_outbox WHERE sent_at IS NULL")
                 .fetch_one(pool)

@@ -1,7 +1,7 @@
 //! Passkeys: each account's WebAuthn credentials and user handle, and the
 //! challenges already answered.
 
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::{PasskeyId, UserId};
 
 /// A stored passkey.
@@ -36,7 +36,7 @@ fn row((id, user, name, passkey, created_at, last_used_at): Row) -> PasskeyRow {
 
 const COLUMNS: &str = "id, user_id, name, passkey, created_at, last_used_at";
 
-impl Store {
+impl Db<'_> {
     /// `user`'s WebAuthn user handle, if they have made one.
     pub(crate) async fn webauthn_handle(
         &self,

@@ -1,4 +1,4 @@
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::{DeviceId, UserId};
 
 /// A stored remember token, found by its selector.
@@ -16,7 +16,7 @@ pub struct RememberRow {
     pub expires_at: i64,
 }
 
-impl Store {
+impl Db<'_> {
     /// Replaces a token's validator, keeping the old one's hash for a moment.
     /// False when the token changed meanwhile (another request rotated it first).
     pub(crate) async fn rotate_remember_token(
@@ -52,23 +52,23 @@ impl Store {
         validator_hash: &[u8],
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        let delete = "DELETE FROM latchkey_remember_tokens WHERE device_id = $1";
-        let insert = "INSERT INTO latchkey_remember_tokens (selector, device_id,
-                      validator_hash, expires_at)
-                      VALUES ($1, $2, $3, $4)";
-        self.transaction(|store| async move {
-            execute!(store, sqlx::query(delete).bind(device.0))?;
-            execute!(
-                store,
-                sqlx::query(insert)
-                    .bind(selector)
-                    .bind(device.0)
-                    .bind(validator_hash)
-                    .bind(expires_at)
-            )?;
-            Ok::<_, StoreError>(())
-        })
-        .await
+        // One statement: a device has at most one token (`device_id` is unique).
+        execute!(
+            self,
+            sqlx::query(
+                "INSERT INTO latchkey_remember_tokens (selector, device_id,
+                     validator_hash, expires_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (device_id) DO UPDATE SET selector = excluded.selector,
+                     validator_hash = excluded.validator_hash, previous_hash = NULL,
+                     rotated_at = NULL, expires_at = excluded.expires_at"
+            )
+            .bind(selector)
+            .bind(device.0)
+            .bind(validator_hash)
+            .bind(expires_at)
+        )?;
+        Ok(())
     }
 
     /// The token with this selector, with its device's user.

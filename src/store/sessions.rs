@@ -5,7 +5,7 @@
 
 use rusqlite::OptionalExtension;
 
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::{CurrentUser, DeviceId, UserId};
 
 /// A session as written: its id, its data, whose it is, and until when it lives.
@@ -63,14 +63,14 @@ type LoadRow = (
     bool,
 );
 
-impl Store {
+impl Db<'_> {
     /// The session `id` if it lives at `now`, with its signed-in user.
     pub(crate) async fn load_session(
         &self,
         id: &str,
         now: i64,
     ) -> Result<Option<SessionRead>, StoreError> {
-        let row: Option<LoadRow> = match &self.readers {
+        let row: Option<LoadRow> = match self.readers() {
             Some(readers) => readers.with(|db| {
                 db.prepare_cached(LOAD)?
                     .query_row(rusqlite::params![id, now], |row| {

@@ -20,6 +20,7 @@ async fn db() -> Db {
 async fn user(store: &Store, name: &str) -> UserId {
     let username = Username::parse(name).unwrap();
     store
+        .db()
         .insert_user(NewUser {
             username: &username,
             password_hash: "$argon2id$not-a-real-hash",
@@ -31,6 +32,7 @@ async fn user(store: &Store, name: &str) -> UserId {
 
 async fn device(store: &Store, user: UserId) -> DeviceId {
     store
+        .db()
         .insert_device(NewDevice {
             user,
             user_agent: "test",
@@ -49,8 +51,10 @@ async fn signed_in(db: &Db, id: &str) -> (UserId, DeviceId) {
     let laptop = device(&db.store, alice).await;
     let created = db
         .store
-        .create_session(write(id, Some((alice, laptop)), 100));
-    assert_eq!(created.await.unwrap(), Created::Written);
+        .db()
+        .create_session(write(id, Some((alice, laptop)), 100))
+        .await;
+    assert_eq!(created.unwrap(), Created::Written);
     (alice, laptop)
 }
 
@@ -68,7 +72,7 @@ async fn a_signed_in_session_is_read_with_its_user_in_one_read() {
     let db = db().await;
     let (alice, _) = signed_in(&db, "s1").await;
 
-    let read = db.store.load_session("s1", 99).await.unwrap().unwrap();
+    let read = db.store.db().load_session("s1", 99).await.unwrap().unwrap();
     assert_eq!(read.data, r#"{"k":1}"#);
     assert_eq!(
         read.user.map(|me| (me.id, me.username)),
@@ -80,10 +84,17 @@ async fn a_signed_in_session_is_read_with_its_user_in_one_read() {
 async fn an_anonymous_session_has_no_user() {
     let db = db().await;
     db.store
+        .db()
         .create_session(write("anon", None, 100))
         .await
         .unwrap();
-    let read = db.store.load_session("anon", 1).await.unwrap().unwrap();
+    let read = db
+        .store
+        .db()
+        .load_session("anon", 1)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(read.user, None);
 }
 
@@ -91,13 +102,20 @@ async fn an_anonymous_session_has_no_user() {
 async fn a_session_is_not_read_at_or_after_its_expiry_on_the_given_clock() {
     let db = db().await;
     db.store
+        .db()
         .create_session(write("s", None, 100))
         .await
         .unwrap();
-    assert!(db.store.load_session("s", 99).await.unwrap().is_some());
-    assert!(db.store.load_session("s", 100).await.unwrap().is_none());
-    assert_eq!(db.store.delete_expired_sessions(99).await.unwrap(), 0);
-    assert_eq!(db.store.delete_expired_sessions(100).await.unwrap(), 1);
+    assert!(db.store.db().load_session("s", 99).await.unwrap().is_some());
+    assert!(db
+        .store
+        .db()
+        .load_session("s", 100)
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(db.store.db().delete_expired_sessions(99).await.unwrap(), 0);
+    assert_eq!(db.store.db().delete_expired_sessions(100).await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -110,20 +128,21 @@ async fn deleting_a_device_or_its_user_deletes_its_sessions_at_once() {
     );
     for (id, device) in [("p1", phone), ("p2", phone), ("l1", laptop)] {
         db.store
+            .db()
             .create_session(write(id, Some((alice, device)), 100))
             .await
             .unwrap();
     }
-    assert_eq!(db.store.count_sessions(alice).await.unwrap(), 3);
+    assert_eq!(db.store.db().count_sessions(alice).await.unwrap(), 3);
 
-    assert!(db.store.delete_device(alice, phone).await.unwrap());
-    assert!(db.store.load_session("p1", 1).await.unwrap().is_none());
-    assert!(db.store.load_session("p2", 1).await.unwrap().is_none());
-    assert!(db.store.load_session("l1", 1).await.unwrap().is_some());
+    assert!(db.store.db().delete_device(alice, phone).await.unwrap());
+    assert!(db.store.db().load_session("p1", 1).await.unwrap().is_none());
+    assert!(db.store.db().load_session("p2", 1).await.unwrap().is_none());
+    assert!(db.store.db().load_session("l1", 1).await.unwrap().is_some());
 
-    db.store.delete_user(alice).await.unwrap();
-    assert!(db.store.load_session("l1", 1).await.unwrap().is_none());
-    assert_eq!(db.store.count_sessions(alice).await.unwrap(), 0);
+    db.store.db().delete_user(alice).await.unwrap();
+    assert!(db.store.db().load_session("l1", 1).await.unwrap().is_none());
+    assert_eq!(db.store.db().count_sessions(alice).await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -131,25 +150,28 @@ async fn a_deleted_session_is_never_written_back() {
     let db = db().await;
     let (alice, laptop) = signed_in(&db, "s").await;
     // Another request revokes the device while this one still holds the session.
-    db.store.delete_device(alice, laptop).await.unwrap();
+    db.store.db().delete_device(alice, laptop).await.unwrap();
     db.store
+        .db()
         .update_session(write("s", Some((alice, laptop)), 200))
         .await
         .unwrap();
-    assert!(db.store.load_session("s", 1).await.unwrap().is_none());
+    assert!(db.store.db().load_session("s", 1).await.unwrap().is_none());
     // And a new session cannot be started on the gone device either.
     let created = db
         .store
+        .db()
         .create_session(write("t", Some((alice, laptop)), 100))
         .await;
     assert_eq!(created.unwrap(), Created::OwnerGone);
-    assert!(db.store.load_session("t", 1).await.unwrap().is_none());
+    assert!(db.store.db().load_session("t", 1).await.unwrap().is_none());
 }
 
 #[tokio::test]
 async fn a_taken_id_is_reported_not_overwritten() {
     let db = db().await;
     db.store
+        .db()
         .create_session(write("s", None, 100))
         .await
         .unwrap();
@@ -158,11 +180,17 @@ async fn a_taken_id_is_reported_not_overwritten() {
         ..write("s", None, 100)
     };
     assert_eq!(
-        db.store.create_session(again).await.unwrap(),
+        db.store.db().create_session(again).await.unwrap(),
         Created::IdTaken
     );
     assert_eq!(
-        db.store.load_session("s", 1).await.unwrap().unwrap().data,
+        db.store
+            .db()
+            .load_session("s", 1)
+            .await
+            .unwrap()
+            .unwrap()
+            .data,
         r#"{"k":1}"#
     );
 }
@@ -174,11 +202,11 @@ async fn user_and_device_ids_are_never_reused() {
     let db = db().await;
     let alice = user(&db.store, "alice").await;
     let laptop = device(&db.store, alice).await;
-    db.store.delete_device(alice, laptop).await.unwrap();
+    db.store.db().delete_device(alice, laptop).await.unwrap();
     let next_device = device(&db.store, alice).await;
     assert!(next_device.0 > laptop.0, "{next_device:?} after {laptop:?}");
 
-    db.store.delete_user(alice).await.unwrap();
+    db.store.db().delete_user(alice).await.unwrap();
     let bob = user(&db.store, "bob").await;
     assert!(bob.0 > alice.0, "{bob:?} after {alice:?}");
 }
@@ -187,22 +215,32 @@ async fn user_and_device_ids_are_never_reused() {
 async fn devices_without_a_live_session_are_unlisted_and_swept_unless_remembered() {
     let db = db().await;
     let (alice, laptop) = signed_in(&db, "s").await;
-    assert_eq!(db.store.list_devices(alice, 99).await.unwrap().len(), 1);
-    assert!(db.store.list_devices(alice, 100).await.unwrap().is_empty());
+    assert_eq!(
+        db.store.db().list_devices(alice, 99).await.unwrap().len(),
+        1
+    );
+    assert!(db
+        .store
+        .db()
+        .list_devices(alice, 100)
+        .await
+        .unwrap()
+        .is_empty());
 
-    db.store.delete_unused_devices(99, 50).await.unwrap();
+    db.store.db().delete_unused_devices(99, 50).await.unwrap();
     assert!(
-        db.store.delete_device(alice, laptop).await.unwrap(),
+        db.store.db().delete_device(alice, laptop).await.unwrap(),
         "live: kept"
     );
     let phone = device(&db.store, alice).await;
     db.store
+        .db()
         .create_session(write("t", Some((alice, phone)), 100))
         .await
         .unwrap();
-    db.store.delete_unused_devices(100, 50).await.unwrap();
+    db.store.db().delete_unused_devices(100, 50).await.unwrap();
     assert!(
-        !db.store.delete_device(alice, phone).await.unwrap(),
+        !db.store.db().delete_device(alice, phone).await.unwrap(),
         "expired: swept"
     );
 }
@@ -213,31 +251,34 @@ async fn reads_in_place_see_each_committed_write_at_once() {
     let db = db().await;
     let alice = user(&db.store, "reader").await;
     let laptop = device(&db.store, alice).await;
-    let me = db.store.live_device_user(laptop, alice).await.unwrap();
+    let me = db.store.db().live_device_user(laptop, alice).await.unwrap();
     assert_eq!(me.map(|me| me.username), Some("reader".to_string()));
-    assert!(db.store.load_session("s", 1).await.unwrap().is_none());
+    assert!(db.store.db().load_session("s", 1).await.unwrap().is_none());
     db.store
+        .db()
         .create_session(write("s", Some((alice, laptop)), 100))
         .await
         .unwrap();
-    assert!(db.store.load_session("s", 1).await.unwrap().is_some());
+    assert!(db.store.db().load_session("s", 1).await.unwrap().is_some());
     db.store
+        .db()
         .update_session(SessionWrite {
             data: "{}",
             ..write("s", None, 100)
         })
         .await
         .unwrap();
-    let read = db.store.load_session("s", 1).await.unwrap().unwrap();
+    let read = db.store.db().load_session("s", 1).await.unwrap().unwrap();
     assert_eq!((read.data.as_str(), read.user), ("{}", None));
 
-    db.store.delete_device(alice, laptop).await.unwrap();
+    db.store.db().delete_device(alice, laptop).await.unwrap();
     assert!(db
         .store
+        .db()
         .live_device_user(laptop, alice)
         .await
         .unwrap()
         .is_none());
-    db.store.delete_session("s").await.unwrap();
-    assert!(db.store.load_session("s", 1).await.unwrap().is_none());
+    db.store.db().delete_session("s").await.unwrap();
+    assert!(db.store.db().load_session("s", 1).await.unwrap().is_none());
 }

@@ -2,7 +2,7 @@
 //! device are remembered by id after their rows go; an expired row that the
 //! sweep has not yet deleted tells its own story.
 
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::{DeviceId, UserId};
 
 /// Which of a user's devices are being signed out from another one.
@@ -30,7 +30,7 @@ pub enum SessionEnd {
     },
 }
 
-impl Store {
+impl Db<'_> {
     /// Signs every account out of every device (`server admin
     /// sign-out-everyone`): each signed-in session is noted as ended, then
     /// every device goes, and with it its sessions and remember-me token.

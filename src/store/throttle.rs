@@ -1,6 +1,6 @@
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 
-impl Store {
+impl Db<'_> {
     /// Counts one more attempt on `key`, in a window of `window` seconds that
     /// starts at the first one; returns the attempts in the window, when it
     /// started, and until when `key` is locked. Atomic: it takes `key`'s row.

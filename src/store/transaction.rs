@@ -1,63 +1,89 @@
-//! Transactions: a [`Store`] whose every query runs in one open transaction,
-//! which [`on_pool!`] picks as its executor.
-
-use std::sync::Arc;
+//! Where a query runs: [`Db`], a store's pool or one open [`Tx`].
+//!
+//! A transaction is a value: [`Store::begin`] opens one, every query made
+//! through [`Tx::db`] runs in it, and [`Tx::commit`] consumes it, so no query
+//! can reach a transaction once it is over (that does not compile). Dropped
+//! uncommitted (an early `?`, a panic, a dropped future), it rolls back.
 
 use super::{Pool, Store, StoreError};
 
-/// An open transaction of one backend.
+/// An open transaction of one backend. Its queries go through [`Tx::db`].
 #[derive(Debug)]
-pub(crate) enum Tx {
+pub struct Tx {
+    /// Locked for each query: a use case's queries run one at a time.
+    pub(super) open: tokio::sync::Mutex<Open>,
+    postgres: bool,
+}
+
+#[derive(Debug)]
+pub(super) enum Open {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
-impl Store {
-    /// Runs `work` on a store whose every query is in one transaction,
-    /// committed when `work` succeeds and rolled back when it fails (or
-    /// panics, or its future is dropped). On SQLite the transaction takes
-    /// the write lock at once (`BEGIN IMMEDIATE`), so two of them queue
-    /// instead of failing to upgrade. Inside a transaction, it is reused.
-    pub async fn transaction<T, E, F, Fut>(&self, work: F) -> Result<T, E>
-    where
-        F: FnOnce(Store) -> Fut,
-        Fut: std::future::Future<Output = Result<T, E>>,
-        E: From<StoreError>,
-    {
-        if self.tx.is_some() {
-            return work(self.clone()).await;
-        }
-        let inner = self.begin().await?;
-        let value = work(inner.clone()).await?;
-        inner.commit().await?;
-        Ok(value)
-    }
+/// What a query runs on: a store's pool (each query on its own) or an open
+/// transaction. Every query of the core is a method of this type.
+#[derive(Clone, Copy, Debug)]
+pub struct Db<'a>(pub(super) On<'a>);
 
-    /// A store whose queries all run in a new transaction, until
-    /// [`Store::commit`]; dropped uncommitted, it rolls back.
-    pub(super) async fn begin(&self) -> Result<Store, StoreError> {
-        let tx = match &self.pool {
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+#[derive(Clone, Copy, Debug)]
+pub(super) enum On<'a> {
+    Pool(&'a Store),
+    Tx(&'a Tx),
+}
+
+impl Store {
+    /// Opens a transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two of them queue instead of failing to
+    /// upgrade a read lock.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let open = match &self.pool {
+            Pool::Sqlite(pool) => Open::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Open::Postgres(pool.begin().await?),
         };
-        Ok(Store {
-            pool: self.pool.clone(),
-            // Reads must see the transaction's own writes.
-            readers: None,
-            tx: Some(Arc::new(tokio::sync::Mutex::new(Some(tx)))),
+        Ok(Tx {
+            open: tokio::sync::Mutex::new(open),
+            postgres: self.is_postgres(),
         })
     }
 
-    /// Commits the transaction [`Store::begin`] opened.
-    pub(super) async fn commit(&self) -> Result<(), StoreError> {
-        let open = match &self.tx {
-            Some(open) => open.lock().await.take(),
-            None => None,
-        };
-        match open {
-            Some(Tx::Sqlite(tx)) => tx.commit().await?,
-            Some(Tx::Postgres(tx)) => tx.commit().await?,
-            None => return Err(sqlx::Error::PoolClosed.into()),
+    /// Queries on the pool, each on its own.
+    pub fn db(&self) -> Db<'_> {
+        Db(On::Pool(self))
+    }
+}
+
+impl Db<'_> {
+    /// Whether the queries run on PostgreSQL (for the few statements whose
+    /// locking differs by backend).
+    pub(super) fn is_postgres(&self) -> bool {
+        match self.0 {
+            On::Pool(store) => store.is_postgres(),
+            On::Tx(tx) => tx.postgres,
+        }
+    }
+
+    /// The in-place readers of a SQLite file, outside a transaction (whose
+    /// reads must see its own writes).
+    pub(super) fn readers(&self) -> Option<&super::readers::Readers> {
+        match self.0 {
+            On::Pool(store) => store.readers.as_deref(),
+            On::Tx(_) => None,
+        }
+    }
+}
+
+impl Tx {
+    /// Queries in this transaction.
+    pub fn db(&self) -> Db<'_> {
+        Db(On::Tx(self))
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.open.into_inner() {
+            Open::Sqlite(tx) => tx.commit().await?,
+            Open::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
     }

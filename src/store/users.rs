@@ -1,4 +1,4 @@
-use super::{Store, StoreError};
+use super::{Db, StoreError};
 use crate::domain::{CurrentUser, EmailStatus, Profile, ProfileUpdate, UserId, Username};
 
 /// A user about to be inserted.
@@ -11,7 +11,7 @@ pub struct NewUser<'a> {
     pub now: i64,
 }
 
-impl Store {
+impl Db<'_> {
     /// Inserts a user; a name taken in any case fails with a unique violation.
     pub(crate) async fn insert_user(&self, user: NewUser<'_>) -> Result<UserId, StoreError> {
         let id: i64 = on_pool!(

@@ -162,7 +162,10 @@ impl AddressLimits {
             }
             Counters::Shared { store, clock, .. } => {
                 // Every window is at most an hour long.
-                store.forget_address_hits(clock.seconds() - 60 * 60).await?;
+                store
+                    .db()
+                    .forget_address_hits(clock.seconds() - 60 * 60)
+                    .await?;
                 Ok(())
             }
         }
@@ -189,6 +192,7 @@ impl AddressLimits {
                 let now = clock.seconds();
                 let window = now - now.rem_euclid(seconds);
                 let hits = store
+                    .db()
                     .count_address_hit(kind.code(), &ip.to_string(), window)
                     .await?;
                 match hits > i64::from(allowed.get()) {

@@ -77,18 +77,6 @@ pub fn user_key(user: UserId) -> String {
     format!("user:{}", user.0)
 }
 
-/// Why a reservation was not made.
-enum Reserve {
-    Locked(RetryAfter),
-    Store(StoreError),
-}
-
-impl From<StoreError> for Reserve {
-    fn from(e: StoreError) -> Self {
-        Reserve::Store(e)
-    }
-}
-
 /// Per-account throttling, stored in the database.
 #[derive(Clone, Debug)]
 pub struct AccountThrottle {
@@ -132,40 +120,33 @@ impl AccountThrottle {
         lock_for: impl Fn(i64, i64) -> i64,
     ) -> Result<Result<(), RetryAfter>, StoreError> {
         let now = self.clock.seconds();
-        let lock_for = &lock_for;
-        let reserved = self
-            .store
-            .transaction(|store| async move {
-                let (attempts, window_start, locked_until) =
-                    store.count_throttle_attempt(key, now, window).await?;
-                if locked_until > now {
-                    // Rolled back: a refusal is not an attempt.
-                    return Err(Reserve::Locked(RetryAfter::seconds(locked_until - now)));
-                }
-                let lock = lock_for(attempts, window_start + window - now);
-                if lock > 0 {
-                    store.lock_throttle(key, now + lock).await?;
-                    tracing::warn!(attempts, lock, "an account's password checks are throttled");
-                }
-                Ok(())
-            })
-            .await;
-        match reserved {
-            Ok(()) => Ok(Ok(())),
-            Err(Reserve::Locked(wait)) => Ok(Err(wait)),
-            Err(Reserve::Store(e)) => Err(e),
+        let tx = self.store.begin().await?;
+        let db = tx.db();
+        let (attempts, window_start, locked_until) =
+            db.count_throttle_attempt(key, now, window).await?;
+        if locked_until > now {
+            // Rolled back (dropped): a refusal is not an attempt.
+            return Ok(Err(RetryAfter::seconds(locked_until - now)));
         }
+        let lock = lock_for(attempts, window_start + window - now);
+        if lock > 0 {
+            db.lock_throttle(key, now + lock).await?;
+            tracing::warn!(attempts, lock, "an account's password checks are throttled");
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
     }
 
     /// A success forgets the failures.
     pub async fn succeeded(&self, key: &str) -> Result<(), StoreError> {
-        self.store.clear_throttle(key).await
+        self.store.db().clear_throttle(key).await
     }
 
     /// Deletes records that no longer lock anything (the daily caps' once
     /// their day is over).
     pub async fn purge(&self) -> Result<u64, StoreError> {
         self.store
+            .db()
             .purge_throttles(
                 self.clock.seconds(),
                 WINDOW_SECONDS,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use latchkey::clock::Clock;
 use latchkey::domain::UnixTime;
 use latchkey::mail::{Mail, MailWorker, SmtpSender};
-use latchkey::store::{Store, StoreError};
+use latchkey::store::Store;
 
 use crate::harness::{clock_at, secs};
 use crate::harness::{fresh_database, TestApp};
@@ -38,15 +38,11 @@ fn worker(store: &Store, clock: &Clock, url: &str) -> MailWorker {
 async fn queue(store: &Store, clock: &Clock, mails: impl IntoIterator<Item = Mail>) {
     let now = clock.now();
     let mails: Vec<Mail> = mails.into_iter().collect();
-    store
-        .transaction(|store| async move {
-            for m in &mails {
-                m.queue_on(&store, now).await?;
-            }
-            Ok::<_, StoreError>(())
-        })
-        .await
-        .unwrap();
+    let tx = store.begin().await.unwrap();
+    for m in &mails {
+        m.queue_on(tx.db(), now).await.unwrap();
+    }
+    tx.commit().await.unwrap();
 }
 
 #[tokio::test]
@@ -89,13 +85,13 @@ async fn a_change_that_rolls_back_queues_no_mail() {
     let store = Store::connect(&fresh_database(dir.path()).await)
         .await
         .unwrap();
-    let result: Result<(), StoreError> = store
-        .transaction(|store| async move {
-            mail(1).queue_on(&store, UnixTime::from_seconds(1)).await?;
-            Err(StoreError::ReadOnly)
-        })
-        .await;
-    assert!(result.is_err());
+    let tx = store.begin().await.unwrap();
+    mail(1)
+        .queue_on(tx.db(), UnixTime::from_seconds(1))
+        .await
+        .unwrap();
+    // The change fails after its mail was queued: dropped, it rolls back.
+    drop(tx);
     assert_eq!(store.unsent_mail().await.unwrap(), 0);
 }
 

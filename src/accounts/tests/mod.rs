@@ -133,7 +133,13 @@ async fn a_stale_hash_is_upgraded_at_the_next_successful_login() {
         .register(&name("carol"), &password(PW))
         .await
         .unwrap();
-    let before = store.find_credentials("carol").await.unwrap().unwrap().1;
+    let before = store
+        .db()
+        .find_credentials("carol")
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
     assert!(before.contains("m=8192,t=1"), "{before}");
 
     let strong = Accounts::new(
@@ -145,7 +151,13 @@ async fn a_stale_hash_is_upgraded_at_the_next_successful_login() {
         strong.authenticate("carol", &attempt(PW)).await.unwrap().id,
         user.id
     );
-    let after = store.find_credentials("carol").await.unwrap().unwrap().1;
+    let after = store
+        .db()
+        .find_credentials("carol")
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
     assert!(after.contains("m=19456,t=2,p=1"), "{after}");
     assert_eq!(
         strong.authenticate("carol", &attempt(PW)).await.unwrap().id,
@@ -257,7 +269,7 @@ async fn a_renamed_user_frees_the_old_name_and_keeps_the_password() {
         .unwrap();
     let renamed = f
         .accounts
-        .change_username(alice.id, &name("Alicia"))
+        .change_username(f.accounts.store().db(), alice.id, &name("Alicia"))
         .await
         .unwrap();
     assert_eq!(
@@ -298,7 +310,7 @@ async fn renaming_to_a_taken_name_changes_nothing() {
         .unwrap();
     let err = f
         .accounts
-        .change_username(alice.id, &name("Bob"))
+        .change_username(f.accounts.store().db(), alice.id, &name("Bob"))
         .await
         .unwrap_err();
     assert!(matches!(err, AccountError::UsernameTaken), "{err:?}");
@@ -314,13 +326,13 @@ async fn renaming_to_a_taken_name_changes_nothing() {
     // The very same name changes nothing; a change of case is allowed.
     let err = f
         .accounts
-        .change_username(alice.id, &name("alice"))
+        .change_username(f.accounts.store().db(), alice.id, &name("alice"))
         .await
         .unwrap_err();
     assert!(matches!(err, AccountError::UsernameUnchanged), "{err:?}");
     let recased = f
         .accounts
-        .change_username(alice.id, &name("ALICE"))
+        .change_username(f.accounts.store().db(), alice.id, &name("ALICE"))
         .await
         .unwrap();
     assert_eq!(recased.username, "ALICE");
@@ -360,9 +372,16 @@ async fn a_deleted_account_is_gone_and_its_name_free() {
         .register(&name("alice"), &password(PW))
         .await
         .unwrap();
-    assert!(f.accounts.delete_account(alice.id).await.unwrap());
+    assert!(f
+        .accounts
+        .delete_account(f.accounts.store().db(), alice.id)
+        .await
+        .unwrap());
     assert!(
-        !f.accounts.delete_account(alice.id).await.unwrap(),
+        !f.accounts
+            .delete_account(f.accounts.store().db(), alice.id)
+            .await
+            .unwrap(),
         "gone already"
     );
     assert!(f.accounts.current_user(alice.id).await.unwrap().is_none());
