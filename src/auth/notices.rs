@@ -13,21 +13,21 @@ use crate::throttle::KnownBrowser;
 impl Auth {
     /// `me`'s address and mail choices.
     pub async fn email_settings(&self, me: &Me) -> Result<EmailSettings, AuthError> {
-        let (email, verified, new_device_notices) = self
+        let settings = self
             .store
             .db()
             .email_settings(me.user.id)
             .await?
             .ok_or(AuthError::NotFound)?;
-        let status = match (&email, verified) {
+        let status = match (&settings.email, settings.verified) {
             (None, _) => EmailStatus::Missing,
             (Some(_), false) => EmailStatus::Unverified,
             (Some(_), true) => EmailStatus::Verified,
         };
         Ok(EmailSettings {
-            email,
+            email: settings.email,
             status,
-            new_device_notices,
+            new_device_notices: settings.notify_new_device,
         })
     }
 

@@ -5,6 +5,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DeviceId(pub i64);
 
+impl From<i64> for DeviceId {
+    fn from(id: i64) -> Self {
+        Self(id)
+    }
+}
+
 /// A place where a user is signed in, as the device list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Device {

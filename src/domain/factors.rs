@@ -85,6 +85,12 @@ pub struct SudoAsks {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PasskeyId(pub i64);
 
+impl From<i64> for PasskeyId {
+    fn from(id: i64) -> Self {
+        Self(id)
+    }
+}
+
 /// A passkey as its owner's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasskeySummary {

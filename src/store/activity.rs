@@ -2,7 +2,7 @@ use super::{Db, StoreError};
 use crate::domain::UserId;
 
 /// An activity row as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ActivityRow {
     /// The kind's stored name.
     pub kind: String,
@@ -45,7 +45,7 @@ impl Db<'_> {
         user: UserId,
         limit: i64,
     ) -> Result<Vec<ActivityRow>, StoreError> {
-        let rows: Vec<(String, String, String, i64)> = on_pool!(
+        Ok(on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -58,16 +58,7 @@ impl Db<'_> {
             .bind(limit)
             .fetch_all(pool)
             .await
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|(kind, ip, user_agent, at)| ActivityRow {
-                kind,
-                ip,
-                user_agent,
-                at,
-            })
-            .collect())
+        )?)
     }
 
     /// The id of the account with this name key, if any.

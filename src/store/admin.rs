@@ -11,38 +11,45 @@ pub fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
 }
 
-type ListRow = (i64, String, Option<String>, String, i64, Option<i64>);
-/// A list row after its search key.
-type KeyedRow = (
-    String,
-    i64,
-    String,
-    Option<String>,
-    String,
-    i64,
-    Option<i64>,
-);
-/// A list row, then the display name and bio.
-type DetailRow = (
-    i64,
-    String,
-    Option<String>,
-    String,
-    i64,
-    Option<i64>,
-    String,
-    String,
-);
+/// A user as the admin's list shows them.
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    username: String,
+    email: Option<String>,
+    role: String,
+    created_at: i64,
+    locked_at: Option<i64>,
+}
 
-fn list_row((id, username, email, role, created_at, locked_at): ListRow) -> AdminUserRow {
-    AdminUserRow {
-        id: UserId(id),
-        username,
-        email,
-        role: Role::from_code(&role).unwrap_or(Role::User),
-        created_at: crate::domain::UnixTime::from_seconds(created_at),
-        locked: locked_at.is_some(),
+impl From<ListRow> for AdminUserRow {
+    fn from(row: ListRow) -> Self {
+        AdminUserRow {
+            id: UserId(row.id),
+            username: row.username,
+            email: row.email,
+            role: Role::from_code(&row.role).unwrap_or(Role::User),
+            created_at: crate::domain::UnixTime::from_seconds(row.created_at),
+            locked: row.locked_at.is_some(),
+        }
     }
+}
+
+/// A list row after the key a search pages by.
+#[derive(sqlx::FromRow)]
+struct KeyedRow {
+    search_key: String,
+    #[sqlx(flatten)]
+    row: ListRow,
+}
+
+/// A list row, then the display name and bio.
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    row: ListRow,
+    display_name: String,
+    bio: String,
 }
 
 /// Which key a search pages by.
@@ -81,7 +88,12 @@ impl Db<'_> {
 
     /// The admins, by name.
     pub(crate) async fn admins(&self) -> Result<Vec<(UserId, String)>, StoreError> {
-        let rows: Vec<(i64, String)> = on_pool!(
+        #[derive(sqlx::FromRow)]
+        struct Admin {
+            id: i64,
+            username: String,
+        }
+        let rows: Vec<Admin> = on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -93,7 +105,7 @@ impl Db<'_> {
         )?;
         Ok(rows
             .into_iter()
-            .map(|(id, name)| (UserId(id), name))
+            .map(|row| (UserId(row.id), row.username))
             .collect())
     }
 
@@ -181,15 +193,19 @@ impl Db<'_> {
     async fn read_lock(&self, user: UserId, hold: &str) -> Result<Option<String>, StoreError> {
         let sql =
             format!("SELECT locked_at, locked_reason FROM latchkey_users WHERE id = $1{hold}");
-        let row: Option<(Option<i64>, Option<String>)> = on_pool!(
+        #[derive(sqlx::FromRow)]
+        struct Lock {
+            locked_at: Option<i64>,
+            locked_reason: Option<String>,
+        }
+        let row: Option<Lock> = on_pool!(
             self,
             pool,
             sqlx::query_as(&sql).bind(user.0).fetch_optional(pool).await
         )?;
-        Ok(match row {
-            Some((Some(_), reason)) => Some(reason.unwrap_or_default()),
-            _ => None,
-        })
+        Ok(row
+            .filter(|row| row.locked_at.is_some())
+            .map(|row| row.locked_reason.unwrap_or_default()))
     }
 
     /// A page of users whose key (`by`) starts with `prefix`, after the
@@ -208,7 +224,8 @@ impl Db<'_> {
             SearchBy::Email => "email_key",
         };
         let sql = format!(
-            "SELECT {key}, id, username, email, role, created_at, locked_at FROM latchkey_users
+            "SELECT {key} AS search_key, id, username, email, role, created_at, locked_at
+             FROM latchkey_users
              WHERE {key} >= $1 AND {key} < $2 AND {key} > $3
              ORDER BY {key} LIMIT $4"
         );
@@ -225,9 +242,7 @@ impl Db<'_> {
         )?;
         Ok(rows
             .into_iter()
-            .map(|(key, id, name, email, role, created, locked)| {
-                (key, list_row((id, name, email, role, created, locked)))
-            })
+            .map(|keyed| (keyed.search_key, keyed.row.into()))
             .collect())
     }
 
@@ -247,15 +262,7 @@ impl Db<'_> {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(
-            row.map(|(id, name, email, role, created, locked, display, bio)| {
-                (
-                    list_row((id, name, email, role, created, locked)),
-                    display,
-                    bio,
-                )
-            }),
-        )
+        Ok(row.map(|detail| (detail.row.into(), detail.display_name, detail.bio)))
     }
 
     /// When `user` last signed in, any way.
@@ -306,7 +313,16 @@ impl Db<'_> {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
-        let rows: Vec<(i64, i64, String, String, String, Option<String>)> = on_pool!(
+        #[derive(sqlx::FromRow)]
+        struct Entry {
+            id: i64,
+            at: i64,
+            admin_name: String,
+            action: String,
+            target_name: String,
+            reason: Option<String>,
+        }
+        let rows: Vec<Entry> = on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -320,17 +336,15 @@ impl Db<'_> {
         )?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, at, by, action, target, reason)| {
-                Some((
-                    id,
-                    AuditEntry {
-                        at: crate::domain::UnixTime::from_seconds(at),
-                        by,
-                        action: AdminAction::from_code(&action)?,
-                        target,
-                        reason,
-                    },
-                ))
+            .filter_map(|row| {
+                let entry = AuditEntry {
+                    at: crate::domain::UnixTime::from_seconds(row.at),
+                    by: row.admin_name,
+                    action: AdminAction::from_code(&row.action)?,
+                    target: row.target_name,
+                    reason: row.reason,
+                };
+                Some((row.id, entry))
             })
             .collect())
     }

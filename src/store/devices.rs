@@ -1,5 +1,6 @@
 use rusqlite::OptionalExtension;
 
+use super::users::UserRow;
 use super::{Db, StoreError};
 use crate::domain::{CurrentUser, DeviceId, UserId};
 
@@ -20,9 +21,10 @@ pub struct NewDevice<'a> {
 }
 
 /// A device as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DeviceRow {
     /// Its id.
+    #[sqlx(try_from = "i64")]
     pub id: DeviceId,
     /// The User-Agent header it signed in with.
     pub user_agent: String,
@@ -78,20 +80,21 @@ impl Db<'_> {
         user: UserId,
     ) -> Result<Option<CurrentUser>, StoreError> {
         const SQL: &str = "SELECT u.id, u.username, u.display_name,
-                   u.email_key IS NOT NULL, u.email_verified_at IS NOT NULL
+                   u.email_key IS NOT NULL AS has_email,
+                   u.email_verified_at IS NOT NULL AS email_verified
             FROM latchkey_devices d JOIN latchkey_users u ON u.id = d.user_id
             WHERE d.id = $1 AND d.user_id = $2";
-        let row: Option<(i64, String, String, bool, bool)> = match self.readers() {
+        let row: Option<UserRow> = match self.readers() {
             Some(readers) => readers.with(|db| {
                 db.prepare_cached(SQL)?
                     .query_row([device.0, user.0], |row| {
-                        Ok((
-                            row.get(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get(4)?,
-                        ))
+                        Ok(UserRow {
+                            id: row.get(0)?,
+                            username: row.get(1)?,
+                            display_name: row.get(2)?,
+                            has_email: row.get(3)?,
+                            email_verified: row.get(4)?,
+                        })
                     })
                     .optional()
             })?,
@@ -105,9 +108,7 @@ impl Db<'_> {
                     .await
             )?,
         };
-        Ok(row.map(|(id, username, display_name, has, verified)| {
-            super::users::current_user(id, username, display_name, (has, verified))
-        }))
+        Ok(row.map(CurrentUser::from))
     }
 
     /// Notes that a device was used.
@@ -128,17 +129,7 @@ impl Db<'_> {
         user: UserId,
         now: i64,
     ) -> Result<Vec<DeviceRow>, StoreError> {
-        type Row = (
-            i64,
-            String,
-            String,
-            bool,
-            i64,
-            i64,
-            Option<i64>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = on_pool!(
+        Ok(on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -148,7 +139,7 @@ impl Db<'_> {
                       WHERE t.device_id = d.id),
                      (SELECT MAX(s.expires_at) FROM latchkey_sessions s
                       WHERE s.device_id = d.id AND s.expires_at > $2)
-                 ), signed_in_with
+                 ) AS ends_at, signed_in_with
                  FROM latchkey_devices d
                  WHERE user_id = $1 AND (remembered OR EXISTS (
                      SELECT 1 FROM latchkey_sessions s
@@ -160,24 +151,7 @@ impl Db<'_> {
             .bind(now)
             .fetch_all(pool)
             .await
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, user_agent, ip, remembered, signed_in_at, last_active_at, ends_at, with)| {
-                    DeviceRow {
-                        signed_in_with: with,
-                        id: DeviceId(id),
-                        user_agent,
-                        ip,
-                        remembered,
-                        signed_in_at,
-                        last_active_at,
-                        ends_at,
-                    }
-                },
-            )
-            .collect())
+        )?)
     }
 
     /// Deletes one of `user`'s devices, its sessions and its remember token

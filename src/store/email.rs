@@ -5,14 +5,26 @@ use super::{Db, StoreError};
 use crate::domain::{EmailAddress, UserId};
 
 /// The account that has verified an address.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AddressOwner {
     /// The account.
+    #[sqlx(rename = "id", try_from = "i64")]
     pub user: UserId,
     /// The address as its owner gave it.
     pub email: String,
     /// The account's username.
     pub username: String,
+}
+
+/// An account's address and mail choices, as stored.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct EmailSettingsRow {
+    /// The address, if any.
+    pub(crate) email: Option<String>,
+    /// Whether it is verified.
+    pub(crate) verified: bool,
+    /// Whether a new device's sign-in is mailed about.
+    pub(crate) notify_new_device: bool,
 }
 
 impl Db<'_> {
@@ -40,7 +52,7 @@ impl Db<'_> {
         &self,
         email_key: &str,
     ) -> Result<Option<AddressOwner>, StoreError> {
-        let row: Option<(i64, String, String)> = on_pool!(
+        Ok(on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -50,12 +62,7 @@ impl Db<'_> {
             .bind(email_key)
             .fetch_optional(pool)
             .await
-        )?;
-        Ok(row.map(|(id, email, username)| AddressOwner {
-            user: UserId(id),
-            email,
-            username,
-        }))
+        )?)
     }
 
     /// Who may get a link mailed to the address with this key: its verified
@@ -73,7 +80,7 @@ impl Db<'_> {
         if !unverified_too {
             return Ok(Vec::new());
         }
-        let rows: Vec<(i64, String, String)> = on_pool!(
+        Ok(on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -84,15 +91,7 @@ impl Db<'_> {
             .bind(limit)
             .fetch_all(pool)
             .await
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, email, username)| AddressOwner {
-                user: UserId(id),
-                email,
-                username,
-            })
-            .collect())
+        )?)
     }
 
     /// `user`'s address, username and new-device choice, if the address is
@@ -101,37 +100,36 @@ impl Db<'_> {
         &self,
         user: UserId,
     ) -> Result<Option<(AddressOwner, bool)>, StoreError> {
-        let row: Option<(String, String, bool)> = on_pool!(
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            owner: AddressOwner,
+            notify_new_device: bool,
+        }
+        let row: Option<Row> = on_pool!(
             self,
             pool,
             sqlx::query_as(
-                "SELECT email, username, notify_new_device FROM latchkey_users
+                "SELECT id, email, username, notify_new_device FROM latchkey_users
                  WHERE id = $1 AND email_verified_at IS NOT NULL"
             )
             .bind(user.0)
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.map(|(email, username, new_device)| {
-            let owner = AddressOwner {
-                user,
-                email,
-                username,
-            };
-            (owner, new_device)
-        }))
+        Ok(row.map(|row| (row.owner, row.notify_new_device)))
     }
 
     /// `user`'s address, whether it is verified, and their new-device choice.
     pub(crate) async fn email_settings(
         &self,
         user: UserId,
-    ) -> Result<Option<(Option<String>, bool, bool)>, StoreError> {
+    ) -> Result<Option<EmailSettingsRow>, StoreError> {
         Ok(on_pool!(
             self,
             pool,
             sqlx::query_as(
-                "SELECT email, email_verified_at IS NOT NULL, notify_new_device
+                "SELECT email, email_verified_at IS NOT NULL AS verified, notify_new_device
                  FROM latchkey_users WHERE id = $1"
             )
             .bind(user.0)
@@ -183,17 +181,23 @@ impl Db<'_> {
         &self,
         user: UserId,
     ) -> Result<Option<(String, bool)>, StoreError> {
-        let row: Option<(Option<String>, bool)> = on_pool!(
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            email: Option<String>,
+            verified: bool,
+        }
+        let row: Option<Row> = on_pool!(
             self,
             pool,
             sqlx::query_as(
-                "SELECT email, email_verified_at IS NOT NULL FROM latchkey_users WHERE id = $1"
+                "SELECT email, email_verified_at IS NOT NULL AS verified
+                 FROM latchkey_users WHERE id = $1"
             )
             .bind(user.0)
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.and_then(|(email, verified)| email.map(|email| (email, verified))))
+        Ok(row.and_then(|row| row.email.map(|email| (email, row.verified))))
     }
 
     /// Marks `user`'s address verified if it is still the one with key

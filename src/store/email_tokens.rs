@@ -25,9 +25,10 @@ pub struct NewEmailToken<'a> {
 }
 
 /// A link's token, used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TakenToken {
     /// Whose it is.
+    #[sqlx(rename = "user_id", try_from = "i64")]
     pub user: UserId,
     /// The key of the address it went to.
     pub email_key: String,
@@ -71,7 +72,7 @@ impl Db<'_> {
         purpose: &str,
         now: i64,
     ) -> Result<Option<TakenToken>, StoreError> {
-        let row: Option<(i64, String, Option<String>, i64)> = on_pool!(
+        Ok(on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -87,13 +88,7 @@ impl Db<'_> {
             .bind(purpose)
             .fetch_optional(pool)
             .await
-        )?;
-        Ok(row.map(|(user, email_key, email, created_at)| TakenToken {
-            user: UserId(user),
-            email_key,
-            email,
-            created_at,
-        }))
+        )?)
     }
 
     /// Whose the live `purpose` token with this hash is, without using it

@@ -6,9 +6,10 @@ use crate::domain::UserId;
 use crate::factors::recovery::StoredCode;
 
 /// An account's TOTP row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TotpRow {
     /// The secret, sealed ([`crate::factors::SecretBox`]).
+    #[sqlx(rename = "secret")]
     pub sealed: Vec<u8>,
     /// When its first code confirmed it; `None` while enrolling.
     pub confirmed_at: Option<i64>,
@@ -19,7 +20,7 @@ pub struct TotpRow {
 impl Db<'_> {
     /// `user`'s TOTP row, confirmed or not.
     pub(crate) async fn totp(&self, user: UserId) -> Result<Option<TotpRow>, StoreError> {
-        let row: Option<(Vec<u8>, Option<i64>, i64)> = on_pool!(
+        Ok(on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -28,12 +29,7 @@ impl Db<'_> {
             .bind(user.0)
             .fetch_optional(pool)
             .await
-        )?;
-        Ok(row.map(|(sealed, confirmed_at, last_step)| TotpRow {
-            sealed,
-            confirmed_at,
-            last_step,
-        }))
+        )?)
     }
 
     /// Starts (or restarts) enrolment: an unconfirmed secret for `user`. A
@@ -180,7 +176,12 @@ impl Db<'_> {
         &self,
         user: UserId,
     ) -> Result<Vec<StoredCode>, StoreError> {
-        let rows: Vec<(Vec<u8>, Vec<u8>)> = on_pool!(
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            salt: Vec<u8>,
+            code_hash: Vec<u8>,
+        }
+        let rows: Vec<Row> = on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -193,7 +194,10 @@ impl Db<'_> {
         )?;
         Ok(rows
             .into_iter()
-            .map(|(salt, hash)| StoredCode { salt, hash })
+            .map(|row| StoredCode {
+                salt: row.salt,
+                hash: row.code_hash,
+            })
             .collect())
     }
 

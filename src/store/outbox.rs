@@ -17,17 +17,20 @@ pub struct NewMail<'a> {
 }
 
 /// A queued mail as a worker claims it, or as the development mailbox lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueuedMail {
     /// Its row.
     pub id: i64,
     /// The address it goes to.
+    #[sqlx(rename = "recipient")]
     pub to: String,
     /// Its subject line.
     pub subject: String,
     /// The plain-text body.
+    #[sqlx(rename = "text_body")]
     pub text: String,
     /// The HTML body.
+    #[sqlx(rename = "html_body")]
     pub html: String,
     /// When it was queued (Unix seconds).
     pub created_at: i64,
@@ -41,33 +44,6 @@ pub struct QueuedMail {
 
 const COLUMNS: &str =
     "id, recipient, subject, text_body, html_body, created_at, attempts, sent_at, last_error";
-
-type Row = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    Option<String>,
-);
-
-fn queued(row: Row) -> QueuedMail {
-    let (id, to, subject, text, html, created_at, attempts, sent_at, last_error) = row;
-    QueuedMail {
-        id,
-        to,
-        subject,
-        text,
-        html,
-        created_at,
-        attempts,
-        sent_at,
-        last_error,
-    }
-}
 
 impl Db<'_> {
     /// Queues `mail`, due at once. In a [`Tx`](super::Tx) it is written
@@ -115,7 +91,7 @@ impl Db<'_> {
              )
              RETURNING {COLUMNS}"
         );
-        let mut rows: Vec<Row> = on_pool!(
+        let mut rows: Vec<QueuedMail> = on_pool!(
             self,
             pool,
             sqlx::query_as(&sql)
@@ -125,8 +101,8 @@ impl Db<'_> {
                 .fetch_all(pool)
                 .await
         )?;
-        rows.sort_by_key(|row| row.0);
-        Ok(rows.into_iter().map(queued).collect())
+        rows.sort_by_key(|row| row.id);
+        Ok(rows)
     }
 
     /// Records that mail `id` was sent at `now`.
@@ -166,12 +142,12 @@ impl Store {
     /// The newest `limit` mails, sent or not (the development mailbox).
     pub async fn recent_mail(&self, limit: i64) -> Result<Vec<QueuedMail>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM latchkey_outbox ORDER BY id DESC LIMIT $1");
-        let rows: Vec<Row> = on_pool!(
+        let rows: Vec<QueuedMail> = on_pool!(
             self.db(),
             pool,
             sqlx::query_as(&sql).bind(limit).fetch_all(pool).await
         )?;
-        Ok(rows.into_iter().map(queued).collect())
+        Ok(rows)
     }
 
     /// How many mails wait to be sent.

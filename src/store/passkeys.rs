@@ -5,11 +5,13 @@ use super::{Db, StoreError};
 use crate::domain::{PasskeyId, UserId};
 
 /// A stored passkey.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PasskeyRow {
     /// Its row.
+    #[sqlx(try_from = "i64")]
     pub id: PasskeyId,
     /// Whose it is.
+    #[sqlx(rename = "user_id", try_from = "i64")]
     pub user: UserId,
     /// The name its owner gave it.
     pub name: String,
@@ -19,19 +21,6 @@ pub struct PasskeyRow {
     pub created_at: i64,
     /// When it last signed in or confirmed something.
     pub last_used_at: Option<i64>,
-}
-
-type Row = (i64, i64, String, String, i64, Option<i64>);
-
-fn row((id, user, name, passkey, created_at, last_used_at): Row) -> PasskeyRow {
-    PasskeyRow {
-        id: PasskeyId(id),
-        user: UserId(user),
-        name,
-        passkey,
-        created_at,
-        last_used_at,
-    }
 }
 
 const COLUMNS: &str = "id, user_id, name, passkey, created_at, last_used_at";
@@ -92,7 +81,7 @@ impl Db<'_> {
 
     /// `user`'s passkeys, oldest first.
     pub(crate) async fn passkeys(&self, user: UserId) -> Result<Vec<PasskeyRow>, StoreError> {
-        let rows: Vec<Row> = on_pool!(
+        let rows: Vec<PasskeyRow> = on_pool!(
             self,
             pool,
             sqlx::query_as(&format!(
@@ -102,7 +91,7 @@ impl Db<'_> {
             .fetch_all(pool)
             .await
         )?;
-        Ok(rows.into_iter().map(row).collect())
+        Ok(rows)
     }
 
     /// How many passkeys `user` has.
@@ -122,7 +111,7 @@ impl Db<'_> {
         &self,
         credential: &[u8],
     ) -> Result<Option<PasskeyRow>, StoreError> {
-        let found: Option<Row> = on_pool!(
+        let found: Option<PasskeyRow> = on_pool!(
             self,
             pool,
             sqlx::query_as(&format!(
@@ -132,7 +121,7 @@ impl Db<'_> {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(found.map(row))
+        Ok(found)
     }
 
     /// Adds a passkey; answers `false` if its credential is already stored

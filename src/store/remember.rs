@@ -76,7 +76,15 @@ impl Db<'_> {
         &self,
         selector: &str,
     ) -> Result<Option<RememberRow>, StoreError> {
-        type Found = (i64, i64, Vec<u8>, Option<Vec<u8>>, Option<i64>, i64);
+        #[derive(sqlx::FromRow)]
+        struct Found {
+            device_id: i64,
+            user_id: i64,
+            validator_hash: Vec<u8>,
+            previous_hash: Option<Vec<u8>>,
+            rotated_at: Option<i64>,
+            expires_at: i64,
+        }
         let row: Option<Found> = on_pool!(
             self,
             pool,
@@ -91,15 +99,13 @@ impl Db<'_> {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.map(
-            |(device, user, validator_hash, previous_hash, rotated_at, expires_at)| RememberRow {
-                device: DeviceId(device),
-                user: UserId(user),
-                validator_hash,
-                previous: previous_hash.zip(rotated_at),
-                expires_at,
-            },
-        ))
+        Ok(row.map(|row| RememberRow {
+            device: DeviceId(row.device_id),
+            user: UserId(row.user_id),
+            validator_hash: row.validator_hash,
+            previous: row.previous_hash.zip(row.rotated_at),
+            expires_at: row.expires_at,
+        }))
     }
 
     /// Deletes a token that has expired.

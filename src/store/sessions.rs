@@ -49,19 +49,22 @@ pub enum Created {
 /// from the row's own `user_id`; the foreign keys guarantee that a row still
 /// standing has its device and user.
 const LOAD: &str = "SELECT s.data, s.expires_at, u.id, u.username, u.display_name,
-                           u.email_key IS NOT NULL, u.email_verified_at IS NOT NULL
+                           u.email_key IS NOT NULL AS has_email,
+                           u.email_verified_at IS NOT NULL AS email_verified
                     FROM latchkey_sessions s LEFT JOIN latchkey_users u ON u.id = s.user_id
                     WHERE s.id = $1 AND s.expires_at > $2";
 
-type LoadRow = (
-    String,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    bool,
-    bool,
-);
+/// [`LOAD`]'s row: the user's columns are null once the session names no one.
+#[derive(sqlx::FromRow)]
+struct LoadRow {
+    data: String,
+    expires_at: i64,
+    id: Option<i64>,
+    username: Option<String>,
+    display_name: Option<String>,
+    has_email: bool,
+    email_verified: bool,
+}
 
 impl Db<'_> {
     /// The session `id` if it lives at `now`, with its signed-in user.
@@ -74,15 +77,15 @@ impl Db<'_> {
             Some(readers) => readers.with(|db| {
                 db.prepare_cached(LOAD)?
                     .query_row(rusqlite::params![id, now], |row| {
-                        Ok((
-                            row.get(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get(4)?,
-                            row.get(5)?,
-                            row.get(6)?,
-                        ))
+                        Ok(LoadRow {
+                            data: row.get(0)?,
+                            expires_at: row.get(1)?,
+                            id: row.get(2)?,
+                            username: row.get(3)?,
+                            display_name: row.get(4)?,
+                            has_email: row.get(5)?,
+                            email_verified: row.get(6)?,
+                        })
                     })
                     .optional()
             })?,
@@ -96,21 +99,21 @@ impl Db<'_> {
                     .await
             )?,
         };
-        Ok(row.map(
-            |(data, expires_at, user_id, username, display_name, has, verified)| {
-                let user = match (user_id, username, display_name) {
+        Ok(row.map(|row| {
+            let email = (row.has_email, row.email_verified);
+            let user =
+                match (row.id, row.username, row.display_name) {
                     (Some(id), Some(username), Some(display_name)) => Some(
-                        super::users::current_user(id, username, display_name, (has, verified)),
+                        super::users::current_user(id, username, display_name, email),
                     ),
                     _ => None,
                 };
-                SessionRead {
-                    data,
-                    expires_at,
-                    user,
-                }
-            },
-        ))
+            SessionRead {
+                data: row.data,
+                expires_at: row.expires_at,
+                user,
+            }
+        }))
     }
 
     /// Writes a new session, unless its id is taken or its owner is gone.

@@ -96,7 +96,12 @@ impl Db<'_> {
         if elsewhere.is_some() {
             return Ok(Some(SessionEnd::SignedOutElsewhere));
         }
-        let expired: Option<(i64, String)> = on_pool!(
+        #[derive(sqlx::FromRow)]
+        struct Expired {
+            expires_at: i64,
+            data: String,
+        }
+        let expired: Option<Expired> = on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -108,7 +113,10 @@ impl Db<'_> {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(expired.map(|(expires_at, data)| SessionEnd::Expired { expires_at, data }))
+        Ok(expired.map(|row| SessionEnd::Expired {
+            expires_at: row.expires_at,
+            data: row.data,
+        }))
     }
 
     /// Forgets the sessions signed out before `before`.

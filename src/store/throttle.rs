@@ -1,16 +1,26 @@
 use super::{Db, StoreError};
 
+/// A key's throttle record after one more attempt.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub(crate) struct Attempts {
+    /// Attempts in the window so far, this one counted.
+    pub(crate) failures: i64,
+    /// When the window started (Unix seconds).
+    pub(crate) window_start: i64,
+    /// Until when the key is locked (Unix seconds; past: not locked).
+    pub(crate) locked_until: i64,
+}
+
 impl Db<'_> {
     /// Counts one more attempt on `key`, in a window of `window` seconds that
-    /// starts at the first one; returns the attempts in the window, when it
-    /// started, and until when `key` is locked. Atomic: it takes `key`'s row.
+    /// starts at the first one. Atomic: it takes `key`'s row.
     pub(crate) async fn count_throttle_attempt(
         &self,
         key: &str,
         now: i64,
         window: i64,
-    ) -> Result<(i64, i64, i64), StoreError> {
-        let row: (i64, i64, i64) = on_pool!(
+    ) -> Result<Attempts, StoreError> {
+        Ok(on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -28,8 +38,7 @@ impl Db<'_> {
             .bind(window)
             .fetch_one(pool)
             .await
-        )?;
-        Ok(row)
+        )?)
     }
 
     /// Counts one more request of `bucket` from `address` in the window that

@@ -8,6 +8,30 @@
 use super::{Pool, Store, StoreError};
 
 /// An open transaction of one backend. Its queries go through [`Tx::db`].
+///
+/// Queries run on it until it is committed:
+///
+/// ```no_run
+/// # async fn queue(store: latchkey::store::Store, mail: latchkey::mail::Mail,
+/// #     at: latchkey::domain::UnixTime) -> Result<(), latchkey::store::StoreError> {
+/// let tx = store.begin().await?;
+/// mail.queue_on(tx.db(), at).await?;
+/// tx.commit().await?;
+/// # Ok(()) }
+/// ```
+///
+/// and not after: `commit` takes the transaction, which every [`Db`] made
+/// from it borrows.
+///
+/// ```compile_fail,E0505
+/// # async fn queue(store: latchkey::store::Store, mail: latchkey::mail::Mail,
+/// #     at: latchkey::domain::UnixTime) -> Result<(), latchkey::store::StoreError> {
+/// let tx = store.begin().await?;
+/// let db = tx.db();
+/// tx.commit().await?;
+/// mail.queue_on(db, at).await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct Tx {
     /// Locked for each query: a use case's queries run one at a time.

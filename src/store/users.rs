@@ -11,6 +11,39 @@ pub struct NewUser<'a> {
     pub now: i64,
 }
 
+/// A user's signed-in view, as a query reads it (see [`current_user`]).
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    pub(super) id: i64,
+    pub(super) username: String,
+    pub(super) display_name: String,
+    pub(super) has_email: bool,
+    pub(super) email_verified: bool,
+}
+
+impl From<UserRow> for CurrentUser {
+    fn from(row: UserRow) -> Self {
+        let email = (row.has_email, row.email_verified);
+        current_user(row.id, row.username, row.display_name, email)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CredentialsRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    bio: String,
+    location: String,
+}
+
 impl Db<'_> {
     /// Inserts a user; a name taken in any case fails with a unique violation.
     pub(crate) async fn insert_user(&self, user: NewUser<'_>) -> Result<UserId, StoreError> {
@@ -39,12 +72,13 @@ impl Db<'_> {
         &self,
         key: &str,
     ) -> Result<Option<(CurrentUser, String)>, StoreError> {
-        let row: Option<(i64, String, String, String, bool, bool)> = on_pool!(
+        let row: Option<CredentialsRow> = on_pool!(
             self,
             pool,
             sqlx::query_as(
                 "SELECT id, username, display_name, password_hash,
-                        email_key IS NOT NULL, email_verified_at IS NOT NULL
+                        email_key IS NOT NULL AS has_email,
+                        email_verified_at IS NOT NULL AS email_verified
                  FROM latchkey_users
                  WHERE username_key = $1",
             )
@@ -52,14 +86,7 @@ impl Db<'_> {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(
-            row.map(|(id, username, display_name, hash, has, verified)| {
-                (
-                    current_user(id, username, display_name, (has, verified)),
-                    hash,
-                )
-            }),
-        )
+        Ok(row.map(|row| (row.user.into(), row.password_hash)))
     }
 
     /// A user's password hash.
@@ -82,21 +109,20 @@ impl Db<'_> {
         &self,
         id: UserId,
     ) -> Result<Option<CurrentUser>, StoreError> {
-        let row: Option<(i64, String, String, bool, bool)> = on_pool!(
+        let row: Option<UserRow> = on_pool!(
             self,
             pool,
             sqlx::query_as(
                 "SELECT id, username, display_name,
-                        email_key IS NOT NULL, email_verified_at IS NOT NULL
+                        email_key IS NOT NULL AS has_email,
+                        email_verified_at IS NOT NULL AS email_verified
                  FROM latchkey_users WHERE id = $1"
             )
             .bind(id.0)
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.map(|(id, username, display_name, has, verified)| {
-            current_user(id, username, display_name, (has, verified))
-        }))
+        Ok(row.map(CurrentUser::from))
     }
 
     /// The public profile of the user with this name (any case).
@@ -104,7 +130,7 @@ impl Db<'_> {
         &self,
         key: &str,
     ) -> Result<Option<(UserId, Profile)>, StoreError> {
-        let row: Option<(i64, String, String, String, String)> = on_pool!(
+        let row: Option<ProfileRow> = on_pool!(
             self,
             pool,
             sqlx::query_as(
@@ -116,14 +142,14 @@ impl Db<'_> {
             .fetch_optional(pool)
             .await
         )?;
-        Ok(row.map(|(id, username, display_name, bio, location)| {
+        Ok(row.map(|row| {
             let profile = Profile {
-                username,
-                display_name,
-                bio,
-                location,
+                username: row.username,
+                display_name: row.display_name,
+                bio: row.bio,
+                location: row.location,
             };
-            (UserId(id), profile)
+            (UserId(row.id), profile)
         }))
     }
 

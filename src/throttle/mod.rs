@@ -122,13 +122,13 @@ impl AccountThrottle {
         let now = self.clock.seconds();
         let tx = self.store.begin().await?;
         let db = tx.db();
-        let (attempts, window_start, locked_until) =
-            db.count_throttle_attempt(key, now, window).await?;
+        let counted = db.count_throttle_attempt(key, now, window).await?;
+        let (attempts, locked_until) = (counted.failures, counted.locked_until);
         if locked_until > now {
             // Rolled back (dropped): a refusal is not an attempt.
             return Ok(Err(RetryAfter::seconds(locked_until - now)));
         }
-        let lock = lock_for(attempts, window_start + window - now);
+        let lock = lock_for(attempts, counted.window_start + window - now);
         if lock > 0 {
             db.lock_throttle(key, now + lock).await?;
             tracing::warn!(attempts, lock, "an account's password checks are throttled");
