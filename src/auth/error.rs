@@ -59,12 +59,6 @@ pub enum AuthError {
     /// This server keeps no authenticator secrets (no `LATCHKEY_SECRET_KEY`).
     #[error("authenticator apps are not available here")]
     FactorsUnavailable,
-    /// The authenticator app is already on.
-    #[error("the authenticator app is already on")]
-    FactorAlreadyOn,
-    /// No authenticator app is on.
-    #[error("no authenticator app is on")]
-    FactorOff,
     /// This server offers no passkeys; the text says why.
     #[error("passkeys are not available here")]
     PasskeysUnavailable(String),
@@ -76,30 +70,18 @@ pub enum AuthError {
     /// No passkey ceremony waits on this browser (or it waited too long).
     #[error("the passkey request expired")]
     PasskeyExpired,
-    /// The passkey being added is already on an account.
-    #[error("that passkey is already registered")]
-    PasskeyExists,
     /// The account has no passkey to use.
     #[error("the account has no passkey")]
     NoPasskey,
-    /// The passkey is not one of the user's (or is already gone).
-    #[error("that passkey is not one of yours")]
-    NotYourPasskey,
     /// The account has a password, and none was given.
     #[error("enter your password")]
     PasswordNeeded,
-    /// The account has no password to remove.
-    #[error("the account has no password")]
-    NoPassword,
     /// The account is locked by an admin; the text is their reason.
     #[error("the account is locked")]
     AccountLocked(String),
     /// That would leave no admin who can act.
     #[error("that is the last administrator")]
     LastAdmin,
-    /// Removing this would leave the account no way to sign in.
-    #[error("that is the account's last way to sign in")]
-    LastSignInMethod,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -4,7 +4,8 @@
 
 use crate::sessions::BrowserSession;
 
-use super::{Auth, AuthError, Me, Sudo};
+use super::check::CheckError;
+use super::{Auth, AuthError, FactorError, Factors, Me, Sudo};
 use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId, LATELY};
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
@@ -62,8 +63,8 @@ impl Auth {
         self
     }
 
-    fn secrets(&self) -> Result<&SecretBox, AuthError> {
-        self.secrets.as_ref().ok_or(AuthError::FactorsUnavailable)
+    fn secrets(&self) -> Result<&SecretBox, CheckError> {
+        self.secrets.as_ref().ok_or(CheckError::FactorsUnavailable)
     }
 
     /// Whether `user` has a second factor: a confirmed authenticator, or a
@@ -86,14 +87,16 @@ impl Auth {
             passkey: self.relying_party.is_ok() && self.store.db().passkey_count(user).await? > 0,
         })
     }
+}
 
+impl Factors<'_> {
     /// `me`'s second factors. An enrolment under way shows its secret only
     /// in sudo mode; fresh recovery codes are shown once.
     pub async fn security_status(
         &self,
         session: &BrowserSession,
         me: &Me,
-    ) -> Result<SecurityStatus, AuthError> {
+    ) -> Result<SecurityStatus, FactorError> {
         let user = me.user.id;
         let row = self.store.db().totp(user).await?;
         let totp_since = row.as_ref().and_then(|row| row.confirmed_at);
@@ -128,7 +131,7 @@ impl Auth {
 
     /// Starts setting up an authenticator app (sudo mode): a new secret,
     /// not yet in force, shown by [`Self::security_status`].
-    pub async fn begin_totp(&self, me: &Me, sudo: &Sudo) -> Result<(), AuthError> {
+    pub async fn begin_totp(&self, me: &Me, sudo: &Sudo) -> Result<(), FactorError> {
         sudo.covers(me)?;
         let secrets = self.secrets()?;
         let user = me.user.id;
@@ -140,7 +143,7 @@ impl Auth {
             .await?
         {
             true => Ok(()),
-            false => Err(AuthError::FactorAlreadyOn),
+            false => Err(FactorError::FactorAlreadyOn),
         }
     }
 
@@ -153,7 +156,7 @@ impl Auth {
         sudo: &Sudo,
         code: &str,
         client: &ClientInfo,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), FactorError> {
         sudo.covers(me)?;
         let user = me.user.id;
         // Guessing the first code is throttled as guessing any code is.
@@ -162,16 +165,16 @@ impl Auth {
         let now = self.clock.seconds();
         let tx = self.store.begin().await?;
         let db = tx.db();
-        let row = db.totp(user).await?.ok_or(AuthError::WrongCode)?;
+        let row = db.totp(user).await?.ok_or(FactorError::WrongCode)?;
         if row.confirmed_at.is_some() {
-            return Err(AuthError::FactorAlreadyOn);
+            return Err(FactorError::FactorAlreadyOn);
         }
         let secret = self.open_secret(user, &row.sealed)?;
         let step = secret
             .matching_step(code, now, row.last_step)
-            .ok_or(AuthError::WrongCode)?;
+            .ok_or(FactorError::WrongCode)?;
         if !db.use_totp_step(user, step, Some(now)).await? {
-            return Err(AuthError::WrongCode);
+            return Err(FactorError::WrongCode);
         }
         db.replace_recovery_codes(user, &hashes, now).await?;
         self.factor_changed(db, me, ActivityKind::TotpEnabled, client, now)
@@ -190,13 +193,13 @@ impl Auth {
         me: &Me,
         sudo: &Sudo,
         client: &ClientInfo,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), FactorError> {
         sudo.covers(me)?;
         let now = self.clock.seconds();
         let tx = self.store.begin().await?;
         let db = tx.db();
         if !db.delete_totp(me.user.id).await? {
-            return Err(AuthError::FactorOff);
+            return Err(FactorError::FactorOff);
         }
         self.factor_removed(db, me, ActivityKind::TotpDisabled, client, now)
             .await?;
@@ -212,14 +215,14 @@ impl Auth {
         me: &Me,
         sudo: &Sudo,
         client: &ClientInfo,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), FactorError> {
         sudo.covers(me)?;
         let (codes, hashes) = self.new_recovery_codes().await?;
         let now = self.clock.seconds();
         let tx = self.store.begin().await?;
         let db = tx.db();
         if !self.has_second_factor(db, me.user.id).await? {
-            return Err(AuthError::FactorOff);
+            return Err(FactorError::FactorOff);
         }
         db.replace_recovery_codes(me.user.id, &hashes, now).await?;
         self.factor_changed(db, me, ActivityKind::RecoveryCodesRenewed, client, now)
@@ -229,7 +232,9 @@ impl Auth {
         session.insert(FRESH_CODES_KEY, codes).await?;
         Ok(())
     }
+}
 
+impl Auth {
     /// After one of `me`'s second factors went (inside its transaction):
     /// the recovery codes go with the last one; then the record and notice.
     pub(super) async fn factor_removed(
@@ -239,7 +244,7 @@ impl Auth {
         kind: ActivityKind,
         client: &ClientInfo,
         now: i64,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), StoreError> {
         if !self.has_second_factor(db, me.user.id).await? {
             db.delete_recovery_codes(me.user.id).await?;
         }
@@ -255,7 +260,7 @@ impl Auth {
         kind: ActivityKind,
         client: &ClientInfo,
         now: i64,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), StoreError> {
         self.record_on(db, me, kind, client).await?;
         super::change_email::void_outstanding_links(db, me.user.id, now).await?;
         // ASVS 7.4.3: whoever else holds a session of this account (a
@@ -264,9 +269,7 @@ impl Auth {
             .await?;
         db.delete_other_devices(me.user.id, Some(me.at.device))
             .await?;
-        Ok(self
-            .notice_factor_changed(db, me.user.id, kind, now)
-            .await?)
+        self.notice_factor_changed(db, me.user.id, kind, now).await
     }
 
     /// "Your sign-in settings changed" (what: `kind`), to `user`'s confirmed
@@ -289,34 +292,34 @@ impl Auth {
     /// Counts a code check against `user`'s throttle and daily cap
     /// (refused while either is locked); answers what to clear when the code
     /// is right ([`Self::factor_check_passed`]).
-    async fn reserve_factor_check(&self, user: UserId) -> Result<UserId, AuthError> {
+    async fn reserve_factor_check(&self, user: UserId) -> Result<UserId, CheckError> {
         let throttle = self.accounts.throttle();
         // The hourly throttle first, so that the day counts only checks that
         // run (past the cap, an hourly count too many changes nothing).
         throttle
             .reserve(&throttle_key(user))
             .await?
-            .map_err(AuthError::Throttled)?;
+            .map_err(CheckError::Throttled)?;
         throttle
             .reserve_capped(&daily_key(user), MAX_CODE_FAILURES_PER_DAY, DAY_SECONDS)
             .await?
-            .map_err(AuthError::Throttled)?;
+            .map_err(CheckError::Throttled)?;
         Ok(user)
     }
 
     /// A right code: `user`'s failures are forgiven.
-    async fn factor_check_passed(&self, user: UserId) -> Result<(), AuthError> {
+    async fn factor_check_passed(&self, user: UserId) -> Result<(), StoreError> {
         let throttle = self.accounts.throttle();
         throttle.succeeded(&throttle_key(user)).await?;
         throttle.succeeded(&daily_key(user)).await?;
         Ok(())
     }
 
-    fn open_secret(&self, user: UserId, sealed: &[u8]) -> Result<TotpSecret, AuthError> {
+    fn open_secret(&self, user: UserId, sealed: &[u8]) -> Result<TotpSecret, CheckError> {
         self.secrets()?
             .open(sealed, &context(user))
             .map(TotpSecret::from_bytes)
-            .ok_or(AuthError::FactorsUnavailable)
+            .ok_or(CheckError::FactorsUnavailable)
     }
 
     /// Checks a second-factor code of `user`'s, once: an authenticator code
@@ -327,7 +330,7 @@ impl Auth {
         user: UserId,
         code: &str,
         client: &ClientInfo,
-    ) -> Result<Factor, AuthError> {
+    ) -> Result<Factor, CheckError> {
         let key = self.reserve_factor_check(user).await?;
         let now = self.clock.seconds();
         let passed = if recovery::looks_like_code(code) {
@@ -368,7 +371,7 @@ impl Auth {
                     .activity()
                     .record(user, ActivityKind::SecondFactorFailed, client)
                     .await?;
-                Err(AuthError::WrongCode)
+                Err(CheckError::WrongCode)
             }
         }
     }

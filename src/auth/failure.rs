@@ -60,6 +60,12 @@ macro_rules! fails_with_failure {
                 Self::Failed(e.into())
             }
         }
+
+        impl From<tower_sessions::session::Error> for $error {
+            fn from(e: tower_sessions::session::Error) -> Self {
+                Self::Failed(e.into())
+            }
+        }
     };
 }
 pub(super) use fails_with_failure;

@@ -11,6 +11,7 @@
 use crate::sessions::BrowserSession;
 use webauthn_rs::prelude::Passkey;
 
+use super::check::CheckError;
 use super::sign_in::SignedInBy;
 use super::{Auth, AuthError, Factor, Me, SignInOutcome};
 use crate::domain::{PasskeyId, UserId};
@@ -19,7 +20,7 @@ use crate::factors::passkeys::{
     Purpose, CEREMONY_SECONDS,
 };
 use crate::sessions::{self, ClientInfo, Via};
-use crate::store::Db;
+use crate::store::{Db, StoreError};
 use crate::throttle::KnownBrowser;
 
 /// The session's ceremony under way (one at a time: a new one replaces it).
@@ -254,7 +255,7 @@ impl Auth {
     pub(super) async fn stored_passkeys(
         &self,
         user: UserId,
-    ) -> Result<Vec<(PasskeyId, Passkey)>, AuthError> {
+    ) -> Result<Vec<(PasskeyId, Passkey)>, StoreError> {
         Ok(self
             .store
             .db()
@@ -272,7 +273,7 @@ impl Auth {
         user: Option<UserId>,
         challenge: Vec<u8>,
         state: CeremonyState,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), CheckError> {
         let ceremony = Ceremony {
             purpose,
             user,
@@ -289,15 +290,15 @@ impl Auth {
         &self,
         session: &BrowserSession,
         purpose: Purpose,
-    ) -> Result<Ceremony, AuthError> {
+    ) -> Result<Ceremony, CheckError> {
         // Read before removed: a session without one is left untouched.
         let ceremony = session
             .get::<Ceremony>(CEREMONY_KEY)
             .await?
-            .ok_or(AuthError::PasskeyExpired)?;
+            .ok_or(CheckError::PasskeyExpired)?;
         session.remove_value(CEREMONY_KEY).await?;
         if ceremony.purpose != purpose || !ceremony.is_live(self.clock.seconds()) {
-            return Err(AuthError::PasskeyExpired);
+            return Err(CheckError::PasskeyExpired);
         }
         Ok(ceremony)
     }

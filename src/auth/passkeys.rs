@@ -5,8 +5,9 @@
 use crate::sessions::BrowserSession;
 use webauthn_rs::prelude::CredentialID;
 
+use super::check::CheckError;
 use super::factors::FRESH_CODES_KEY;
-use super::{Auth, AuthError, Me, Sudo};
+use super::{Auth, FactorError, Factors, Me, Sudo};
 use crate::domain::{ActivityKind, PasskeyId, PasskeyName, PasskeySummary, UserId};
 use crate::factors::passkeys::{
     creation_json, handle_uuid, new_handle, passkey_json, CeremonyState, Purpose,
@@ -25,10 +26,10 @@ impl Auth {
         self
     }
 
-    pub(super) fn relying_party(&self) -> Result<&RelyingParty, AuthError> {
+    pub(super) fn relying_party(&self) -> Result<&RelyingParty, CheckError> {
         self.relying_party
             .as_ref()
-            .map_err(|why| AuthError::PasskeysUnavailable(why.clone()))
+            .map_err(|why| CheckError::PasskeysUnavailable(why.clone()))
     }
 
     /// Why this server offers no passkeys, if it does not.
@@ -40,7 +41,7 @@ impl Auth {
     pub(super) async fn passkey_summaries(
         &self,
         user: UserId,
-    ) -> Result<Vec<PasskeySummary>, AuthError> {
+    ) -> Result<Vec<PasskeySummary>, StoreError> {
         Ok(self
             .store
             .db()
@@ -55,7 +56,9 @@ impl Auth {
             })
             .collect())
     }
+}
 
+impl Factors<'_> {
     /// Starts adding a passkey to `me`'s account (sudo mode): the options
     /// for `navigator.credentials.create()`, as JSON.
     pub async fn begin_passkey_registration(
@@ -63,7 +66,7 @@ impl Auth {
         session: &BrowserSession,
         me: &Me,
         sudo: &Sudo,
-    ) -> Result<String, AuthError> {
+    ) -> Result<String, FactorError> {
         sudo.covers(me)?;
         let relying_party = self.relying_party()?;
         let user = me.user.id;
@@ -72,7 +75,7 @@ impl Auth {
             .db()
             .ensure_webauthn_handle(user, &new_handle())
             .await?;
-        let handle = handle_uuid(&handle).ok_or(AuthError::PasskeyRefused)?;
+        let handle = handle_uuid(&handle).ok_or(FactorError::PasskeyRefused)?;
         let known: Vec<CredentialID> = self
             .stored_passkeys(user)
             .await?
@@ -83,7 +86,7 @@ impl Auth {
         let (options, state) = relying_party
             .webauthn()
             .start_passkey_registration(handle, name, name, Some(known))
-            .map_err(|_| AuthError::PasskeyRefused)?;
+            .map_err(|_| FactorError::PasskeyRefused)?;
         let (json, challenge) = creation_json(options);
         let state = CeremonyState::Register(state);
         self.hold_ceremony(session, Purpose::Register, Some(user), challenge, state)
@@ -102,23 +105,23 @@ impl Auth {
         name: &PasskeyName,
         credential: &str,
         client: &ClientInfo,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), FactorError> {
         sudo.covers(me)?;
         let relying_party = self.relying_party()?;
         let user = me.user.id;
         let ceremony = self.take_ceremony(session, Purpose::Register).await?;
         if ceremony.user != Some(user) {
-            return Err(AuthError::PasskeyExpired);
+            return Err(FactorError::PasskeyExpired);
         }
         let CeremonyState::Register(state) = ceremony.state else {
-            return Err(AuthError::PasskeyExpired);
+            return Err(FactorError::PasskeyExpired);
         };
         let answer: RegisterPublicKeyCredential =
-            serde_json::from_str(credential).map_err(|_| AuthError::PasskeyRefused)?;
+            serde_json::from_str(credential).map_err(|_| FactorError::PasskeyRefused)?;
         let passkey = relying_party
             .webauthn()
             .finish_passkey_registration(&answer, &state)
-            .map_err(|_| AuthError::PasskeyRefused)?;
+            .map_err(|_| FactorError::PasskeyRefused)?;
         // The account's first second factor brings recovery codes, hashed
         // before the transaction (which checks again that it is the first).
         let fresh = match self.has_second_factor(self.store.db(), user).await? {
@@ -135,7 +138,7 @@ impl Auth {
             .add_passkey(user, credential_id, name.as_str(), &json, now)
             .await?
         {
-            return Err(AuthError::PasskeyExists);
+            return Err(FactorError::PasskeyExists);
         }
         let codes = match (first, fresh) {
             (true, Some((codes, hashes))) => {
@@ -143,7 +146,7 @@ impl Auth {
                 Some(codes)
             }
             // Its other factor went meanwhile: add it again.
-            (true, None) => return Err(AuthError::PasskeyExpired),
+            (true, None) => return Err(FactorError::PasskeyExpired),
             (false, _) => None,
         };
         self.factor_changed(db, me, ActivityKind::PasskeyAdded, client, now)
@@ -163,7 +166,7 @@ impl Auth {
         sudo: &Sudo,
         id: PasskeyId,
         name: &PasskeyName,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), FactorError> {
         sudo.covers(me)?;
         match self
             .store
@@ -172,7 +175,7 @@ impl Auth {
             .await?
         {
             true => Ok(()),
-            false => Err(AuthError::NotYourPasskey),
+            false => Err(FactorError::NotYourPasskey),
         }
     }
 
@@ -184,18 +187,18 @@ impl Auth {
         sudo: &Sudo,
         id: PasskeyId,
         client: &ClientInfo,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), FactorError> {
         sudo.covers(me)?;
         let user = me.user.id;
         let now = self.clock.seconds();
         let tx = self.store.begin().await?;
         let db = tx.db();
         if !db.delete_passkey(user, id).await? {
-            return Err(AuthError::NotYourPasskey);
+            return Err(FactorError::NotYourPasskey);
         }
         let passkeys_left = db.passkey_count(user).await?;
         if passkeys_left == 0 && !self.has_password(db, user).await? {
-            return Err(AuthError::LastSignInMethod);
+            return Err(FactorError::LastSignInMethod);
         }
         self.factor_removed(db, me, ActivityKind::PasskeyRemoved, client, now)
             .await?;
@@ -212,17 +215,17 @@ impl Auth {
         me: &Me,
         sudo: &Sudo,
         client: &ClientInfo,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), FactorError> {
         sudo.covers(me)?;
         let user = me.user.id;
         let now = self.clock.seconds();
         let tx = self.store.begin().await?;
         let db = tx.db();
         if !self.has_password(db, user).await? {
-            return Err(AuthError::NoPassword);
+            return Err(FactorError::NoPassword);
         }
         if db.passkey_count(user).await? == 0 {
-            return Err(AuthError::LastSignInMethod);
+            return Err(FactorError::LastSignInMethod);
         }
         db.update_password_hash(user, NO_PASSWORD, now).await?;
         self.factor_changed(db, me, ActivityKind::PasswordRemoved, client, now)
@@ -231,7 +234,9 @@ impl Auth {
         self.mail.wake();
         Ok(())
     }
+}
 
+impl Auth {
     /// Whether `user` can sign in with a password.
     pub(super) async fn has_password(&self, db: Db<'_>, user: UserId) -> Result<bool, StoreError> {
         Ok(db

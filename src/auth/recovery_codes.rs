@@ -2,7 +2,8 @@
 //! on the blocking pool before any transaction, and a typed code costs one
 //! argon2id per set (see [`crate::factors::recovery`]).
 
-use super::{Auth, AuthError};
+use super::check::CheckError;
+use super::Auth;
 use crate::domain::UserId;
 use crate::factors::recovery::{self, StoredCode};
 
@@ -11,7 +12,7 @@ impl Auth {
     /// pool before any transaction takes the database's lock.
     pub(super) async fn new_recovery_codes(
         &self,
-    ) -> Result<(Vec<String>, Vec<StoredCode>), AuthError> {
+    ) -> Result<(Vec<String>, Vec<StoredCode>), CheckError> {
         let (codes, salt) = recovery::generate();
         let stored = self
             .accounts
@@ -27,7 +28,7 @@ impl Auth {
         &self,
         user: UserId,
         typed: &str,
-    ) -> Result<Option<StoredCode>, AuthError> {
+    ) -> Result<Option<StoredCode>, CheckError> {
         let unused = self.store.db().unused_recovery_codes(user).await?;
         let mut hashes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         for stored in &unused {

@@ -4,6 +4,7 @@
 //! passkey, within the last ten minutes. A use case that forgot the check
 //! does not compile, and no session is needed to judge it.
 
+use super::check::CheckError;
 use super::{AdminError, Auth, AuthError, Me};
 use crate::domain::UserId;
 
@@ -23,17 +24,17 @@ pub struct AdminSudo(Sudo);
 
 impl AdminSudo {
     /// `Ok` when this proof is `me`'s.
-    pub(super) fn covers(&self, me: &Me) -> Result<(), AuthError> {
+    pub(super) fn covers(&self, me: &Me) -> Result<(), CheckError> {
         self.0.covers(me)
     }
 }
 
 impl Sudo {
     /// `Ok` when this proof is `me`'s.
-    pub(super) fn covers(&self, me: &Me) -> Result<(), AuthError> {
+    pub(super) fn covers(&self, me: &Me) -> Result<(), CheckError> {
         match self.user == me.user.id {
             true => Ok(()),
-            false => Err(AuthError::ConfirmPassword),
+            false => Err(CheckError::ConfirmPassword),
         }
     }
 }

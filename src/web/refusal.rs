@@ -11,7 +11,7 @@ use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use super::UNAVAILABLE_RETRY_SECONDS;
-use crate::auth::{AdminError, AuthError, DeviceError, EmailError, Failure};
+use crate::auth::{AdminError, AuthError, DeviceError, EmailError, FactorError, Failure};
 use crate::domain::{Field, FieldError};
 
 /// The status an answer of the core is given: 4xx for what a form can
@@ -34,18 +34,10 @@ pub fn status_of(error: &AuthError) -> StatusCode {
         | E::FactorsUnavailable
         | E::PasskeysUnavailable(_)
         | E::PasskeyRefused
-        | E::NotYourPasskey
         | E::AccountLocked(_)
         | E::EmailNotVerified => StatusCode::FORBIDDEN,
         E::NotFound | E::LinkInvalid => StatusCode::NOT_FOUND,
-        E::FactorAlreadyOn
-        | E::FactorOff
-        | E::PasskeyExpired
-        | E::PasskeyExists
-        | E::NoPasskey
-        | E::LastAdmin
-        | E::NoPassword
-        | E::LastSignInMethod => StatusCode::BAD_REQUEST,
+        E::PasskeyExpired | E::NoPasskey | E::LastAdmin => StatusCode::BAD_REQUEST,
         E::Store(_) | E::Hash(_) | E::Session(_) if error.is_unavailable() => {
             StatusCode::SERVICE_UNAVAILABLE
         }
@@ -177,6 +169,39 @@ impl Answer for DeviceError {
             DeviceError::ThisDevice => StatusCode::BAD_REQUEST,
             DeviceError::NotYourDevice | DeviceError::ConfirmPassword => StatusCode::FORBIDDEN,
             DeviceError::Failed(failure) => failure_status(failure),
+        }
+    }
+}
+
+impl Answer for FactorError {
+    fn status(&self) -> StatusCode {
+        use FactorError as E;
+        match self {
+            E::WrongCode => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            E::FactorsUnavailable
+            | E::PasskeysUnavailable(_)
+            | E::PasskeyRefused
+            | E::NotYourPasskey
+            | E::ConfirmPassword => StatusCode::FORBIDDEN,
+            E::FactorAlreadyOn
+            | E::FactorOff
+            | E::PasskeyExpired
+            | E::PasskeyExists
+            | E::NoPassword
+            | E::LastSignInMethod => StatusCode::BAD_REQUEST,
+            E::Failed(failure) => failure_status(failure),
+        }
+    }
+
+    fn field(&self) -> Option<Field> {
+        matches!(self, FactorError::WrongCode).then_some(Field::Code)
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            FactorError::Throttled(wait) => Some(wait.0),
+            _ => wait_if_unavailable(self.status()),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::error::Error;
 
-use latchkey::auth::{AdminError, AuthError, DeviceError, EmailError};
+use latchkey::auth::{AdminError, AuthError, DeviceError, EmailError, FactorError};
 use latchkey::domain::Field;
 use latchkey::sessions::SessionError;
 use latchkey::throttle::{Limited, RetryAfter};
@@ -80,10 +80,6 @@ impl From<AuthError> for ApiError {
             AuthError::FactorsUnavailable => {
                 ApiError::Forbidden("Authenticator apps are not set up on this server.".into())
             }
-            AuthError::FactorAlreadyOn => {
-                ApiError::BadRequest("Your authenticator app is already on.".into())
-            }
-            AuthError::FactorOff => ApiError::BadRequest("No authenticator app is on.".into()),
             AuthError::PasskeysUnavailable(why) => {
                 tracing::warn!(%why, "a passkey was asked for, and passkeys are off");
                 ApiError::Forbidden("Passkeys are not available on this server.".into())
@@ -96,14 +92,8 @@ impl From<AuthError> for ApiError {
             AuthError::PasskeyExpired => ApiError::BadRequest(
                 "The passkey request expired or was replaced. Please try again.".into(),
             ),
-            AuthError::PasskeyExists => {
-                ApiError::BadRequest("That passkey is already registered.".into())
-            }
             AuthError::NoPasskey => {
                 ApiError::BadRequest("Your account has no passkey: use a code instead.".into())
-            }
-            AuthError::NotYourPasskey => {
-                ApiError::Forbidden("That passkey is not one of yours.".into())
             }
             AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
                 "This account is locked by the site's administrators: {why}"
@@ -112,19 +102,46 @@ impl From<AuthError> for ApiError {
                 "That is the last administrator: make another one first.".into(),
             ),
             AuthError::PasswordNeeded => ApiError::field(Field::Password, "Enter your password."),
-            AuthError::NoPassword => {
-                ApiError::BadRequest("Your account has no password to remove.".into())
-            }
-            AuthError::LastSignInMethod => ApiError::BadRequest(
-                "That is your account's last way to sign in: add a password or another passkey \
-                 first."
-                    .into(),
-            ),
             AuthError::EmailNotVerified => ApiError::Forbidden(
                 "Confirm your email address first: follow the link we mailed you.".into(),
             ),
             _ if e.is_unavailable() => unavailable(&e),
             _ => internal("a use case failed", &e),
+        }
+    }
+}
+
+/// The factors context's answers; the refusals it shares with a sign-in
+/// (a wrong code, passkeys off) are told the same way.
+impl From<FactorError> for ApiError {
+    fn from(e: FactorError) -> Self {
+        match e {
+            FactorError::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
+            FactorError::FactorAlreadyOn => {
+                ApiError::BadRequest("Your authenticator app is already on.".into())
+            }
+            FactorError::FactorOff => ApiError::BadRequest("No authenticator app is on.".into()),
+            FactorError::WrongCode => AuthError::WrongCode.into(),
+            FactorError::Throttled(wait) => wait.into(),
+            FactorError::PasskeysUnavailable(why) => AuthError::PasskeysUnavailable(why).into(),
+            FactorError::PasskeyRefused => AuthError::PasskeyRefused.into(),
+            FactorError::PasskeyExpired => AuthError::PasskeyExpired.into(),
+            FactorError::PasskeyExists => {
+                ApiError::BadRequest("That passkey is already registered.".into())
+            }
+            FactorError::NotYourPasskey => {
+                ApiError::Forbidden("That passkey is not one of yours.".into())
+            }
+            FactorError::NoPassword => {
+                ApiError::BadRequest("Your account has no password to remove.".into())
+            }
+            FactorError::LastSignInMethod => ApiError::BadRequest(
+                "That is your account's last way to sign in: add a password or another passkey \
+                 first."
+                    .into(),
+            ),
+            FactorError::ConfirmPassword => ApiError::ConfirmPassword,
+            FactorError::Failed(failure) => AuthError::from(failure).into(),
         }
     }
 }

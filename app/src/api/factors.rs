@@ -33,7 +33,7 @@ pub async fn security_status() -> Result<SecurityStatus, ApiError> {
         async move {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
-            Ok(auth()?.security_status(&session, &me).await?)
+            Ok(auth()?.factors().security_status(&session, &me).await?)
         }
         .await,
     )
@@ -49,7 +49,7 @@ pub async fn begin_totp() -> Result<(), ApiError> {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
             let sudo = auth()?.sudo(&me)?;
-            auth()?.begin_totp(&me, &sudo).await?;
+            auth()?.factors().begin_totp(&me, &sudo).await?;
             Ok(())
         }
         .await,
@@ -69,6 +69,7 @@ pub async fn confirm_totp(code: String) -> Result<(), ApiError> {
             let me = require_user_setting_up(&session).await?;
             let sudo = auth()?.sudo(&me)?;
             auth()?
+                .factors()
                 .confirm_totp(&session, &me, &sudo, &code, &client_info())
                 .await?;
             let said = "Your authenticator app is on: each sign-in will ask for its code.";
@@ -90,7 +91,10 @@ pub async fn disable_totp() -> Result<(), ApiError> {
             let session = session()?;
             let me = require_user(&session).await?;
             let sudo = auth()?.sudo(&me)?;
-            auth()?.disable_totp(&me, &sudo, &client_info()).await?;
+            auth()?
+                .factors()
+                .disable_totp(&me, &sudo, &client_info())
+                .await?;
             let said = "Your authenticator app is off: signing in takes the password alone.";
             flash(&session, Flash::info(said)).await?;
             Ok(())
@@ -110,6 +114,7 @@ pub async fn renew_recovery_codes() -> Result<(), ApiError> {
             let me = require_user(&session).await?;
             let sudo = auth()?.sudo(&me)?;
             auth()?
+                .factors()
                 .renew_recovery_codes(&session, &me, &sudo, &client_info())
                 .await?;
             Ok(())

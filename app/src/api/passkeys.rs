@@ -129,6 +129,7 @@ pub async fn passkey_registration_options() -> Result<String, ApiError> {
             let me = require_user_setting_up(&session).await?;
             let sudo = auth()?.sudo(&me)?;
             Ok(auth()?
+                .factors()
                 .begin_passkey_registration(&session, &me, &sudo)
                 .await?)
         }
@@ -149,6 +150,7 @@ pub async fn add_passkey(name: String, credential: String) -> Result<(), ApiErro
             let me = require_user_setting_up(&session).await?;
             let sudo = auth()?.sudo(&me)?;
             auth()?
+                .factors()
                 .finish_passkey_registration(
                     &session,
                     &me,
@@ -182,6 +184,7 @@ pub async fn rename_passkey(id: i64, name: String) -> Result<(), ApiError> {
             let me = require_user(&session).await?;
             let sudo = auth()?.sudo(&me)?;
             auth()?
+                .factors()
                 .rename_passkey(&me, &sudo, PasskeyId(id), &name)
                 .await?;
             let said = format!("Passkey renamed “{}”.", name.as_str());
@@ -205,6 +208,7 @@ pub async fn remove_passkey(id: i64) -> Result<(), ApiError> {
             let me = require_user(&session).await?;
             let sudo = auth()?.sudo(&me)?;
             auth()?
+                .factors()
                 .remove_passkey(&me, &sudo, PasskeyId(id), &client_info())
                 .await?;
             flash(&session, Flash::info("Passkey removed.")).await?;
@@ -226,7 +230,10 @@ pub async fn remove_password() -> Result<(), ApiError> {
             let session = session()?;
             let me = require_user(&session).await?;
             let sudo = auth()?.sudo(&me)?;
-            auth()?.remove_password(&me, &sudo, &client_info()).await?;
+            auth()?
+                .factors()
+                .remove_password(&me, &sudo, &client_info())
+                .await?;
             let said = "Your password is removed: you sign in with your passkeys. You can set a \
                         password again on the password page.";
             flash(&session, Flash::success(said)).await?;

@@ -3,7 +3,7 @@
 //! same status: one mapping, checked here for every variant a form can show.
 
 use latchkey::auth::AuthError;
-use latchkey::auth::{AdminError, DeviceError, EmailError};
+use latchkey::auth::{AdminError, DeviceError, EmailError, FactorError};
 use latchkey::store::StoreError;
 use latchkey::throttle::RetryAfter;
 use latchkey::web::{status_of, Answer};
@@ -29,19 +29,13 @@ fn every_refusal() -> Vec<AuthError> {
         E::CodeNeeded,
         E::WrongCode,
         E::FactorsUnavailable,
-        E::FactorAlreadyOn,
-        E::FactorOff,
         E::PasskeysUnavailable("no origin".into()),
         E::PasskeyRefused,
         E::PasskeyExpired,
-        E::PasskeyExists,
         E::NoPasskey,
-        E::NotYourPasskey,
         E::PasswordNeeded,
-        E::NoPassword,
         E::AccountLocked("spam".into()),
         E::LastAdmin,
-        E::LastSignInMethod,
         E::Store(StoreError::ReadOnly),
     ]
 }
@@ -78,6 +72,28 @@ fn the_app_and_the_kit_give_every_device_refusal_the_same_status() {
 }
 
 #[test]
+fn the_app_and_the_kit_give_every_factor_refusal_the_same_status() {
+    use FactorError as E;
+    let every = [
+        E::FactorsUnavailable,
+        E::FactorAlreadyOn,
+        E::FactorOff,
+        E::WrongCode,
+        E::Throttled(RetryAfter(9)),
+        E::PasskeysUnavailable("no origin".into()),
+        E::PasskeyRefused,
+        E::PasskeyExpired,
+        E::PasskeyExists,
+        E::NotYourPasskey,
+        E::NoPassword,
+        E::LastSignInMethod,
+        E::ConfirmPassword,
+        E::Failed(StoreError::ReadOnly.into()),
+    ];
+    agree(every);
+}
+
+#[test]
 fn the_app_and_the_kit_give_every_admin_refusal_the_same_status() {
     use AdminError as E;
     let every = [
@@ -88,7 +104,6 @@ fn the_app_and_the_kit_give_every_admin_refusal_the_same_status() {
         E::LastAdmin,
         E::NotYourself,
         E::AlreadyDone,
-        E::LastSignInMethod,
         E::NoEmail,
         E::EmailNotVerified,
         E::Failed(StoreError::ReadOnly.into()),

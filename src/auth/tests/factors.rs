@@ -18,30 +18,36 @@ async fn with_authenticator(f: &Fixture) -> (Auth, BrowserSession, Me, TotpSecre
     let (laptop, me) = f.registered("ada").await;
     let request = f.again(&laptop);
     let sudo = auth.sudo(&f.me(&request).await.unwrap()).unwrap();
-    auth.begin_totp(&me, &sudo).await.unwrap();
-    let status = auth.security_status(&request, &me).await.unwrap();
+    auth.factors().begin_totp(&me, &sudo).await.unwrap();
+    let status = auth.factors().security_status(&request, &me).await.unwrap();
     let TotpState::Enrolling { secret, qr_svg } = status.totp else {
         panic!("enrolling: {:?}", status.totp)
     };
     assert!(qr_svg.contains("<svg"));
     let secret = TotpSecret::from_display(&secret).unwrap();
     assert!(matches!(
-        auth.confirm_totp(&request, &me, &sudo, "000000", &client())
+        auth.factors()
+            .confirm_totp(&request, &me, &sudo, "000000", &client())
             .await,
-        Err(AuthError::WrongCode)
+        Err(FactorError::WrongCode)
     ));
     let first = code(&secret, f.clock.seconds());
-    auth.confirm_totp(&request, &me, &sudo, &first, &client())
+    auth.factors()
+        .confirm_totp(&request, &me, &sudo, &first, &client())
         .await
         .unwrap();
     request.save().await.unwrap();
     let request = f.again(&laptop);
-    let on = auth.security_status(&request, &me).await.unwrap();
+    let on = auth.factors().security_status(&request, &me).await.unwrap();
     assert_eq!(on.totp, TotpState::On);
     assert_eq!(on.totp_since, Some(f.clock.now()));
     let codes = on.fresh_codes.expect("shown once");
     request.save().await.unwrap();
-    let again = auth.security_status(&f.again(&laptop), &me).await.unwrap();
+    let again = auth
+        .factors()
+        .security_status(&f.again(&laptop), &me)
+        .await
+        .unwrap();
     assert_eq!(again.fresh_codes, None, "not twice");
     (auth, laptop, me, secret, codes)
 }
@@ -105,15 +111,20 @@ async fn a_recovery_code_works_once_and_renewing_replaces_them_all() {
         Err(AuthError::WrongCode)
     ));
     let request = f.again(&laptop);
-    let left = auth.security_status(&request, &me).await.unwrap();
+    let left = auth.factors().security_status(&request, &me).await.unwrap();
     assert_eq!(left.recovery_codes_left, 9);
 
     let sudo = auth.sudo(&f.me(&request).await.unwrap()).unwrap();
-    auth.renew_recovery_codes(&request, &me, &sudo, &client())
+    auth.factors()
+        .renew_recovery_codes(&request, &me, &sudo, &client())
         .await
         .unwrap();
     request.save().await.unwrap();
-    let renewed = auth.security_status(&f.again(&laptop), &me).await.unwrap();
+    let renewed = auth
+        .factors()
+        .security_status(&f.again(&laptop), &me)
+        .await
+        .unwrap();
     assert_eq!(renewed.recovery_codes_left, 10);
     assert!(matches!(
         sign_in_with(&codes[1]).await,
@@ -129,9 +140,16 @@ async fn turning_the_authenticator_off_lets_the_password_alone_sign_in() {
     let (auth, laptop, me, _, _) = with_authenticator(&f).await;
     assert!(auth.sudo_asks(&me).await.unwrap().code);
     let sudo = auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
-    auth.disable_totp(&me, &sudo, &client()).await.unwrap();
+    auth.factors()
+        .disable_totp(&me, &sudo, &client())
+        .await
+        .unwrap();
     assert!(!auth.sudo_asks(&me).await.unwrap().code);
-    let off = auth.security_status(&f.again(&laptop), &me).await.unwrap();
+    let off = auth
+        .factors()
+        .security_status(&f.again(&laptop), &me)
+        .await
+        .unwrap();
     assert_eq!(off.totp, TotpState::Off);
     assert_eq!(
         off.recovery_codes_left, 0,

@@ -31,19 +31,27 @@ async fn add_passkey(
 ) {
     let request = f.again(browser);
     let sudo = auth.sudo(&f.me(&request).await.unwrap()).unwrap();
-    let options = auth.begin_passkey_registration(&request, me, &sudo);
-    let made = authenticator.create(&options.await.unwrap());
+    let options = auth
+        .factors()
+        .begin_passkey_registration(&request, me, &sudo)
+        .await;
+    let made = authenticator.create(&options.unwrap());
     request.save().await.unwrap(); // as the session layer does after each request
     let request = f.again(browser);
     let name = PasskeyName::parse(name).unwrap();
-    auth.finish_passkey_registration(&request, me, &sudo, &name, &made, &client())
+    auth.factors()
+        .finish_passkey_registration(&request, me, &sudo, &name, &made, &client())
         .await
         .unwrap();
     request.save().await.unwrap();
 }
 
 async fn passkeys(auth: &Auth, f: &Fixture, browser: &BrowserSession, me: &Me) -> Vec<String> {
-    let status = auth.security_status(&f.again(browser), me).await.unwrap();
+    let status = auth
+        .factors()
+        .security_status(&f.again(browser), me)
+        .await
+        .unwrap();
     status.passkeys.into_iter().map(|p| p.name).collect()
 }
 
@@ -155,24 +163,37 @@ async fn renaming_and_removing_keep_one_way_to_sign_in() {
     let (auth, laptop, me, mut phone) = with_passkey(&f).await;
     let request = f.again(&laptop);
     let sudo = auth.sudo(&f.me(&request).await.unwrap()).unwrap();
-    let status = auth.security_status(&request, &me).await.unwrap();
+    let status = auth.factors().security_status(&request, &me).await.unwrap();
     let id = status.passkeys[0].id;
     let name = PasskeyName::parse("Old phone").unwrap();
-    auth.rename_passkey(&me, &sudo, id, &name).await.unwrap();
+    auth.factors()
+        .rename_passkey(&me, &sudo, id, &name)
+        .await
+        .unwrap();
     assert_eq!(passkeys(&auth, &f, &laptop, &me).await, ["Old phone"]);
 
     // The password goes; the passkey is then the last way in.
-    auth.remove_password(&me, &sudo, &client()).await.unwrap();
-    let again = auth.remove_password(&me, &sudo, &client()).await;
-    assert!(matches!(again, Err(AuthError::NoPassword)), "{again:?}");
-    let last = auth.remove_passkey(&me, &sudo, id, &client()).await;
-    assert!(matches!(last, Err(AuthError::LastSignInMethod)), "{last:?}");
+    auth.factors()
+        .remove_password(&me, &sudo, &client())
+        .await
+        .unwrap();
+    let again = auth.factors().remove_password(&me, &sudo, &client()).await;
+    assert!(matches!(again, Err(FactorError::NoPassword)), "{again:?}");
+    let last = auth
+        .factors()
+        .remove_passkey(&me, &sudo, id, &client())
+        .await;
+    assert!(
+        matches!(last, Err(FactorError::LastSignInMethod)),
+        "{last:?}"
+    );
     let refused = f.logged_in("ada", PW).await;
     assert!(matches!(refused, Err(AuthError::InvalidCredentials)));
 
     // With a second passkey, the first can go.
     add_passkey(&auth, &f, &laptop, &me, &mut phone, "New phone").await;
-    auth.remove_passkey(&me, &sudo, id, &client())
+    auth.factors()
+        .remove_passkey(&me, &sudo, id, &client())
         .await
         .unwrap();
     assert_eq!(passkeys(&auth, &f, &laptop, &me).await, ["New phone"]);
@@ -181,8 +202,18 @@ async fn renaming_and_removing_keep_one_way_to_sign_in() {
     // Another account's passkey is not one of ada's.
     let (bobs_browser, bob) = f.registered("bob").await;
     let bobs = auth.sudo(&f.me(&bobs_browser).await.unwrap()).unwrap();
-    let status = auth.security_status(&f.again(&laptop), &me).await.unwrap();
+    let status = auth
+        .factors()
+        .security_status(&f.again(&laptop), &me)
+        .await
+        .unwrap();
     let adas = status.passkeys[0].id;
-    let theft = auth.remove_passkey(&bob, &bobs, adas, &client()).await;
-    assert!(matches!(theft, Err(AuthError::NotYourPasskey)), "{theft:?}");
+    let theft = auth
+        .factors()
+        .remove_passkey(&bob, &bobs, adas, &client())
+        .await;
+    assert!(
+        matches!(theft, Err(FactorError::NotYourPasskey)),
+        "{theft:?}"
+    );
 }
