@@ -14,7 +14,7 @@ use crate::throttle::{self, AccountThrottle, KnownBrowser, RetryAfter};
 
 /// What can go wrong with an account operation.
 #[derive(Debug, thiserror::Error)]
-pub enum AccountError {
+pub enum Error {
     /// Another account has this name, in some case.
     #[error("that username is taken")]
     UsernameTaken,
@@ -84,7 +84,7 @@ impl Accounts {
         &self,
         username: &Username,
         password: &NewPassword,
-    ) -> Result<CurrentUser, AccountError> {
+    ) -> Result<CurrentUser, Error> {
         let hash = self.new_account_hash(username, password).await?;
         self.insert_account(self.store.db(), username, &hash).await
     }
@@ -96,7 +96,7 @@ impl Accounts {
         &self,
         username: &Username,
         password: &NewPassword,
-    ) -> Result<String, AccountError> {
+    ) -> Result<String, Error> {
         refuse_weak(password, username.as_str()).await?;
         // A cheap early answer; the unique index below is what guarantees it.
         if self
@@ -106,7 +106,7 @@ impl Accounts {
             .await?
             .is_some()
         {
-            return Err(AccountError::UsernameTaken);
+            return Err(Error::UsernameTaken);
         }
         Ok(self.hasher.hash(password).await?)
     }
@@ -118,7 +118,7 @@ impl Accounts {
         db: Db<'_>,
         username: &Username,
         hash: &str,
-    ) -> Result<CurrentUser, AccountError> {
+    ) -> Result<CurrentUser, Error> {
         let new_user = NewUser {
             username,
             password_hash: hash,
@@ -132,7 +132,7 @@ impl Accounts {
                 email: EmailStatus::Missing,
                 second_factor_needed: false,
             }),
-            Err(e) if e.is_unique_violation() => Err(AccountError::UsernameTaken),
+            Err(e) if e.is_unique_violation() => Err(Error::UsernameTaken),
             Err(e) => Err(e.into()),
         }
     }
@@ -146,7 +146,7 @@ impl Accounts {
         &self,
         username: &str,
         attempt: &PasswordAttempt,
-    ) -> Result<CurrentUser, AccountError> {
+    ) -> Result<CurrentUser, Error> {
         self.authenticate_from(username, attempt, None).await
     }
 
@@ -160,7 +160,7 @@ impl Accounts {
         username: &str,
         attempt: &PasswordAttempt,
         browser: Option<&KnownBrowser>,
-    ) -> Result<CurrentUser, AccountError> {
+    ) -> Result<CurrentUser, Error> {
         let find = || async {
             match Username::parse(username) {
                 Ok(name) if attempt.is_plausible() => {
@@ -186,7 +186,7 @@ impl Accounts {
         self.throttle
             .reserve(&key)
             .await?
-            .map_err(AccountError::Throttled)?;
+            .map_err(Error::Throttled)?;
         let account = match found {
             Some(account) => account,
             None => find().await?,
@@ -201,7 +201,7 @@ impl Accounts {
                 Ok(user)
             }
             // The attempt was counted when it was reserved.
-            _ => Err(AccountError::InvalidCredentials),
+            _ => Err(Error::InvalidCredentials),
         }
     }
 
@@ -213,7 +213,7 @@ impl Accounts {
                 .db()
                 .update_password_hash(id, &hash, self.clock.seconds())
                 .await
-                .map_err(AccountError::from),
+                .map_err(Error::from),
             Err(e) => Err(e.into()),
         };
         match result {
@@ -232,21 +232,21 @@ impl Accounts {
         &self,
         user: UserId,
         attempt: &PasswordAttempt,
-    ) -> Result<(), AccountError> {
+    ) -> Result<(), Error> {
         let key = throttle::user_key(user);
         self.throttle
             .reserve(&key)
             .await?
-            .map_err(AccountError::Throttled)?;
+            .map_err(Error::Throttled)?;
         let stored = self
             .store
             .db()
             .find_password_hash(user)
             .await?
-            .ok_or(AccountError::NotFound)?;
+            .ok_or(Error::NotFound)?;
         match self.hasher.verify(attempt, Some(&stored)).await? {
             Verification::Match { .. } => Ok(self.throttle.succeeded(&key).await?),
-            Verification::Mismatch => Err(AccountError::InvalidCredentials),
+            Verification::Mismatch => Err(Error::InvalidCredentials),
         }
     }
 
@@ -257,7 +257,7 @@ impl Accounts {
         user: UserId,
         current: &PasswordAttempt,
         new: &NewPassword,
-    ) -> Result<(), AccountError> {
+    ) -> Result<(), Error> {
         self.verify_password(user, current).await?;
         let hash = self.new_password_hash(user, new).await?;
         self.store
@@ -273,13 +273,13 @@ impl Accounts {
         &self,
         user: UserId,
         new: &NewPassword,
-    ) -> Result<String, AccountError> {
+    ) -> Result<String, Error> {
         let me = self
             .store
             .db()
             .find_current_user(user)
             .await?
-            .ok_or(AccountError::NotFound)?;
+            .ok_or(Error::NotFound)?;
         refuse_weak(new, &me.username).await?;
         Ok(self.hasher.hash(new).await?)
     }
@@ -292,17 +292,14 @@ impl Accounts {
         db: Db<'_>,
         user: UserId,
         username: &Username,
-    ) -> Result<CurrentUser, AccountError> {
+    ) -> Result<CurrentUser, Error> {
         let changed = match db.rename_user(user, username, self.clock.seconds()).await {
-            Err(e) if e.is_unique_violation() => return Err(AccountError::UsernameTaken),
+            Err(e) if e.is_unique_violation() => return Err(Error::UsernameTaken),
             other => other?,
         };
-        let me = db
-            .find_current_user(user)
-            .await?
-            .ok_or(AccountError::NotFound)?;
+        let me = db.find_current_user(user).await?.ok_or(Error::NotFound)?;
         if !changed {
-            return Err(AccountError::UsernameUnchanged);
+            return Err(Error::UsernameUnchanged);
         }
         Ok(me)
     }
@@ -326,16 +323,16 @@ impl Accounts {
     }
 
     /// The signed-in view of a user; `None` once the account is gone.
-    pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, AccountError> {
+    pub async fn current_user(&self, id: UserId) -> Result<Option<CurrentUser>, Error> {
         Ok(self.store.db().find_current_user(id).await?)
     }
 
     /// The public profile of a user, by name in any case.
-    pub async fn profile(&self, username: &str) -> Result<Profile, AccountError> {
-        let name = Username::parse(username).map_err(|_| AccountError::NotFound)?;
+    pub async fn profile(&self, username: &str) -> Result<Profile, Error> {
+        let name = Username::parse(username).map_err(|_| Error::NotFound)?;
         match self.store.db().find_profile(&name.key()).await? {
             Some((_, profile)) => Ok(profile),
-            None => Err(AccountError::NotFound),
+            None => Err(Error::NotFound),
         }
     }
 
@@ -346,13 +343,13 @@ impl Accounts {
         actor: UserId,
         target: &str,
         update: &ProfileUpdate,
-    ) -> Result<Profile, AccountError> {
-        let name = Username::parse(target).map_err(|_| AccountError::Forbidden)?;
+    ) -> Result<Profile, Error> {
+        let name = Username::parse(target).map_err(|_| Error::Forbidden)?;
         let Some((owner, _)) = self.store.db().find_profile(&name.key()).await? else {
-            return Err(AccountError::Forbidden);
+            return Err(Error::Forbidden);
         };
         if owner != actor {
-            return Err(AccountError::Forbidden);
+            return Err(Error::Forbidden);
         }
         self.store
             .db()
@@ -364,13 +361,11 @@ impl Accounts {
 
 /// Refuses a password that is too easy to guess, the username counting as
 /// known to an attacker.
-async fn refuse_weak(password: &NewPassword, username: &str) -> Result<(), AccountError> {
+async fn refuse_weak(password: &NewPassword, username: &str) -> Result<(), Error> {
     let strength = crate::strength::score(password.expose(), &[username]).await;
     if strength.acceptable {
         Ok(())
     } else {
-        Err(AccountError::WeakPassword(crate::strength::refusal(
-            &strength,
-        )))
+        Err(Error::WeakPassword(crate::strength::refusal(&strength)))
     }
 }

@@ -1,23 +1,55 @@
-//! [`CheckError`]: what the checks several contexts share can refuse (a
-//! code, a passkey ceremony, the sudo proof's owner, the throttle), so that
-//! each context's error takes them variant for variant, losing nothing.
+//! The checks several contexts share, each with the narrow error it can
+//! answer, which every context's error takes variant for variant (so no
+//! `From` drops a refusal into the wrong bucket):
+//! - [`CodeError`]: a second factor's code (throttled per account);
+//! - [`ReauthError`]: the factors a sign-in takes, asked again before a
+//!   sensitive change (the password, and a code with a second factor);
+//! - [`CheckError`]: a passkey ceremony, and whose sudo proof it is.
 
 use super::{AuthError, Failure};
 use crate::password::HashError;
 use crate::throttle::RetryAfter;
 
-/// What a shared check refused.
+/// What checking a second factor's code refused.
 #[derive(Debug, thiserror::Error)]
-pub(super) enum CheckError {
-    /// Too many wrong answers for this account lately.
+pub(super) enum CodeError {
+    /// Too many wrong codes for this account lately.
     #[error("too many attempts")]
     Throttled(RetryAfter),
-    /// The second-factor code is wrong, or was used already.
+    /// The code is wrong, or was used already.
     #[error("that code is not right")]
     WrongCode,
     /// This server keeps no authenticator secrets.
     #[error("authenticator apps are not available here")]
     FactorsUnavailable,
+    /// Beneath the check.
+    #[error(transparent)]
+    Failed(#[from] Failure),
+}
+
+/// What asking again for a sign-in's factors refused.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum ReauthError {
+    /// The password given is not the account's.
+    #[error("that is not the password")]
+    WrongPassword,
+    /// The account has a password, and none was given.
+    #[error("enter your password")]
+    PasswordNeeded,
+    /// The account has a second factor, and no code was given.
+    #[error("enter the code from your authenticator app")]
+    CodeNeeded,
+    /// An account without a password needs sudo mode instead.
+    #[error("the password must be confirmed first")]
+    ConfirmPassword,
+    /// The code was refused.
+    #[error(transparent)]
+    Code(#[from] CodeError),
+}
+
+/// What a passkey ceremony, or the sudo proof's owner, refused.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum CheckError {
     /// This server offers no passkeys; the text says why.
     #[error("passkeys are not available here")]
     PasskeysUnavailable(String),
@@ -32,6 +64,7 @@ pub(super) enum CheckError {
     Failed(#[from] Failure),
 }
 
+super::failure::fails_with_failure!(CodeError);
 super::failure::fails_with_failure!(CheckError);
 
 impl From<HashError> for CheckError {
@@ -40,16 +73,66 @@ impl From<HashError> for CheckError {
     }
 }
 
-impl From<CheckError> for AuthError {
-    fn from(e: CheckError) -> Self {
-        match e {
-            CheckError::Throttled(wait) => AuthError::Throttled(wait),
-            CheckError::WrongCode => AuthError::WrongCode,
-            CheckError::FactorsUnavailable => AuthError::FactorsUnavailable,
-            CheckError::PasskeysUnavailable(why) => AuthError::PasskeysUnavailable(why),
-            CheckError::PasskeyExpired => AuthError::PasskeyExpired,
-            CheckError::ConfirmPassword => AuthError::ConfirmPassword,
-            CheckError::Failed(failure) => failure.into(),
-        }
+impl From<crate::store::StoreError> for ReauthError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ReauthError::Code(e.into())
     }
 }
+
+impl From<HashError> for ReauthError {
+    fn from(e: HashError) -> Self {
+        ReauthError::Code(CodeError::Failed(e.into()))
+    }
+}
+
+/// A context error that has every variant the shared checks answer: one
+/// exhaustive mapping per check, written once here.
+macro_rules! takes_checks {
+    ($error:ident { $($extra:tt)* }) => {
+        impl From<$crate::auth::check::CodeError> for $error {
+            fn from(e: $crate::auth::check::CodeError) -> Self {
+                use $crate::auth::check::CodeError as C;
+                match e {
+                    C::Throttled(wait) => $error::Throttled(wait),
+                    C::WrongCode => $error::WrongCode,
+                    C::FactorsUnavailable => $error::FactorsUnavailable,
+                    C::Failed(failure) => failure.into(),
+                }
+            }
+        }
+        $crate::auth::check::takes_checks!(@more $error { $($extra)* });
+    };
+    (@more $error:ident { reauth $($rest:tt)* }) => {
+        impl From<$crate::auth::check::ReauthError> for $error {
+            fn from(e: $crate::auth::check::ReauthError) -> Self {
+                use $crate::auth::check::ReauthError as R;
+                match e {
+                    R::WrongPassword => $error::WrongPassword,
+                    R::PasswordNeeded => $error::PasswordNeeded,
+                    R::CodeNeeded => $error::CodeNeeded,
+                    R::ConfirmPassword => $error::ConfirmPassword,
+                    R::Code(e) => e.into(),
+                }
+            }
+        }
+        $crate::auth::check::takes_checks!(@more $error { $($rest)* });
+    };
+    (@more $error:ident { ceremony $($rest:tt)* }) => {
+        impl From<$crate::auth::check::CheckError> for $error {
+            fn from(e: $crate::auth::check::CheckError) -> Self {
+                use $crate::auth::check::CheckError as C;
+                match e {
+                    C::PasskeysUnavailable(why) => $error::PasskeysUnavailable(why),
+                    C::PasskeyExpired => $error::PasskeyExpired,
+                    C::ConfirmPassword => $error::ConfirmPassword,
+                    C::Failed(failure) => failure.into(),
+                }
+            }
+        }
+        $crate::auth::check::takes_checks!(@more $error { $($rest)* });
+    };
+    (@more $error:ident { }) => {};
+}
+pub(super) use takes_checks;
+
+takes_checks!(AuthError { reauth ceremony });

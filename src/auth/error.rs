@@ -1,4 +1,4 @@
-use crate::accounts::AccountError;
+use crate::accounts::Error as AccountsError;
 use crate::password::HashError;
 use crate::sessions::SessionError;
 use crate::store::StoreError;
@@ -8,19 +8,9 @@ use crate::throttle::RetryAfter;
 /// variant but the last three is something a form can show.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    /// Another account has this name, in some case.
-    #[error("that username is taken")]
-    UsernameTaken,
-    /// The new username is exactly the current one.
-    #[error("that is already the username")]
-    UsernameUnchanged,
     /// Log-in: unknown user or wrong password, deliberately one answer.
     #[error("invalid username or password")]
     InvalidCredentials,
-    /// The username typed to confirm an account's deletion is not the
-    /// account's; it holds the account's own, to say which to type.
-    #[error("the username typed is not the account's")]
-    NotYourUsername(String),
     /// The signed-in user's password, asked for again, is not theirs.
     #[error("that is not the password")]
     WrongPassword,
@@ -33,19 +23,13 @@ pub enum AuthError {
     /// The action needs the password given on this session lately (sudo mode).
     #[error("the password must be confirmed first")]
     ConfirmPassword,
-    /// The actor may not touch this resource.
-    #[error("not allowed")]
-    Forbidden,
-    /// No such user.
+    /// No such user (one gone meanwhile).
     #[error("no such user")]
     NotFound,
     /// A link from a mail is unknown, used, expired, or no longer matches
     /// the account's address.
     #[error("that link is not valid")]
     LinkInvalid,
-    /// This needs the account's address confirmed first.
-    #[error("confirm your email address first")]
-    EmailNotVerified,
     /// No sign-in waits for a second factor on this browser (or it waited
     /// too long).
     #[error("no sign-in is waiting for a code")]
@@ -79,9 +63,6 @@ pub enum AuthError {
     /// The account is locked by an admin; the text is their reason.
     #[error("the account is locked")]
     AccountLocked(String),
-    /// That would leave no admin who can act.
-    #[error("that is the last administrator")]
-    LastAdmin,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -105,18 +86,20 @@ impl AuthError {
     }
 }
 
-impl From<AccountError> for AuthError {
-    fn from(e: AccountError) -> Self {
+impl From<AccountsError> for AuthError {
+    fn from(e: AccountsError) -> Self {
         match e {
-            AccountError::UsernameTaken => AuthError::UsernameTaken,
-            AccountError::UsernameUnchanged => AuthError::UsernameUnchanged,
-            AccountError::InvalidCredentials => AuthError::InvalidCredentials,
-            AccountError::WeakPassword(why) => AuthError::WeakPassword(why),
-            AccountError::Throttled(wait) => AuthError::Throttled(wait),
-            AccountError::Forbidden => AuthError::Forbidden,
-            AccountError::NotFound => AuthError::NotFound,
-            AccountError::Store(e) => AuthError::Store(e),
-            AccountError::Hash(e) => AuthError::Hash(e),
+            AccountsError::InvalidCredentials => AuthError::InvalidCredentials,
+            AccountsError::WeakPassword(why) => AuthError::WeakPassword(why),
+            AccountsError::Throttled(wait) => AuthError::Throttled(wait),
+            // What this context asks of the account service (checking a
+            // password, hashing a new one) answers none of these.
+            AccountsError::UsernameTaken
+            | AccountsError::UsernameUnchanged
+            | AccountsError::Forbidden => AuthError::InvalidCredentials,
+            AccountsError::NotFound => AuthError::NotFound,
+            AccountsError::Store(e) => AuthError::Store(e),
+            AccountsError::Hash(e) => AuthError::Hash(e),
         }
     }
 }

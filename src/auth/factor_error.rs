@@ -2,7 +2,6 @@
 //! factors and passkeys, set up, renewed and removed in sudo mode, with its
 //! own [`FactorError`].
 
-use super::check::CheckError;
 use super::Failure;
 use crate::throttle::RetryAfter;
 
@@ -61,16 +60,4 @@ pub enum FactorError {
 
 super::failure::fails_with_failure!(FactorError);
 
-impl From<CheckError> for FactorError {
-    fn from(e: CheckError) -> Self {
-        match e {
-            CheckError::Throttled(wait) => FactorError::Throttled(wait),
-            CheckError::WrongCode => FactorError::WrongCode,
-            CheckError::FactorsUnavailable => FactorError::FactorsUnavailable,
-            CheckError::PasskeysUnavailable(why) => FactorError::PasskeysUnavailable(why),
-            CheckError::PasskeyExpired => FactorError::PasskeyExpired,
-            CheckError::ConfirmPassword => FactorError::ConfirmPassword,
-            CheckError::Failed(failure) => FactorError::Failed(failure),
-        }
-    }
-}
+super::check::takes_checks!(FactorError { ceremony });

@@ -4,7 +4,7 @@
 
 use crate::sessions::BrowserSession;
 
-use super::check::CheckError;
+use super::check::CodeError;
 use super::{Auth, AuthError, FactorError, Factors, Me, Sudo};
 use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId, LATELY};
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
@@ -63,8 +63,8 @@ impl Auth {
         self
     }
 
-    fn secrets(&self) -> Result<&SecretBox, CheckError> {
-        self.secrets.as_ref().ok_or(CheckError::FactorsUnavailable)
+    fn secrets(&self) -> Result<&SecretBox, CodeError> {
+        self.secrets.as_ref().ok_or(CodeError::FactorsUnavailable)
     }
 
     /// Whether `user` has a second factor: a confirmed authenticator, or a
@@ -292,18 +292,18 @@ impl Auth {
     /// Counts a code check against `user`'s throttle and daily cap
     /// (refused while either is locked); answers what to clear when the code
     /// is right ([`Self::factor_check_passed`]).
-    async fn reserve_factor_check(&self, user: UserId) -> Result<UserId, CheckError> {
+    async fn reserve_factor_check(&self, user: UserId) -> Result<UserId, CodeError> {
         let throttle = self.accounts.throttle();
         // The hourly throttle first, so that the day counts only checks that
         // run (past the cap, an hourly count too many changes nothing).
         throttle
             .reserve(&throttle_key(user))
             .await?
-            .map_err(CheckError::Throttled)?;
+            .map_err(CodeError::Throttled)?;
         throttle
             .reserve_capped(&daily_key(user), MAX_CODE_FAILURES_PER_DAY, DAY_SECONDS)
             .await?
-            .map_err(CheckError::Throttled)?;
+            .map_err(CodeError::Throttled)?;
         Ok(user)
     }
 
@@ -315,11 +315,11 @@ impl Auth {
         Ok(())
     }
 
-    fn open_secret(&self, user: UserId, sealed: &[u8]) -> Result<TotpSecret, CheckError> {
+    fn open_secret(&self, user: UserId, sealed: &[u8]) -> Result<TotpSecret, CodeError> {
         self.secrets()?
             .open(sealed, &context(user))
             .map(TotpSecret::from_bytes)
-            .ok_or(CheckError::FactorsUnavailable)
+            .ok_or(CodeError::FactorsUnavailable)
     }
 
     /// Checks a second-factor code of `user`'s, once: an authenticator code
@@ -330,7 +330,7 @@ impl Auth {
         user: UserId,
         code: &str,
         client: &ClientInfo,
-    ) -> Result<Factor, CheckError> {
+    ) -> Result<Factor, CodeError> {
         let key = self.reserve_factor_check(user).await?;
         let now = self.clock.seconds();
         let passed = if recovery::looks_like_code(code) {
@@ -371,7 +371,7 @@ impl Auth {
                     .activity()
                     .record(user, ActivityKind::SecondFactorFailed, client)
                     .await?;
-                Err(CheckError::WrongCode)
+                Err(CodeError::WrongCode)
             }
         }
     }

@@ -241,20 +241,18 @@ impl Auth {
         Ok(user)
     }
 
-    /// Whether `user`'s address is verified, when `needed` says it must be.
-    pub(super) async fn require_verified(
+    /// Whether `user`'s address is verified, when `needed` says it must be
+    /// (true when it need not be).
+    pub(super) async fn verified_as_needed(
         &self,
         db: Db<'_>,
         user: UserId,
         needed: fn(&VerifiedFor) -> bool,
-    ) -> Result<(), AuthError> {
+    ) -> Result<bool, StoreError> {
         if !needed(&self.verified_for) {
-            return Ok(());
+            return Ok(true);
         }
-        match db.user_email(user).await? {
-            Some((_, true)) => Ok(()),
-            _ => Err(AuthError::EmailNotVerified),
-        }
+        Ok(matches!(db.user_email(user).await?, Some((_, true))))
     }
 }
 

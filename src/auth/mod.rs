@@ -37,6 +37,7 @@ macro_rules! context {
     };
 }
 
+mod account;
 mod admin;
 mod admin_cli;
 mod admin_error;
@@ -63,6 +64,7 @@ mod sudo;
 mod tests;
 mod who;
 
+pub use account::{Account, AccountError};
 pub use admin::{Admin, AdminError};
 pub use devices::{DeviceError, Devices};
 pub use email::Links;
@@ -82,12 +84,9 @@ use tower_sessions::cookie::Cookie;
 
 use crate::accounts::Accounts;
 use crate::clock::Clock;
-use crate::domain::{
-    ActivityKind, CurrentUser, EmailAddress, EmailStatus, NewPassword, PasswordAttempt, Profile,
-    ProfileUpdate, SecondFactorRule, Username,
-};
+use crate::domain::{ActivityKind, CurrentUser, SecondFactorRule};
 use crate::mail::MailWaker;
-use crate::sessions::{ClientInfo, Resumed, SessionPolicy, Via};
+use crate::sessions::{ClientInfo, Resumed, SessionPolicy};
 use crate::store::{Db, Store, StoreError};
 use crate::throttle::{KnownBrowser, KnownBrowsers};
 
@@ -196,48 +195,6 @@ impl Auth {
         }))
     }
 
-    /// Creates an account and signs it in on `session`: the user, its
-    /// address (unverified) and that address's mail, its first device and
-    /// the sign-in's activity row in one transaction. The answer is the same
-    /// whether or not another account has the address (see `give_address`).
-    pub async fn register(
-        &self,
-        session: &BrowserSession,
-        username: &Username,
-        email: &EmailAddress,
-        password: &NewPassword,
-        client: &ClientInfo,
-    ) -> Result<CurrentUser, AuthError> {
-        let hash = self.accounts.new_account_hash(username, password).await?;
-        let now = self.clock.seconds();
-        let tx = self.store.begin().await?;
-        let db = tx.db();
-        let mut user = self.accounts.insert_account(db, username, &hash).await?;
-        self.give_address(db, &user, email, now).await?;
-        user.email = EmailStatus::Unverified;
-        user.second_factor_needed = self.second_factor_rule == SecondFactorRule::Everyone;
-        self.sessions
-            .activity_on(db)
-            .record(user.id, ActivityKind::AccountCreated, client)
-            .await?;
-        let (record, _) = self
-            .sessions
-            .new_device(
-                db,
-                user.id,
-                Via::Password,
-                Via::Password.label(),
-                false,
-                client,
-            )
-            .await?;
-        tx.commit().await?;
-        let (user, record) = (user, record);
-        self.mail.wake();
-        crate::sessions::start(session, record).await?;
-        Ok(user)
-    }
-
     /// Signs out: the session and its device are deleted. Answers whether
     /// anyone was signed in.
     pub async fn log_out(
@@ -287,88 +244,6 @@ impl Auth {
         self.sessions.sudo_active(me.confirmed)
     }
 
-    /// Renames `me` (sudo mode). The rules are registration's; the old name
-    /// is free at once.
-    pub async fn change_username(
-        &self,
-        me: &Me,
-        sudo: &Sudo,
-        username: &Username,
-        client: &ClientInfo,
-    ) -> Result<CurrentUser, AuthError> {
-        sudo.covers(me)?;
-        let tx = self.store.begin().await?;
-        let db = tx.db();
-        let renamed = self
-            .accounts
-            .change_username(db, me.user.id, username)
-            .await?;
-        self.record_on(db, me, ActivityKind::UsernameChanged, client)
-            .await?;
-        tx.commit().await?;
-        Ok(renamed)
-    }
-
-    /// A user's public profile, by name in any case.
-    pub async fn profile(&self, username: &str) -> Result<Profile, AuthError> {
-        Ok(self.accounts.profile(username).await?)
-    }
-
-    /// Edits the profile named `target`, which must be `me`'s own.
-    pub async fn update_profile(
-        &self,
-        me: &Me,
-        target: &str,
-        update: &ProfileUpdate,
-    ) -> Result<Profile, AuthError> {
-        self.require_verified(self.store.db(), me.user.id, |v| v.profile)
-            .await?;
-        Ok(self
-            .accounts
-            .update_profile(me.user.id, target, update)
-            .await?)
-    }
-
-    /// Deletes `me`'s account after checking the factors a sign-in takes
-    /// (the password, and a code with a second factor): the user and, by
-    /// cascade in the same transaction, their profile, devices, sessions,
-    /// remember tokens and activity, and their throttle records. This browser
-    /// is left anonymous.
-    pub async fn delete_account(
-        &self,
-        session: &BrowserSession,
-        me: &Me,
-        typed_username: &str,
-        password: Option<&PasswordAttempt>,
-        code: Option<&str>,
-        client: &ClientInfo,
-    ) -> Result<(), AuthError> {
-        // The username typed out says this is the account meant (not a slip
-        // in a browser signed in to another one); checked first, so a
-        // mistyped one costs no password attempt.
-        let key = |name: &str| Username::parse(name).map(|name| name.key()).ok();
-        if key(typed_username).is_none() || key(typed_username) != key(&me.user.username) {
-            return Err(AuthError::NotYourUsername(me.user.username.clone()));
-        }
-        self.check_sign_in_factors(me, password, code, client)
-            .await?;
-        let tx = self.store.begin().await?;
-        let db = tx.db();
-        // The last admin who can act stays: deleting them would
-        // leave no one to run the console.
-        db.lock_admins().await?;
-        if admin::is_last_admin(db, me.user.id).await? {
-            return Err(AuthError::LastAdmin);
-        }
-        if !self.accounts.delete_account(db, me.user.id).await? {
-            return Err(AuthError::NotFound);
-        }
-        tx.commit().await?;
-        session.flush().await?;
-        tracing::info!(user = me.user.id.0, "account deleted");
-        Ok(())
-    }
-
     /// Whether "Remember me" is offered at all.
     pub fn remembers(&self) -> bool {
         self.sessions.lifetimes().remembers()
@@ -393,12 +268,5 @@ impl Auth {
             .activity_on(db)
             .record(me.user.id, kind, client)
             .await
-    }
-
-    fn require_sudo(&self, me: &Me) -> Result<(), AuthError> {
-        match self.sudo_active(me) {
-            true => Ok(()),
-            false => Err(AuthError::ConfirmPassword),
-        }
     }
 }

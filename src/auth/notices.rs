@@ -3,44 +3,14 @@
 //! Each is queued in the transaction of the change it reports, so a change
 //! that rolls back mails nothing.
 
-use super::{Auth, AuthError, Me};
-use crate::domain::{EmailSettings, EmailStatus, UserId};
+use super::Auth;
+use crate::domain::UserId;
 use crate::mail::{templates, Mail};
 use crate::sessions::ClientInfo;
 use crate::store::{AddressOwner, Db, StoreError};
 use crate::throttle::KnownBrowser;
 
 impl Auth {
-    /// `me`'s address and mail choices.
-    pub async fn email_settings(&self, me: &Me) -> Result<EmailSettings, AuthError> {
-        let settings = self
-            .store
-            .db()
-            .email_settings(me.user.id)
-            .await?
-            .ok_or(AuthError::NotFound)?;
-        let status = match (&settings.email, settings.verified) {
-            (None, _) => EmailStatus::Missing,
-            (Some(_), false) => EmailStatus::Unverified,
-            (Some(_), true) => EmailStatus::Verified,
-        };
-        Ok(EmailSettings {
-            email: settings.email,
-            status,
-            new_device_notices: settings.notify_new_device,
-        })
-    }
-
-    /// Whether `me` is mailed when a browser they have not used before
-    /// signs in to their account (it goes only to a confirmed address).
-    pub async fn set_new_device_notices(&self, me: &Me, on: bool) -> Result<(), AuthError> {
-        Ok(self
-            .store
-            .db()
-            .set_new_device_notices(me.user.id, on)
-            .await?)
-    }
-
     /// Queues `notice` (built for the address's owner) to `user`'s verified
     /// address, if there is one; an `opt_in` notice only if they chose it.
     /// Answers whether a mail was queued.

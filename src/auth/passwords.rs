@@ -4,6 +4,7 @@
 
 use crate::sessions::BrowserSession;
 
+use super::check::ReauthError;
 use super::{Auth, AuthError, Me};
 use crate::domain::{ActivityKind, NewPassword, PasswordAttempt};
 use crate::sessions::ClientInfo;
@@ -86,7 +87,7 @@ impl Auth {
         password: Option<&PasswordAttempt>,
         code: Option<&str>,
         client: &ClientInfo,
-    ) -> Result<bool, AuthError> {
+    ) -> Result<bool, ReauthError> {
         self.check_password_or_sudo(me, password).await?;
         let second_factor = self.has_second_factor(self.store.db(), me.user.id).await?;
         // Without a password given, sudo mode was required: both factors.
@@ -96,7 +97,7 @@ impl Auth {
         match code.map(str::trim).filter(|c| !c.is_empty()) {
             Some(code) => self.check_factor(me.user.id, code, client).await?,
             None if self.sudo_active(me) => return Ok(true),
-            None => return Err(AuthError::CodeNeeded),
+            None => return Err(ReauthError::CodeNeeded),
         };
         Ok(true)
     }
@@ -107,18 +108,36 @@ impl Auth {
         &self,
         me: &Me,
         password: Option<&PasswordAttempt>,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), ReauthError> {
         match password {
             Some(password) => self.check_password(me, password).await,
-            None if !self.has_password(self.store.db(), me.user.id).await? => self.require_sudo(me),
-            None => Err(AuthError::PasswordNeeded),
+            None if !self.has_password(self.store.db(), me.user.id).await? => {
+                match self.sudo_active(me) {
+                    true => Ok(()),
+                    false => Err(ReauthError::ConfirmPassword),
+                }
+            }
+            None => Err(ReauthError::PasswordNeeded),
         }
     }
 
-    async fn check_password(&self, me: &Me, password: &PasswordAttempt) -> Result<(), AuthError> {
+    async fn check_password(&self, me: &Me, password: &PasswordAttempt) -> Result<(), ReauthError> {
+        use crate::accounts::Error as E;
         match self.accounts.verify_password(me.user.id, password).await {
-            Err(crate::accounts::AccountError::InvalidCredentials) => Err(AuthError::WrongPassword),
-            other => Ok(other?),
+            Ok(()) => Ok(()),
+            Err(E::InvalidCredentials) => Err(ReauthError::WrongPassword),
+            Err(E::Throttled(wait)) => Err(super::check::CodeError::Throttled(wait).into()),
+            Err(E::Store(e)) => Err(e.into()),
+            Err(E::Hash(e)) => Err(e.into()),
+            // An account gone meanwhile has no password to match; checking
+            // one answers nothing else.
+            Err(
+                E::NotFound
+                | E::Forbidden
+                | E::UsernameTaken
+                | E::UsernameUnchanged
+                | E::WeakPassword(_),
+            ) => Err(ReauthError::WrongPassword),
         }
     }
 }

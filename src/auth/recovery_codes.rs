@@ -2,8 +2,7 @@
 //! on the blocking pool before any transaction, and a typed code costs one
 //! argon2id per set (see [`crate::factors::recovery`]).
 
-use super::check::CheckError;
-use super::Auth;
+use super::{Auth, Failure};
 use crate::domain::UserId;
 use crate::factors::recovery::{self, StoredCode};
 
@@ -12,7 +11,7 @@ impl Auth {
     /// pool before any transaction takes the database's lock.
     pub(super) async fn new_recovery_codes(
         &self,
-    ) -> Result<(Vec<String>, Vec<StoredCode>), CheckError> {
+    ) -> Result<(Vec<String>, Vec<StoredCode>), Failure> {
         let (codes, salt) = recovery::generate();
         let stored = self
             .accounts
@@ -28,7 +27,7 @@ impl Auth {
         &self,
         user: UserId,
         typed: &str,
-    ) -> Result<Option<StoredCode>, CheckError> {
+    ) -> Result<Option<StoredCode>, Failure> {
         let unused = self.store.db().unused_recovery_codes(user).await?;
         let mut hashes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         for stored in &unused {

@@ -34,7 +34,7 @@ impl Auth {
             .authenticate_from(username, password, browser)
             .await
         {
-            Err(crate::accounts::AccountError::InvalidCredentials) => {
+            Err(crate::accounts::Error::InvalidCredentials) => {
                 super::count_sign_in("password", "failure");
                 self.sessions
                     .activity()
@@ -42,7 +42,7 @@ impl Auth {
                     .await?;
                 return Err(AuthError::InvalidCredentials);
             }
-            Err(crate::accounts::AccountError::Throttled(wait)) => {
+            Err(crate::accounts::Error::Throttled(wait)) => {
                 super::count_sign_in("password", "throttled");
                 return Err(AuthError::Throttled(wait));
             }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use super::*;
+use crate::domain::{EmailAddress, NewPassword, PasswordAttempt, Username};
 use crate::password::{HashCost, PasswordHasher};
 use crate::sessions::{Lifetimes, SessionTable};
 use crate::throttle;
@@ -75,6 +76,7 @@ impl Fixture {
         let password = NewPassword::parse(PW).unwrap();
         let email = EmailAddress::parse(&format!("{name}@example.test")).unwrap();
         self.auth
+            .account()
             .register(&session, &username, &email, &password, &client())
             .await
             .unwrap();
@@ -274,13 +276,17 @@ async fn a_rename_that_fails_midway_keeps_the_old_name() {
     let sudo = f.auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
     let failed = f
         .auth
+        .account()
         .change_username(&me, &sudo, &new_name, &client())
         .await;
     assert!(failed.is_err());
-    assert_eq!(f.auth.profile("ada").await.unwrap().username, "ada");
+    assert_eq!(
+        f.auth.account().profile("ada").await.unwrap().username,
+        "ada"
+    );
     assert!(matches!(
-        f.auth.profile("lovelace").await,
-        Err(AuthError::NotFound)
+        f.auth.account().profile("lovelace").await,
+        Err(AccountError::NotFound)
     ));
 }
 
@@ -293,12 +299,14 @@ async fn deleting_an_account_needs_its_password_then_leaves_nothing_signed_in() 
     for typed in ["bob", "", "a"] {
         let refused = f
             .auth
+            .account()
             .delete_account(&laptop, &me, typed, Some(&attempt(PW)), None, &client())
             .await;
-        assert!(matches!(refused, Err(AuthError::NotYourUsername(ref own)) if own == "ada"));
+        assert!(matches!(refused, Err(AccountError::NotYourUsername(ref own)) if own == "ada"));
     }
     let refused = f
         .auth
+        .account()
         .delete_account(
             &laptop,
             &me,
@@ -308,18 +316,19 @@ async fn deleting_an_account_needs_its_password_then_leaves_nothing_signed_in() 
             &client(),
         )
         .await;
-    assert!(matches!(refused, Err(AuthError::WrongPassword)));
+    assert!(matches!(refused, Err(AccountError::WrongPassword)));
     assert!(f.me(&phone).await.is_some());
 
     f.auth
+        .account()
         .delete_account(&laptop, &me, "ada", Some(&attempt(PW)), None, &client())
         .await
         .unwrap();
     assert!(f.me(&laptop).await.is_none());
     assert!(f.me(&phone).await.is_none());
     assert!(matches!(
-        f.auth.profile("ada").await,
-        Err(AuthError::NotFound)
+        f.auth.account().profile("ada").await,
+        Err(AccountError::NotFound)
     ));
 }
 
@@ -335,12 +344,13 @@ async fn a_registration_that_fails_midway_creates_nothing() {
     let email = EmailAddress::parse("ada@example.test").unwrap();
     let failed = f
         .auth
+        .account()
         .register(&session, &username, &email, &password, &client())
         .await;
     assert!(failed.is_err());
     assert!(matches!(
-        f.auth.profile("ada").await,
-        Err(AuthError::NotFound)
+        f.auth.account().profile("ada").await,
+        Err(AccountError::NotFound)
     ));
     assert!(f.auth.current_user(&session).await.unwrap().is_none());
 }

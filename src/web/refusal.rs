@@ -11,7 +11,9 @@ use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use super::UNAVAILABLE_RETRY_SECONDS;
-use crate::auth::{AdminError, AuthError, DeviceError, EmailError, FactorError, Failure};
+use crate::auth::{
+    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, Failure,
+};
 use crate::domain::{Field, FieldError};
 
 /// The status an answer of the core is given: 4xx for what a form can
@@ -19,10 +21,7 @@ use crate::domain::{Field, FieldError};
 pub fn status_of(error: &AuthError) -> StatusCode {
     use AuthError as E;
     match error {
-        E::UsernameTaken
-        | E::UsernameUnchanged
-        | E::NotYourUsername(_)
-        | E::WrongPassword
+        E::WrongPassword
         | E::WeakPassword(_)
         | E::WrongCode
         | E::CodeNeeded
@@ -30,14 +29,12 @@ pub fn status_of(error: &AuthError) -> StatusCode {
         E::InvalidCredentials | E::SignInExpired => StatusCode::UNAUTHORIZED,
         E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         E::ConfirmPassword
-        | E::Forbidden
         | E::FactorsUnavailable
         | E::PasskeysUnavailable(_)
         | E::PasskeyRefused
-        | E::AccountLocked(_)
-        | E::EmailNotVerified => StatusCode::FORBIDDEN,
+        | E::AccountLocked(_) => StatusCode::FORBIDDEN,
         E::NotFound | E::LinkInvalid => StatusCode::NOT_FOUND,
-        E::PasskeyExpired | E::NoPasskey | E::LastAdmin => StatusCode::BAD_REQUEST,
+        E::PasskeyExpired | E::NoPasskey => StatusCode::BAD_REQUEST,
         E::Store(_) | E::Hash(_) | E::Session(_) if error.is_unavailable() => {
             StatusCode::SERVICE_UNAVAILABLE
         }
@@ -106,9 +103,6 @@ impl Answer for AuthError {
     fn field(&self) -> Option<Field> {
         use AuthError as E;
         match self {
-            E::UsernameTaken | E::UsernameUnchanged | E::NotYourUsername(_) => {
-                Some(Field::Username)
-            }
             E::WrongPassword | E::WeakPassword(_) | E::PasswordNeeded => Some(Field::Password),
             E::WrongCode | E::CodeNeeded => Some(Field::Code),
             _ => None,
@@ -169,6 +163,48 @@ impl Answer for DeviceError {
             DeviceError::ThisDevice => StatusCode::BAD_REQUEST,
             DeviceError::NotYourDevice | DeviceError::ConfirmPassword => StatusCode::FORBIDDEN,
             DeviceError::Failed(failure) => failure_status(failure),
+        }
+    }
+}
+
+impl Answer for AccountError {
+    fn status(&self) -> StatusCode {
+        use AccountError as E;
+        match self {
+            E::UsernameTaken
+            | E::UsernameUnchanged
+            | E::WeakPassword(_)
+            | E::NotYourUsername(_)
+            | E::WrongPassword
+            | E::PasswordNeeded
+            | E::CodeNeeded
+            | E::WrongCode => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            E::Forbidden | E::EmailNotVerified | E::FactorsUnavailable | E::ConfirmPassword => {
+                StatusCode::FORBIDDEN
+            }
+            E::NotFound => StatusCode::NOT_FOUND,
+            E::LastAdmin => StatusCode::BAD_REQUEST,
+            E::Failed(failure) => failure_status(failure),
+        }
+    }
+
+    fn field(&self) -> Option<Field> {
+        use AccountError as E;
+        match self {
+            E::UsernameTaken | E::UsernameUnchanged | E::NotYourUsername(_) => {
+                Some(Field::Username)
+            }
+            E::WrongPassword | E::WeakPassword(_) | E::PasswordNeeded => Some(Field::Password),
+            E::WrongCode | E::CodeNeeded => Some(Field::Code),
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            AccountError::Throttled(wait) => Some(wait.0),
+            _ => wait_if_unavailable(self.status()),
         }
     }
 }

@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use http::request::Parts;
 
 use super::{Browser, Client, Kit, Refusal, SetCookies};
-use crate::auth::{AuthError, SignInOutcome};
+use crate::auth::{AccountError, AuthError, SignInOutcome};
 use crate::domain::{CurrentUser, EmailAddress, NewPassword, PasswordAttempt, Username};
 use crate::sessions::{BrowserSession, ClientInfo};
 use crate::throttle::KnownBrowser;
@@ -48,9 +48,12 @@ impl Visit {
         username: &Username,
         email: &EmailAddress,
         password: &NewPassword,
-    ) -> Result<CurrentUser, AuthError> {
-        let auth = self.kit.auth();
-        (auth.register(&self.session, username, email, password, &self.client)).await
+    ) -> Result<CurrentUser, AccountError> {
+        self.kit
+            .auth()
+            .account()
+            .register(&self.session, username, email, password, &self.client)
+            .await
     }
 
     /// Logs in with a password; the cookies are the sign-in's when the

@@ -36,6 +36,7 @@ pub async fn register(username: String, email: String, password: String) -> Resu
             let session = session()?;
             let auth = auth()?;
             let user = auth
+                .account()
                 .register(&session, &name, &email, &password, &client_info())
                 .await?;
             send_cookie(auth.known_browser_cookie(&user));

@@ -4,7 +4,7 @@
 
 use std::error::Error;
 
-use latchkey::auth::{AdminError, AuthError, DeviceError, EmailError, FactorError};
+use latchkey::auth::{AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError};
 use latchkey::domain::Field;
 use latchkey::sessions::SessionError;
 use latchkey::throttle::{Limited, RetryAfter};
@@ -46,22 +46,13 @@ pub fn internal(what: &str, error: &dyn Error) -> ApiError {
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         match e {
-            AuthError::UsernameTaken => ApiError::field(Field::Username, "That username is taken."),
-            AuthError::UsernameUnchanged => {
-                ApiError::field(Field::Username, "That is already your username.")
-            }
             AuthError::InvalidCredentials => ApiError::InvalidCredentials,
-            AuthError::NotYourUsername(own) => ApiError::field(
-                Field::Username,
-                format!("Type your username, {own}, to confirm."),
-            ),
             AuthError::WrongPassword => {
                 ApiError::field(Field::Password, "That is not your password.")
             }
             AuthError::WeakPassword(message) => ApiError::field(Field::Password, message),
             AuthError::Throttled(wait) => wait.into(),
             AuthError::ConfirmPassword => ApiError::ConfirmPassword,
-            AuthError::Forbidden => ApiError::Forbidden("You are not allowed to do that.".into()),
             AuthError::NotFound => ApiError::NotFound("There is no such user.".into()),
             AuthError::LinkInvalid => ApiError::NotFound(
                 "That link does not work: it was used already, it expired, or the address \
@@ -98,15 +89,44 @@ impl From<AuthError> for ApiError {
             AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
                 "This account is locked by the site's administrators: {why}"
             )),
-            AuthError::LastAdmin => ApiError::BadRequest(
-                "That is the last administrator: make another one first.".into(),
-            ),
             AuthError::PasswordNeeded => ApiError::field(Field::Password, "Enter your password."),
-            AuthError::EmailNotVerified => ApiError::Forbidden(
-                "Confirm your email address first: follow the link we mailed you.".into(),
-            ),
             _ if e.is_unavailable() => unavailable(&e),
             _ => internal("a use case failed", &e),
+        }
+    }
+}
+
+/// The account context's answers; the re-authentication it shares with a
+/// password change (a wrong password, a code) is told the same way.
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        use AccountError as E;
+        match e {
+            E::UsernameTaken => ApiError::field(Field::Username, "That username is taken."),
+            E::UsernameUnchanged => {
+                ApiError::field(Field::Username, "That is already your username.")
+            }
+            E::WeakPassword(message) => AuthError::WeakPassword(message).into(),
+            E::NotYourUsername(own) => ApiError::field(
+                Field::Username,
+                format!("Type your username, {own}, to confirm."),
+            ),
+            E::Forbidden => ApiError::Forbidden("You are not allowed to do that.".into()),
+            E::NotFound => AuthError::NotFound.into(),
+            E::EmailNotVerified => ApiError::Forbidden(
+                "Confirm your email address first: follow the link we mailed you.".into(),
+            ),
+            E::LastAdmin => ApiError::BadRequest(
+                "That is the last administrator: make another one first.".into(),
+            ),
+            E::WrongPassword => AuthError::WrongPassword.into(),
+            E::PasswordNeeded => AuthError::PasswordNeeded.into(),
+            E::CodeNeeded => AuthError::CodeNeeded.into(),
+            E::WrongCode => AuthError::WrongCode.into(),
+            E::Throttled(wait) => wait.into(),
+            E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
+            E::ConfirmPassword => ApiError::ConfirmPassword,
+            E::Failed(failure) => AuthError::from(failure).into(),
         }
     }
 }

@@ -11,7 +11,7 @@ pub async fn email_settings() -> Result<EmailSettings, ApiError> {
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(auth()?.email_settings(&me).await?)
+            Ok(auth()?.account().email_settings(&me).await?)
         }
         .await,
     )
@@ -106,7 +106,10 @@ pub async fn set_new_device_notices(on: Option<String>) -> Result<(), ApiError> 
         async move {
             let session = session()?;
             let me = require_user(&session).await?;
-            auth()?.set_new_device_notices(&me, on.is_some()).await?;
+            auth()?
+                .account()
+                .set_new_device_notices(&me, on.is_some())
+                .await?;
             let said = match on {
                 Some(_) => "We will mail you when a new device signs in.",
                 None => "We will not mail you about new devices.",

@@ -16,6 +16,7 @@ pub async fn change_username(username: String) -> Result<(), ApiError> {
             let name = Username::parse(&username).map_err(|e| ApiError::Invalid(vec![e]))?;
             let sudo = auth()?.sudo(&me)?;
             let user = auth()?
+                .account()
                 .change_username(&me, &sudo, &name, &client_info())
                 .await?;
             flash(
@@ -58,6 +59,7 @@ pub async fn delete_account(
                 false => Some(password_of(Field::Password, &password)?),
             };
             auth()?
+                .account()
                 .delete_account(
                     &session,
                     &me,

@@ -8,7 +8,7 @@ use super::ApiError;
 pub async fn get_profile(username: String) -> Result<Profile, ApiError> {
     use super::server::{auth, finish};
 
-    finish(async move { Ok(auth()?.profile(&username).await?) }.await)
+    finish(async move { Ok(auth()?.account().profile(&username).await?) }.await)
 }
 
 /// The signed-in user's own profile, for the edit form.
@@ -19,7 +19,7 @@ pub async fn my_profile() -> Result<Profile, ApiError> {
     finish(
         async move {
             let me = require_user(&session()?).await?;
-            Ok(auth()?.profile(&me.user.username).await?)
+            Ok(auth()?.account().profile(&me.user.username).await?)
         }
         .await,
     )
@@ -34,7 +34,7 @@ pub async fn update_profile(
     location: String,
 ) -> Result<(), ApiError> {
     use super::server::{auth, finish, flash, require_user, session};
-    use latchkey::auth::AuthError;
+    use latchkey::auth::AccountError;
     use latchkey::domain::{Flash, ProfileUpdate};
 
     finish(
@@ -43,8 +43,12 @@ pub async fn update_profile(
             let me = require_user(&session).await?;
             let update =
                 ProfileUpdate::parse(&display_name, &bio, &location).map_err(ApiError::Invalid)?;
-            let saved = match auth()?.update_profile(&me, &username, &update).await {
-                Err(AuthError::Forbidden) => {
+            let saved = match auth()?
+                .account()
+                .update_profile(&me, &username, &update)
+                .await
+            {
+                Err(AccountError::Forbidden) => {
                     return Err(ApiError::Forbidden(
                         "You can only edit your own profile.".into(),
                     ))

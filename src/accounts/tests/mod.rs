@@ -66,7 +66,7 @@ async fn a_name_taken_in_another_case_is_refused() {
         .register(&name("ALICE"), &password(PW))
         .await
         .unwrap_err();
-    assert!(matches!(err, AccountError::UsernameTaken), "{err:?}");
+    assert!(matches!(err, Error::UsernameTaken), "{err:?}");
 }
 
 #[tokio::test]
@@ -81,7 +81,7 @@ async fn concurrent_registrations_of_one_name_create_exactly_one_account() {
     for t in tries {
         match t.await.unwrap() {
             Ok(_) => created += 1,
-            Err(AccountError::UsernameTaken) => {}
+            Err(Error::UsernameTaken) => {}
             Err(e) => panic!("unexpected {e:?}"),
         }
     }
@@ -106,10 +106,7 @@ async fn wrong_password_unknown_user_and_malformed_name_all_get_the_same_error()
             .authenticate(user, &attempt(pw))
             .await
             .unwrap_err();
-        assert!(
-            matches!(err, AccountError::InvalidCredentials),
-            "{user}: {err:?}"
-        );
+        assert!(matches!(err, Error::InvalidCredentials), "{user}: {err:?}");
     }
 }
 
@@ -194,7 +191,7 @@ async fn only_the_owner_may_edit_a_profile_and_a_refusal_changes_nothing() {
             .update_profile(mallory.id, target, &evil)
             .await
             .unwrap_err();
-        assert!(matches!(err, AccountError::Forbidden), "{target}: {err:?}");
+        assert!(matches!(err, Error::Forbidden), "{target}: {err:?}");
     }
     assert_eq!(
         f.accounts.profile("alice").await.unwrap().display_name,
@@ -216,11 +213,11 @@ async fn an_unknown_profile_is_not_found() {
     let f = fixture().await;
     assert!(matches!(
         f.accounts.profile("ghost").await,
-        Err(AccountError::NotFound)
+        Err(Error::NotFound)
     ));
     assert!(matches!(
         f.accounts.profile("../etc").await,
-        Err(AccountError::NotFound)
+        Err(Error::NotFound)
     ));
 }
 
@@ -238,7 +235,7 @@ async fn changing_the_password_needs_the_current_one_and_then_only_the_new_one_w
         .change_password(user.id, &attempt("not the current one"), &password(next))
         .await
         .unwrap_err();
-    assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
+    assert!(matches!(err, Error::InvalidCredentials), "{err:?}");
     assert!(
         f.accounts.authenticate("dora", &attempt(PW)).await.is_ok(),
         "a refused change changes nothing"
@@ -313,7 +310,7 @@ async fn renaming_to_a_taken_name_changes_nothing() {
         .change_username(f.accounts.store().db(), alice.id, &name("Bob"))
         .await
         .unwrap_err();
-    assert!(matches!(err, AccountError::UsernameTaken), "{err:?}");
+    assert!(matches!(err, Error::UsernameTaken), "{err:?}");
     assert_eq!(
         f.accounts
             .current_user(alice.id)
@@ -329,7 +326,7 @@ async fn renaming_to_a_taken_name_changes_nothing() {
         .change_username(f.accounts.store().db(), alice.id, &name("alice"))
         .await
         .unwrap_err();
-    assert!(matches!(err, AccountError::UsernameUnchanged), "{err:?}");
+    assert!(matches!(err, Error::UsernameUnchanged), "{err:?}");
     let recased = f
         .accounts
         .change_username(f.accounts.store().db(), alice.id, &name("ALICE"))
@@ -355,13 +352,13 @@ async fn a_password_is_verified_for_its_own_user_only() {
         .verify_password(alice.id, &attempt("not the password"))
         .await
         .unwrap_err();
-    assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
+    assert!(matches!(err, Error::InvalidCredentials), "{err:?}");
     let err = f
         .accounts
         .verify_password(UserId(alice.id.0 + 1), &attempt(PW))
         .await
         .unwrap_err();
-    assert!(matches!(err, AccountError::NotFound), "{err:?}");
+    assert!(matches!(err, Error::NotFound), "{err:?}");
 }
 
 #[tokio::test]
@@ -387,7 +384,7 @@ async fn a_deleted_account_is_gone_and_its_name_free() {
     assert!(f.accounts.current_user(alice.id).await.unwrap().is_none());
     assert!(matches!(
         f.accounts.profile("alice").await,
-        Err(AccountError::NotFound)
+        Err(Error::NotFound)
     ));
     // The name is free again.
     f.accounts

@@ -17,7 +17,7 @@ async fn guessing_locks_the_name_for_a_doubling_while_whatever_the_password() {
             .authenticate("alice", &attempt("wrong guess"))
             .await
             .unwrap_err();
-        assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
+        assert!(matches!(err, Error::InvalidCredentials), "{err:?}");
     }
     // The next failure locks the name for 2 s...
     assert!(f
@@ -31,10 +31,7 @@ async fn guessing_locks_the_name_for_a_doubling_while_whatever_the_password() {
         .authenticate("alice", &attempt(PW))
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, AccountError::Throttled(RetryAfter(2))),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Throttled(RetryAfter(2))), "{err:?}");
     f.clock.advance_seconds(2);
     // The next failure doubles the wait.
     f.accounts
@@ -46,10 +43,7 @@ async fn guessing_locks_the_name_for_a_doubling_while_whatever_the_password() {
         .authenticate("alice", &attempt(PW))
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, AccountError::Throttled(RetryAfter(4))),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Throttled(RetryAfter(4))), "{err:?}");
     f.clock.advance_seconds(4);
     f.accounts
         .authenticate("alice", &attempt(PW))
@@ -61,7 +55,7 @@ async fn guessing_locks_the_name_for_a_doubling_while_whatever_the_password() {
         .authenticate("alice", &attempt("wrong guess"))
         .await
         .unwrap_err();
-    assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
+    assert!(matches!(err, Error::InvalidCredentials), "{err:?}");
 }
 
 #[tokio::test]
@@ -108,7 +102,7 @@ async fn an_hour_later_the_count_starts_over() {
             .authenticate("bob", &attempt("wrong guess"))
             .await
             .unwrap_err();
-        assert!(matches!(err, AccountError::InvalidCredentials), "{err:?}");
+        assert!(matches!(err, Error::InvalidCredentials), "{err:?}");
     }
     assert_eq!(
         f.accounts.throttle().purge().await.unwrap(),

@@ -154,6 +154,7 @@ async fn no_admin_acts_on_themselves_and_the_last_admin_stays() {
     // Ada is the last admin: her own account cannot go.
     assert!(matches!(
         f.auth
+            .account()
             .delete_account(
                 &f.again(&ada_browser),
                 &ada,
@@ -163,7 +164,7 @@ async fn no_admin_acts_on_themselves_and_the_last_admin_stays() {
                 &client()
             )
             .await,
-        Err(AuthError::LastAdmin)
+        Err(AccountError::LastAdmin)
     ));
 }
 
@@ -186,8 +187,8 @@ async fn an_admin_deletes_an_account_and_the_audit_log_keeps_its_name() {
         .unwrap();
     assert!(f.me(&laptop).await.is_none());
     assert!(matches!(
-        f.auth.profile("bob").await,
-        Err(AuthError::NotFound)
+        f.auth.account().profile("bob").await,
+        Err(AccountError::NotFound)
     ));
     let audit = f.auth.admin().audit(&me, None).await.unwrap();
     assert_eq!(audit[0].1.action, AdminAction::Deleted);

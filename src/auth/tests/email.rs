@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::auth::EmailError;
+use crate::domain::EmailStatus;
 
 /// The token of the newest link to `path` mailed to `to`.
 async fn mailed(f: &Fixture, to: &str, path: &str) -> String {
@@ -56,10 +57,21 @@ async fn the_confirmation_link_confirms_the_address_once() {
         f.auth.email().resend(&me).await,
         Err(EmailError::AlreadyVerified)
     ));
-    let settings = f.auth.email_settings(&me).await.unwrap();
+    let settings = f.auth.account().email_settings(&me).await.unwrap();
     assert_eq!(settings.email.as_deref(), Some("ada@example.test"));
-    f.auth.set_new_device_notices(&me, true).await.unwrap();
-    assert!(f.auth.email_settings(&me).await.unwrap().new_device_notices);
+    f.auth
+        .account()
+        .set_new_device_notices(&me, true)
+        .await
+        .unwrap();
+    assert!(
+        f.auth
+            .account()
+            .email_settings(&me)
+            .await
+            .unwrap()
+            .new_device_notices
+    );
 }
 
 #[tokio::test]
@@ -73,7 +85,7 @@ async fn a_new_address_waits_for_its_link_and_the_old_one_can_take_the_account_b
         .request_change(&me, &sudo, &new)
         .await
         .unwrap();
-    let unchanged = f.auth.email_settings(&me).await.unwrap();
+    let unchanged = f.auth.account().email_settings(&me).await.unwrap();
     assert_eq!(unchanged.email.as_deref(), Some("ada@example.test"));
 
     let confirm = mailed(&f, "ada.new@", "/settings/email/confirm").await;
@@ -84,7 +96,7 @@ async fn a_new_address_waits_for_its_link_and_the_old_one_can_take_the_account_b
         .await
         .unwrap();
     assert_eq!(moved.as_str(), "ada.new@example.test");
-    let settings = f.auth.email_settings(&me).await.unwrap();
+    let settings = f.auth.account().email_settings(&me).await.unwrap();
     assert_eq!(settings.email.as_deref(), Some("ada.new@example.test"));
 
     // The old address takes it back, and every device is signed out.

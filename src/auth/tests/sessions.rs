@@ -80,11 +80,19 @@ async fn a_profile_is_its_owners_to_edit() {
     let (_, ada) = f.registered("ada").await;
     let (_, bob) = f.registered("bob").await;
     let update = ProfileUpdate::parse("Ada L.", "Counts things", "London").unwrap();
-    let profile = f.auth.update_profile(&ada, "ada", &update).await.unwrap();
+    let profile = f
+        .auth
+        .account()
+        .update_profile(&ada, "ada", &update)
+        .await
+        .unwrap();
     assert_eq!(profile.display_name, "Ada L.");
-    assert_eq!(f.auth.profile("ada").await.unwrap().bio, "Counts things");
+    assert_eq!(
+        f.auth.account().profile("ada").await.unwrap().bio,
+        "Counts things"
+    );
     assert!(matches!(
-        f.auth.update_profile(&bob, "ada", &update).await,
-        Err(AuthError::Forbidden)
+        f.auth.account().update_profile(&bob, "ada", &update).await,
+        Err(AccountError::Forbidden)
     ));
 }
