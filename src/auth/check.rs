@@ -4,7 +4,8 @@
 //! - [`CodeError`]: a second factor's code (throttled per account);
 //! - [`ReauthError`]: the factors a sign-in takes, asked again before a
 //!   sensitive change (the password, and a code with a second factor);
-//! - [`CheckError`]: a passkey ceremony, and whose sudo proof it is.
+//! - [`CheckError`]: a passkey ceremony, and whose sudo proof it is;
+//! - [`ProofError`]: who is there, proven with a passkey.
 
 use super::{AuthError, Failure};
 use crate::password::HashError;
@@ -131,8 +132,47 @@ macro_rules! takes_checks {
         }
         $crate::auth::check::takes_checks!(@more $error { $($rest)* });
     };
+    (@more $error:ident { proof $($rest:tt)* }) => {
+        impl From<$crate::auth::check::ProofError> for $error {
+            fn from(e: $crate::auth::check::ProofError) -> Self {
+                use $crate::auth::check::ProofError as P;
+                match e {
+                    P::NoPasskey => $error::NoPasskey,
+                    P::PasskeyRefused => $error::PasskeyRefused,
+                    P::Ceremony(e) => e.into(),
+                }
+            }
+        }
+        $crate::auth::check::takes_checks!(@more $error { $($rest)* });
+    };
     (@more $error:ident { }) => {};
 }
 pub(super) use takes_checks;
 
-takes_checks!(AuthError { reauth ceremony });
+takes_checks!(AuthError { reauth ceremony proof });
+
+/// What proving who is there with a passkey refused.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum ProofError {
+    /// The account has no passkey to use.
+    #[error("the account has no passkey")]
+    NoPasskey,
+    /// The browser's passkey answer did not prove anything.
+    #[error("that passkey was not accepted")]
+    PasskeyRefused,
+    /// The ceremony itself was refused.
+    #[error(transparent)]
+    Ceremony(#[from] CheckError),
+}
+
+impl From<crate::store::StoreError> for ProofError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ProofError::Ceremony(e.into())
+    }
+}
+
+impl From<tower_sessions::session::Error> for ProofError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        ProofError::Ceremony(e.into())
+    }
+}

@@ -5,8 +5,8 @@
 use crate::sessions::BrowserSession;
 
 use super::check::CodeError;
-use super::{Auth, AuthError, FactorError, Factors, Me, Sudo};
-use crate::domain::{ActivityKind, SecurityStatus, SudoAsks, TotpState, UserId, LATELY};
+use super::{Auth, FactorError, Factors, Me, Sudo};
+use crate::domain::{ActivityKind, SecurityStatus, TotpState, UserId, LATELY};
 use crate::factors::{qr_svg, recovery, SecretBox, TotpSecret};
 use crate::mail::templates;
 use crate::sessions::ClientInfo;
@@ -75,17 +75,6 @@ impl Auth {
         user: UserId,
     ) -> Result<bool, StoreError> {
         db.has_second_factor(user).await
-    }
-
-    /// What sudo mode asks of `me` beside the password: a second factor's
-    /// code if they have one, or a passkey instead of both.
-    pub async fn sudo_asks(&self, me: &Me) -> Result<SudoAsks, AuthError> {
-        let user = me.user.id;
-        Ok(SudoAsks {
-            password: self.has_password(self.store.db(), user).await?,
-            code: self.has_second_factor(self.store.db(), user).await?,
-            passkey: self.relying_party.is_ok() && self.store.db().passkey_count(user).await? > 0,
-        })
     }
 }
 

@@ -60,6 +60,7 @@ mod reset;
 mod scope;
 mod sign_in;
 mod sudo;
+mod sudo_mode;
 #[cfg(test)]
 mod tests;
 mod who;
@@ -76,6 +77,7 @@ pub use failure::Failure;
 pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
 pub use scope::{Scope, Shell};
 pub use sudo::{AdminSudo, Sudo};
+pub use sudo_mode::{SudoError, SudoMode};
 pub(crate) use who::count_sign_in;
 pub use who::{Me, SignIn, SignInOutcome};
 

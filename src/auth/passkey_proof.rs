@@ -11,9 +11,9 @@
 use crate::sessions::BrowserSession;
 use webauthn_rs::prelude::Passkey;
 
-use super::check::CheckError;
+use super::check::{CheckError, ProofError};
 use super::sign_in::SignedInBy;
-use super::{Auth, AuthError, Factor, Me, SignInOutcome};
+use super::{Auth, AuthError, Factor, SignInOutcome};
 use crate::domain::{PasskeyId, UserId};
 use crate::factors::passkeys::{
     parse_passkey, passkey_json, request_json, Ceremony, CeremonyState, PublicKeyCredential,
@@ -57,7 +57,7 @@ impl Auth {
     ) -> Result<SignInOutcome, AuthError> {
         let ceremony = self.take_ceremony(session, Purpose::SignIn).await?;
         let user = match self.check_passkey(ceremony, credential).await {
-            Err(AuthError::PasskeyRefused) => {
+            Err(ProofError::PasskeyRefused) => {
                 super::count_sign_in("passkey", "failure");
                 return Err(AuthError::PasskeyRefused);
             }
@@ -76,8 +76,9 @@ impl Auth {
         let pending = sessions::pending(session, self.clock.seconds())
             .await?
             .ok_or(AuthError::SignInExpired)?;
-        self.begin_known(session, Purpose::Factor, pending.user)
-            .await
+        Ok(self
+            .begin_known(session, Purpose::Factor, pending.user)
+            .await?)
     }
 
     /// The second step of a sign-in, with a passkey.
@@ -110,38 +111,13 @@ impl Auth {
         .await
     }
 
-    /// Starts confirming who is there with a passkey, for sudo mode.
-    pub async fn begin_passkey_sudo(
-        &self,
-        session: &BrowserSession,
-        me: &Me,
-    ) -> Result<String, AuthError> {
-        self.begin_known(session, Purpose::Sudo, me.user.id).await
-    }
-
-    /// Opens sudo mode with a passkey: it proves what a password and a
-    /// second factor would.
-    pub async fn finish_passkey_sudo(
-        &self,
-        session: &BrowserSession,
-        me: &Me,
-        credential: &str,
-    ) -> Result<(), AuthError> {
-        let ceremony = self.take_ceremony(session, Purpose::Sudo).await?;
-        if ceremony.user != Some(me.user.id) {
-            return Err(AuthError::PasskeyExpired);
-        }
-        self.check_passkey(ceremony, credential).await?;
-        Ok(self.sessions.confirmed_password(session).await?)
-    }
-
     /// Starts an authentication with one of `user`'s passkeys.
-    async fn begin_known(
+    pub(super) async fn begin_known(
         &self,
         session: &BrowserSession,
         purpose: Purpose,
         user: UserId,
-    ) -> Result<String, AuthError> {
+    ) -> Result<String, ProofError> {
         let relying_party = self.relying_party()?;
         let keys: Vec<Passkey> = self
             .stored_passkeys(user)
@@ -150,12 +126,12 @@ impl Auth {
             .map(|(_, key)| key)
             .collect();
         if keys.is_empty() {
-            return Err(AuthError::NoPasskey);
+            return Err(ProofError::NoPasskey);
         }
         let (options, state) = relying_party
             .webauthn()
             .start_passkey_authentication(&keys)
-            .map_err(|_| AuthError::PasskeyRefused)?;
+            .map_err(|_| ProofError::PasskeyRefused)?;
         let (json, challenge) = request_json(options);
         let state = CeremonyState::Authenticate(state);
         self.hold_ceremony(session, purpose, Some(user), challenge, state)
@@ -167,44 +143,44 @@ impl Auth {
     /// signature over this ceremony's challenge, with the user verified;
     /// then spends the challenge and notes the passkey's use. Answers whose
     /// it is.
-    async fn check_passkey(
+    pub(super) async fn check_passkey(
         &self,
         ceremony: Ceremony,
         credential: &str,
-    ) -> Result<UserId, AuthError> {
+    ) -> Result<UserId, ProofError> {
         let webauthn = self.relying_party()?.webauthn();
         let answer: PublicKeyCredential =
-            serde_json::from_str(credential).map_err(|_| AuthError::PasskeyRefused)?;
+            serde_json::from_str(credential).map_err(|_| ProofError::PasskeyRefused)?;
         let row = self
             .store
             .db()
             .passkey_by_credential(answer.get_credential_id())
             .await?
-            .ok_or(AuthError::PasskeyRefused)?;
-        let mut passkey = parse_passkey(&row.passkey).ok_or(AuthError::PasskeyRefused)?;
+            .ok_or(ProofError::PasskeyRefused)?;
+        let mut passkey = parse_passkey(&row.passkey).ok_or(ProofError::PasskeyRefused)?;
         let result = match ceremony.state {
             CeremonyState::Discover(state) => {
                 // The browser names the account by its handle: it must be
                 // the passkey's owner's.
                 let (handle, _) = webauthn
                     .identify_discoverable_authentication(&answer)
-                    .map_err(|_| AuthError::PasskeyRefused)?;
+                    .map_err(|_| ProofError::PasskeyRefused)?;
                 let owner = self
                     .store
                     .db()
                     .user_by_webauthn_handle(handle.as_bytes())
                     .await?;
                 if owner != Some(row.user) {
-                    return Err(AuthError::PasskeyRefused);
+                    return Err(ProofError::PasskeyRefused);
                 }
                 webauthn.finish_discoverable_authentication_v2(&answer, state, &passkey)
             }
             CeremonyState::Authenticate(state) if ceremony.user == Some(row.user) => {
                 webauthn.finish_passkey_authentication(&answer, &state)
             }
-            _ => return Err(AuthError::PasskeyRefused),
+            _ => return Err(ProofError::PasskeyRefused),
         }
-        .map_err(|_| AuthError::PasskeyRefused)?;
+        .map_err(|_| ProofError::PasskeyRefused)?;
         let now = self.clock.seconds();
         let expires = ceremony.started + CEREMONY_SECONDS;
         if !self
@@ -213,7 +189,7 @@ impl Auth {
             .spend_challenge(&ceremony.challenge, expires, now)
             .await?
         {
-            return Err(AuthError::PasskeyRefused);
+            return Err(ProofError::PasskeyRefused);
         }
         passkey.update_credential(&result);
         self.store

@@ -11,27 +11,6 @@ use crate::sessions::ClientInfo;
 use crate::store::SignedOut;
 
 impl Auth {
-    /// Checks `me`'s password and unlocks sensitive actions on this session
-    /// for a while. Wrong ones are throttled per user.
-    pub async fn confirm_password(
-        &self,
-        session: &BrowserSession,
-        me: &Me,
-        password: &PasswordAttempt,
-        code: Option<&str>,
-        client: &ClientInfo,
-    ) -> Result<(), AuthError> {
-        self.check_password(me, password).await?;
-        // With a second factor, sudo mode takes its code as well.
-        if self.has_second_factor(self.store.db(), me.user.id).await? {
-            let code = code
-                .filter(|c| !c.trim().is_empty())
-                .ok_or(AuthError::CodeNeeded)?;
-            self.check_factor(me.user.id, code, client).await?;
-        }
-        Ok(self.sessions.confirmed_password(session).await?)
-    }
-
     /// Replaces `me`'s password after checking the current one. In one
     /// transaction: the new hash, every other device signed out, the
     /// activity row. Then this session gets a new id (an old copy of its
@@ -121,7 +100,11 @@ impl Auth {
         }
     }
 
-    async fn check_password(&self, me: &Me, password: &PasswordAttempt) -> Result<(), ReauthError> {
+    pub(super) async fn check_password(
+        &self,
+        me: &Me,
+        password: &PasswordAttempt,
+    ) -> Result<(), ReauthError> {
         use crate::accounts::Error as E;
         match self.accounts.verify_password(me.user.id, password).await {
             Ok(()) => Ok(()),

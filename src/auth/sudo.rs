@@ -5,7 +5,7 @@
 //! does not compile, and no session is needed to judge it.
 
 use super::check::CheckError;
-use super::{AdminError, Auth, AuthError, Me};
+use super::{AdminError, Auth, Me, SudoError};
 use crate::domain::UserId;
 
 /// Proof that the signed-in user re-authenticated lately on this session.
@@ -42,8 +42,8 @@ impl Sudo {
 impl Auth {
     /// Sudo mode's proof for `me`, or `ConfirmPassword` when the last
     /// re-authentication on their session is over ten minutes old (or never was).
-    pub fn sudo(&self, me: &Me) -> Result<Sudo, AuthError> {
-        self.sudo_if_active(me).ok_or(AuthError::ConfirmPassword)
+    pub fn sudo(&self, me: &Me) -> Result<Sudo, SudoError> {
+        self.sudo_if_active(me).ok_or(SudoError::ConfirmPassword)
     }
 
     /// Sudo mode's proof, if it is open: for the use cases that take either

@@ -248,10 +248,11 @@ async fn signing_a_device_out_needs_sudo_and_refuses_this_one_and_others_devices
     let stale = f.again(&laptop);
     let me = f.auth.current_user(&stale).await.unwrap().unwrap();
     let unconfirmed = f.auth.sudo(&f.me(&stale).await.unwrap());
-    assert!(matches!(unconfirmed, Err(AuthError::ConfirmPassword)));
+    assert!(matches!(unconfirmed, Err(SudoError::ConfirmPassword)));
     assert!(f.me(&phone).await.is_some());
 
     f.auth
+        .sudo_mode()
         .confirm_password(&stale, &me, &attempt(PW), None, &client())
         .await
         .unwrap();
@@ -366,6 +367,7 @@ async fn confirming_the_password_renews_the_session_id() {
     let me = f.auth.current_user(&browser).await.unwrap().unwrap();
     let copied = browser.id();
     f.auth
+        .sudo_mode()
         .confirm_password(&browser, &me, &attempt(PW), None, &client())
         .await
         .unwrap();

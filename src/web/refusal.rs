@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::UNAVAILABLE_RETRY_SECONDS;
 use crate::auth::{
-    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, Failure,
+    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, Failure, SudoError,
 };
 use crate::domain::{Field, FieldError};
 
@@ -204,6 +204,40 @@ impl Answer for AccountError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             AccountError::Throttled(wait) => Some(wait.0),
+            _ => wait_if_unavailable(self.status()),
+        }
+    }
+}
+
+impl Answer for SudoError {
+    fn status(&self) -> StatusCode {
+        use SudoError as E;
+        match self {
+            E::WrongPassword | E::PasswordNeeded | E::CodeNeeded | E::WrongCode => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            E::FactorsUnavailable
+            | E::PasskeysUnavailable(_)
+            | E::PasskeyRefused
+            | E::ConfirmPassword => StatusCode::FORBIDDEN,
+            E::PasskeyExpired | E::NoPasskey => StatusCode::BAD_REQUEST,
+            E::Failed(failure) => failure_status(failure),
+        }
+    }
+
+    fn field(&self) -> Option<Field> {
+        use SudoError as E;
+        match self {
+            E::WrongPassword | E::PasswordNeeded => Some(Field::Password),
+            E::WrongCode | E::CodeNeeded => Some(Field::Code),
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            SudoError::Throttled(wait) => Some(wait.0),
             _ => wait_if_unavailable(self.status()),
         }
     }

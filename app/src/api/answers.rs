@@ -4,7 +4,9 @@
 
 use std::error::Error;
 
-use latchkey::auth::{AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError};
+use latchkey::auth::{
+    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, SudoError,
+};
 use latchkey::domain::Field;
 use latchkey::sessions::SessionError;
 use latchkey::throttle::{Limited, RetryAfter};
@@ -125,6 +127,27 @@ impl From<AccountError> for ApiError {
             E::WrongCode => AuthError::WrongCode.into(),
             E::Throttled(wait) => wait.into(),
             E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
+            E::ConfirmPassword => ApiError::ConfirmPassword,
+            E::Failed(failure) => AuthError::from(failure).into(),
+        }
+    }
+}
+
+/// The sudo-mode context's answers, told as a sign-in's same refusals are.
+impl From<SudoError> for ApiError {
+    fn from(e: SudoError) -> Self {
+        use SudoError as E;
+        match e {
+            E::WrongPassword => AuthError::WrongPassword.into(),
+            E::PasswordNeeded => AuthError::PasswordNeeded.into(),
+            E::CodeNeeded => AuthError::CodeNeeded.into(),
+            E::WrongCode => AuthError::WrongCode.into(),
+            E::Throttled(wait) => wait.into(),
+            E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
+            E::PasskeysUnavailable(why) => AuthError::PasskeysUnavailable(why).into(),
+            E::PasskeyRefused => AuthError::PasskeyRefused.into(),
+            E::PasskeyExpired => AuthError::PasskeyExpired.into(),
+            E::NoPasskey => AuthError::NoPasskey.into(),
             E::ConfirmPassword => ApiError::ConfirmPassword,
             E::Failed(failure) => AuthError::from(failure).into(),
         }

@@ -92,7 +92,7 @@ pub async fn passkey_sudo_options() -> Result<String, ApiError> {
         async move {
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
-            Ok(auth()?.begin_passkey_sudo(&session, &me).await?)
+            Ok(auth()?.sudo_mode().begin_passkey(&session, &me).await?)
         }
         .await,
     )
@@ -109,7 +109,8 @@ pub async fn passkey_sudo(credential: String, next: Option<String>) -> Result<()
             let session = session()?;
             let me = require_user_setting_up(&session).await?;
             auth()?
-                .finish_passkey_sudo(&session, &me, &credential)
+                .sudo_mode()
+                .finish_passkey(&session, &me, &credential)
                 .await?;
             leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
             Ok(())

@@ -3,7 +3,7 @@
 //! same status: one mapping, checked here for every variant a form can show.
 
 use latchkey::auth::AuthError;
-use latchkey::auth::{AccountError, AdminError, DeviceError, EmailError, FactorError};
+use latchkey::auth::{AccountError, AdminError, DeviceError, EmailError, FactorError, SudoError};
 use latchkey::store::StoreError;
 use latchkey::throttle::RetryAfter;
 use latchkey::web::{status_of, Answer};
@@ -83,6 +83,26 @@ fn the_app_and_the_kit_give_every_account_refusal_the_same_status() {
         E::WrongCode,
         E::Throttled(RetryAfter(9)),
         E::FactorsUnavailable,
+        E::ConfirmPassword,
+        E::Failed(StoreError::ReadOnly.into()),
+    ];
+    agree(every);
+}
+
+#[test]
+fn the_app_and_the_kit_give_every_sudo_refusal_the_same_status() {
+    use SudoError as E;
+    let every = [
+        E::WrongPassword,
+        E::PasswordNeeded,
+        E::CodeNeeded,
+        E::WrongCode,
+        E::Throttled(RetryAfter(9)),
+        E::FactorsUnavailable,
+        E::PasskeysUnavailable("no origin".into()),
+        E::PasskeyRefused,
+        E::PasskeyExpired,
+        E::NoPasskey,
         E::ConfirmPassword,
         E::Failed(StoreError::ReadOnly.into()),
     ];

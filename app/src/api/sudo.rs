@@ -38,6 +38,7 @@ pub async fn confirm_password(
             let me = require_user_setting_up(&session).await?;
             let password = password_of(Field::Password, &password)?;
             auth()?
+                .sudo_mode()
                 .confirm_password(&session, &me, &password, code.as_deref(), &client_info())
                 .await?;
             leptos_axum::redirect(ReturnTo::or_home(next.as_deref()).as_str());
@@ -56,7 +57,7 @@ pub async fn sudo_asks() -> Result<SudoAsks, ApiError> {
     finish(
         async move {
             let me = require_user_setting_up(&session()?).await?;
-            Ok(auth()?.sudo_asks(&me).await?)
+            Ok(auth()?.sudo_mode().asks(&me).await?)
         }
         .await,
     )

@@ -163,7 +163,7 @@ async fn a_sign_in_link_signs_in_the_browser_that_follows_it_once() {
     assert!(f.me(&phone).await.is_some());
     // A link opens no sudo mode.
     let me = f.me(&phone).await.unwrap();
-    assert!(matches!(f.auth.sudo(&me), Err(AuthError::ConfirmPassword)));
+    assert!(matches!(f.auth.sudo(&me), Err(SudoError::ConfirmPassword)));
     assert!(matches!(
         f.auth
             .sign_in_with_link(&f.browser(), &token, false, &client(), None)

@@ -138,13 +138,13 @@ async fn a_recovery_code_works_once_and_renewing_replaces_them_all() {
 async fn turning_the_authenticator_off_lets_the_password_alone_sign_in() {
     let f = fixture().await;
     let (auth, laptop, me, _, _) = with_authenticator(&f).await;
-    assert!(auth.sudo_asks(&me).await.unwrap().code);
+    assert!(auth.sudo_mode().asks(&me).await.unwrap().code);
     let sudo = auth.sudo(&f.me(&laptop).await.unwrap()).unwrap();
     auth.factors()
         .disable_totp(&me, &sudo, &client())
         .await
         .unwrap();
-    assert!(!auth.sudo_asks(&me).await.unwrap().code);
+    assert!(!auth.sudo_mode().asks(&me).await.unwrap().code);
     let off = auth
         .factors()
         .security_status(&f.again(&laptop), &me)

@@ -144,11 +144,12 @@ async fn sudo_mode_opens_with_a_passkey_and_closes_after_ten_minutes() {
     assert!(auth.sudo_if_active(&me).is_none());
 
     let request = f.again(&laptop);
-    let options = auth.begin_passkey_sudo(&request, &me).await.unwrap();
+    let options = auth.sudo_mode().begin_passkey(&request, &me).await.unwrap();
     request.save().await.unwrap(); // as the session layer does after each request
     let answer = phone.get(0, &options);
     let request = f.again(&laptop);
-    auth.finish_passkey_sudo(&request, &me, &answer)
+    auth.sudo_mode()
+        .finish_passkey(&request, &me, &answer)
         .await
         .unwrap();
     request.save().await.unwrap();
