@@ -44,6 +44,34 @@ pub enum Error {
     Hash(#[from] HashError),
 }
 
+/// Why a new password was not hashed for an account.
+#[derive(Debug, thiserror::Error)]
+pub enum NewPasswordError {
+    /// It is too easy to guess; the text says why.
+    #[error("weak password")]
+    Weak(String),
+    /// The account is gone.
+    #[error("no such user")]
+    NoSuchUser,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+impl From<NewPasswordError> for Error {
+    fn from(e: NewPasswordError) -> Self {
+        match e {
+            NewPasswordError::Weak(why) => Error::WeakPassword(why),
+            NewPasswordError::NoSuchUser => Error::NotFound,
+            NewPasswordError::Store(e) => Error::Store(e),
+            NewPasswordError::Hash(e) => Error::Hash(e),
+        }
+    }
+}
+
 /// The account service: the store, the hasher and the clock together.
 #[derive(Clone)]
 pub struct Accounts {
@@ -273,14 +301,17 @@ impl Accounts {
         &self,
         user: UserId,
         new: &NewPassword,
-    ) -> Result<String, Error> {
+    ) -> Result<String, NewPasswordError> {
         let me = self
             .store
             .db()
             .find_current_user(user)
             .await?
-            .ok_or(Error::NotFound)?;
-        refuse_weak(new, &me.username).await?;
+            .ok_or(NewPasswordError::NoSuchUser)?;
+        let strength = crate::strength::score(new.expose(), &[&me.username]).await;
+        if !strength.acceptable {
+            return Err(NewPasswordError::Weak(crate::strength::refusal(&strength)));
+        }
         Ok(self.hasher.hash(new).await?)
     }
 

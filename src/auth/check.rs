@@ -4,7 +4,7 @@
 //! - [`CodeError`]: a second factor's code (throttled per account);
 //! - [`ReauthError`]: the factors a sign-in takes, asked again before a
 //!   sensitive change (the password, and a code with a second factor);
-//! - [`CheckError`]: a passkey ceremony, and whose sudo proof it is;
+//! - [`CheckError`]: a passkey ceremony;
 //! - [`ProofError`]: who is there, proven with a passkey.
 
 use super::{AuthError, Failure};
@@ -48,7 +48,7 @@ pub(super) enum ReauthError {
     Code(#[from] CodeError),
 }
 
-/// What a passkey ceremony, or the sudo proof's owner, refused.
+/// What a passkey ceremony refused.
 #[derive(Debug, thiserror::Error)]
 pub(super) enum CheckError {
     /// This server offers no passkeys; the text says why.
@@ -57,9 +57,6 @@ pub(super) enum CheckError {
     /// No passkey ceremony waits on this browser (or it waited too long).
     #[error("the passkey request expired")]
     PasskeyExpired,
-    /// The proof of sudo mode is another user's.
-    #[error("the password must be confirmed first")]
-    ConfirmPassword,
     /// Beneath the check.
     #[error(transparent)]
     Failed(#[from] Failure),
@@ -125,7 +122,6 @@ macro_rules! takes_checks {
                 match e {
                     C::PasskeysUnavailable(why) => $error::PasskeysUnavailable(why),
                     C::PasskeyExpired => $error::PasskeyExpired,
-                    C::ConfirmPassword => $error::ConfirmPassword,
                     C::Failed(failure) => failure.into(),
                 }
             }
@@ -149,7 +145,7 @@ macro_rules! takes_checks {
 }
 pub(super) use takes_checks;
 
-takes_checks!(AuthError { reauth ceremony proof });
+takes_checks!(AuthError { ceremony proof });
 
 /// What proving who is there with a passkey refused.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,3 @@
-use crate::accounts::Error as AccountsError;
 use crate::password::HashError;
 use crate::sessions::SessionError;
 use crate::store::StoreError;
@@ -11,21 +10,9 @@ pub enum AuthError {
     /// Log-in: unknown user or wrong password, deliberately one answer.
     #[error("invalid username or password")]
     InvalidCredentials,
-    /// The signed-in user's password, asked for again, is not theirs.
-    #[error("that is not the password")]
-    WrongPassword,
-    /// The new password is too easy to guess; the text says why.
-    #[error("weak password")]
-    WeakPassword(String),
     /// Too many wrong passwords for this account lately; try again later.
     #[error("too many attempts")]
     Throttled(RetryAfter),
-    /// The action needs the password given on this session lately (sudo mode).
-    #[error("the password must be confirmed first")]
-    ConfirmPassword,
-    /// No such user (one gone meanwhile).
-    #[error("no such user")]
-    NotFound,
     /// A link from a mail is unknown, used, expired, or no longer matches
     /// the account's address.
     #[error("that link is not valid")]
@@ -34,9 +21,6 @@ pub enum AuthError {
     /// too long).
     #[error("no sign-in is waiting for a code")]
     SignInExpired,
-    /// Sudo mode needs the second factor's code too, and none was given.
-    #[error("enter the code from your authenticator app")]
-    CodeNeeded,
     /// The second-factor code is wrong, or was used already.
     #[error("that code is not right")]
     WrongCode,
@@ -57,9 +41,6 @@ pub enum AuthError {
     /// The account has no passkey to use.
     #[error("the account has no passkey")]
     NoPasskey,
-    /// The account has a password, and none was given.
-    #[error("enter your password")]
-    PasswordNeeded,
     /// The account is locked by an admin; the text is their reason.
     #[error("the account is locked")]
     AccountLocked(String),
@@ -82,24 +63,6 @@ impl AuthError {
             AuthError::Store(e) => e.is_unavailable(),
             AuthError::Session(e) => super::failure::session_unavailable(e),
             _ => false,
-        }
-    }
-}
-
-impl From<AccountsError> for AuthError {
-    fn from(e: AccountsError) -> Self {
-        match e {
-            AccountsError::InvalidCredentials => AuthError::InvalidCredentials,
-            AccountsError::WeakPassword(why) => AuthError::WeakPassword(why),
-            AccountsError::Throttled(wait) => AuthError::Throttled(wait),
-            // What this context asks of the account service (checking a
-            // password, hashing a new one) answers none of these.
-            AccountsError::UsernameTaken
-            | AccountsError::UsernameUnchanged
-            | AccountsError::Forbidden => AuthError::InvalidCredentials,
-            AccountsError::NotFound => AuthError::NotFound,
-            AccountsError::Store(e) => AuthError::Store(e),
-            AccountsError::Hash(e) => AuthError::Hash(e),
         }
     }
 }
@@ -132,6 +95,6 @@ mod tests {
         let garbled = serde_json::from_str::<i64>("{").unwrap_err();
         assert!(!AuthError::from(session::Error::SerdeJson(garbled)).is_unavailable());
         assert!(AuthError::from(StoreError::ReadOnly).is_unavailable());
-        assert!(!AuthError::WrongPassword.is_unavailable());
+        assert!(!AuthError::InvalidCredentials.is_unavailable());
     }
 }

@@ -61,3 +61,9 @@ pub enum FactorError {
 super::failure::fails_with_failure!(FactorError);
 
 super::check::takes_checks!(FactorError { ceremony });
+
+impl From<super::sudo::NotYours> for FactorError {
+    fn from(_: super::sudo::NotYours) -> Self {
+        FactorError::ConfirmPassword
+    }
+}

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::email::{hash_token, new_token};
-use super::{Auth, AuthError};
+use super::Auth;
 use crate::domain::{EmailAddress, UserId};
 use crate::mail::{templates, Mail};
 use crate::store::{AddressOwner, Db, NewEmailToken, StoreError};
@@ -203,7 +203,7 @@ impl Auth {
     }
 
     /// On `db`, inside the use's transaction: uses a `kind` link once and
-    /// answers whose it is. The address it went to must still be the
+    /// answers whose it is (`None`: the link does not work). The address it went to must still be the
     /// account's; if it was not yet verified (and `kind` allows that), it is
     /// now: the link's reader has shown it is theirs.
     pub(super) async fn take_link(
@@ -212,33 +212,33 @@ impl Auth {
         token: &str,
         kind: &LinkKind,
         now: i64,
-    ) -> Result<UserId, AuthError> {
+    ) -> Result<Option<UserId>, StoreError> {
         let hash = hash_token(token.trim());
         let Some(taken) = db.take_email_token(&hash, kind.purpose, now).await? else {
-            return Err(AuthError::LinkInvalid);
+            return Ok(None);
         };
         // (A locked account's links are refused by the take itself.)
         let (user, key) = (taken.user, taken.email_key);
         let Some((address, verified)) = db.user_email(user).await? else {
-            return Err(AuthError::LinkInvalid);
+            return Ok(None);
         };
         let still_theirs = EmailAddress::parse(&address).is_ok_and(|a| a.key() == key);
         if !still_theirs {
-            return Err(AuthError::LinkInvalid);
+            return Ok(None);
         }
         if !verified {
             if (kind.needs_verified)(&self.verified_for) {
-                return Err(AuthError::LinkInvalid);
+                return Ok(None);
             }
             match db.mark_email_verified(user, &key, now).await {
                 Ok(true) => {}
-                Ok(false) => return Err(AuthError::LinkInvalid),
+                Ok(false) => return Ok(None),
                 // Another account verified the address first.
-                Err(e) if e.is_unique_violation() => return Err(AuthError::LinkInvalid),
-                Err(e) => return Err(e.into()),
+                Err(e) if e.is_unique_violation() => return Ok(None),
+                Err(e) => return Err(e),
             }
         }
-        Ok(user)
+        Ok(Some(user))
     }
 
     /// Whether `user`'s address is verified, when `needed` says it must be

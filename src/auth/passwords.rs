@@ -1,22 +1,22 @@
-//! The password's use cases for a signed-in user: confirming it (sudo
-//! mode), changing it, and checking it (or, for an account without one,
-//! sudo mode in its place).
+//! The password's use case for a signed-in user, changing it, and the
+//! checks a sensitive change asks again: the password (or, for an account
+//! without one, sudo mode in its place) and a code with a second factor.
 
 use crate::sessions::BrowserSession;
 
 use super::check::ReauthError;
-use super::{Auth, AuthError, Me};
+use super::{Auth, Me, PasswordError, Passwords};
 use crate::domain::{ActivityKind, NewPassword, PasswordAttempt};
 use crate::sessions::ClientInfo;
 use crate::store::SignedOut;
 
-impl Auth {
+impl Passwords<'_> {
     /// Replaces `me`'s password after checking the current one. In one
     /// transaction: the new hash, every other device signed out, the
     /// activity row. Then this session gets a new id (an old copy of its
     /// cookie is worthless) and counts as confirmed. Answers how many other
     /// devices were signed out.
-    pub async fn change_password(
+    pub async fn change(
         &self,
         session: &BrowserSession,
         me: &Me,
@@ -24,7 +24,7 @@ impl Auth {
         code: Option<&str>,
         new: &NewPassword,
         client: &ClientInfo,
-    ) -> Result<u64, AuthError> {
+    ) -> Result<u64, PasswordError> {
         let second_factor = self
             .check_sign_in_factors(me, current, code, client)
             .await?;
@@ -43,7 +43,6 @@ impl Auth {
         self.record_on(db, me, ActivityKind::PasswordChanged, client)
             .await?;
         tx.commit().await?;
-        let signed_out = others;
         self.mail.wake();
         // A new id, and the password just given counts as a confirmation
         // (unless sudo mode also takes a second factor's code).
@@ -53,9 +52,11 @@ impl Auth {
             self.sessions.confirmed_password(session).await?;
         }
         session.save().await?;
-        Ok(signed_out)
+        Ok(others)
     }
+}
 
+impl Auth {
     /// What a sensitive change takes: the factors of a sign-in (ASVS 6.3).
     /// The password, checked (or, for an account without one, sudo mode);
     /// with a second factor, its code too, or sudo mode, which took one.

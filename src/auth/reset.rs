@@ -6,34 +6,34 @@ use crate::sessions::BrowserSession;
 
 use super::email::hash_token;
 use super::mailed::RESET_LINK;
-use super::{Auth, AuthError};
+use super::{PasswordError, Passwords};
 use crate::domain::{
     ActivityKind, CurrentUser, EmailAddress, NewPassword, Trusted, UserId, LATELY,
 };
 use crate::sessions::{ClientInfo, Via};
 use crate::store::SignedOut;
 
-impl Auth {
+impl Passwords<'_> {
     /// Mails a link that sets a new password, if an account has `email`
     /// (verified, unless configured otherwise). The answer is the same, and
     /// takes at least [`super::LINK_ANSWER_TIME`], whether or not one has;
     /// an account gets at most three an hour.
-    pub async fn request_password_reset(&self, email: &EmailAddress) -> Result<(), AuthError> {
+    pub async fn request_reset(&self, email: &EmailAddress) -> Result<(), PasswordError> {
         Ok(self.mail_link(email, &RESET_LINK).await?)
     }
 
     /// Whose live reset link `token` is, without using it.
-    async fn reset_link_owner(&self, token: &str, now: i64) -> Result<UserId, AuthError> {
+    async fn reset_link_owner(&self, token: &str, now: i64) -> Result<UserId, PasswordError> {
         self.store
             .db()
             .peek_email_token(&hash_token(token.trim()), RESET_LINK.purpose, now)
             .await?
-            .ok_or(AuthError::LinkInvalid)
+            .ok_or(PasswordError::LinkInvalid)
     }
 
     /// What the account of a live reset link trusts besides its password,
     /// for the page that sets a new one: a new password removes none of it.
-    pub async fn trusted_by_reset_link(&self, token: &str) -> Result<Trusted, AuthError> {
+    pub async fn trusted_by_reset_link(&self, token: &str) -> Result<Trusted, PasswordError> {
         let now = self.clock.seconds();
         let user = self.reset_link_owner(token, now).await?;
         let totp = self.store.db().totp(user).await?;
@@ -59,23 +59,26 @@ impl Auth {
     /// change is recorded, and this browser is signed in on a new device,
     /// unless the account has a second factor (then `None`: the user signs
     /// in with the new password and the factor).
-    pub async fn reset_password(
+    pub async fn reset(
         &self,
         session: &BrowserSession,
         token: &str,
         new: &NewPassword,
         client: &ClientInfo,
-    ) -> Result<Option<CurrentUser>, AuthError> {
+    ) -> Result<Option<CurrentUser>, PasswordError> {
         let now = self.clock.seconds();
         let user = self.reset_link_owner(token, now).await?;
         let password_hash = self.accounts.new_password_hash(user, new).await?;
         let tx = self.store.begin().await?;
         let db = tx.db();
-        let owner = self.take_link(db, token, &RESET_LINK, now).await?;
+        let owner = self
+            .take_link(db, token, &RESET_LINK, now)
+            .await?
+            .ok_or(PasswordError::LinkInvalid)?;
         let me = db
             .find_current_user(owner)
             .await?
-            .ok_or(AuthError::LinkInvalid)?;
+            .ok_or(PasswordError::LinkInvalid)?;
         db.update_password_hash(owner, &password_hash, now).await?;
         db.note_signed_out(owner, SignedOut::Every, now).await?;
         db.delete_other_devices(owner, None).await?;

@@ -29,12 +29,14 @@ impl Auth {
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
     ) -> Result<SignInOutcome, AuthError> {
+        use crate::accounts::Error as E;
         let user = match self
             .accounts
             .authenticate_from(username, password, browser)
             .await
         {
-            Err(crate::accounts::Error::InvalidCredentials) => {
+            Ok(user) => user,
+            Err(E::InvalidCredentials) => {
                 super::count_sign_in("password", "failure");
                 self.sessions
                     .activity()
@@ -42,11 +44,20 @@ impl Auth {
                     .await?;
                 return Err(AuthError::InvalidCredentials);
             }
-            Err(crate::accounts::Error::Throttled(wait)) => {
+            Err(E::Throttled(wait)) => {
                 super::count_sign_in("password", "throttled");
                 return Err(AuthError::Throttled(wait));
             }
-            other => other?,
+            Err(E::Store(e)) => return Err(e.into()),
+            Err(E::Hash(e)) => return Err(e.into()),
+            // Checking a name and password answers nothing else.
+            Err(
+                E::UsernameTaken
+                | E::UsernameUnchanged
+                | E::WeakPassword(_)
+                | E::Forbidden
+                | E::NotFound,
+            ) => return Err(AuthError::InvalidCredentials),
         };
         let by = SignedInBy {
             via: Via::Password,
@@ -85,7 +96,10 @@ impl Auth {
             factor: None,
         };
         let who = async |db: Db<'_>, now| {
-            let id = self.take_link(db, token, &SIGN_IN_LINK, now).await?;
+            let id = self
+                .take_link(db, token, &SIGN_IN_LINK, now)
+                .await?
+                .ok_or(AuthError::LinkInvalid)?;
             db.find_current_user(id)
                 .await?
                 .ok_or(AuthError::LinkInvalid)

@@ -4,9 +4,13 @@
 //! passkey, within the last ten minutes. A use case that forgot the check
 //! does not compile, and no session is needed to judge it.
 
-use super::check::CheckError;
 use super::{AdminError, Auth, Me, SudoError};
 use crate::domain::UserId;
+
+/// A sudo proof handed to a use case acting for someone else: each
+/// context answers it as its `ConfirmPassword`.
+#[derive(Debug)]
+pub(super) struct NotYours;
 
 /// Proof that the signed-in user re-authenticated lately on this session.
 /// It cannot be made outside this module, nor kept past the request that
@@ -24,17 +28,17 @@ pub struct AdminSudo(Sudo);
 
 impl AdminSudo {
     /// `Ok` when this proof is `me`'s.
-    pub(super) fn covers(&self, me: &Me) -> Result<(), CheckError> {
+    pub(super) fn covers(&self, me: &Me) -> Result<(), NotYours> {
         self.0.covers(me)
     }
 }
 
 impl Sudo {
     /// `Ok` when this proof is `me`'s.
-    pub(super) fn covers(&self, me: &Me) -> Result<(), CheckError> {
+    pub(super) fn covers(&self, me: &Me) -> Result<(), NotYours> {
         match self.user == me.user.id {
             true => Ok(()),
-            false => Err(CheckError::ConfirmPassword),
+            false => Err(NotYours),
         }
     }
 }

@@ -152,7 +152,8 @@ async fn a_password_change_signs_the_others_out_and_renews_this_session() {
     let new = NewPassword::parse(NEW_PW).unwrap();
     let others = f
         .auth
-        .change_password(&laptop, &me, Some(&attempt(PW)), None, &new, &client())
+        .passwords()
+        .change(&laptop, &me, Some(&attempt(PW)), None, &new, &client())
         .await
         .unwrap();
     assert_eq!(others, 1);
@@ -182,9 +183,13 @@ async fn a_password_change_that_fails_midway_changes_nothing() {
     let new = NewPassword::parse(NEW_PW).unwrap();
     let failed = f
         .auth
-        .change_password(&laptop, &me, Some(&attempt(PW)), None, &new, &client())
+        .passwords()
+        .change(&laptop, &me, Some(&attempt(PW)), None, &new, &client())
         .await;
-    assert!(matches!(failed, Err(AuthError::Store(_))), "{failed:?}");
+    assert!(
+        matches!(failed, Err(PasswordError::Failed(Failure::Store(_)))),
+        "{failed:?}"
+    );
     assert!(f.me(&phone).await.is_some(), "the other device is still in");
     // (Checked without signing in, which would write activity too.)
     let old = f.auth.accounts().authenticate("ada", &attempt(PW)).await;
@@ -199,7 +204,8 @@ async fn a_wrong_current_password_changes_nothing() {
     let new = NewPassword::parse(NEW_PW).unwrap();
     let refused = f
         .auth
-        .change_password(
+        .passwords()
+        .change(
             &laptop,
             &me,
             Some(&attempt("not the password")),
@@ -208,7 +214,7 @@ async fn a_wrong_current_password_changes_nothing() {
             &client(),
         )
         .await;
-    assert!(matches!(refused, Err(AuthError::WrongPassword)));
+    assert!(matches!(refused, Err(PasswordError::WrongPassword)));
     assert!(f.me(&phone).await.is_some());
     assert!(f.logged_in("ada", PW).await.is_ok());
 }

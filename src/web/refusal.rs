@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use super::UNAVAILABLE_RETRY_SECONDS;
 use crate::auth::{
-    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, Failure, SudoError,
+    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, Failure,
+    PasswordError, SudoError,
 };
 use crate::domain::{Field, FieldError};
 
@@ -21,19 +22,14 @@ use crate::domain::{Field, FieldError};
 pub fn status_of(error: &AuthError) -> StatusCode {
     use AuthError as E;
     match error {
-        E::WrongPassword
-        | E::WeakPassword(_)
-        | E::WrongCode
-        | E::CodeNeeded
-        | E::PasswordNeeded => StatusCode::UNPROCESSABLE_ENTITY,
+        E::WrongCode => StatusCode::UNPROCESSABLE_ENTITY,
         E::InvalidCredentials | E::SignInExpired => StatusCode::UNAUTHORIZED,
         E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-        E::ConfirmPassword
-        | E::FactorsUnavailable
+        E::FactorsUnavailable
         | E::PasskeysUnavailable(_)
         | E::PasskeyRefused
         | E::AccountLocked(_) => StatusCode::FORBIDDEN,
-        E::NotFound | E::LinkInvalid => StatusCode::NOT_FOUND,
+        E::LinkInvalid => StatusCode::NOT_FOUND,
         E::PasskeyExpired | E::NoPasskey => StatusCode::BAD_REQUEST,
         E::Store(_) | E::Hash(_) | E::Session(_) if error.is_unavailable() => {
             StatusCode::SERVICE_UNAVAILABLE
@@ -101,12 +97,7 @@ impl Answer for AuthError {
     }
 
     fn field(&self) -> Option<Field> {
-        use AuthError as E;
-        match self {
-            E::WrongPassword | E::WeakPassword(_) | E::PasswordNeeded => Some(Field::Password),
-            E::WrongCode | E::CodeNeeded => Some(Field::Code),
-            _ => None,
-        }
+        matches!(self, AuthError::WrongCode).then_some(Field::Code)
     }
 
     fn retry_after(&self) -> Option<u64> {
@@ -204,6 +195,39 @@ impl Answer for AccountError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             AccountError::Throttled(wait) => Some(wait.0),
+            _ => wait_if_unavailable(self.status()),
+        }
+    }
+}
+
+impl Answer for PasswordError {
+    fn status(&self) -> StatusCode {
+        use PasswordError as E;
+        match self {
+            E::WrongPassword
+            | E::PasswordNeeded
+            | E::CodeNeeded
+            | E::WrongCode
+            | E::WeakPassword(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            E::FactorsUnavailable | E::ConfirmPassword => StatusCode::FORBIDDEN,
+            E::LinkInvalid | E::NotFound => StatusCode::NOT_FOUND,
+            E::Failed(failure) => failure_status(failure),
+        }
+    }
+
+    fn field(&self) -> Option<Field> {
+        use PasswordError as E;
+        match self {
+            E::WrongPassword | E::PasswordNeeded | E::WeakPassword(_) => Some(Field::Password),
+            E::WrongCode | E::CodeNeeded => Some(Field::Code),
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            PasswordError::Throttled(wait) => Some(wait.0),
             _ => wait_if_unavailable(self.status()),
         }
     }
@@ -378,7 +402,9 @@ mod tests {
         let field = Refusal::from(FieldError::new(Field::Username, "too short"));
         assert_eq!(field.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(field.retry_after(), None);
-        let weak = Refusal::from(AuthError::WeakPassword("too common".into()));
+        let weak = Refusal::from(crate::auth::PasswordError::WeakPassword(
+            "too common".into(),
+        ));
         assert_eq!(weak.field(), Some(Field::Password));
     }
 }

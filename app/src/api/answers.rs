@@ -5,7 +5,8 @@
 use std::error::Error;
 
 use latchkey::auth::{
-    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, SudoError,
+    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, PasswordError,
+    SudoError,
 };
 use latchkey::domain::Field;
 use latchkey::sessions::SessionError;
@@ -43,19 +44,30 @@ pub fn internal(what: &str, error: &dyn Error) -> ApiError {
     ApiError::Internal
 }
 
+/// The words of the refusals several contexts share (a re-authentication's).
+fn wrong_password() -> ApiError {
+    ApiError::field(Field::Password, "That is not your password.")
+}
+
+fn password_needed() -> ApiError {
+    ApiError::field(Field::Password, "Enter your password.")
+}
+
+fn code_needed() -> ApiError {
+    ApiError::field(Field::Code, "Enter the code from your authenticator app.")
+}
+
+fn no_such_user() -> ApiError {
+    ApiError::NotFound("There is no such user.".into())
+}
+
 /// The one mapping from the core's answers to what the client is told;
 /// the status and `Retry-After` follow from the variant ([`finish`]).
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         match e {
             AuthError::InvalidCredentials => ApiError::InvalidCredentials,
-            AuthError::WrongPassword => {
-                ApiError::field(Field::Password, "That is not your password.")
-            }
-            AuthError::WeakPassword(message) => ApiError::field(Field::Password, message),
             AuthError::Throttled(wait) => wait.into(),
-            AuthError::ConfirmPassword => ApiError::ConfirmPassword,
-            AuthError::NotFound => ApiError::NotFound("There is no such user.".into()),
             AuthError::LinkInvalid => ApiError::NotFound(
                 "That link does not work: it was used already, it expired, or the address \
                  changed since. Ask for a new one."
@@ -67,9 +79,6 @@ impl From<AuthError> for ApiError {
                 "That code is not right. Authenticator codes change every 30 seconds, and each \
                  code works once.",
             ),
-            AuthError::CodeNeeded => {
-                ApiError::field(Field::Code, "Enter the code from your authenticator app.")
-            }
             AuthError::FactorsUnavailable => {
                 ApiError::Forbidden("Authenticator apps are not set up on this server.".into())
             }
@@ -91,7 +100,6 @@ impl From<AuthError> for ApiError {
             AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
                 "This account is locked by the site's administrators: {why}"
             )),
-            AuthError::PasswordNeeded => ApiError::field(Field::Password, "Enter your password."),
             _ if e.is_unavailable() => unavailable(&e),
             _ => internal("a use case failed", &e),
         }
@@ -108,26 +116,46 @@ impl From<AccountError> for ApiError {
             E::UsernameUnchanged => {
                 ApiError::field(Field::Username, "That is already your username.")
             }
-            E::WeakPassword(message) => AuthError::WeakPassword(message).into(),
+            E::WeakPassword(message) => ApiError::field(Field::Password, message),
             E::NotYourUsername(own) => ApiError::field(
                 Field::Username,
                 format!("Type your username, {own}, to confirm."),
             ),
             E::Forbidden => ApiError::Forbidden("You are not allowed to do that.".into()),
-            E::NotFound => AuthError::NotFound.into(),
+            E::NotFound => no_such_user(),
             E::EmailNotVerified => ApiError::Forbidden(
                 "Confirm your email address first: follow the link we mailed you.".into(),
             ),
             E::LastAdmin => ApiError::BadRequest(
                 "That is the last administrator: make another one first.".into(),
             ),
-            E::WrongPassword => AuthError::WrongPassword.into(),
-            E::PasswordNeeded => AuthError::PasswordNeeded.into(),
-            E::CodeNeeded => AuthError::CodeNeeded.into(),
+            E::WrongPassword => wrong_password(),
+            E::PasswordNeeded => password_needed(),
+            E::CodeNeeded => code_needed(),
             E::WrongCode => AuthError::WrongCode.into(),
             E::Throttled(wait) => wait.into(),
             E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
             E::ConfirmPassword => ApiError::ConfirmPassword,
+            E::Failed(failure) => AuthError::from(failure).into(),
+        }
+    }
+}
+
+/// The passwords context's answers, told as a sign-in's same refusals are.
+impl From<PasswordError> for ApiError {
+    fn from(e: PasswordError) -> Self {
+        use PasswordError as E;
+        match e {
+            E::WrongPassword => wrong_password(),
+            E::PasswordNeeded => password_needed(),
+            E::CodeNeeded => code_needed(),
+            E::WrongCode => AuthError::WrongCode.into(),
+            E::Throttled(wait) => wait.into(),
+            E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
+            E::ConfirmPassword => ApiError::ConfirmPassword,
+            E::WeakPassword(message) => ApiError::field(Field::Password, message),
+            E::LinkInvalid => AuthError::LinkInvalid.into(),
+            E::NotFound => no_such_user(),
             E::Failed(failure) => AuthError::from(failure).into(),
         }
     }
@@ -138,9 +166,9 @@ impl From<SudoError> for ApiError {
     fn from(e: SudoError) -> Self {
         use SudoError as E;
         match e {
-            E::WrongPassword => AuthError::WrongPassword.into(),
-            E::PasswordNeeded => AuthError::PasswordNeeded.into(),
-            E::CodeNeeded => AuthError::CodeNeeded.into(),
+            E::WrongPassword => wrong_password(),
+            E::PasswordNeeded => password_needed(),
+            E::CodeNeeded => code_needed(),
             E::WrongCode => AuthError::WrongCode.into(),
             E::Throttled(wait) => wait.into(),
             E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),

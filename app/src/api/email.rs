@@ -63,7 +63,7 @@ pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
             // Refused before any database work: a flood from one address
             // holds no write lock.
             address_limits()?.mail_link(client_ip()).await?;
-            auth()?.request_password_reset(&email).await?;
+            auth()?.passwords().request_reset(&email).await?;
             flash(
                 &session()?,
                 Flash::info(
@@ -87,6 +87,7 @@ pub async fn reset_link_trusts(token: String) -> Result<Trusted, ApiError> {
 
     finish(
         auth()?
+            .passwords()
             .trusted_by_reset_link(&token)
             .await
             .map_err(Into::into),
@@ -98,7 +99,7 @@ pub async fn reset_link_trusts(token: String) -> Result<Trusted, ApiError> {
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), ApiError> {
     use super::server::{auth, client_info, finish, flash, send_cookie, session};
-    use latchkey::auth::AuthError;
+    use latchkey::auth::PasswordError;
     use latchkey::domain::{Field, FieldError, Flash, NewPassword};
 
     finish(
@@ -109,10 +110,11 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
             let session = session()?;
             let auth = auth()?;
             let user = match auth
-                .reset_password(&session, &token, &new, &client_info())
+                .passwords()
+                .reset(&session, &token, &new, &client_info())
                 .await
             {
-                Err(AuthError::WeakPassword(message)) => {
+                Err(PasswordError::WeakPassword(message)) => {
                     return Err(ApiError::field(Field::NewPassword, message))
                 }
                 other => other?,

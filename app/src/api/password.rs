@@ -13,7 +13,7 @@ pub async fn change_password(
     code: Option<String>,
 ) -> Result<(), ApiError> {
     use super::server::{auth, client_info, finish, flash, require_user, session};
-    use latchkey::auth::AuthError;
+    use latchkey::auth::PasswordError;
     use latchkey::domain::{Field, FieldError, Flash, NewPassword, PasswordAttempt};
 
     finish(
@@ -41,7 +41,7 @@ pub async fn change_password(
                 }
             };
             let others = match auth()?
-                .change_password(
+                .passwords().change(
                     &session,
                     &me,
                     current.as_ref(),
@@ -51,16 +51,16 @@ pub async fn change_password(
                 )
                 .await
             {
-                Err(AuthError::WeakPassword(message)) => {
+                Err(PasswordError::WeakPassword(message)) => {
                     return Err(ApiError::field(Field::NewPassword, message))
                 }
-                Err(AuthError::WrongPassword) => {
+                Err(PasswordError::WrongPassword) => {
                     return Err(ApiError::field(
                         Field::CurrentPassword,
                         "That is not your current password.",
                     ))
                 }
-                Err(AuthError::PasswordNeeded) => {
+                Err(PasswordError::PasswordNeeded) => {
                     return Err(ApiError::field(
                         Field::CurrentPassword,
                         "Enter your current password.",

@@ -3,7 +3,9 @@
 //! same status: one mapping, checked here for every variant a form can show.
 
 use latchkey::auth::AuthError;
-use latchkey::auth::{AccountError, AdminError, DeviceError, EmailError, FactorError, SudoError};
+use latchkey::auth::{
+    AccountError, AdminError, DeviceError, EmailError, FactorError, PasswordError, SudoError,
+};
 use latchkey::store::StoreError;
 use latchkey::throttle::RetryAfter;
 use latchkey::web::{status_of, Answer};
@@ -14,21 +16,15 @@ fn every_refusal() -> Vec<AuthError> {
     use AuthError as E;
     vec![
         E::InvalidCredentials,
-        E::WrongPassword,
-        E::WeakPassword("too common".into()),
         E::Throttled(RetryAfter(9)),
-        E::ConfirmPassword,
-        E::NotFound,
         E::LinkInvalid,
         E::SignInExpired,
-        E::CodeNeeded,
         E::WrongCode,
         E::FactorsUnavailable,
         E::PasskeysUnavailable("no origin".into()),
         E::PasskeyRefused,
         E::PasskeyExpired,
         E::NoPasskey,
-        E::PasswordNeeded,
         E::AccountLocked("spam".into()),
         E::Store(StoreError::ReadOnly),
     ]
@@ -84,6 +80,25 @@ fn the_app_and_the_kit_give_every_account_refusal_the_same_status() {
         E::Throttled(RetryAfter(9)),
         E::FactorsUnavailable,
         E::ConfirmPassword,
+        E::Failed(StoreError::ReadOnly.into()),
+    ];
+    agree(every);
+}
+
+#[test]
+fn the_app_and_the_kit_give_every_password_refusal_the_same_status() {
+    use PasswordError as E;
+    let every = [
+        E::WrongPassword,
+        E::PasswordNeeded,
+        E::CodeNeeded,
+        E::WrongCode,
+        E::Throttled(RetryAfter(9)),
+        E::FactorsUnavailable,
+        E::ConfirmPassword,
+        E::WeakPassword("too common".into()),
+        E::LinkInvalid,
+        E::NotFound,
         E::Failed(StoreError::ReadOnly.into()),
     ];
     agree(every);

@@ -115,16 +115,22 @@ async fn a_reset_link_says_what_the_account_trusts_then_sets_the_password_once()
     let f = fixture().await;
     let (laptop, _) = confirmed(&f, "ada").await;
     let address = EmailAddress::parse("ada@example.test").unwrap();
-    f.auth.request_password_reset(&address).await.unwrap();
+    f.auth.passwords().request_reset(&address).await.unwrap();
     let token = mailed(&f, "ada@", "/reset/confirm").await;
-    let trusted = f.auth.trusted_by_reset_link(&token).await.unwrap();
+    let trusted = f
+        .auth
+        .passwords()
+        .trusted_by_reset_link(&token)
+        .await
+        .unwrap();
     assert!(trusted.is_empty(), "{trusted:?}");
 
     let browser = f.browser();
     let new = NewPassword::parse(NEW_PW).unwrap();
     let signed_in = f
         .auth
-        .reset_password(&browser, &token, &new, &client())
+        .passwords()
+        .reset(&browser, &token, &new, &client())
         .await
         .unwrap();
     assert_eq!(signed_in.map(|user| user.username), Some("ada".into()));
@@ -134,14 +140,15 @@ async fn a_reset_link_says_what_the_account_trusts_then_sets_the_password_once()
     assert!(f.logged_in("ada", PW).await.is_err());
     assert!(f.logged_in("ada", NEW_PW).await.is_ok());
     assert!(matches!(
-        f.auth.trusted_by_reset_link(&token).await,
-        Err(AuthError::LinkInvalid)
+        f.auth.passwords().trusted_by_reset_link(&token).await,
+        Err(PasswordError::LinkInvalid)
     ));
     assert!(matches!(
         f.auth
-            .reset_password(&f.browser(), &token, &new, &client())
+            .passwords()
+            .reset(&f.browser(), &token, &new, &client())
             .await,
-        Err(AuthError::LinkInvalid)
+        Err(PasswordError::LinkInvalid)
     ));
 }
 

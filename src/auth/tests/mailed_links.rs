@@ -21,7 +21,7 @@ async fn asking_for_an_address_nobody_holds_takes_no_write_lock() {
         .await
         .unwrap();
     let nobody = EmailAddress::parse("nobody-at-all@example.test").unwrap();
-    let reset = f.auth.request_password_reset(&nobody).await;
+    let reset = f.auth.passwords().request_reset(&nobody).await;
     let link = f.auth.request_sign_in_link(&nobody).await;
     sqlx::query("ROLLBACK").execute(&mut *writer).await.unwrap();
     assert!(reset.is_ok(), "{reset:?}");
