@@ -18,7 +18,7 @@ pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<(String, 
     let auth = use_cases(config).await?;
     let (said, ok) = match words.as_slice() {
         ["list"] => {
-            let admins = auth.list_admins().await?;
+            let admins = auth.operator().list_admins().await?;
             match admins.is_empty() {
                 true => (
                     "no administrators yet: server admin grant NAME".to_string(),
@@ -29,12 +29,12 @@ pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<(String, 
         }
         ["grant", name] => {
             let (mut said, ok) = answer(
-                auth.grant_admin(name).await,
+                auth.operator().grant(name).await,
                 name,
                 "is now an administrator",
                 "is already an administrator",
             )?;
-            if ok && auth.console_waits_for_factor(name).await? {
+            if ok && auth.operator().console_waits_for_factor(name).await? {
                 said.push_str(&format!(
                     "\n{name} has no second factor yet: the admin console opens to them once \
                      they set one up (an authenticator app or a passkey, in Settings, Security)"
@@ -43,13 +43,13 @@ pub async fn admin(config: &Config, args: &[String]) -> anyhow::Result<(String, 
             (said, ok)
         }
         ["revoke", name] => answer(
-            auth.revoke_admin(name).await,
+            auth.operator().revoke(name).await,
             name,
             "is no longer an administrator",
             "is not an administrator",
         )?,
         ["sign-out-everyone"] => {
-            let devices = auth.sign_out_everyone().await?;
+            let devices = auth.operator().sign_out_everyone().await?;
             (
                 format!("signed out {devices} devices of every account"),
                 true,

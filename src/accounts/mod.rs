@@ -338,7 +338,7 @@ impl Accounts {
     /// Deletes `user`'s account: the user row and, by cascade, their profile,
     /// devices, sessions, remember tokens and activity, and the account's
     /// throttle records. The caller checks the password first
-    /// ([`crate::auth::Auth::delete_account`] does).
+    /// ([`crate::auth::Account::delete_account`] does).
     /// Answers whether there was such an account. Every query is on `db`.
     pub(crate) async fn delete_account(
         &self,

@@ -5,7 +5,7 @@
 //! user's own activity. The last admin cannot be locked, demoted or deleted,
 //! and an admin cannot do those to themselves.
 //!
-//! The first admin comes from the command line ([`Auth::grant_admin`]):
+//! The first admin comes from the command line ([`Operator::grant`](super::Operator::grant)):
 //! nothing on the web makes one.
 
 pub use super::admin_error::AdminError;

@@ -4,18 +4,24 @@
 //! first admin.
 
 use super::scope::Shell;
-use super::{AdminError, Auth, Scope};
+use super::{AdminError, Scope};
 use crate::domain::{Role, Username};
 
-impl Auth {
+context!(
+    /// The operator at the shell (`server admin …`).
+    Operator,
+    operator
+);
+
+impl Operator<'_> {
     /// `server admin grant NAME`: makes the account an admin, from the
     /// command line (the only way to make the first one).
-    pub async fn grant_admin(&self, username: &str) -> Result<(), AdminError> {
+    pub async fn grant(&self, username: &str) -> Result<(), AdminError> {
         self.cli_set_role(username, Role::Admin).await
     }
 
     /// `server admin revoke NAME`.
-    pub async fn revoke_admin(&self, username: &str) -> Result<(), AdminError> {
+    pub async fn revoke(&self, username: &str) -> Result<(), AdminError> {
         self.cli_set_role(username, Role::User).await
     }
 

@@ -7,7 +7,7 @@
 //! - [`CheckError`]: a passkey ceremony;
 //! - [`ProofError`]: who is there, proven with a passkey.
 
-use super::{AuthError, Failure};
+use super::{Failure, SignInError};
 use crate::password::HashError;
 use crate::throttle::RetryAfter;
 
@@ -145,7 +145,7 @@ macro_rules! takes_checks {
 }
 pub(super) use takes_checks;
 
-takes_checks!(AuthError { ceremony proof });
+takes_checks!(SignInError { ceremony proof });
 
 /// What proving who is there with a passkey refused.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! The use cases: one method for each thing a user can do, as phx.gen.auth's
 //! accounts context has them. Each takes domain types (it parses nothing),
 //! runs its writes in one transaction, records its own activity, and answers
-//! one error enum, [`AuthError`]. Server functions and other hosts only read
+//! one error enum, [`SignInError`]. Server functions and other hosts only read
 //! the request, parse, call one of these and map the answer.
 //!
 //! Two steps stay outside the transaction, on purpose: password hashing (so
@@ -46,7 +46,6 @@ mod check;
 mod devices;
 mod email;
 mod email_error;
-mod error;
 mod factor_error;
 mod factors;
 mod failure;
@@ -60,6 +59,7 @@ mod recovery_codes;
 mod reset;
 mod scope;
 mod sign_in;
+mod sign_in_error;
 mod sudo;
 mod sudo_mode;
 #[cfg(test)]
@@ -68,16 +68,17 @@ mod who;
 
 pub use account::{Account, AccountError};
 pub use admin::{Admin, AdminError};
+pub use admin_cli::Operator;
 pub use devices::{DeviceError, Devices};
 pub use email::Links;
 pub use email_error::{Email, EmailError};
-pub use error::AuthError;
 pub use factor_error::{FactorError, Factors};
 pub use factors::Factor;
 pub use failure::Failure;
 pub use mailed::{VerifiedFor, LINK_ANSWER_TIME};
 pub use password_error::{PasswordError, Passwords};
 pub use scope::{Scope, Shell};
+pub use sign_in_error::{SignInError, SigningIn};
 pub use sudo::{AdminSudo, Sudo};
 pub use sudo_mode::{SudoError, SudoMode};
 pub(crate) use who::count_sign_in;
@@ -90,7 +91,7 @@ use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::domain::{ActivityKind, CurrentUser, SecondFactorRule};
 use crate::mail::MailWaker;
-use crate::sessions::{ClientInfo, Resumed, SessionPolicy};
+use crate::sessions::{ClientInfo, SessionPolicy};
 use crate::store::{Db, Store, StoreError};
 use crate::throttle::{KnownBrowser, KnownBrowsers};
 
@@ -184,7 +185,7 @@ impl Auth {
 
     /// Who is signed in on `session`, if anyone: one indexed read. A session
     /// past its lifetimes, or whose device or account is gone, is anonymous.
-    pub async fn current_user(&self, session: &BrowserSession) -> Result<Option<Me>, AuthError> {
+    pub async fn current_user(&self, session: &BrowserSession) -> Result<Option<Me>, Failure> {
         let Some((at, mut user, confirmed)) = self.sessions.signed_in_user(session).await? else {
             return Ok(None);
         };
@@ -197,50 +198,6 @@ impl Auth {
             at,
             confirmed,
         }))
-    }
-
-    /// Signs out: the session and its device are deleted. Answers whether
-    /// anyone was signed in.
-    pub async fn log_out(
-        &self,
-        session: &BrowserSession,
-        client: &ClientInfo,
-    ) -> Result<bool, AuthError> {
-        Ok(self.sessions.log_out(session, client).await?)
-    }
-
-    /// Signs a browser with no live session back in from its remember-me
-    /// cookie; `None` when its session is alive (nothing to do).
-    pub async fn resume(
-        &self,
-        session: &BrowserSession,
-        cookie: &str,
-        client: &ClientInfo,
-    ) -> Result<Option<Resumed>, AuthError> {
-        if self.sessions.signed_in(session).await?.is_some() {
-            return Ok(None);
-        }
-        let now = self.clock.seconds();
-        let on_theft = async |db: Db<'_>, user| {
-            self.notice_remember_theft(db, user, now).await?;
-            Ok(())
-        };
-        let resumed = self
-            .sessions
-            .tokens()
-            .resume(session, cookie, client, on_theft)
-            .await?;
-        if matches!(resumed, Resumed::TheftSuspected) {
-            self.mail.wake();
-        }
-        let outcome = match resumed {
-            Resumed::SignedIn { .. } => "success",
-            Resumed::Rejected => "failure",
-            Resumed::TheftSuspected => "theft",
-            Resumed::Raced => "raced",
-        };
-        count_sign_in("remembered", outcome);
-        Ok(Some(resumed))
     }
 
     /// Whether `me` gave the password lately on this session (sudo mode).

@@ -13,7 +13,7 @@ use webauthn_rs::prelude::Passkey;
 
 use super::check::{CheckError, ProofError};
 use super::sign_in::SignedInBy;
-use super::{Auth, AuthError, Factor, SignInOutcome};
+use super::{Auth, Factor, SignInError, SignInOutcome, SigningIn};
 use crate::domain::{PasskeyId, UserId};
 use crate::factors::passkeys::{
     parse_passkey, passkey_json, request_json, Ceremony, CeremonyState, PublicKeyCredential,
@@ -26,18 +26,15 @@ use crate::throttle::KnownBrowser;
 /// The session's ceremony under way (one at a time: a new one replaces it).
 const CEREMONY_KEY: &str = "passkey_ceremony";
 
-impl Auth {
+impl SigningIn<'_> {
     /// Starts a sign-in with a passkey alone: the options for
     /// `navigator.credentials.get()` (any passkey of this site's).
-    pub async fn begin_passkey_sign_in(
-        &self,
-        session: &BrowserSession,
-    ) -> Result<String, AuthError> {
+    pub async fn begin_passkey(&self, session: &BrowserSession) -> Result<String, SignInError> {
         let (options, state) = self
             .relying_party()?
             .webauthn()
             .start_discoverable_authentication()
-            .map_err(|_| AuthError::PasskeyRefused)?;
+            .map_err(|_| SignInError::PasskeyRefused)?;
         let (json, challenge) = request_json(options);
         let state = CeremonyState::Discover(state);
         self.hold_ceremony(session, Purpose::SignIn, None, challenge, state)
@@ -47,19 +44,19 @@ impl Auth {
 
     /// Signs in whoever the passkey belongs to, as a password and a second
     /// factor would: a passkey is both.
-    pub async fn finish_passkey_sign_in(
+    pub async fn finish_passkey(
         &self,
         session: &BrowserSession,
         credential: &str,
         remember: bool,
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
-    ) -> Result<SignInOutcome, AuthError> {
+    ) -> Result<SignInOutcome, SignInError> {
         let ceremony = self.take_ceremony(session, Purpose::SignIn).await?;
         let user = match self.check_passkey(ceremony, credential).await {
             Err(ProofError::PasskeyRefused) => {
                 super::count_sign_in("passkey", "failure");
-                return Err(AuthError::PasskeyRefused);
+                return Err(SignInError::PasskeyRefused);
             }
             other => other?,
         };
@@ -72,10 +69,10 @@ impl Auth {
     pub async fn begin_passkey_factor(
         &self,
         session: &BrowserSession,
-    ) -> Result<String, AuthError> {
+    ) -> Result<String, SignInError> {
         let pending = sessions::pending(session, self.clock.seconds())
             .await?
-            .ok_or(AuthError::SignInExpired)?;
+            .ok_or(SignInError::SignInExpired)?;
         Ok(self
             .begin_known(session, Purpose::Factor, pending.user)
             .await?)
@@ -88,13 +85,13 @@ impl Auth {
         credential: &str,
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
-    ) -> Result<SignInOutcome, AuthError> {
+    ) -> Result<SignInOutcome, SignInError> {
         let pending = sessions::pending(session, self.clock.seconds())
             .await?
-            .ok_or(AuthError::SignInExpired)?;
+            .ok_or(SignInError::SignInExpired)?;
         let ceremony = self.take_ceremony(session, Purpose::Factor).await?;
         if ceremony.user != Some(pending.user) {
-            return Err(AuthError::PasskeyExpired);
+            return Err(SignInError::PasskeyExpired);
         }
         let user = self.check_passkey(ceremony, credential).await?;
         sessions::clear_pending(session).await?;
@@ -110,7 +107,9 @@ impl Auth {
         )
         .await
     }
+}
 
+impl Auth {
     /// Starts an authentication with one of `user`'s passkeys.
     pub(super) async fn begin_known(
         &self,
@@ -210,7 +209,7 @@ impl Auth {
         factor: Option<Factor>,
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
-    ) -> Result<SignInOutcome, AuthError> {
+    ) -> Result<SignInOutcome, SignInError> {
         let by = SignedInBy {
             via,
             remember,
@@ -221,7 +220,7 @@ impl Auth {
         let who = async |db: Db<'_>, _| {
             db.find_current_user(user)
                 .await?
-                .ok_or(AuthError::PasskeyRefused)
+                .ok_or(SignInError::PasskeyRefused)
         };
         self.sign_in_as(session, by, who).await
     }

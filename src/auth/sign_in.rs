@@ -6,13 +6,13 @@
 use crate::sessions::BrowserSession;
 
 use super::mailed::SIGN_IN_LINK;
-use super::{Auth, AuthError, Factor, SignIn, SignInOutcome};
+use super::{Auth, Factor, SignIn, SignInError, SignInOutcome, SigningIn};
 use crate::domain::{CurrentUser, EmailAddress, PasswordAttempt};
-use crate::sessions::{self, ClientInfo, Via};
+use crate::sessions::{self, ClientInfo, Resumed, Via};
 use crate::store::Db;
 use crate::throttle::KnownBrowser;
 
-impl Auth {
+impl SigningIn<'_> {
     /// Signs in by name and password, under a new session id. A wrong
     /// password is recorded in the account's activity (if there is one);
     /// the answer is the same either way. With `remember`, the device gets a
@@ -28,7 +28,7 @@ impl Auth {
         remember: bool,
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
-    ) -> Result<SignInOutcome, AuthError> {
+    ) -> Result<SignInOutcome, SignInError> {
         use crate::accounts::Error as E;
         let user = match self
             .accounts
@@ -42,11 +42,11 @@ impl Auth {
                     .activity()
                     .record_failed_sign_in(username, client)
                     .await?;
-                return Err(AuthError::InvalidCredentials);
+                return Err(SignInError::InvalidCredentials);
             }
             Err(E::Throttled(wait)) => {
                 super::count_sign_in("password", "throttled");
-                return Err(AuthError::Throttled(wait));
+                return Err(SignInError::Throttled(wait));
             }
             Err(E::Store(e)) => return Err(e.into()),
             Err(E::Hash(e)) => return Err(e.into()),
@@ -57,7 +57,7 @@ impl Auth {
                 | E::WeakPassword(_)
                 | E::Forbidden
                 | E::NotFound,
-            ) => return Err(AuthError::InvalidCredentials),
+            ) => return Err(SignInError::InvalidCredentials),
         };
         let by = SignedInBy {
             via: Via::Password,
@@ -73,21 +73,21 @@ impl Auth {
     /// holds `email` (verified, unless configured otherwise). The answer is
     /// the same, and takes at least [`super::LINK_ANSWER_TIME`], whether or
     /// not one does; an account gets at most five an hour.
-    pub async fn request_sign_in_link(&self, email: &EmailAddress) -> Result<(), AuthError> {
+    pub async fn request_link(&self, email: &EmailAddress) -> Result<(), SignInError> {
         Ok(self.mail_link(email, &SIGN_IN_LINK).await?)
     }
 
     /// Signs in on this browser with a mailed link, once, within 10 minutes
     /// of asking. Following it confirms an unverified address. It does not
     /// open sudo mode: that still takes the password.
-    pub async fn sign_in_with_link(
+    pub async fn with_link(
         &self,
         session: &BrowserSession,
         token: &str,
         remember: bool,
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
-    ) -> Result<SignInOutcome, AuthError> {
+    ) -> Result<SignInOutcome, SignInError> {
         let by = SignedInBy {
             via: Via::EmailLink,
             remember,
@@ -99,10 +99,10 @@ impl Auth {
             let id = self
                 .take_link(db, token, &SIGN_IN_LINK, now)
                 .await?
-                .ok_or(AuthError::LinkInvalid)?;
+                .ok_or(SignInError::LinkInvalid)?;
             db.find_current_user(id)
                 .await?
-                .ok_or(AuthError::LinkInvalid)
+                .ok_or(SignInError::LinkInvalid)
         };
         self.sign_in_as(session, by, who).await
     }
@@ -111,17 +111,17 @@ impl Auth {
     /// code (an authenticator code or a recovery code) signs this browser
     /// in, if its first step was less than five minutes ago. Wrong codes
     /// are throttled per account and recorded.
-    pub async fn complete_sign_in(
+    pub async fn complete(
         &self,
         session: &BrowserSession,
         code: &str,
         client: &ClientInfo,
         browser: Option<&KnownBrowser>,
-    ) -> Result<SignInOutcome, AuthError> {
+    ) -> Result<SignInOutcome, SignInError> {
         let now = self.clock.seconds();
         let pending = sessions::pending(session, now)
             .await?
-            .ok_or(AuthError::SignInExpired)?;
+            .ok_or(SignInError::SignInExpired)?;
         let factor = self.check_factor(pending.user, code, client).await?;
         sessions::clear_pending(session).await?;
         let by = SignedInBy {
@@ -134,11 +134,57 @@ impl Auth {
         let who = async |db: Db<'_>, _| {
             db.find_current_user(pending.user)
                 .await?
-                .ok_or(AuthError::SignInExpired)
+                .ok_or(SignInError::SignInExpired)
         };
         self.sign_in_as(session, by, who).await
     }
 
+    /// Signs out: the session and its device are deleted. Answers whether
+    /// anyone was signed in.
+    pub async fn log_out(
+        &self,
+        session: &BrowserSession,
+        client: &ClientInfo,
+    ) -> Result<bool, SignInError> {
+        Ok(self.sessions.log_out(session, client).await?)
+    }
+
+    /// Signs a browser with no live session back in from its remember-me
+    /// cookie; `None` when its session is alive (nothing to do).
+    pub async fn resume(
+        &self,
+        session: &BrowserSession,
+        cookie: &str,
+        client: &ClientInfo,
+    ) -> Result<Option<Resumed>, SignInError> {
+        if self.sessions.signed_in(session).await?.is_some() {
+            return Ok(None);
+        }
+        let now = self.clock.seconds();
+        let on_theft = async |db: Db<'_>, user| {
+            self.notice_remember_theft(db, user, now).await?;
+            Ok(())
+        };
+        let resumed = self
+            .sessions
+            .tokens()
+            .resume(session, cookie, client, on_theft)
+            .await?;
+        if matches!(resumed, Resumed::TheftSuspected) {
+            self.mail.wake();
+        }
+        let outcome = match resumed {
+            Resumed::SignedIn { .. } => "success",
+            Resumed::Rejected => "failure",
+            Resumed::TheftSuspected => "theft",
+            Resumed::Raced => "raced",
+        };
+        super::count_sign_in("remembered", outcome);
+        Ok(Some(resumed))
+    }
+}
+
+impl Auth {
     /// Signs in on this browser whoever `who` answers (inside the
     /// transaction, at its `now`): a new device in place of the browser's
     /// previous one, its activity row, its token with "Remember me", and the
@@ -149,8 +195,8 @@ impl Auth {
         &self,
         session: &BrowserSession,
         by: SignedInBy<'_>,
-        who: impl AsyncFnOnce(Db<'_>, i64) -> Result<CurrentUser, AuthError>,
-    ) -> Result<SignInOutcome, AuthError> {
+        who: impl AsyncFnOnce(Db<'_>, i64) -> Result<CurrentUser, SignInError>,
+    ) -> Result<SignInOutcome, SignInError> {
         let method = match by.factor {
             Some(_) => "second_step",
             None => by.via.code(),
@@ -159,7 +205,7 @@ impl Auth {
         let outcome = match &result {
             Ok(SignInOutcome::SignedIn(_)) => "success",
             Ok(SignInOutcome::SecondStepNeeded) => "factor_needed",
-            Err(AuthError::AccountLocked(_)) => "locked",
+            Err(SignInError::AccountLocked(_)) => "locked",
             Err(_) => "failure",
         };
         super::count_sign_in(method, outcome);
@@ -170,8 +216,8 @@ impl Auth {
         &self,
         session: &BrowserSession,
         by: SignedInBy<'_>,
-        who: impl AsyncFnOnce(Db<'_>, i64) -> Result<CurrentUser, AuthError>,
-    ) -> Result<SignInOutcome, AuthError> {
+        who: impl AsyncFnOnce(Db<'_>, i64) -> Result<CurrentUser, SignInError>,
+    ) -> Result<SignInOutcome, SignInError> {
         let now = self.clock.seconds();
         let previous = sessions::previous(session).await?;
         let tx = self.store.begin().await?;
@@ -180,7 +226,7 @@ impl Auth {
         // Every way in comes here: a locked account gets none, also
         // when the lock commits while this sign-in runs.
         if let Some(why) = db.lock_reason_held(user.id).await? {
-            return Err(AuthError::AccountLocked(why));
+            return Err(SignInError::AccountLocked(why));
         }
         let outcome = if by.factor.is_none()
             && by.via != Via::Passkey
@@ -280,7 +326,7 @@ impl SignedInBy<'_> {
         previous: Option<sessions::SignedIn>,
         user: &CurrentUser,
         now: i64,
-    ) -> Result<(sessions::SignedIn, Option<sessions::RememberToken>, bool), AuthError> {
+    ) -> Result<(sessions::SignedIn, Option<sessions::RememberToken>, bool), SignInError> {
         let (record, token) = auth
             .sessions
             .replace_device(

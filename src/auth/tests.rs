@@ -84,10 +84,11 @@ impl Fixture {
         (session, me)
     }
 
-    async fn logged_in(&self, name: &str, password: &str) -> Result<BrowserSession, AuthError> {
+    async fn logged_in(&self, name: &str, password: &str) -> Result<BrowserSession, SignInError> {
         let session = self.browser();
         let attempt = PasswordAttempt::parse(password).unwrap();
         self.auth
+            .sign_in()
             .log_in(&session, name, &attempt, false, &client(), None)
             .await?;
         Ok(session)
@@ -138,7 +139,7 @@ async fn a_wrong_password_is_refused_and_shown_in_the_owners_activity() {
     let f = fixture().await;
     let (_, me) = f.registered("ada").await;
     let refused = f.logged_in("ada", "not the password").await;
-    assert!(matches!(refused, Err(AuthError::InvalidCredentials)));
+    assert!(matches!(refused, Err(SignInError::InvalidCredentials)));
     assert_eq!(f.kinds(&me).await[0], ActivityKind::SignInFailed);
 }
 

@@ -39,7 +39,7 @@ pub enum SignInOutcome {
     SignedIn(Box<SignIn>),
     /// The first factor was right and the account has a second one: the
     /// browser holds a pending sign-in for five minutes, signed in nowhere,
-    /// until the code or passkey comes ([`super::Auth::complete_sign_in`]).
+    /// until the code or passkey comes ([`super::SigningIn::complete`]).
     SecondStepNeeded,
 }
 

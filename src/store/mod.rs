@@ -4,7 +4,7 @@
 //! Every query is written once, with numbered `$n` parameters, which both
 //! PostgreSQL and sqlx's SQLite driver bind by number: no SQL is rewritten at
 //! run time. Every query is a method of [`Db`], which says where it runs: a
-//! store's pool or one open [`Tx`]; [`on_pool!`] runs it there, with each
+//! store's pool or one open [`Tx`]; `on_pool!` runs it there, with each
 //! backend's native types.
 
 /// Runs `$body` with `$pool` bound to the executor of `$db` (a [`Db`]): its

@@ -26,7 +26,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use super::forwarded::{record_client_address, TrustedProxies};
 use super::{Origins, Refusal};
 use crate::accounts::Accounts;
-use crate::auth::{Auth, AuthError, SignIn};
+use crate::auth::{Auth, SignIn, SignInError};
 use crate::clock::Clock;
 use crate::password::{HashCost, HashError, PasswordHasher};
 use crate::sessions::{
@@ -280,11 +280,19 @@ async fn resumed(
     session: &BrowserSession,
     presented: &str,
     client: &ClientInfo,
-) -> Result<Option<Cookie<'static>>, AuthError> {
+) -> Result<Option<Cookie<'static>>, SignInError> {
     let remember = kit.0.remember;
-    Ok(match kit.0.auth.resume(session, presented, client).await? {
-        Some(Resumed::SignedIn { token, lasts }) => Some(remember.set_rotated(&token, lasts)),
-        Some(Resumed::Rejected | Resumed::TheftSuspected) => Some(remember.clear()),
-        Some(Resumed::Raced) | None => None,
-    })
+    Ok(
+        match kit
+            .0
+            .auth
+            .sign_in()
+            .resume(session, presented, client)
+            .await?
+        {
+            Some(Resumed::SignedIn { token, lasts }) => Some(remember.set_rotated(&token, lasts)),
+            Some(Resumed::Rejected | Resumed::TheftSuspected) => Some(remember.clear()),
+            Some(Resumed::Raced) | None => None,
+        },
+    )
 }

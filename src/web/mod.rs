@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use crate::sessions::ClientInfo;
 
 #[cfg(feature = "web")]
+mod answers;
 mod extract;
 #[cfg(feature = "web")]
 mod forwarded;
@@ -21,13 +22,14 @@ mod refusal;
 mod visit;
 
 #[cfg(feature = "web")]
+pub use answers::status_of;
+#[cfg(feature = "web")]
 pub use extract::{Browser, Client, SignedIn};
 #[cfg(feature = "web")]
 pub use kit::{CrossSiteAnswer, Kit, KitError, SetCookies};
 #[cfg(feature = "web")]
 pub use origins::Origins;
-#[cfg(feature = "web")]
-pub use refusal::{status_of, Answer, Refusal};
+pub use refusal::{Answer, Refusal};
 #[cfg(feature = "web")]
 pub use visit::Visit;
 

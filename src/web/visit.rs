@@ -6,7 +6,7 @@ use axum::extract::FromRequestParts;
 use http::request::Parts;
 
 use super::{Browser, Client, Kit, Refusal, SetCookies};
-use crate::auth::{AccountError, AuthError, SignInOutcome};
+use crate::auth::{AccountError, SignInError, SignInOutcome};
 use crate::domain::{CurrentUser, EmailAddress, NewPassword, PasswordAttempt, Username};
 use crate::sessions::{BrowserSession, ClientInfo};
 use crate::throttle::KnownBrowser;
@@ -63,11 +63,12 @@ impl Visit {
         username: &str,
         password: &PasswordAttempt,
         remember: bool,
-    ) -> Result<(SetCookies, SignInOutcome), AuthError> {
+    ) -> Result<(SetCookies, SignInOutcome), SignInError> {
         let (session, client) = (&self.session, &self.client);
         let outcome = self
             .kit
             .auth()
+            .sign_in()
             .log_in(
                 session,
                 username,
@@ -85,8 +86,12 @@ impl Visit {
     }
 
     /// Logs out: this device is signed out and its remember cookie deleted.
-    pub async fn log_out(&self) -> Result<SetCookies, AuthError> {
-        self.kit.auth().log_out(&self.session, &self.client).await?;
+    pub async fn log_out(&self) -> Result<SetCookies, SignInError> {
+        self.kit
+            .auth()
+            .sign_in()
+            .log_out(&self.session, &self.client)
+            .await?;
         Ok(self.kit.log_out_cookies())
     }
 }

@@ -78,6 +78,7 @@ pub async fn log_in(
                 PasswordAttempt::parse(&password).map_err(|e| ApiError::Invalid(vec![e]))?;
             let session = session()?;
             let outcome = auth()?
+                .sign_in()
                 .log_in(
                     &session,
                     &username,
@@ -103,7 +104,7 @@ pub async fn log_out() -> Result<(), ApiError> {
     finish(
         async move {
             let session = session()?;
-            let was_signed_in = auth()?.log_out(&session, &client_info()).await?;
+            let was_signed_in = auth()?.sign_in().log_out(&session, &client_info()).await?;
             send_cookie(remember_cookie()?.clear());
             // What the pages cached and stored goes; the cookies are each
             // ended by name instead of by "cookies", which would also take

@@ -5,7 +5,7 @@
 use std::error::Error;
 
 use latchkey::auth::{
-    AccountError, AdminError, AuthError, DeviceError, EmailError, FactorError, PasswordError,
+    AccountError, AdminError, DeviceError, EmailError, FactorError, PasswordError, SignInError,
     SudoError,
 };
 use latchkey::domain::Field;
@@ -18,7 +18,7 @@ impl From<Limited> for ApiError {
     fn from(limited: Limited) -> Self {
         match limited {
             Limited::Wait(wait) => wait.into(),
-            Limited::Store(e) => latchkey::auth::AuthError::from(e).into(),
+            Limited::Store(e) => latchkey::auth::SignInError::from(e).into(),
         }
     }
 }
@@ -44,6 +44,13 @@ pub fn internal(what: &str, error: &dyn Error) -> ApiError {
     ApiError::Internal
 }
 
+/// What fails beneath every context, answered as a sign-in's failure is.
+impl From<latchkey::auth::Failure> for ApiError {
+    fn from(failure: latchkey::auth::Failure) -> Self {
+        SignInError::from(failure).into()
+    }
+}
+
 /// The words of the refusals several contexts share (a re-authentication's).
 fn wrong_password() -> ApiError {
     ApiError::field(Field::Password, "That is not your password.")
@@ -63,41 +70,41 @@ fn no_such_user() -> ApiError {
 
 /// The one mapping from the core's answers to what the client is told;
 /// the status and `Retry-After` follow from the variant ([`finish`]).
-impl From<AuthError> for ApiError {
-    fn from(e: AuthError) -> Self {
+impl From<SignInError> for ApiError {
+    fn from(e: SignInError) -> Self {
         match e {
-            AuthError::InvalidCredentials => ApiError::InvalidCredentials,
-            AuthError::Throttled(wait) => wait.into(),
-            AuthError::LinkInvalid => ApiError::NotFound(
+            SignInError::InvalidCredentials => ApiError::InvalidCredentials,
+            SignInError::Throttled(wait) => wait.into(),
+            SignInError::LinkInvalid => ApiError::NotFound(
                 "That link does not work: it was used already, it expired, or the address \
                  changed since. Ask for a new one."
                     .into(),
             ),
-            AuthError::SignInExpired => ApiError::NotLoggedIn,
-            AuthError::WrongCode => ApiError::field(
+            SignInError::SignInExpired => ApiError::NotLoggedIn,
+            SignInError::WrongCode => ApiError::field(
                 Field::Code,
                 "That code is not right. Authenticator codes change every 30 seconds, and each \
                  code works once.",
             ),
-            AuthError::FactorsUnavailable => {
+            SignInError::FactorsUnavailable => {
                 ApiError::Forbidden("Authenticator apps are not set up on this server.".into())
             }
-            AuthError::PasskeysUnavailable(why) => {
+            SignInError::PasskeysUnavailable(why) => {
                 tracing::warn!(%why, "a passkey was asked for, and passkeys are off");
                 ApiError::Forbidden("Passkeys are not available on this server.".into())
             }
-            AuthError::PasskeyRefused => ApiError::Forbidden(
+            SignInError::PasskeyRefused => ApiError::Forbidden(
                 "That passkey was not accepted. It may have been removed from your account, or \
                  belong to another site."
                     .into(),
             ),
-            AuthError::PasskeyExpired => ApiError::BadRequest(
+            SignInError::PasskeyExpired => ApiError::BadRequest(
                 "The passkey request expired or was replaced. Please try again.".into(),
             ),
-            AuthError::NoPasskey => {
+            SignInError::NoPasskey => {
                 ApiError::BadRequest("Your account has no passkey: use a code instead.".into())
             }
-            AuthError::AccountLocked(why) => ApiError::Forbidden(format!(
+            SignInError::AccountLocked(why) => ApiError::Forbidden(format!(
                 "This account is locked by the site's administrators: {why}"
             )),
             _ if e.is_unavailable() => unavailable(&e),
@@ -132,11 +139,11 @@ impl From<AccountError> for ApiError {
             E::WrongPassword => wrong_password(),
             E::PasswordNeeded => password_needed(),
             E::CodeNeeded => code_needed(),
-            E::WrongCode => AuthError::WrongCode.into(),
+            E::WrongCode => SignInError::WrongCode.into(),
             E::Throttled(wait) => wait.into(),
-            E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
+            E::FactorsUnavailable => SignInError::FactorsUnavailable.into(),
             E::ConfirmPassword => ApiError::ConfirmPassword,
-            E::Failed(failure) => AuthError::from(failure).into(),
+            E::Failed(failure) => SignInError::from(failure).into(),
         }
     }
 }
@@ -149,14 +156,14 @@ impl From<PasswordError> for ApiError {
             E::WrongPassword => wrong_password(),
             E::PasswordNeeded => password_needed(),
             E::CodeNeeded => code_needed(),
-            E::WrongCode => AuthError::WrongCode.into(),
+            E::WrongCode => SignInError::WrongCode.into(),
             E::Throttled(wait) => wait.into(),
-            E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
+            E::FactorsUnavailable => SignInError::FactorsUnavailable.into(),
             E::ConfirmPassword => ApiError::ConfirmPassword,
             E::WeakPassword(message) => ApiError::field(Field::Password, message),
-            E::LinkInvalid => AuthError::LinkInvalid.into(),
+            E::LinkInvalid => SignInError::LinkInvalid.into(),
             E::NotFound => no_such_user(),
-            E::Failed(failure) => AuthError::from(failure).into(),
+            E::Failed(failure) => SignInError::from(failure).into(),
         }
     }
 }
@@ -169,15 +176,15 @@ impl From<SudoError> for ApiError {
             E::WrongPassword => wrong_password(),
             E::PasswordNeeded => password_needed(),
             E::CodeNeeded => code_needed(),
-            E::WrongCode => AuthError::WrongCode.into(),
+            E::WrongCode => SignInError::WrongCode.into(),
             E::Throttled(wait) => wait.into(),
-            E::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
-            E::PasskeysUnavailable(why) => AuthError::PasskeysUnavailable(why).into(),
-            E::PasskeyRefused => AuthError::PasskeyRefused.into(),
-            E::PasskeyExpired => AuthError::PasskeyExpired.into(),
-            E::NoPasskey => AuthError::NoPasskey.into(),
+            E::FactorsUnavailable => SignInError::FactorsUnavailable.into(),
+            E::PasskeysUnavailable(why) => SignInError::PasskeysUnavailable(why).into(),
+            E::PasskeyRefused => SignInError::PasskeyRefused.into(),
+            E::PasskeyExpired => SignInError::PasskeyExpired.into(),
+            E::NoPasskey => SignInError::NoPasskey.into(),
             E::ConfirmPassword => ApiError::ConfirmPassword,
-            E::Failed(failure) => AuthError::from(failure).into(),
+            E::Failed(failure) => SignInError::from(failure).into(),
         }
     }
 }
@@ -187,16 +194,16 @@ impl From<SudoError> for ApiError {
 impl From<FactorError> for ApiError {
     fn from(e: FactorError) -> Self {
         match e {
-            FactorError::FactorsUnavailable => AuthError::FactorsUnavailable.into(),
+            FactorError::FactorsUnavailable => SignInError::FactorsUnavailable.into(),
             FactorError::FactorAlreadyOn => {
                 ApiError::BadRequest("Your authenticator app is already on.".into())
             }
             FactorError::FactorOff => ApiError::BadRequest("No authenticator app is on.".into()),
-            FactorError::WrongCode => AuthError::WrongCode.into(),
+            FactorError::WrongCode => SignInError::WrongCode.into(),
             FactorError::Throttled(wait) => wait.into(),
-            FactorError::PasskeysUnavailable(why) => AuthError::PasskeysUnavailable(why).into(),
-            FactorError::PasskeyRefused => AuthError::PasskeyRefused.into(),
-            FactorError::PasskeyExpired => AuthError::PasskeyExpired.into(),
+            FactorError::PasskeysUnavailable(why) => SignInError::PasskeysUnavailable(why).into(),
+            FactorError::PasskeyRefused => SignInError::PasskeyRefused.into(),
+            FactorError::PasskeyExpired => SignInError::PasskeyExpired.into(),
             FactorError::PasskeyExists => {
                 ApiError::BadRequest("That passkey is already registered.".into())
             }
@@ -212,7 +219,7 @@ impl From<FactorError> for ApiError {
                     .into(),
             ),
             FactorError::ConfirmPassword => ApiError::ConfirmPassword,
-            FactorError::Failed(failure) => AuthError::from(failure).into(),
+            FactorError::Failed(failure) => SignInError::from(failure).into(),
         }
     }
 }
@@ -228,7 +235,7 @@ impl From<DeviceError> for ApiError {
                 ApiError::Forbidden("That device is not one of yours.".into())
             }
             DeviceError::ConfirmPassword => ApiError::ConfirmPassword,
-            DeviceError::Failed(failure) => AuthError::from(failure).into(),
+            DeviceError::Failed(failure) => SignInError::from(failure).into(),
         }
     }
 }
@@ -237,7 +244,7 @@ impl From<DeviceError> for ApiError {
 impl From<EmailError> for ApiError {
     fn from(e: EmailError) -> Self {
         match e {
-            EmailError::LinkInvalid => AuthError::LinkInvalid.into(),
+            EmailError::LinkInvalid => SignInError::LinkInvalid.into(),
             EmailError::NoEmail => {
                 ApiError::BadRequest("Your account has no email address.".into())
             }
@@ -247,7 +254,7 @@ impl From<EmailError> for ApiError {
             EmailError::Unchanged => ApiError::field(Field::Email, "That is already your address."),
             EmailError::Throttled(wait) => wait.into(),
             EmailError::ConfirmPassword => ApiError::ConfirmPassword,
-            EmailError::Failed(failure) => AuthError::from(failure).into(),
+            EmailError::Failed(failure) => SignInError::from(failure).into(),
         }
     }
 }
@@ -281,14 +288,14 @@ impl From<AdminError> for ApiError {
             AdminError::EmailNotVerified => ApiError::Forbidden(
                 "That account's address is not confirmed, so no reset link goes there.".into(),
             ),
-            AdminError::Failed(failure) => AuthError::from(failure).into(),
+            AdminError::Failed(failure) => SignInError::from(failure).into(),
         }
     }
 }
 
 impl From<SessionError> for ApiError {
     fn from(e: SessionError) -> Self {
-        AuthError::from(e).into()
+        SignInError::from(e).into()
     }
 }
 

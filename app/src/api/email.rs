@@ -155,7 +155,7 @@ pub async fn request_sign_in_link(email: String) -> Result<(), ApiError> {
             // address, and against its mailed links.
             address_limits()?.log_in(client_ip()).await?;
             address_limits()?.mail_link(client_ip()).await?;
-            auth()?.request_sign_in_link(&email).await?;
+            auth()?.sign_in().request_link(&email).await?;
             flash(
                 &session()?,
                 Flash::info(
@@ -183,7 +183,8 @@ pub async fn sign_in_with_link(token: String, remember: Option<String>) -> Resul
             address_limits()?.log_in(client_ip()).await?;
             let session = session()?;
             let outcome = auth()?
-                .sign_in_with_link(
+                .sign_in()
+                .with_link(
                     &session,
                     &token,
                     remember.is_some(),

@@ -16,7 +16,8 @@ pub async fn verify_factor(code: String, next: Option<String>) -> Result<(), Api
             address_limits()?.log_in(client_ip()).await?;
             let session = session()?;
             let signed_in = auth()?
-                .complete_sign_in(&session, &code, &client_info(), known_browser()?.as_ref())
+                .sign_in()
+                .complete(&session, &code, &client_info(), known_browser()?.as_ref())
                 .await?;
             welcome_to(&session, &signed_in, next.as_deref()).await
         }

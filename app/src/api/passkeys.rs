@@ -14,7 +14,7 @@ pub async fn passkey_sign_in_options() -> Result<String, ApiError> {
     finish(
         async move {
             address_limits()?.log_in(client_ip()).await?;
-            Ok(auth()?.begin_passkey_sign_in(&session()?).await?)
+            Ok(auth()?.sign_in().begin_passkey(&session()?).await?)
         }
         .await,
     )
@@ -33,7 +33,8 @@ pub async fn passkey_sign_in(
         async move {
             let session = session()?;
             let signed_in = auth()?
-                .finish_passkey_sign_in(
+                .sign_in()
+                .finish_passkey(
                     &session,
                     &credential,
                     remember.is_some(),
@@ -55,7 +56,7 @@ pub async fn passkey_factor_options() -> Result<String, ApiError> {
     finish(
         async move {
             address_limits()?.log_in(client_ip()).await?;
-            Ok(auth()?.begin_passkey_factor(&session()?).await?)
+            Ok(auth()?.sign_in().begin_passkey_factor(&session()?).await?)
         }
         .await,
     )
@@ -70,6 +71,7 @@ pub async fn passkey_factor(credential: String, next: Option<String>) -> Result<
         async move {
             let session = session()?;
             let signed_in = auth()?
+                .sign_in()
                 .finish_passkey_factor(
                     &session,
                     &credential,

@@ -2,7 +2,7 @@
 //! [`latchkey::web::Refusal`]) answer each refusal of the core with the
 //! same status: one mapping, checked here for every variant a form can show.
 
-use latchkey::auth::AuthError;
+use latchkey::auth::SignInError;
 use latchkey::auth::{
     AccountError, AdminError, DeviceError, EmailError, FactorError, PasswordError, SudoError,
 };
@@ -12,8 +12,8 @@ use latchkey::web::{status_of, Answer};
 
 use super::ApiError;
 
-fn every_refusal() -> Vec<AuthError> {
-    use AuthError as E;
+fn every_refusal() -> Vec<SignInError> {
+    use SignInError as E;
     vec![
         E::InvalidCredentials,
         E::Throttled(RetryAfter(9)),

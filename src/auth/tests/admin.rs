@@ -10,7 +10,7 @@ use crate::domain::{AdminAction, AdminReason, Role, SecondFactorRule, UserId};
 /// `name`'s account, made an admin from the command line.
 async fn admin(f: &Fixture, name: &str) -> (BrowserSession, Me) {
     let (browser, me) = f.registered(name).await;
-    f.auth.grant_admin(name).await.unwrap();
+    f.auth.operator().grant(name).await.unwrap();
     (browser, me)
 }
 
@@ -58,10 +58,20 @@ async fn the_console_waits_for_the_admins_second_factor_unless_the_rule_is_none(
         .sudo(&f.me(&browser).await.unwrap())
         .await
         .is_ok());
-    assert!(f.auth.console_waits_for_factor("ada").await.unwrap());
+    assert!(f
+        .auth
+        .operator()
+        .console_waits_for_factor("ada")
+        .await
+        .unwrap());
 
     with_factor(&f, me.user.id).await;
-    assert!(!f.auth.console_waits_for_factor("ada").await.unwrap());
+    assert!(!f
+        .auth
+        .operator()
+        .console_waits_for_factor("ada")
+        .await
+        .unwrap());
     f.auth
         .admin()
         .sudo(&f.me(&browser).await.unwrap())
@@ -101,7 +111,7 @@ async fn a_lock_ends_every_session_at_once_and_shuts_the_password_out_until_unlo
     assert!(f.me(&phone).await.is_none());
     assert!(matches!(
         f.logged_in("bob", PW).await,
-        Err(AuthError::AccountLocked(why)) if why == "Spam"
+        Err(SignInError::AccountLocked(why)) if why == "Spam"
     ));
     assert!(matches!(
         f.auth
@@ -201,7 +211,7 @@ async fn the_command_line_signs_every_account_out_of_every_device() {
     let (ada_laptop, _) = f.registered("ada").await;
     let ada_phone = f.logged_in("ada", PW).await.unwrap();
     let (bob_laptop, _) = f.registered("bob").await;
-    assert_eq!(f.auth.sign_out_everyone().await.unwrap(), 3);
+    assert_eq!(f.auth.operator().sign_out_everyone().await.unwrap(), 3);
     for browser in [&ada_laptop, &ada_phone, &bob_laptop] {
         assert!(f.me(browser).await.is_none());
     }
@@ -243,6 +253,7 @@ async fn an_admin_reads_a_user_signs_them_out_mails_a_reset_and_removes_lost_fac
     // The password alone signs in again.
     let outcome = f
         .auth
+        .sign_in()
         .log_in(&f.browser(), "bob", &attempt(PW), false, &client(), None)
         .await
         .unwrap();
@@ -255,19 +266,19 @@ async fn an_admin_reads_a_user_signs_them_out_mails_a_reset_and_removes_lost_fac
 async fn the_command_line_grants_lists_and_revokes_admins() {
     let f = fixture().await;
     f.registered("ada").await;
-    assert!(f.auth.list_admins().await.unwrap().is_empty());
-    f.auth.grant_admin("ada").await.unwrap();
+    assert!(f.auth.operator().list_admins().await.unwrap().is_empty());
+    f.auth.operator().grant("ada").await.unwrap();
     assert!(matches!(
-        f.auth.grant_admin("ada").await,
+        f.auth.operator().grant("ada").await,
         Err(AdminError::AlreadyDone)
     ));
     assert!(matches!(
-        f.auth.grant_admin("nobody").await,
+        f.auth.operator().grant("nobody").await,
         Err(AdminError::NotFound)
     ));
-    assert_eq!(f.auth.list_admins().await.unwrap(), ["ada"]);
-    f.auth.revoke_admin("ada").await.unwrap();
-    assert!(f.auth.list_admins().await.unwrap().is_empty());
+    assert_eq!(f.auth.operator().list_admins().await.unwrap(), ["ada"]);
+    f.auth.operator().revoke("ada").await.unwrap();
+    assert!(f.auth.operator().list_admins().await.unwrap().is_empty());
 }
 
 /// The shell and the console change roles through one use case in their
@@ -280,7 +291,7 @@ async fn a_role_change_is_audited_by_its_scope_and_only_an_admin_keeps_an_admin(
     let f = fixture().await;
     let (browser, _) = admin(&f, "ada").await;
     let (_, bob) = f.registered("bob").await;
-    f.auth.grant_admin("bob").await.unwrap();
+    f.auth.operator().grant("bob").await.unwrap();
     assert!(f.kinds(&bob).await.contains(&ActivityKind::AdminGranted));
     let ada = f.me(&browser).await.unwrap();
     with_factor(&f, ada.user.id).await;
@@ -302,6 +313,6 @@ async fn a_role_change_is_audited_by_its_scope_and_only_an_admin_keeps_an_admin(
         Err(AdminError::NotYourself)
     ));
     // The operator may take the last admin's role.
-    f.auth.revoke_admin("ada").await.unwrap();
-    assert!(f.auth.list_admins().await.unwrap().is_empty());
+    f.auth.operator().revoke("ada").await.unwrap();
+    assert!(f.auth.operator().list_admins().await.unwrap().is_empty());
 }

@@ -157,12 +157,13 @@ async fn a_sign_in_link_signs_in_the_browser_that_follows_it_once() {
     let f = fixture().await;
     confirmed(&f, "ada").await;
     let address = EmailAddress::parse("ada@example.test").unwrap();
-    f.auth.request_sign_in_link(&address).await.unwrap();
+    f.auth.sign_in().request_link(&address).await.unwrap();
     let token = mailed(&f, "ada@", "/login/email/confirm").await;
     let phone = f.browser();
     let outcome = f
         .auth
-        .sign_in_with_link(&phone, &token, false, &client(), None)
+        .sign_in()
+        .with_link(&phone, &token, false, &client(), None)
         .await
         .unwrap();
     assert!(outcome.signed_in().is_some());
@@ -173,8 +174,9 @@ async fn a_sign_in_link_signs_in_the_browser_that_follows_it_once() {
     assert!(matches!(f.auth.sudo(&me), Err(SudoError::ConfirmPassword)));
     assert!(matches!(
         f.auth
-            .sign_in_with_link(&f.browser(), &token, false, &client(), None)
+            .sign_in()
+            .with_link(&f.browser(), &token, false, &client(), None)
             .await,
-        Err(AuthError::LinkInvalid)
+        Err(SignInError::LinkInvalid)
     ));
 }

@@ -58,6 +58,7 @@ async fn after_set_up_a_password_sign_in_waits_for_a_code_that_works_once() {
     let (auth, _, _, secret, _) = with_authenticator(&f).await;
     let phone = f.browser();
     let outcome = auth
+        .sign_in()
         .log_in(&phone, "ada", &attempt(PW), false, &client(), None)
         .await
         .unwrap();
@@ -69,7 +70,8 @@ async fn after_set_up_a_password_sign_in_waits_for_a_code_that_works_once() {
     let now_code = code(&secret, f.clock.seconds());
     let request = f.again(&phone);
     let done = auth
-        .complete_sign_in(&request, &now_code, &client(), None)
+        .sign_in()
+        .complete(&request, &now_code, &client(), None)
         .await
         .unwrap();
     assert!(done.signed_in().is_some());
@@ -80,14 +82,16 @@ async fn after_set_up_a_password_sign_in_waits_for_a_code_that_works_once() {
 
     // The same code again, on another browser, is refused.
     let tablet = f.browser();
-    auth.log_in(&tablet, "ada", &attempt(PW), false, &client(), None)
+    auth.sign_in()
+        .log_in(&tablet, "ada", &attempt(PW), false, &client(), None)
         .await
         .unwrap();
     tablet.save().await.unwrap();
     assert!(matches!(
-        auth.complete_sign_in(&f.again(&tablet), &now_code, &client(), None)
+        auth.sign_in()
+            .complete(&f.again(&tablet), &now_code, &client(), None)
             .await,
-        Err(AuthError::WrongCode)
+        Err(SignInError::WrongCode)
     ));
 }
 
@@ -98,17 +102,19 @@ async fn a_recovery_code_works_once_and_renewing_replaces_them_all() {
     assert_eq!(codes.len(), 10);
     let sign_in_with = async |typed: &str| {
         let browser = f.browser();
-        auth.log_in(&browser, "ada", &attempt(PW), false, &client(), None)
+        auth.sign_in()
+            .log_in(&browser, "ada", &attempt(PW), false, &client(), None)
             .await
             .unwrap();
         browser.save().await.unwrap();
-        auth.complete_sign_in(&f.again(&browser), typed, &client(), None)
+        auth.sign_in()
+            .complete(&f.again(&browser), typed, &client(), None)
             .await
     };
     assert!(sign_in_with(&codes[0]).await.is_ok());
     assert!(matches!(
         sign_in_with(&codes[0]).await,
-        Err(AuthError::WrongCode)
+        Err(SignInError::WrongCode)
     ));
     let request = f.again(&laptop);
     let left = auth.factors().security_status(&request, &me).await.unwrap();
@@ -128,7 +134,7 @@ async fn a_recovery_code_works_once_and_renewing_replaces_them_all() {
     assert_eq!(renewed.recovery_codes_left, 10);
     assert!(matches!(
         sign_in_with(&codes[1]).await,
-        Err(AuthError::WrongCode)
+        Err(SignInError::WrongCode)
     ));
     let fresh = renewed.fresh_codes.unwrap();
     assert!(sign_in_with(&fresh[0]).await.is_ok());
@@ -156,6 +162,7 @@ async fn turning_the_authenticator_off_lets_the_password_alone_sign_in() {
         "the codes go with the last factor"
     );
     let outcome = auth
+        .sign_in()
         .log_in(&f.browser(), "ada", &attempt(PW), false, &client(), None)
         .await
         .unwrap();

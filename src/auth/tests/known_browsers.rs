@@ -9,6 +9,7 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
     f.registered("ada").await;
     let signed_in = f
         .auth
+        .sign_in()
         .log_in(&f.browser(), "ada", &attempt(PW), false, &client(), None)
         .await
         .unwrap()
@@ -21,28 +22,29 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
         let session = f.browser();
         async move {
             let browser = auth.recognise_browser(cookies.as_deref());
-            auth.log_in(
-                &session,
-                "ada",
-                &attempt(password),
-                false,
-                &client(),
-                browser.as_ref(),
-            )
-            .await
-            .map(|_| ())
+            auth.sign_in()
+                .log_in(
+                    &session,
+                    "ada",
+                    &attempt(password),
+                    false,
+                    &client(),
+                    browser.as_ref(),
+                )
+                .await
+                .map(|_| ())
         }
     };
     // Strangers lock the account...
     for _ in 0..throttle::FREE_FAILURES + 1 {
         assert!(matches!(
             log_in("wrong guess", None).await,
-            Err(AuthError::InvalidCredentials)
+            Err(SignInError::InvalidCredentials)
         ));
     }
     assert!(matches!(
         log_in(PW, None).await,
-        Err(AuthError::Throttled(_))
+        Err(SignInError::Throttled(_))
     ));
     // ...but not the owner's browser; nor does a cookie for another account
     // or a forged one make a stranger known.
@@ -52,27 +54,28 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
     let bobs = bobs.stripped().to_string();
     assert!(matches!(
         log_in(PW, Some(bobs)).await,
-        Err(AuthError::Throttled(_))
+        Err(SignInError::Throttled(_))
     ));
     let forged = format!("{}0", known.trim_end_matches(char::is_alphanumeric));
     assert!(matches!(
         log_in(PW, Some(forged)).await,
-        Err(AuthError::Throttled(_))
+        Err(SignInError::Throttled(_))
     ));
 
     // The known browser's own failures lock it alone, after as many.
     for _ in 0..throttle::FREE_FAILURES + 1 {
         assert!(matches!(
             log_in("wrong guess", Some(known.clone())).await,
-            Err(AuthError::InvalidCredentials)
+            Err(SignInError::InvalidCredentials)
         ));
     }
     assert!(matches!(
         log_in(PW, Some(known.clone())).await,
-        Err(AuthError::Throttled(_))
+        Err(SignInError::Throttled(_))
     ));
     let other = f
         .auth
+        .sign_in()
         .log_in(&f.browser(), "bob", &attempt(PW), false, &client(), None)
         .await
         .unwrap()
@@ -82,6 +85,6 @@ async fn strangers_guesses_do_not_lock_out_a_browser_the_owner_signed_in_from() 
     // Bob's known browser is not Ada's: it is a stranger to her account.
     assert!(matches!(
         log_in(PW, Some(other)).await,
-        Err(AuthError::Throttled(_))
+        Err(SignInError::Throttled(_))
     ));
 }

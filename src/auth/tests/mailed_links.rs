@@ -22,7 +22,7 @@ async fn asking_for_an_address_nobody_holds_takes_no_write_lock() {
         .unwrap();
     let nobody = EmailAddress::parse("nobody-at-all@example.test").unwrap();
     let reset = f.auth.passwords().request_reset(&nobody).await;
-    let link = f.auth.request_sign_in_link(&nobody).await;
+    let link = f.auth.sign_in().request_link(&nobody).await;
     sqlx::query("ROLLBACK").execute(&mut *writer).await.unwrap();
     assert!(reset.is_ok(), "{reset:?}");
     assert!(link.is_ok(), "{link:?}");

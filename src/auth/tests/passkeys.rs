@@ -63,12 +63,13 @@ async fn a_passkey_added_in_sudo_mode_signs_in_alone_and_only_once_per_ceremony(
     assert!(f.kinds(&me).await.contains(&ActivityKind::PasskeyAdded));
 
     let desktop = f.browser();
-    let options = auth.begin_passkey_sign_in(&desktop).await.unwrap();
+    let options = auth.sign_in().begin_passkey(&desktop).await.unwrap();
     desktop.save().await.unwrap();
     let answer = phone.get(0, &options);
     let request = f.again(&desktop);
     let outcome = auth
-        .finish_passkey_sign_in(&request, &answer, false, &client(), None)
+        .sign_in()
+        .finish_passkey(&request, &answer, false, &client(), None)
         .await
         .unwrap();
     request.save().await.unwrap();
@@ -82,16 +83,21 @@ async fn a_passkey_added_in_sudo_mode_signs_in_alone_and_only_once_per_ceremony(
 
     // The same answer again: its ceremony is spent.
     let again = auth
-        .finish_passkey_sign_in(&f.again(&desktop), &answer, false, &client(), None)
+        .sign_in()
+        .finish_passkey(&f.again(&desktop), &answer, false, &client(), None)
         .await;
-    assert!(matches!(again, Err(AuthError::PasskeyExpired)), "{again:?}");
+    assert!(
+        matches!(again, Err(SignInError::PasskeyExpired)),
+        "{again:?}"
+    );
     // A stranger's browser holds no ceremony for it either.
     let stranger = f.browser();
     let stolen = auth
-        .finish_passkey_sign_in(&stranger, &answer, false, &client(), None)
+        .sign_in()
+        .finish_passkey(&stranger, &answer, false, &client(), None)
         .await;
     assert!(
-        matches!(stolen, Err(AuthError::PasskeyExpired)),
+        matches!(stolen, Err(SignInError::PasskeyExpired)),
         "{stolen:?}"
     );
 }
@@ -102,6 +108,7 @@ async fn with_a_passkey_a_password_sign_in_waits_for_it_as_the_second_factor() {
     let (auth, _, me, mut phone) = with_passkey(&f).await;
     let desktop = f.browser();
     let outcome = auth
+        .sign_in()
         .log_in(&desktop, "ada", &attempt(PW), false, &client(), None)
         .await
         .unwrap();
@@ -110,11 +117,12 @@ async fn with_a_passkey_a_password_sign_in_waits_for_it_as_the_second_factor() {
     assert!(f.me(&desktop).await.is_none(), "signed in nowhere yet");
 
     let request = f.again(&desktop);
-    let options = auth.begin_passkey_factor(&request).await.unwrap();
+    let options = auth.sign_in().begin_passkey_factor(&request).await.unwrap();
     request.save().await.unwrap();
     let answer = phone.get(0, &options);
     let request = f.again(&desktop);
     let outcome = auth
+        .sign_in()
         .finish_passkey_factor(&request, &answer, &client(), None)
         .await
         .unwrap();
@@ -129,8 +137,8 @@ async fn with_a_passkey_a_password_sign_in_waits_for_it_as_the_second_factor() {
 
     // Without a pending sign-in there is nothing to answer.
     let stranger = f.browser();
-    let none = auth.begin_passkey_factor(&stranger).await;
-    assert!(matches!(none, Err(AuthError::SignInExpired)), "{none:?}");
+    let none = auth.sign_in().begin_passkey_factor(&stranger).await;
+    assert!(matches!(none, Err(SignInError::SignInExpired)), "{none:?}");
 }
 
 #[tokio::test]
@@ -189,7 +197,7 @@ async fn renaming_and_removing_keep_one_way_to_sign_in() {
         "{last:?}"
     );
     let refused = f.logged_in("ada", PW).await;
-    assert!(matches!(refused, Err(AuthError::InvalidCredentials)));
+    assert!(matches!(refused, Err(SignInError::InvalidCredentials)));
 
     // With a second passkey, the first can go.
     add_passkey(&auth, &f, &laptop, &me, &mut phone, "New phone").await;

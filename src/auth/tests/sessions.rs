@@ -32,11 +32,16 @@ async fn logging_out_ends_the_session_and_its_device() {
     let f = fixture().await;
     let (laptop, me) = f.registered("ada").await;
     let request = f.again(&laptop);
-    assert!(f.auth.log_out(&request, &client()).await.unwrap());
+    assert!(f.auth.sign_in().log_out(&request, &client()).await.unwrap());
     assert!(f.me(&laptop).await.is_none());
     assert!(f.auth.devices().list(&me).await.unwrap().is_empty());
     // Nobody was signed in on a fresh browser: nothing to say.
-    assert!(!f.auth.log_out(&f.browser(), &client()).await.unwrap());
+    assert!(!f
+        .auth
+        .sign_in()
+        .log_out(&f.browser(), &client())
+        .await
+        .unwrap());
 }
 
 #[tokio::test]
@@ -46,6 +51,7 @@ async fn a_remembered_device_comes_back_once_per_token() {
     let phone = f.browser();
     let outcome = f
         .auth
+        .sign_in()
         .log_in(&phone, "ada", &attempt(PW), true, &client(), None)
         .await
         .unwrap();
@@ -53,7 +59,12 @@ async fn a_remembered_device_comes_back_once_per_token() {
     let cookie = token.cookie_value();
     // The browser closes: a new session, only the remember-me cookie kept.
     let later = f.browser();
-    let resumed = f.auth.resume(&later, &cookie, &client()).await.unwrap();
+    let resumed = f
+        .auth
+        .sign_in()
+        .resume(&later, &cookie, &client())
+        .await
+        .unwrap();
     let Some(Resumed::SignedIn { token: rotated, .. }) = resumed else {
         panic!("resumed: {resumed:?}")
     };
@@ -62,14 +73,23 @@ async fn a_remembered_device_comes_back_once_per_token() {
     assert_ne!(rotated.cookie_value(), cookie, "rotated at every use");
     // The old value again, moments later, is a parallel request of the same
     // browser: anonymous, nothing revoked.
-    let racing = f.auth.resume(&f.browser(), &cookie, &client()).await;
+    let racing = f
+        .auth
+        .sign_in()
+        .resume(&f.browser(), &cookie, &client())
+        .await;
     assert!(matches!(racing.unwrap(), Some(Resumed::Raced)));
     assert!(f.me(&later).await.is_some());
     // Later still, it is a copy: the device is signed out.
     f.clock
         .advance_seconds(crate::sessions::RACE_GRACE_SECONDS + 1);
     let copy = f.browser();
-    let stolen = f.auth.resume(&copy, &cookie, &client()).await.unwrap();
+    let stolen = f
+        .auth
+        .sign_in()
+        .resume(&copy, &cookie, &client())
+        .await
+        .unwrap();
     assert!(matches!(stolen, Some(Resumed::TheftSuspected)));
     assert!(f.me(&later).await.is_none());
 }

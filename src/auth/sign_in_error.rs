@@ -3,10 +3,17 @@ use crate::sessions::SessionError;
 use crate::store::StoreError;
 use crate::throttle::RetryAfter;
 
-/// What a use case of [`super::Auth`] can answer instead of success: each
-/// variant but the last three is something a form can show.
+context!(
+    /// Signing in and out: the password, a mailed link, a passkey, the
+    /// second step, "Remember me".
+    SigningIn,
+    sign_in
+);
+
+/// What the sign-in context can answer instead of success: each variant
+/// but the last three is something a form can show.
 #[derive(Debug, thiserror::Error)]
-pub enum AuthError {
+pub enum SignInError {
     /// Log-in: unknown user or wrong password, deliberately one answer.
     #[error("invalid username or password")]
     InvalidCredentials,
@@ -55,31 +62,31 @@ pub enum AuthError {
     Session(#[from] SessionError),
 }
 
-impl AuthError {
+impl SignInError {
     /// Whether the failure is a passing database outage (answer 503 and let
     /// the client retry) rather than a bug.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            AuthError::Store(e) => e.is_unavailable(),
-            AuthError::Session(e) => super::failure::session_unavailable(e),
+            SignInError::Store(e) => e.is_unavailable(),
+            SignInError::Session(e) => super::failure::session_unavailable(e),
             _ => false,
         }
     }
 }
 
-impl From<super::Failure> for AuthError {
+impl From<super::Failure> for SignInError {
     fn from(e: super::Failure) -> Self {
         match e {
-            super::Failure::Store(e) => AuthError::Store(e),
-            super::Failure::Session(e) => AuthError::Session(e),
-            super::Failure::Hash(e) => AuthError::Hash(e),
+            super::Failure::Store(e) => SignInError::Store(e),
+            super::Failure::Session(e) => SignInError::Session(e),
+            super::Failure::Hash(e) => SignInError::Hash(e),
         }
     }
 }
 
-impl From<tower_sessions::session::Error> for AuthError {
+impl From<tower_sessions::session::Error> for SignInError {
     fn from(e: tower_sessions::session::Error) -> Self {
-        AuthError::Session(e.into())
+        SignInError::Session(e.into())
     }
 }
 
@@ -91,10 +98,10 @@ mod tests {
     #[test]
     fn a_failing_session_store_is_an_outage_and_unreadable_session_data_a_bug() {
         let backend = session_store::Error::Backend("database error: pool timed out".into());
-        assert!(AuthError::from(session::Error::Store(backend)).is_unavailable());
+        assert!(SignInError::from(session::Error::Store(backend)).is_unavailable());
         let garbled = serde_json::from_str::<i64>("{").unwrap_err();
-        assert!(!AuthError::from(session::Error::SerdeJson(garbled)).is_unavailable());
-        assert!(AuthError::from(StoreError::ReadOnly).is_unavailable());
-        assert!(!AuthError::InvalidCredentials.is_unavailable());
+        assert!(!SignInError::from(session::Error::SerdeJson(garbled)).is_unavailable());
+        assert!(SignInError::from(StoreError::ReadOnly).is_unavailable());
+        assert!(!SignInError::InvalidCredentials.is_unavailable());
     }
 }
