@@ -34,8 +34,9 @@ Environment: DURATION [10s], CONNS [32], THREADS [2], PEER [path to the
 Flask anchor], SKIP_BUILD [1 = use the binaries already built], SIZES
 [1000,1000000: workload 4's two database sizes], ONLY [1,...,8: the
 workloads to run, for working on one], BASELINE [the path of another
-release server binary, e.g. built from an earlier commit: workload 1 also
-runs against it, on its own fresh database, and the run prints after/before].
+release server binary, e.g. built from an earlier commit: workloads 1 and 2
+also run against it, on its own fresh database, workload 3 floods each build
+with sign-ins in turn, and the run prints after/before].
 """
 
 import gzip
@@ -64,7 +65,7 @@ PEER = os.environ.get("PEER", os.path.join(ROOT, "..", "shared", "anchors", "fla
 USER, PASSWORD = "bench", "correct horse battery staple"
 ONLY = set(os.environ.get("ONLY", "1,2,3,4,5,6,7,8").split(","))  # which workloads run
 SIZES = [int(n) for n in os.environ.get("SIZES", "1000,1000000").split(",")]
-BASELINE = os.environ.get("BASELINE")  # another server binary for workloads 1 and 2
+BASELINE = os.environ.get("BASELINE")  # another server binary for workloads 1, 2 and 3
 SAMPLE = 1000  # the sessions workload 4's requests pick from
 
 
@@ -397,6 +398,19 @@ def print_bytes_shipped(pages, sizes):
     return totals["/"], totals
 
 
+def login_flood(url):
+    """Workload 3's flood of right passwords at /api/login, started."""
+    return subprocess.Popen(
+        ["wrk", "-t", "1", "-c", CONNS, "-d", DURATION, "--latency", "--timeout", "10s",
+         "-s", os.path.join(BENCH, "post.lua"), url + "/api/login"],
+        env=dict(os.environ, BODY=f"username={USER}&email={USER}%40example.test&password={PASSWORD}", ORIGIN=url),
+        stdout=subprocess.PIPE, text=True)
+
+
+def logins_per_second(flood):
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", flood.communicate()[0]).group(1))
+
+
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install -y wrk")
@@ -412,7 +426,7 @@ def main():
         flask, flask_cookie = start_flask(servers) if ONLY & {"1", "2"} else (None, None)
         cores = os.cpu_count() or 1
 
-        results, logins, sized, searches = {}, None, {}, {}
+        results, logins, sized, searches, sign_ins = {}, None, {}, {}, None
         if "1" in ONLY:
             results[("1 current_user", "latchkey")] = wrk(lk + "/api/current_user", "post.lua",
                                                           {"COOKIE": lk_cookie, "ORIGIN": lk})
@@ -440,18 +454,19 @@ def main():
         if "3" in ONLY:
             hash_s = hash_seconds(lk)
             parallel = parallel_hashes_per_second(lk, cores)
-            flood = subprocess.Popen(
-                ["wrk", "-t", "1", "-c", CONNS, "-d", DURATION, "--latency", "--timeout", "10s",
-                 "-s", os.path.join(BENCH, "post.lua"), lk + "/api/login"],
-                env=dict(os.environ, BODY=f"username={USER}&email={USER}%40example.test&password={PASSWORD}", ORIGIN=lk),
-                stdout=subprocess.PIPE, text=True)
+            flood = login_flood(lk)
             time.sleep(1)
             # Paced (4 connections, 20 ms apart: at most 200 pages/s), so the
             # pages measure latency without taking the cores the hashes need.
             pages = wrk(lk + "/settings/profile", "get.lua", {"COOKIE": lk_cookie, "DELAY_MS": "20"}, conns="4")
-            flood_out = flood.communicate()[0]
-            logins = float(re.search(r"Requests/sec:\s+([\d.]+)", flood_out).group(1))
+            logins = logins_per_second(flood)
             results[("3 pages during a login flood", "latchkey")] = pages
+            if BASELINE:
+                # The same flood, alone, on each build in turn: a sign-in's
+                # whole path (throttle, hash, transaction) before and after.
+                _, before, _ = start_latchkey(
+                    servers, os.path.join(servers.tmp, "baseline3.db"), binary=BASELINE)
+                sign_ins = (logins_per_second(login_flood(lk)), logins_per_second(login_flood(before)))
         stall = None
         if "6" in ONLY:
             stall = strength_flood(lk)
@@ -476,6 +491,9 @@ def main():
         if now and then:
             print(f"\nBefore/after ({BASELINE}): current_user req/s x{now['rps'] / then['rps']:.2f}, "
                   f"p50 x{now['p50'] / then['p50']:.2f}, p99 x{now['p99'] / then['p99']:.2f}")
+        if sign_ins:
+            print(f"Before/after ({BASELINE}): sign-ins/s under the login flood x{sign_ins[0] / sign_ins[1]:.2f} "
+                  f"({sign_ins[1]:.1f} -> {sign_ins[0]:.1f})")
         if logins is not None:
             limit = cores / hash_s
             print(f"\nWorkload 3: logins/s {logins:.1f}; hash limit (cores {cores} / one hash "
