@@ -114,11 +114,13 @@ impl Db<'_> {
     /// demoting each other at once are one after the other, and the second
     /// sees the first's change.
     pub(crate) async fn lock_admins(&self) -> Result<(), StoreError> {
-        if self.is_postgres() {
-            execute!(
-                self,
-                sqlx::query("SELECT id FROM latchkey_users WHERE role = 'admin' FOR UPDATE")
-            )?;
+        let backend = self.backend();
+        if backend.locks_rows() {
+            let sql = format!(
+                "SELECT id FROM latchkey_users WHERE role = 'admin'{}",
+                backend.hold_rows()
+            );
+            execute!(self, sqlx::query(&sql))?;
         }
         Ok(())
     }
@@ -182,12 +184,7 @@ impl Db<'_> {
         &self,
         user: UserId,
     ) -> Result<Option<String>, StoreError> {
-        let hold = if self.is_postgres() {
-            " FOR UPDATE"
-        } else {
-            ""
-        };
-        self.read_lock(user, hold).await
+        self.read_lock(user, self.backend().hold_rows()).await
     }
 
     async fn read_lock(&self, user: UserId, hold: &str) -> Result<Option<String>, StoreError> {

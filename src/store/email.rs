@@ -227,11 +227,13 @@ impl Db<'_> {
     /// requests. (SQLite's transactions already take the write lock at
     /// `BEGIN IMMEDIATE`; PostgreSQL's need the row lock.)
     pub(crate) async fn lock_user(&self, user: UserId) -> Result<(), StoreError> {
-        if self.is_postgres() {
-            execute!(
-                self,
-                sqlx::query("SELECT id FROM latchkey_users WHERE id = $1 FOR UPDATE").bind(user.0)
-            )?;
+        let backend = self.backend();
+        if backend.locks_rows() {
+            let sql = format!(
+                "SELECT id FROM latchkey_users WHERE id = $1{}",
+                backend.hold_rows()
+            );
+            execute!(self, sqlx::query(&sql).bind(user.0))?;
         }
         Ok(())
     }

@@ -15,7 +15,7 @@
 
 use sqlx::migrate::{Migration, Migrator};
 
-use super::{Db, Pool, Store, StoreError};
+use super::{Db, Store, StoreError};
 
 /// The last migration that `baseline/` already contains.
 const BASELINE_VERSION: i64 = 7;
@@ -34,10 +34,7 @@ pub enum MigrationError {
 impl Store {
     /// Applies every Latchkey migration this database lacks.
     pub(super) async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = match &self.pool {
-            Pool::Sqlite(_) => sqlx::migrate!("src/store/migrations/sqlite"),
-            Pool::Postgres(_) => sqlx::migrate!("src/store/migrations/postgres"),
-        };
+        let migrator = self.db().backend().migrator();
         // PostgreSQL's CREATE TABLE IF NOT EXISTS races with itself: under the lock.
         let step = self.begin().await?;
         step.db().lock().await?;
@@ -76,10 +73,7 @@ impl Db<'_> {
         if recorded > 0 || self.sqlx_recorded_ours(migrator).await? {
             return Ok(());
         }
-        let schema = match self.is_postgres() {
-            false => include_str!("baseline/sqlite.sql"),
-            true => include_str!("baseline/postgres.sql"),
-        };
+        let schema = self.backend().baseline_schema();
         on_pool!(
             self,
             pool,
@@ -167,11 +161,8 @@ impl Db<'_> {
     /// Inside a transaction: waits for any other server's migration step to
     /// end (SQLite's `BEGIN IMMEDIATE` already did).
     async fn lock(&self) -> Result<(), StoreError> {
-        if self.is_postgres() {
-            execute!(
-                self,
-                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(LOCK_KEY)
-            )?;
+        if let Some(lock) = self.backend().migration_lock() {
+            execute!(self, sqlx::query(lock).bind(LOCK_KEY))?;
         }
         Ok(())
     }
@@ -196,16 +187,7 @@ impl Db<'_> {
 
     /// Whether this database has sqlx's migrations table.
     async fn sqlx_table_exists(&self) -> Result<bool, StoreError> {
-        let exists = match self.is_postgres() {
-            false => {
-                "SELECT COUNT(*) FROM sqlite_master
-                 WHERE type = 'table' AND name = '_sqlx_migrations'"
-            }
-            true => {
-                "SELECT COUNT(*) FROM information_schema.tables
-                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
-            }
-        };
+        let exists = self.backend().count_sqlx_migrations_table();
         let tables: i64 = on_pool!(self, pool, sqlx::query_scalar(exists).fetch_one(pool).await)?;
         Ok(tables > 0)
     }

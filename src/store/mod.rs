@@ -48,6 +48,7 @@ macro_rules! execute {
 
 mod activity;
 mod admin;
+mod backend;
 mod devices;
 mod email;
 mod email_tokens;

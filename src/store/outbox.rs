@@ -77,17 +77,13 @@ impl Db<'_> {
     ) -> Result<Vec<QueuedMail>, StoreError> {
         // PostgreSQL: rows another worker is claiming are skipped, not waited
         // for. SQLite has one writer at a time, so the statement is the lock.
-        let lock = if self.is_postgres() {
-            "FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
+        let lock = self.backend().skip_held_rows();
         let sql = format!(
             "UPDATE latchkey_outbox SET next_attempt_at = $1
              WHERE id IN (
                  SELECT id FROM latchkey_outbox
                  WHERE sent_at IS NULL AND next_attempt_at <= $2
-                 ORDER BY id LIMIT $3 {lock}
+                 ORDER BY id LIMIT $3{lock}
              )
              RETURNING {COLUMNS}"
         );

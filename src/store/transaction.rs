@@ -5,6 +5,7 @@
 //! can reach a transaction once it is over (that does not compile). Dropped
 //! uncommitted (an early `?`, a panic, a dropped future), it rolls back.
 
+use super::backend::Backend;
 use super::{Pool, Store, StoreError};
 
 /// An open transaction of one backend. Its queries go through [`Tx::db`].
@@ -78,12 +79,16 @@ impl Store {
 }
 
 impl Db<'_> {
-    /// Whether the queries run on PostgreSQL (for the few statements whose
-    /// locking differs by backend).
-    pub(super) fn is_postgres(&self) -> bool {
-        match self.0 {
+    /// Which backend the queries run on (for the few words that differ:
+    /// [`Backend`]).
+    pub(super) fn backend(&self) -> Backend {
+        let postgres = match self.0 {
             On::Pool(store) => store.is_postgres(),
             On::Tx(tx) => tx.postgres,
+        };
+        match postgres {
+            true => Backend::Postgres,
+            false => Backend::Sqlite,
         }
     }
 
