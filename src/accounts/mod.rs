@@ -1,76 +1,19 @@
 //! The account lifecycle: register, authenticate, read and edit profiles.
 
+mod error;
 #[cfg(test)]
 mod tests;
+
+pub use error::{Error, NewPasswordError};
 
 use crate::clock::Clock;
 use crate::domain::{
     CurrentUser, EmailStatus, NewPassword, PasswordAttempt, Profile, ProfileUpdate, UserId,
     Username,
 };
-use crate::password::{HashError, PasswordHasher, Verification};
+use crate::password::{PasswordHasher, Verification};
 use crate::store::{Db, NewUser, Store, StoreError};
-use crate::throttle::{self, AccountThrottle, KnownBrowser, RetryAfter};
-
-/// What can go wrong with an account operation.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Another account has this name, in some case.
-    #[error("that username is taken")]
-    UsernameTaken,
-    /// The new username is exactly the current one.
-    #[error("that is already the username")]
-    UsernameUnchanged,
-    /// Unknown user or wrong password: deliberately one answer for both.
-    #[error("invalid username or password")]
-    InvalidCredentials,
-    /// The new password is too easy to guess; the text says why.
-    #[error("weak password")]
-    WeakPassword(String),
-    /// Too many wrong passwords for this account lately; try again later.
-    #[error("too many attempts")]
-    Throttled(RetryAfter),
-    /// The actor may not touch this resource.
-    #[error("not allowed")]
-    Forbidden,
-    /// No such user.
-    #[error("no such user")]
-    NotFound,
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// Hashing failed.
-    #[error(transparent)]
-    Hash(#[from] HashError),
-}
-
-/// Why a new password was not hashed for an account.
-#[derive(Debug, thiserror::Error)]
-pub enum NewPasswordError {
-    /// It is too easy to guess; the text says why.
-    #[error("weak password")]
-    Weak(String),
-    /// The account is gone.
-    #[error("no such user")]
-    NoSuchUser,
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// Hashing failed.
-    #[error(transparent)]
-    Hash(#[from] HashError),
-}
-
-impl From<NewPasswordError> for Error {
-    fn from(e: NewPasswordError) -> Self {
-        match e {
-            NewPasswordError::Weak(why) => Error::WeakPassword(why),
-            NewPasswordError::NoSuchUser => Error::NotFound,
-            NewPasswordError::Store(e) => Error::Store(e),
-            NewPasswordError::Hash(e) => Error::Hash(e),
-        }
-    }
-}
+use crate::throttle::{self, AccountThrottle, KnownBrowser};
 
 /// The account service: the store, the hasher and the clock together.
 #[derive(Clone)]

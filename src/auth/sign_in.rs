@@ -8,7 +8,7 @@ use crate::sessions::BrowserSession;
 use super::mailed::SIGN_IN_LINK;
 use super::{Auth, Factor, SignIn, SignInError, SignInOutcome, SigningIn};
 use crate::domain::{CurrentUser, EmailAddress, PasswordAttempt};
-use crate::sessions::{self, ClientInfo, Resumed, Via};
+use crate::sessions::{self, ClientInfo, RememberToken, Resumed, Via};
 use crate::store::Db;
 use crate::throttle::KnownBrowser;
 
@@ -149,12 +149,13 @@ impl SigningIn<'_> {
         Ok(self.sessions.log_out(session, client).await?)
     }
 
-    /// Signs a browser with no live session back in from its remember-me
-    /// cookie; `None` when its session is alive (nothing to do).
+    /// Signs a browser with no live session back in with the token its
+    /// remember-me cookie holds (parsed at the edge); `None` when its session
+    /// is alive (nothing to do).
     pub async fn resume(
         &self,
         session: &BrowserSession,
-        cookie: &str,
+        token: &RememberToken,
         client: &ClientInfo,
     ) -> Result<Option<Resumed>, SignInError> {
         if self.sessions.signed_in(session).await?.is_some() {
@@ -168,7 +169,7 @@ impl SigningIn<'_> {
         let resumed = self
             .sessions
             .tokens()
-            .resume(session, cookie, client, on_theft)
+            .resume(session, token, client, on_theft)
             .await?;
         if matches!(resumed, Resumed::TheftSuspected) {
             self.mail.wake();

@@ -76,13 +76,10 @@ impl RememberTokens {
     pub async fn resume(
         &self,
         session: &BrowserSession,
-        cookie_value: &str,
+        token: &RememberToken,
         client: &ClientInfo,
         on_theft: impl AsyncFnOnce(Db<'_>, UserId) -> Result<(), StoreError>,
     ) -> Result<Resumed, SessionError> {
-        let Some(token) = RememberToken::parse(cookie_value) else {
-            return Ok(Resumed::Rejected);
-        };
         if !self.lifetimes.remembers() {
             // Turned off since this cookie was issued.
             return Ok(Resumed::Rejected);

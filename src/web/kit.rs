@@ -30,7 +30,7 @@ use crate::auth::{Auth, SignIn, SignInError};
 use crate::clock::Clock;
 use crate::password::{HashCost, HashError, PasswordHasher};
 use crate::sessions::{
-    BrowserSession, ClientInfo, Lifetimes, RememberCookie, Resumed, SessionPolicy,
+    BrowserSession, ClientInfo, Lifetimes, RememberCookie, RememberToken, Resumed, SessionPolicy,
 };
 use crate::store::{Store, StoreError};
 use crate::throttle::KnownBrowsers;
@@ -282,14 +282,12 @@ async fn resumed(
     client: &ClientInfo,
 ) -> Result<Option<Cookie<'static>>, SignInError> {
     let remember = kit.0.remember;
+    let Some(token) = RememberToken::parse(presented) else {
+        // A cookie that holds no token of ours can never sign in: it goes.
+        return Ok(Some(remember.clear()));
+    };
     Ok(
-        match kit
-            .0
-            .auth
-            .sign_in()
-            .resume(session, presented, client)
-            .await?
-        {
+        match kit.0.auth.sign_in().resume(session, &token, client).await? {
             Some(Resumed::SignedIn { token, lasts }) => Some(remember.set_rotated(&token, lasts)),
             Some(Resumed::Rejected | Resumed::TheftSuspected) => Some(remember.clear()),
             Some(Resumed::Raced) | None => None,
