@@ -342,14 +342,24 @@ def mailed_link_flood(base):
     return flood_beside_healthz(base, "/api/request_password_reset", f"email={email}")
 
 
-# Pages a visitor can land on first: (path, signed in, its lazy route's view
-# in __wasm_split_manifest.json, or None for a page in the main wasm).
-FIRST_PAGES = (("/", False, None), ("/login", False, "login"), ("/register", False, "register"),
-               ("/settings/profile", True, "edit_profile"), ("/settings/devices", True, "devices"))
+def first_pages():
+    """Every page a visitor can land on first, read from the router in
+    app/src/lib.rs: (path as requested, signed in, its lazy route's view in
+    __wasm_split_manifest.json, or None for a page in the main wasm). A
+    path's parameters get the bench user's values."""
+    router = open(os.path.join(ROOT, "app", "src", "lib.rs")).read()
+    pages = []
+    for path, view in re.findall(r'<Route path=path!\("([^"]+)"\) view=(\{Lazy::<\w+>::new\(\)\}|\w+)', router):
+        lazy = re.match(r"\{Lazy::<(\w+)>", view)
+        name = re.sub(r"(?<!^)([A-Z])", r"_\1", lazy.group(1)).lower() if lazy else None
+        concrete = path.replace(":username", USER).replace(":id", "1")
+        pages.append((concrete, path.startswith(("/settings", "/admin")), name))
+    assert pages and pages[0][0] == "/", "the router's first route is the home page"
+    return pages
 
 
 def bytes_shipped(base, cookie):
-    """For each page in FIRST_PAGES, the files it makes the browser load before
+    """For each page of first_pages(), the files it makes the browser load before
     it is live, as this server sends them: (raw, gzip, brotli) bytes per file,
     each fetched with that Accept-Encoding and counted as received. The page's
     HTML names the stylesheet, JS and main wasm; its lazy route's chunks come
@@ -360,17 +370,25 @@ def bytes_shipped(base, cookie):
     manifest = json.load(open(os.path.join(pkg, manifests[0]))) if manifests else {}
     loader = [f"/pkg/{f}" for f in os.listdir(pkg) if f.startswith("__wasm_split.") and f.endswith(".js")]
     sizes, pages = {}, {}
-    for path, signed_in, view in FIRST_PAGES:
+    shell = None
+    for path, signed_in, view in first_pages():
         status, _, html = request(base + path, cookie=cookie if signed_in else None)
-        assert status == 200, f"{path}: {status}"
+        assert status < 500, f"{path}: {status}"
         files = {f.decode() for f in re.findall(rb'(?:href|src)="(/pkg/[^"]+\.(?:css|js|wasm))"', html)}
+        # A page that answers with a redirect (the admin's, to a plain user)
+        # still loads the shell every page does: the home page's files.
+        shell = shell or files
+        files = files or set(shell)
         if view:
             key = next(k for k in manifest if k.startswith(f"__{view}_view_"))
             files |= {f"/pkg/{chunk}.wasm" for chunk in manifest[key]} | set(loader)
         pages[path] = sorted(files)
         for f in pages[path]:
             if f not in sizes:
-                sizes[f] = tuple(len(fetch(base + f, enc)) for enc in ("identity", "gzip", "br"))
+                try:
+                    sizes[f] = tuple(len(fetch(base + f, enc)) for enc in ("identity", "gzip", "br"))
+                except urllib.error.HTTPError as e:
+                    raise SystemExit(f"{path} loads {f}, which the server answers {e.code}")
     return pages, sizes
 
 
@@ -554,7 +572,7 @@ def main():
                   f"({alone['p99']:.2f} ms -> {flooded['p99']:.2f} ms)")
         total = None
         if "5" in ONLY:
-            total, _ = print_bytes_shipped(*bytes_shipped(lk, lk_cookie))
+            total = print_bytes_shipped(*bytes_shipped(lk, lk_cookie))
         print_targets(results, logins / limit if logins is not None else None, sized, total, searches)
         print(f"\nMachine: {cores} cores; wrk -t {THREADS} -c {CONNS} -d {DURATION} on the same machine.")
     except Exception:
@@ -596,7 +614,11 @@ def print_targets(results, login_ratio, sized, total, searches):
         r = b["p50"] / a["p50"]
         rows.append(("7 admin search 1M vs 1k latency <= 1.5", f"x{r:.2f}", r <= 1.5))
     if total:
-        rows.append(("5 first page (/) <= 200 KB brotli", f"{total[2] / 1000:.1f} KB", total[2] <= 200_000))
+        home, pages = total
+        rows.append(("5 first page (/) <= 180 KB brotli", f"{home[2] / 1000:.1f} KB", home[2] <= 180_000))
+        worst = max((p for p in pages if p != "/"), key=lambda p: pages[p][2])
+        rows.append((f"5 every other page <= 230 KB brotli (worst {worst})",
+                     f"{pages[worst][2] / 1000:.1f} KB", pages[worst][2] <= 230_000))
     print("\nTargets (bench/README.md explains each one missed):")
     for name, value, met in rows:
         print(f"  {name:<40} {value:>10}  {'met' if met else 'NOT MET'}")
