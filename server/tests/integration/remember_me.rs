@@ -183,6 +183,12 @@ async fn garbage_remember_cookies_are_anonymous_never_an_error() {
         assert_eq!(current_username(&app.stranger(), &app.base, Some(cookie)).await, None, "{cookie}");
         let page = app.stranger().get(app.url("/")).header(COOKIE, cookie).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK);
+        // A value that is no token of ours can never sign in: the browser is told to drop it.
+        if cookie != "latchkey_remember=" {
+            let (user, cleared) = present(&app, cookie).await;
+            assert_eq!(user, None);
+            assert_eq!(cleared.as_deref(), Some("latchkey_remember="), "{cookie}");
+        }
     }
 }
 
