@@ -65,12 +65,6 @@ pub(super) enum CheckError {
 super::failure::fails_with_failure!(CodeError);
 super::failure::fails_with_failure!(CheckError);
 
-impl From<HashError> for CheckError {
-    fn from(e: HashError) -> Self {
-        CheckError::Failed(e.into())
-    }
-}
-
 impl From<crate::store::StoreError> for ReauthError {
     fn from(e: crate::store::StoreError) -> Self {
         ReauthError::Code(e.into())

@@ -183,7 +183,15 @@ pub struct Store {
 impl Store {
     /// Whether this is PostgreSQL, which several app servers may share.
     pub fn is_postgres(&self) -> bool {
-        matches!(self.pool, Pool::Postgres(_))
+        self.backend() == backend::Backend::Postgres
+    }
+
+    /// Which backend this store is on.
+    fn backend(&self) -> backend::Backend {
+        match self.pool {
+            Pool::Sqlite(_) => backend::Backend::Sqlite,
+            Pool::Postgres(_) => backend::Backend::Postgres,
+        }
     }
 
     /// Opens the database at `url` (`sqlite://...`, created if needed, or

@@ -37,7 +37,7 @@ use super::{Pool, Store, StoreError};
 pub struct Tx {
     /// Locked for each query: a use case's queries run one at a time.
     pub(super) open: tokio::sync::Mutex<Open>,
-    postgres: bool,
+    backend: Backend,
 }
 
 #[derive(Debug)]
@@ -68,7 +68,7 @@ impl Store {
         };
         Ok(Tx {
             open: tokio::sync::Mutex::new(open),
-            postgres: self.is_postgres(),
+            backend: self.backend(),
         })
     }
 
@@ -82,13 +82,9 @@ impl Db<'_> {
     /// Which backend the queries run on (for the few words that differ:
     /// [`Backend`]).
     pub(super) fn backend(&self) -> Backend {
-        let postgres = match self.0 {
-            On::Pool(store) => store.is_postgres(),
-            On::Tx(tx) => tx.postgres,
-        };
-        match postgres {
-            true => Backend::Postgres,
-            false => Backend::Sqlite,
+        match self.0 {
+            On::Pool(store) => store.backend(),
+            On::Tx(tx) => tx.backend,
         }
     }
 
